@@ -1,0 +1,53 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const pureFolders = ['src/domain/**/*.ts', 'src/engine/**/*.ts', 'src/sync/pipeline/**/*.ts', 'src/analytics/**/*.ts'];
+
+export default tseslint.config(
+    { ignores: ['lib/**', 'node_modules/**', 'artifacts/**', 'coverage/**'] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        languageOptions: { parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },
+        rules: {
+            '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+            '@typescript-eslint/consistent-type-imports': 'error',
+            'no-console': 'off'
+        }
+    },
+    {
+        // The pure core: time and randomness come only through injected ports (Clock, Random).
+        files: pureFolders,
+        rules: {
+            'no-restricted-globals': [
+                'error',
+                { name: 'setTimeout', message: 'Use the injected Clock.' },
+                { name: 'clearTimeout', message: 'Use the injected Clock.' },
+                { name: 'setInterval', message: 'Use the injected Clock.' },
+                { name: 'clearInterval', message: 'Use the injected Clock.' },
+                { name: 'setImmediate', message: 'Use the injected Clock.' },
+                { name: 'Date', message: 'Use the injected Clock (epoch ms numbers).' },
+                { name: 'performance', message: 'Use the injected Clock.' }
+            ],
+            'no-restricted-properties': [
+                'error',
+                { object: 'Math', property: 'random', message: 'Use an injected Random.' },
+                { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+                { object: 'globalThis', property: 'setTimeout', message: 'Use the injected Clock.' },
+                { object: 'globalThis', property: 'Date', message: 'Use the injected Clock.' }
+            ],
+            'no-restricted-imports': [
+                'error',
+                {
+                    paths: ['node:timers', 'timers', 'node:timers/promises', 'timers/promises', 'ioredis', 'restify', 'botbuilder', '@microsoft/teams-ai', 'axios', 'ws', 'node:http', 'http'],
+                    patterns: ['**/adapters/**', '**/app/**']
+                }
+            ]
+        }
+    },
+    {
+        files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+        rules: { '@typescript-eslint/no-non-null-assertion': 'off' }
+    }
+);

@@ -1,0 +1,233 @@
+/**
+ * Types of the drift engine: what it observes, what it remembers per agent, and what it asks the shell to do.
+ * Pure data only; everything here is JSON-serialisable so it can be persisted and logged as is.
+ */
+
+/** Genesys `adherenceState` values (reference: adherence event body). */
+export const ADHERENCE_STATES = ['InAdherence', 'OutOfAdherence', 'Unscheduled', 'Unknown', 'Ignored', 'Explained'] as const;
+export type AdherenceState = (typeof ADHERENCE_STATES)[number];
+
+/** Genesys `impact` values. */
+export const IMPACTS = ['Positive', 'Negative', 'Neutral', 'Unknown'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+/** Genesys activity categories (scheduled and actual). `Unscheduled` only appears as a category, never as a code. */
+export const ACTIVITY_CATEGORIES = [
+    'OnQueueWork',
+    'Break',
+    'Meal',
+    'Meeting',
+    'OffQueueWork',
+    'TimeOff',
+    'Training',
+    'Unavailable',
+    'Unscheduled'
+] as const;
+export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
+
+/**
+ * One observed adherence fact for one agent, from the notification stream or the REST snapshot.
+ * Names are not here on purpose: Genesys events carry only the user id.
+ */
+export interface Observation {
+    userId: string;
+    managementUnitId: string;
+    teamId?: string;
+    teamName?: string;
+    adherenceState: AdherenceState;
+    impact: Impact;
+    scheduledCategory?: ActivityCategory;
+    scheduledActivityCodeId?: string;
+    actualCategory?: ActivityCategory;
+    systemPresence?: string;
+    /** Event time of the adherence change (`adherenceChangeTime` / `timeOfAdherenceChange`), epoch ms. */
+    changedAt: number;
+}
+
+/** The thresholds of one episode, measured from the drift start `t0`. */
+export interface Thresholds {
+    nudgeAfterMs: number;
+    alertAfterMs: number;
+    exceptionAfterMs: number;
+}
+
+/** Engine policy: thresholds, overrides and what never alerts. Changed at run time by `exclude`/`include`. */
+export interface Policy {
+    thresholds: Thresholds;
+    /** Per scheduled activity: keys are an activity code id or an activity category; code id wins. */
+    overrides: Readonly<Record<string, Partial<Thresholds>>>;
+    /** Scheduled activity categories that never nudge or alert. */
+    excludedCategories: ReadonlySet<string>;
+    /** When true (default), an episode whose impact is `Positive` does not nudge or alert. */
+    suppressPositiveImpact: boolean;
+}
+
+export type Stage = 'nudge' | 'alert' | 'exception';
+
+export const SUPPRESS_REASONS = [
+    'excluded',
+    'snoozed',
+    'approved-overtime',
+    'schedule-exception',
+    'positive-impact',
+    'dampened',
+    'acknowledged'
+] as const;
+/** Why a nudge or alert did not go out (or went out later). */
+export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
+
+/** What happened to a stage of an episode. */
+export type StageOutcome = { at: number; sent: true } | { at: number; sent: false; reason: SuppressReason };
+
+/** The facts of an episode that cards and the log need, frozen at the start and refreshed by repeated events. */
+export interface Episode {
+    /** Unique per agent and drift start; stable across instances and restarts. */
+    id: string;
+    userId: string;
+    managementUnitId: string;
+    teamId?: string;
+    teamName?: string;
+    /** Drift start `t0`, epoch ms. Never moves within an episode. */
+    startedAt: number;
+    scheduledCategory?: ActivityCategory;
+    scheduledActivityCodeId?: string;
+    actualCategory?: ActivityCategory;
+    systemPresence?: string;
+    impact: Impact;
+}
+
+export interface Acknowledgement {
+    by: string;
+    at: number;
+}
+
+/** An agent in adherence (or in a state that never drifts). */
+export interface AdherentState {
+    status: 'adherent';
+}
+
+/** An open episode before its formal exception. `dueAt` is the next deadline: a stage or a re-alert. */
+export interface DriftingState {
+    status: 'drifting';
+    episode: Episode;
+    /** Next stage to evaluate. */
+    next: Stage;
+    /** When `next` is due (deferred by snoozes, approvals and schedule exceptions). */
+    nextDueAt: number;
+    nudge?: StageOutcome;
+    alert?: StageOutcome;
+    ack?: Acknowledgement;
+    /** A snoozed alert re-alerts at this time if the episode is still open and unacknowledged. */
+    realertAt?: number;
+}
+
+/** An open episode past its formal exception. Only a re-alert can still be due. */
+export interface OutOfAdherenceState {
+    status: 'outOfAdherence';
+    episode: Episode;
+    exceptionAt: number;
+    nudge?: StageOutcome;
+    alert?: StageOutcome;
+    ack?: Acknowledgement;
+    realertAt?: number;
+}
+
+export type AgentState = AdherentState | DriftingState | OutOfAdherenceState;
+export type OpenEpisodeState = DriftingState | OutOfAdherenceState;
+
+/** A supervisor's time-bounded decision about one agent (snooze or approved overtime). */
+export interface Grant {
+    until: number;
+    by: string;
+}
+
+/** Everything the store keeps for one agent. `version` increases by one on every committed change. */
+export interface AgentRecord {
+    userId: string;
+    version: number;
+    /** Event time of the newest applied observation; older observations are stale and ignored. */
+    lastChangeAt: number;
+    managementUnitId: string;
+    snooze?: Grant;
+    approval?: Grant;
+    state: AgentState;
+}
+
+/** The answer of the exception pre-check port. `unknown` means "not cached yet" and is treated as not covered. */
+export type Coverage =
+    | { covered: true; until: number; reason: 'schedule-exception' | 'approved-overtime'; detail?: string }
+    | { covered: false }
+    | { covered: 'unknown' };
+
+export type EngineEvent =
+    | { type: 'AdherenceObserved'; observation: Observation }
+    | { type: 'DeadlineReached'; coverage: Coverage }
+    | { type: 'AlertAcknowledged'; episodeId: string; by: string }
+    | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
+    | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }
+    | { type: 'NudgeAcknowledged'; episodeId: string };
+
+export type EpisodeLogType =
+    | 'start'
+    | 'nudge'
+    | 'alert'
+    | 'realert'
+    | 'acknowledge'
+    | 'snooze'
+    | 'approve'
+    | 'agent-ack'
+    | 'exception'
+    | 'resolve'
+    | 'suppressed';
+
+/**
+ * One line of the episode log that analytics reads. Carries enough of the episode to be read on its own,
+ * so a report never needs the live state (agents may be renamed or removed since).
+ */
+export interface EpisodeLogEntry {
+    type: EpisodeLogType;
+    at: number;
+    userId: string;
+    managementUnitId: string;
+    teamId?: string;
+    episodeId?: string;
+    startedAt?: number;
+    scheduledCategory?: ActivityCategory;
+    actualCategory?: ActivityCategory;
+    impact?: Impact;
+    stage?: Stage | 'realert';
+    reason?: SuppressReason;
+    by?: string;
+    until?: number;
+    durationMs?: number;
+}
+
+/** A message the shell must deliver; `key` is unique per (episode, stage) so delivery is idempotent. */
+export type Notification =
+    | { kind: 'nudge'; key: string; episode: Episode; at: number }
+    | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean }
+    | {
+          kind: 'alert-update';
+          key: string;
+          episode: Episode;
+          at: number;
+          change: 'acknowledged' | 'snoozed' | 'approved' | 'exception' | 'resolved';
+          by?: string;
+          until?: number;
+          durationMs?: number;
+      };
+
+export type Effect =
+    | { type: 'PersistState'; record: AgentRecord }
+    | { type: 'ArmDeadline'; userId: string; dueAt: number }
+    | { type: 'CancelDeadline'; userId: string }
+    | { type: 'LogEpisode'; entry: EpisodeLogEntry }
+    | { type: 'Notify'; notification: Notification }
+    | { type: 'PrefetchCoverage'; userId: string; managementUnitId: string; at: number }
+    | { type: 'CommandRefused'; reason: 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until' };
+
+export interface TransitionResult {
+    /** The next record, or the same object when nothing changed. */
+    record: AgentRecord;
+    effects: Effect[];
+}

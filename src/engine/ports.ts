@@ -1,0 +1,98 @@
+import type { AgentRecord, Coverage, EpisodeLogEntry, Notification } from '../domain/adherence/types';
+
+/** One agent's change, committed atomically: the record (CAS on `expectedVersion`), its deadline, log and outbox. */
+export interface StateChange {
+    userId: string;
+    /** Version the change was computed from; 0 when the agent was unknown. */
+    expectedVersion: number;
+    /** The new record; its `version` must be `expectedVersion + 1`. */
+    record: AgentRecord;
+    /** Absolute due time to index, or `null` to drop the agent's deadline. */
+    dueAt: number | null;
+    log: EpisodeLogEntry[];
+    outbox: Notification[];
+}
+
+export type CommitResult = { userId: string; ok: true } | { userId: string; ok: false; reason: 'version-conflict' };
+
+/** A notification waiting in the durable outbox. */
+export interface OutboxEntry {
+    /** Unique per (episode, stage): the same key is never enqueued twice. */
+    key: string;
+    notification: Notification;
+    enqueuedAt: number;
+    attempts: number;
+    /** Earliest time of the next attempt, epoch ms. */
+    notBefore: number;
+}
+
+/** Filter for reading the episode log. */
+export interface LogQuery {
+    /** Inclusive, epoch ms. */
+    fromAt: number;
+    /** Exclusive, epoch ms. */
+    toAt: number;
+    managementUnitId?: string;
+}
+
+/**
+ * Everything the bot remembers. Two implementations (memory, Redis) pass one contract suite.
+ * All methods are safe to call from several instances on one shared backend (Redis).
+ */
+export interface AgentStateStore {
+    /** Records of the given agents (absent when unknown). */
+    getMany(userIds: readonly string[]): Promise<Map<string, AgentRecord>>;
+    /** Every stored record, in pages; used on start-up to re-arm deadlines. */
+    loadAll(onPage: (records: AgentRecord[]) => void): Promise<void>;
+    /** Compare-and-set per agent; each change is all-or-nothing, changes of different agents are independent. */
+    commit(changes: readonly StateChange[]): Promise<CommitResult[]>;
+
+    /**
+     * Claim the deadlines of these agents that are due at `now`, so exactly one instance processes each:
+     * a claimed deadline is leased until `now + leaseMs` (re-claimable after that if its owner died).
+     * Returns the agents claimed.
+     */
+    claimDeadlines(userIds: readonly string[], now: number, leaseMs: number): Promise<string[]>;
+    /** Claim up to `limit` deadlines due at or before `dueBefore`, whoever armed them (orphans of dead instances). */
+    claimOverdue(dueBefore: number, now: number, leaseMs: number, limit: number): Promise<string[]>;
+    /** Every indexed deadline. */
+    listDeadlines(): Promise<Array<{ userId: string; dueAt: number }>>;
+
+    /** Activity categories excluded at run time (the `exclude` command). */
+    getExclusions(): Promise<string[]>;
+    setExclusion(category: string, excluded: boolean): Promise<void>;
+
+    /** Episode log entries with `fromAt <= at < toAt`, in time order. */
+    readLog(query: LogQuery): Promise<EpisodeLogEntry[]>;
+    /** Drop log entries older than `beforeAt`; returns how many were dropped. */
+    trimLog(beforeAt: number): Promise<number>;
+
+    /** Outbox entries whose `notBefore <= now`, oldest first, at most `limit`. */
+    dueOutbox(now: number, limit: number): Promise<OutboxEntry[]>;
+    /** Remove a delivered (or abandoned) entry. */
+    ackOutbox(key: string): Promise<void>;
+    /** Reschedule a failed attempt. */
+    retryOutbox(key: string, notBefore: number): Promise<void>;
+
+    close(): Promise<void>;
+}
+
+/** Sends notifications (Teams in production, a recorder in tests). Throws a coded error on failure. */
+export interface Notifier {
+    deliver(notification: Notification): Promise<void>;
+}
+
+/**
+ * The exception pre-check: is this agent covered by a scheduled exception activity at `at`?
+ * Must answer synchronously from a cache; `prefetch` warms it in the background and never throws.
+ */
+export interface CoverageSource {
+    coverageAt(userId: string, at: number): Coverage;
+    prefetch(userId: string, managementUnitId: string, at: number): void;
+}
+
+/** A coverage source that never covers: the default when no schedule look-up is configured. */
+export const noCoverage: CoverageSource = {
+    coverageAt: () => ({ covered: false }),
+    prefetch: () => undefined
+};

@@ -1,0 +1,130 @@
+import {
+    ACTIVITY_CATEGORIES,
+    ADHERENCE_STATES,
+    IMPACTS,
+    type ActivityCategory,
+    type AdherenceState,
+    type Impact,
+    type Observation
+} from './types';
+
+/** Why an adherence body was refused. Stable strings: they are metric labels and log fields. */
+export type RejectReason =
+    | 'not-an-object'
+    | 'missing-user-id'
+    | 'missing-management-unit'
+    | 'missing-adherence-state'
+    | 'unknown-adherence-state'
+    | 'unknown-impact'
+    | 'unknown-activity-category'
+    | 'missing-change-time'
+    | 'bad-change-time'
+    | 'wrong-type';
+
+export type ParseResult = { ok: true; observation: Observation } | { ok: false; reason: RejectReason; field?: string };
+
+const adherenceStates: ReadonlySet<string> = new Set(ADHERENCE_STATES);
+const impacts: ReadonlySet<string> = new Set(IMPACTS);
+const categories: ReadonlySet<string> = new Set(ACTIVITY_CATEGORIES);
+
+/** Strict ISO-8601 instant with a `Z` or an explicit offset; a bare local time is refused rather than guessed. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch ms of a strict ISO instant, or NaN. Pure: parses the text, never reads the clock. */
+export function parseIsoInstant(text: string): number {
+    if (!ISO_INSTANT.test(text)) return Number.NaN;
+    // Date.parse of validated text is a pure function of its input; it never reads the clock.
+    // eslint-disable-next-line no-restricted-globals
+    return Date.parse(text);
+}
+
+class Rejection {
+    constructor(
+        readonly reason: RejectReason,
+        readonly field?: string
+    ) {}
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+    const v = body[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new Rejection('wrong-type', field);
+    return v;
+}
+
+function category(body: Record<string, unknown>, field: string): ActivityCategory | undefined {
+    const v = optionalString(body, field);
+    if (v === undefined || v === '') return undefined;
+    if (!categories.has(v)) throw new Rejection('unknown-activity-category', field);
+    return v as ActivityCategory;
+}
+
+function idOf(body: Record<string, unknown>, field: string): string | undefined {
+    const v = body[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v)) throw new Rejection('wrong-type', field);
+    const id = (v as Record<string, unknown>).id;
+    if (id === undefined || id === null) return undefined;
+    if (typeof id !== 'string') throw new Rejection('wrong-type', `${field}.id`);
+    return id === '' ? undefined : id;
+}
+
+/**
+ * Validate one adherence body — a notification `eventBody` (`adherenceChangeTime`) or a REST snapshot entity
+ * (`UserScheduleAdherence`, `timeOfAdherenceChange`, `managementUnit.id`) — into an {@link Observation}.
+ * Every field is guarded: the SDK typings mark all of them optional. A change time in the future is clamped to `now`.
+ *
+ * @param now epoch ms, the caller's clock (test seam).
+ */
+export function parseAdherenceBody(body: unknown, now: number): ParseResult {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, reason: 'not-an-object' };
+    const b = body as Record<string, unknown>;
+    try {
+        const userId = idOf(b, 'user');
+        if (!userId) return { ok: false, reason: 'missing-user-id', field: 'user.id' };
+
+        const managementUnitId = optionalString(b, 'managementUnitId') ?? idOf(b, 'managementUnit');
+        if (!managementUnitId) return { ok: false, reason: 'missing-management-unit', field: 'managementUnitId' };
+
+        const state = optionalString(b, 'adherenceState');
+        if (state === undefined || state === '') return { ok: false, reason: 'missing-adherence-state', field: 'adherenceState' };
+        if (!adherenceStates.has(state)) return { ok: false, reason: 'unknown-adherence-state', field: 'adherenceState' };
+
+        const impactText = optionalString(b, 'impact');
+        if (impactText !== undefined && impactText !== '' && !impacts.has(impactText)) {
+            return { ok: false, reason: 'unknown-impact', field: 'impact' };
+        }
+
+        const timeField = b.adherenceChangeTime !== undefined ? 'adherenceChangeTime' : 'timeOfAdherenceChange';
+        const timeText = optionalString(b, timeField);
+        if (timeText === undefined || timeText === '') return { ok: false, reason: 'missing-change-time', field: timeField };
+        const changedAt = parseIsoInstant(timeText);
+        if (!Number.isFinite(changedAt)) return { ok: false, reason: 'bad-change-time', field: timeField };
+
+        const teamId = idOf(b, 'team');
+        const team = b.team as Record<string, unknown> | undefined;
+        const teamName = team && typeof team.name === 'string' ? team.name : undefined;
+        const scheduledActivityCodeId = idOf(b, 'scheduledActivityCode');
+
+        const observation: Observation = {
+            userId,
+            managementUnitId,
+            adherenceState: state as AdherenceState,
+            impact: (impactText || 'Unknown') as Impact,
+            changedAt: Math.min(changedAt, now)
+        };
+        if (teamId) observation.teamId = teamId;
+        if (teamName) observation.teamName = teamName;
+        const scheduledCategory = category(b, 'scheduledActivityCategory');
+        if (scheduledCategory) observation.scheduledCategory = scheduledCategory;
+        if (scheduledActivityCodeId) observation.scheduledActivityCodeId = scheduledActivityCodeId;
+        const actualCategory = category(b, 'actualActivityCategory');
+        if (actualCategory) observation.actualCategory = actualCategory;
+        const systemPresence = optionalString(b, 'systemPresence');
+        if (systemPresence) observation.systemPresence = systemPresence;
+        return { ok: true, observation };
+    } catch (e) {
+        if (e instanceof Rejection) return { ok: false, reason: e.reason, field: e.field };
+        throw e;
+    }
+}

@@ -1,0 +1,420 @@
+import { ACTIVITY_CATEGORIES, type AgentRecord, type EpisodeLogEntry, type OpenEpisodeState, type Policy, type RefusalReason } from '../../domain/adherence/types';
+import type { Clock } from '../../domain/clock';
+import type { LogQuery } from '../../engine/ports';
+import {
+    renderAlertCard,
+    renderHelpCard,
+    renderNoticeCard,
+    renderNudgeCard,
+    renderStatusCard,
+    type AdaptiveCardJson
+} from '../../cards/renderCard';
+import type { ActionSigner, SignedActionData } from './ActionSigner';
+import type { BotStore, ConversationKind } from './BotStore';
+import { activityLabel, alertCardData, factsFromRecord, formatTime, minutesBetween, nudgeCardData, SNOOZE_MINUTES } from './cardData';
+
+type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
+
+/** The engine as the bot uses it (a subset of `AdherenceEngine`). */
+export interface EngineActions {
+    acknowledge(userId: string, episodeId: string, by: string): Promise<ActionResult>;
+    snooze(userId: string, episodeId: string, until: number, by: string): Promise<ActionResult>;
+    approveOvertime(userId: string, until: number, by: string, episodeId?: string): Promise<ActionResult>;
+    acknowledgeNudge(userId: string, episodeId: string): Promise<ActionResult>;
+    setExcluded(category: string, excluded: boolean): Promise<void>;
+    getPolicy(): Policy;
+    agent(userId: string): AgentRecord | undefined;
+    openEpisodes(filter?: { managementUnitIds?: string[] }): Array<{ record: AgentRecord; state: OpenEpisodeState }>;
+}
+
+/** Names and e-mail look-ups (the Genesys user directory). All optional. */
+export interface DirectoryPort {
+    displayName?(genesysUserId: string): Promise<string | undefined>;
+    findByEmail?(email: string): Promise<{ id: string; name?: string } | undefined>;
+    /** Resolve a management unit by id or name (the `subscribe` command). */
+    findUnit?(nameOrId: string): Promise<{ id: string; name: string } | undefined>;
+}
+
+/** Who is acting, and where. */
+export interface Actor {
+    teamsUserId: string;
+    aadObjectId?: string;
+    name?: string;
+    conversationId: string;
+    kind: ConversationKind;
+}
+
+/** The member facts the roster gives for mapping a Teams user to a Genesys user. */
+export interface MemberInfo {
+    teamsUserId: string;
+    aadObjectId?: string;
+    name?: string;
+    email?: string;
+    userPrincipalName?: string;
+}
+
+/** What to show: a card; for refusals also the plain message (an invoke answers with it, keeping the card). */
+export interface Reply {
+    card: AdaptiveCardJson;
+    refused?: BotRefusal;
+    message?: string;
+}
+
+/** Why the bot refused an action or command: every refusal is visible to the user and counted. */
+export type BotRefusal =
+    | 'forged'
+    | 'not-supervisor'
+    | 'self-action'
+    | 'not-own'
+    | 'unknown-user'
+    | 'unknown-verb'
+    | 'invalid-input'
+    | RefusalReason;
+
+export interface BotServiceOptions {
+    engine: EngineActions;
+    store: BotStore;
+    signer: ActionSigner;
+    clock: Clock;
+    directory?: DirectoryPort;
+    /** Reads the episode log (today's episodes on `status`). */
+    readLog?(query: LogQuery): Promise<EpisodeLogEntry[]>;
+    /** Renders the drift report card (`report [days]`), for the given units (all when empty). */
+    report?(days: number, managementUnitIds: string[]): Promise<AdaptiveCardJson>;
+    /** Configured supervisors: Teams user id or AAD object id → unit ids (`*` = all). */
+    supervisors: ReadonlyMap<string, readonly string[]>;
+    /** Members of the channel subscribed to a unit supervise that unit. @default true */
+    channelMembersSupervise: boolean;
+    /** E-mail/UPN/AAD id (lower-cased) → Genesys user id; wins over the directory. */
+    userOverrides: ReadonlyMap<string, string>;
+    timeZone: string;
+    /** Longest approved-overtime window accepted, ms. @default 12 h */
+    maxOvertimeMs?: number;
+    onRefusal?(reason: BotRefusal): void;
+    logger?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
+}
+
+export const COMMANDS: ReadonlyArray<{ name: string; description: string }> = [
+    { name: 'status', description: 'Your own adherence now and today (in a supervisor channel: who is drifting now)' },
+    { name: 'report [days]', description: 'Drift report for the last days (default 7)' },
+    { name: 'subscribe <unit>', description: "Send this unit's alerts to this channel" },
+    { name: 'unsubscribe', description: 'Stop alerts in this channel' },
+    { name: 'exclude <category>', description: 'Never alert for a scheduled activity category (e.g. Meeting)' },
+    { name: 'include <category>', description: 'Alert again for a category' },
+    { name: 'help', description: 'This list' }
+];
+
+const IMPACT_WEIGHT: Record<string, number> = { Negative: 2, Neutral: 1, Unknown: 1, Positive: 0.5 };
+const DAY = 24 * 3_600_000;
+
+const REFUSAL_TEXT: Record<BotRefusal, string> = {
+    forged: 'This card action could not be verified, so nothing was changed. Please use the buttons on the latest card.',
+    'not-supervisor': "Only a supervisor of this agent's unit can do that. Nothing was changed.",
+    'self-action': "You can't act on your own alert or approve your own overtime. Nothing was changed.",
+    'not-own': 'This card belongs to someone else, so nothing was changed.',
+    'unknown-user': "I don't know your Genesys user yet. Ask an administrator to map your account.",
+    'unknown-verb': "I don't know that action. Type help to see what I can do.",
+    'invalid-input': 'That choice is not valid. Nothing was changed.',
+    'unknown-agent': 'I have no adherence data for that agent.',
+    'no-open-episode': 'That agent is not out of adherence any more.',
+    'episode-closed': 'That episode has already ended; this card is out of date.',
+    'already-acknowledged': 'This alert was already acknowledged.',
+    'invalid-until': 'That time is not valid (it must be in the future).'
+};
+
+/**
+ * The bot's behaviour, free of any Teams SDK: commands, card actions with server-side authorization, and the
+ * Teams ↔ Genesys user mapping. `bot.ts` routes activities here and sends back what it returns.
+ */
+export class BotService {
+    private readonly o: BotServiceOptions;
+    private readonly maxOvertimeMs: number;
+
+    constructor(options: BotServiceOptions) {
+        this.o = options;
+        this.maxOvertimeMs = options.maxOvertimeMs ?? 12 * 3_600_000;
+    }
+
+    /** Map a Teams member to a Genesys user (override table first, then the directory by e-mail/UPN). */
+    async identify(member: MemberInfo): Promise<string | undefined> {
+        const known = await this.o.store.userByTeamsId(member.teamsUserId);
+        const candidates = [member.email, member.userPrincipalName, member.aadObjectId, member.teamsUserId]
+            .filter((c): c is string => !!c)
+            .map((c) => c.toLowerCase());
+        let genesysUserId: string | undefined;
+        for (const c of candidates) {
+            genesysUserId = this.o.userOverrides.get(c);
+            if (genesysUserId) break;
+        }
+        if (!genesysUserId && this.o.directory?.findByEmail) {
+            for (const email of [member.email, member.userPrincipalName]) {
+                if (!email) continue;
+                genesysUserId = (await this.o.directory.findByEmail(email))?.id;
+                if (genesysUserId) break;
+            }
+        }
+        genesysUserId ??= known?.genesysUserId;
+        if (!genesysUserId) return undefined;
+        if (!known || known.genesysUserId !== genesysUserId || known.name !== member.name) {
+            const user = { teamsUserId: member.teamsUserId, genesysUserId } as Parameters<BotStore['saveUser']>[0];
+            if (member.aadObjectId) user.aadObjectId = member.aadObjectId;
+            if (member.email ?? member.userPrincipalName) user.email = member.email ?? member.userPrincipalName;
+            if (member.name) user.name = member.name;
+            await this.o.store.saveUser(user);
+        }
+        return genesysUserId;
+    }
+
+    // --- Commands ---------------------------------------------------------------------------------------------
+
+    async command(actor: Actor, rawText: string): Promise<Reply> {
+        const text = rawText.replace(/<[^>]*>/g, ' ').trim();
+        const [word = '', ...rest] = text.split(/\s+/);
+        const arg = rest.join(' ').trim();
+        switch (word.toLowerCase()) {
+            case 'status':
+                return this.status(actor);
+            case 'report':
+                return this.report(actor, arg);
+            case 'subscribe':
+                return this.subscribe(actor, arg);
+            case 'unsubscribe':
+                return this.unsubscribe(actor);
+            case 'exclude':
+                return this.exclusion(actor, arg, true);
+            case 'include':
+                return this.exclusion(actor, arg, false);
+            case 'help':
+                return { card: this.help('') };
+            default:
+                return { card: this.help(text ? `I didn't understand "${text.slice(0, 60)}". Here is what I can do:` : '') };
+        }
+    }
+
+    help(intro: string): AdaptiveCardJson {
+        return renderHelpCard({ intro, commands: [...COMMANDS] });
+    }
+
+    private async status(actor: Actor): Promise<Reply> {
+        if (actor.kind !== 'personal') {
+            const units = await this.o.store.unitsOf(actor.conversationId);
+            if (units.length > 0) return { card: this.driftingNow(units) };
+        }
+        const genesysUserId = (await this.o.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
+        if (!genesysUserId) return this.refuse('unknown-user');
+        return { card: await this.ownStatus(genesysUserId) };
+    }
+
+    /** Who is drifting now in these units, ranked by minutes × impact. */
+    driftingNow(units: string[]): AdaptiveCardJson {
+        const now = this.o.clock.now();
+        const rows = this.o.engine
+            .openEpisodes({ managementUnitIds: units })
+            .map(({ state }) => {
+                const minutes = minutesBetween(state.episode.startedAt, now);
+                return { state, minutes, score: minutes * (IMPACT_WEIGHT[state.episode.impact] ?? 1) };
+            })
+            .sort((a, b) => b.score - a.score)
+            .slice(0, 25);
+        return renderStatusCard({
+            title: 'Drifting now',
+            summary: rows.length === 0 ? 'Nobody in your units is out of adherence right now.' : `${rows.length} agent(s) out of adherence, most urgent first.`,
+            rows: rows.map(({ state, minutes }) => ({
+                label: state.episode.userId,
+                value: `${minutes} min · scheduled ${activityLabel(state.episode.scheduledCategory)}, actual ${activityLabel(state.episode.actualCategory, state.episode.systemPresence)} · impact ${state.episode.impact}${state.ack ? ' · acknowledged' : ''}`
+            }))
+        });
+    }
+
+    /** An agent's own state and today's figures. */
+    async ownStatus(genesysUserId: string): Promise<AdaptiveCardJson> {
+        const now = this.o.clock.now();
+        const record = this.o.engine.agent(genesysUserId);
+        const rows: Array<{ label: string; value: string }> = [];
+        let summary = "You're in adherence right now. Nice work!";
+        if (record && record.state.status !== 'adherent') {
+            const e = record.state.episode;
+            summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
+        } else if (!record) summary = 'I have no adherence data for you yet today.';
+        if (this.o.readLog && record) {
+            const dayStart = Math.floor(now / DAY) * DAY;
+            const log = await this.o.readLog({ fromAt: dayStart, toAt: now + 1, managementUnitId: record.managementUnitId });
+            const mine = log.filter((l) => l.userId === genesysUserId);
+            const resolved = mine.filter((l) => l.type === 'resolve');
+            const minutes = resolved.reduce((s, l) => s + (l.durationMs ?? 0), 0) / 60_000;
+            rows.push({ label: 'Episodes today', value: String(mine.filter((l) => l.type === 'start').length) });
+            rows.push({ label: 'Minutes out today', value: String(Math.round(minutes)) });
+        }
+        return renderStatusCard({ title: 'Your adherence', summary, rows });
+    }
+
+    private async report(actor: Actor, arg: string): Promise<Reply> {
+        const days = arg === '' ? 7 : Number(arg);
+        if (!Number.isInteger(days) || days < 1 || days > 90) {
+            return { card: this.notice('Report', 'Usage: report [days], with days between 1 and 90.', 'Warning'), refused: 'invalid-input' };
+        }
+        if (!this.o.report) return { card: this.notice('Report', 'The drift report is not available in this deployment yet.', 'Default') };
+        const units = actor.kind === 'personal' ? [] : await this.o.store.unitsOf(actor.conversationId);
+        if (actor.kind === 'personal' && !(await this.isConfiguredSupervisor(actor, undefined))) return this.refuse('not-supervisor');
+        return { card: await this.o.report(days, units) };
+    }
+
+    private async subscribe(actor: Actor, arg: string): Promise<Reply> {
+        if (actor.kind === 'personal') {
+            return { card: this.notice('Subscribe', 'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).', 'Warning'), refused: 'invalid-input' };
+        }
+        if (arg === '') return { card: this.notice('Subscribe', 'Usage: subscribe <management unit name or id>', 'Warning'), refused: 'invalid-input' };
+        const unit = this.o.directory?.findUnit ? await this.o.directory.findUnit(arg) : { id: arg, name: arg };
+        if (!unit) return { card: this.notice('Subscribe', `I can't find a management unit called "${arg.slice(0, 60)}".`, 'Warning'), refused: 'invalid-input' };
+        if (!(await this.isConfiguredSupervisor(actor, unit.id))) return this.refuse('not-supervisor');
+        await this.o.store.subscribe(unit.id, actor.conversationId);
+        this.o.logger?.info({ managementUnitId: unit.id, conversationId: actor.conversationId }, 'unit subscribed');
+        return { card: this.notice('Subscribed', `Alerts for ${unit.name} will be posted here.`, 'Good') };
+    }
+
+    private async unsubscribe(actor: Actor): Promise<Reply> {
+        const units = await this.o.store.unitsOf(actor.conversationId);
+        for (const u of units) if (!(await this.isConfiguredSupervisor(actor, u))) return this.refuse('not-supervisor');
+        await this.o.store.unsubscribe(actor.conversationId);
+        return {
+            card: this.notice('Unsubscribed', units.length === 0 ? 'This conversation had no subscriptions.' : `No more alerts here for ${units.join(', ')}.`, 'Default')
+        };
+    }
+
+    private async exclusion(actor: Actor, arg: string, excluded: boolean): Promise<Reply> {
+        const category = ACTIVITY_CATEGORIES.find((c) => c.toLowerCase() === arg.toLowerCase());
+        if (!category) {
+            return {
+                card: this.notice(excluded ? 'Exclude' : 'Include', `Usage: ${excluded ? 'exclude' : 'include'} <category>, one of ${ACTIVITY_CATEGORIES.join(', ')}.`, 'Warning'),
+                refused: 'invalid-input'
+            };
+        }
+        if (!(await this.isConfiguredSupervisor(actor, undefined))) return this.refuse('not-supervisor');
+        await this.o.engine.setExcluded(category, excluded);
+        const now = [...this.o.engine.getPolicy().excludedCategories].sort().join(', ') || 'none';
+        return { card: this.notice('Policy updated', `${category} ${excluded ? 'will no longer' : 'will again'} trigger alerts. Excluded now: ${now}.`, 'Good') };
+    }
+
+    // --- Card actions -----------------------------------------------------------------------------------------
+
+    /** A card action (Action.Execute invoke or Action.Submit message). Returns the card to show the clicking user. */
+    async action(actor: Actor, data: Record<string, unknown>): Promise<Reply> {
+        if (!this.o.signer.verify(data as Partial<SignedActionData>)) return this.refuse('forged');
+        const a = data as unknown as SignedActionData & { until?: unknown };
+        const now = this.o.clock.now();
+        const me = (await this.o.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
+        switch (a.verb) {
+            case 'myStatus':
+            case 'ackNudge': {
+                if (!me) return this.refuse('unknown-user');
+                if (me !== a.userId) return this.refuse('not-own');
+                if (a.verb === 'myStatus') return { card: await this.ownStatus(me) };
+                const result = await this.o.engine.acknowledgeNudge(a.userId, a.episodeId);
+                if (!result.ok) return this.refuse(result.reason);
+                const state = result.record.state;
+                if (state.status === 'adherent') return { card: await this.ownStatus(me) };
+                return { card: renderNudgeCard(nudgeCardData(state.episode, this.cardContext(), true)) };
+            }
+            case 'acknowledge':
+            case 'snooze':
+            case 'approveOvertime': {
+                const record = this.o.engine.agent(a.userId);
+                if (!record) return this.refuse('unknown-agent');
+                if (me === a.userId) return this.refuse('self-action');
+                if (!(await this.supervises(actor, record.managementUnitId))) return this.refuse('not-supervisor');
+                const by = actor.aadObjectId ?? actor.teamsUserId;
+                let result: ActionResult;
+                if (a.verb === 'acknowledge') result = await this.o.engine.acknowledge(a.userId, a.episodeId, by);
+                else if (a.verb === 'snooze') {
+                    const minutes = Number(a.minutes);
+                    if (!(SNOOZE_MINUTES as readonly number[]).includes(minutes)) return this.refuse('invalid-input');
+                    result = await this.o.engine.snooze(a.userId, a.episodeId, now + minutes * 60_000, by);
+                } else {
+                    const until = Number(a.until);
+                    if (!Number.isFinite(until) || until <= now || until > now + this.maxOvertimeMs) return this.refuse('invalid-until');
+                    result = await this.o.engine.approveOvertime(a.userId, until, by, a.episodeId);
+                }
+                if (!result.ok) return this.refuse(result.reason);
+                if (actor.name) await this.rememberName(by, actor.name);
+                return { card: await this.alertCard(result.record, a.episodeId) };
+            }
+            default:
+                return this.refuse('unknown-verb');
+        }
+    }
+
+    /** The alert card for an agent's current episode (used in invoke answers). */
+    async alertCard(record: AgentRecord, episodeId: string): Promise<AdaptiveCardJson> {
+        const state = record.state;
+        if (state.status === 'adherent' || state.episode.id !== episodeId) {
+            const stored = await this.o.store.getAlert(episodeId);
+            if (stored) {
+                const names = await this.names(stored.episode.userId, stored.episode.teamName ?? stored.episode.teamId);
+                return renderAlertCard(alertCardData(stored.episode, stored.facts, names, this.cardContext()));
+            }
+            return this.notice('Alert', 'This episode has ended.', 'Good');
+        }
+        const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId);
+        return renderAlertCard(alertCardData(state.episode, factsFromRecord(record, episodeId), names, this.cardContext()));
+    }
+
+    /** Agent and team names for cards; supervisor names remembered from their actions. */
+    async names(genesysUserId: string, team: string | undefined): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
+        const agentName =
+            (await this.o.directory?.displayName?.(genesysUserId)) ?? (await this.o.store.userByGenesysId(genesysUserId))?.name ?? genesysUserId;
+        const known = new Map<string, string>();
+        return {
+            agentName,
+            teamName: team ?? '—',
+            nameOf: (by) => (by ? (known.get(by) ?? this.nameCache.get(by) ?? 'a supervisor') : 'a supervisor')
+        };
+    }
+
+    cardContext(): { signer: ActionSigner; now: number; timeZone: string } {
+        return { signer: this.o.signer, now: this.o.clock.now(), timeZone: this.o.timeZone };
+    }
+
+    private readonly nameCache = new Map<string, string>();
+
+    private async rememberName(id: string, name: string): Promise<void> {
+        this.nameCache.set(id, name);
+        if (this.nameCache.size > 10_000) this.nameCache.delete(this.nameCache.keys().next().value as string);
+    }
+
+    /** Record a supervisor's display name (from any activity) so cards say who acted. */
+    noteName(id: string, name: string | undefined): void {
+        if (name) void this.rememberName(id, name);
+    }
+
+    private async supervises(actor: Actor, unitId: string): Promise<boolean> {
+        if (await this.isConfiguredSupervisor(actor, unitId)) return true;
+        if (!this.o.channelMembersSupervise || actor.kind === 'personal') return false;
+        return (await this.o.store.subscriptionOf(unitId)) === actor.conversationId;
+    }
+
+    /** A configured supervisor of `unitId` (or of any unit when undefined). */
+    private async isConfiguredSupervisor(actor: Actor, unitId: string | undefined): Promise<boolean> {
+        for (const id of [actor.teamsUserId, actor.aadObjectId, '*']) {
+            if (!id) continue;
+            const units = this.o.supervisors.get(id);
+            if (!units) continue;
+            if (unitId === undefined || units.includes('*') || units.includes(unitId)) return true;
+        }
+        return false;
+    }
+
+    private refuse(reason: BotRefusal): Reply {
+        this.o.onRefusal?.(reason);
+        this.o.logger?.warn({ reason }, 'action refused');
+        return { card: this.notice('Not done', REFUSAL_TEXT[reason], 'Attention'), refused: reason, message: REFUSAL_TEXT[reason] };
+    }
+
+    notice(title: string, message: string, color: 'Default' | 'Attention' | 'Warning' | 'Good'): AdaptiveCardJson {
+        return renderNoticeCard({ title, message, color });
+    }
+
+    /** Exposed for the delivery side. */
+    formatTime(at: number): string {
+        return formatTime(at, this.o.timeZone);
+    }
+}

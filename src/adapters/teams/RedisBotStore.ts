@@ -1,0 +1,125 @@
+import Redis from 'ioredis';
+import type { BotStore, StoredAlert, StoredConversation, TeamsUser } from './BotStore';
+
+/** How long an alert card id and a "delivered" marker are kept. @default 7 days */
+const RETAIN_MS = 7 * 24 * 3_600_000;
+
+/** Key schema of the bot data, in one place (all under the client's `keyPrefix`). */
+export const botKeys = {
+    personal: 'bot:ref:personal',
+    conversations: 'bot:ref:conversation',
+    usersByGenesys: 'bot:user:genesys',
+    usersByTeams: 'bot:user:teams',
+    subscriptions: 'bot:sub',
+    reported: 'bot:reported',
+    alert: (episodeId: string) => `bot:alert:${episodeId}`,
+    delivery: (key: string) => `bot:delivery:${key}`
+} as const;
+
+const CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if v == 'done' then return 'done' end
+if v and v ~= ARGV[1] then return 'busy' end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 'claimed'`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`;
+
+/** {@link BotStore} on Redis: shared by every instance; survives restarts. */
+export class RedisBotStore implements BotStore {
+    constructor(
+        private readonly redis: Redis,
+        private readonly ownsClient = false
+    ) {}
+
+    /** Connects with `lazyConnect`; every key lives under `keyPrefix` (e.g. `adherence:prod:`). */
+    static connect(url: string, keyPrefix: string): RedisBotStore {
+        return new RedisBotStore(new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 3 }), true);
+    }
+
+    async savePersonal(teamsUserId: string, c: StoredConversation): Promise<void> {
+        await this.redis.hset(botKeys.personal, teamsUserId, JSON.stringify(c));
+    }
+    async getPersonal(teamsUserId: string): Promise<StoredConversation | undefined> {
+        return parse(await this.redis.hget(botKeys.personal, teamsUserId));
+    }
+    async dropPersonal(teamsUserId: string): Promise<void> {
+        await this.redis.hdel(botKeys.personal, teamsUserId);
+    }
+    async saveConversation(id: string, c: StoredConversation): Promise<void> {
+        await this.redis.hset(botKeys.conversations, id, JSON.stringify(c));
+    }
+    async getConversation(id: string): Promise<StoredConversation | undefined> {
+        return parse(await this.redis.hget(botKeys.conversations, id));
+    }
+    async dropConversation(id: string): Promise<void> {
+        await this.redis.hdel(botKeys.conversations, id);
+    }
+    async saveUser(user: TeamsUser): Promise<void> {
+        const previous = await this.userByTeamsId(user.teamsUserId);
+        const tx = this.redis.multi();
+        if (previous && previous.genesysUserId !== user.genesysUserId) tx.hdel(botKeys.usersByGenesys, previous.genesysUserId);
+        tx.hset(botKeys.usersByGenesys, user.genesysUserId, JSON.stringify(user));
+        tx.hset(botKeys.usersByTeams, user.teamsUserId, JSON.stringify(user));
+        await tx.exec();
+    }
+    async userByGenesysId(id: string): Promise<TeamsUser | undefined> {
+        return parse(await this.redis.hget(botKeys.usersByGenesys, id));
+    }
+    async userByTeamsId(id: string): Promise<TeamsUser | undefined> {
+        return parse(await this.redis.hget(botKeys.usersByTeams, id));
+    }
+    async subscribe(unit: string, conversationId: string): Promise<void> {
+        await this.redis.hset(botKeys.subscriptions, unit, conversationId);
+    }
+    async unsubscribe(conversationId: string): Promise<string[]> {
+        const units = await this.unitsOf(conversationId);
+        if (units.length > 0) await this.redis.hdel(botKeys.subscriptions, ...units);
+        return units;
+    }
+    async subscriptionOf(unit: string): Promise<string | undefined> {
+        return (await this.redis.hget(botKeys.subscriptions, unit)) ?? undefined;
+    }
+    async unitsOf(conversationId: string): Promise<string[]> {
+        const all = await this.redis.hgetall(botKeys.subscriptions);
+        return Object.entries(all)
+            .filter(([, c]) => c === conversationId)
+            .map(([u]) => u)
+            .sort();
+    }
+    async saveAlert(episodeId: string, alert: StoredAlert): Promise<void> {
+        await this.redis.set(botKeys.alert(episodeId), JSON.stringify(alert), 'PX', RETAIN_MS);
+    }
+    async getAlert(episodeId: string): Promise<StoredAlert | undefined> {
+        return parse(await this.redis.get(botKeys.alert(episodeId)));
+    }
+    async reportOnce(marker: string): Promise<boolean> {
+        return (await this.redis.sadd(botKeys.reported, marker)) === 1;
+    }
+    async clearReported(marker: string): Promise<void> {
+        await this.redis.srem(botKeys.reported, marker);
+    }
+    async claimDelivery(key: string, owner: string, leaseMs: number): Promise<'claimed' | 'busy' | 'done'> {
+        const r = (await this.redis.eval(CLAIM, 1, botKeys.delivery(key), owner, String(leaseMs))) as string;
+        return r as 'claimed' | 'busy' | 'done';
+    }
+    async completeDelivery(key: string): Promise<void> {
+        await this.redis.set(botKeys.delivery(key), 'done', 'PX', RETAIN_MS);
+    }
+    async releaseDelivery(key: string, owner: string): Promise<void> {
+        await this.redis.eval(RELEASE, 1, botKeys.delivery(key), owner);
+    }
+    /** Ping (for /readyz). */
+    async ping(): Promise<boolean> {
+        return (await this.redis.ping()) === 'PONG';
+    }
+    async close(): Promise<void> {
+        if (this.ownsClient) this.redis.disconnect();
+    }
+}
+
+function parse<T>(raw: string | null): T | undefined {
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+}

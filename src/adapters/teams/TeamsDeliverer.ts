@@ -1,0 +1,103 @@
+import type { Notification } from '../../domain/adherence/types';
+import type { Deliverer, Route } from '../../delivery/OutboxDispatcher';
+import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../cards/renderCard';
+import type { BotService } from './BotService';
+import type { BotStore, ConversationRef } from './BotStore';
+import { alertCardData, applyChange, nudgeCardData } from './cardData';
+
+/** Sends and updates cards in a stored conversation (implemented with botbuilder in `TeamsSender`). */
+export interface ConversationSender {
+    /** Post a card; returns the new activity id. */
+    send(reference: ConversationRef, card: AdaptiveCardJson): Promise<string>;
+    update(reference: ConversationRef, activityId: string, card: AdaptiveCardJson): Promise<void>;
+}
+
+export interface DelivererEvents {
+    /** An agent has no stored personal conversation (reported once per agent). */
+    noPersonalConversation?(genesysUserId: string): void;
+    /** A unit has no subscribed channel (reported once per unit). */
+    noAlertChannel?(managementUnitId: string): void;
+    referenceDropped?(kind: string): void;
+}
+
+/**
+ * Routes engine notifications to Teams conversations: nudges to the agent's 1:1 chat, alerts to the channel
+ * subscribed to the agent's unit, alert updates onto the stored card (in place).
+ */
+export class TeamsDeliverer implements Deliverer {
+    constructor(
+        private readonly store: BotStore,
+        private readonly sender: ConversationSender,
+        private readonly service: BotService,
+        private readonly events: DelivererEvents = {},
+        private readonly logger?: { warn(o: object, m?: string): void }
+    ) {}
+
+    async route(n: Notification): Promise<Route> {
+        if (n.kind === 'nudge') {
+            const user = await this.store.userByGenesysId(n.episode.userId);
+            const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
+            if (!personal) {
+                if (await this.store.reportOnce(`no-personal:${n.episode.userId}`)) {
+                    this.events.noPersonalConversation?.(n.episode.userId);
+                    this.logger?.warn({ userId: n.episode.userId }, 'agent has no personal conversation with the bot; nudges are skipped');
+                }
+                return { drop: 'no-personal-conversation' };
+            }
+            return { conversationKey: personal.reference.conversation.id };
+        }
+        if (n.kind === 'alert') {
+            const channel = await this.store.subscriptionOf(n.episode.managementUnitId);
+            if (!channel || !(await this.store.getConversation(channel))) {
+                if (await this.store.reportOnce(`no-channel:${n.episode.managementUnitId}`)) {
+                    this.events.noAlertChannel?.(n.episode.managementUnitId);
+                    this.logger?.warn({ managementUnitId: n.episode.managementUnitId }, 'no channel subscribed to this unit; alerts are skipped');
+                }
+                return { drop: 'no-alert-channel' };
+            }
+            return { conversationKey: channel };
+        }
+        const alert = await this.store.getAlert(n.episode.id);
+        if (!alert) return { drop: 'no-alert-card' };
+        return { conversationKey: alert.conversationId };
+    }
+
+    async send(n: Notification, conversationKey: string): Promise<void> {
+        const ctx = this.service.cardContext();
+        if (n.kind === 'nudge') {
+            const user = await this.store.userByGenesysId(n.episode.userId);
+            const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
+            if (!personal) return;
+            await this.sender.send(personal.reference, renderNudgeCard(nudgeCardData(n.episode, ctx)));
+            return;
+        }
+        const conversation = await this.store.getConversation(conversationKey);
+        if (!conversation) return;
+        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId);
+        if (n.kind === 'alert') {
+            const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
+            const facts = previous?.facts ?? {};
+            const card = renderAlertCard(alertCardData(n.episode, facts, names, ctx));
+            const activityId = await this.sender.send(conversation.reference, card);
+            await this.store.saveAlert(n.episode.id, { conversationId: conversationKey, activityId, episode: n.episode, facts });
+            return;
+        }
+        const stored = await this.store.getAlert(n.episode.id);
+        if (!stored) return;
+        const facts = applyChange(stored.facts, n);
+        const card = renderAlertCard(alertCardData(n.episode, facts, names, ctx));
+        await this.sender.update(conversation.reference, stored.activityId, card);
+        await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
+    }
+
+    async forbidden(n: Notification, conversationKey: string): Promise<void> {
+        if (n.kind === 'nudge') {
+            const user = await this.store.userByGenesysId(n.episode.userId);
+            if (user) await this.store.dropPersonal(user.teamsUserId);
+            this.events.referenceDropped?.('personal');
+            return;
+        }
+        await this.store.dropConversation(conversationKey);
+        this.events.referenceDropped?.('conversation');
+    }
+}

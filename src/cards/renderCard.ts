@@ -1,0 +1,93 @@
+import * as ACData from 'adaptivecards-templating';
+import nudgeTemplate from './nudge.json';
+import alertTemplate from './alert.json';
+import statusTemplate from './status.json';
+import helpTemplate from './help.json';
+import noticeTemplate from './notice.json';
+
+/** An expanded Adaptive Card (schema 1.5), ready to attach. */
+export interface AdaptiveCardJson {
+    type: 'AdaptiveCard';
+    version: string;
+    [key: string]: unknown;
+}
+
+export interface NudgeCardData {
+    userId: string;
+    episodeId: string;
+    title: string;
+    message: string;
+    scheduled: string;
+    actual: string;
+    minutes: number;
+    footer: string;
+    showOnIt: boolean;
+    sigs: { myStatus: string; ackNudge: string };
+}
+
+export interface AlertCardData {
+    userId: string;
+    episodeId: string;
+    title: string;
+    color: 'Default' | 'Attention' | 'Warning' | 'Good';
+    agentName: string;
+    teamName: string;
+    scheduled: string;
+    actual: string;
+    minutes: number;
+    impact: string;
+    /** Who acknowledged / snoozed / approved, exception and resolution lines. */
+    statusLines: string[];
+    /** False once the episode is resolved: no more actions. */
+    open: boolean;
+    acknowledged: boolean;
+    snoozeOptions: Array<{ label: string; minutes: number; sig: string }>;
+    overtimeOptions: Array<{ label: string; value: string }>;
+    overtimeDefault: string;
+    sigs: { acknowledge: string; approveOvertime: string };
+}
+
+export interface StatusCardData {
+    title: string;
+    summary: string;
+    rows: Array<{ label: string; value: string }>;
+}
+
+export interface HelpCardData {
+    intro: string;
+    commands: Array<{ name: string; description: string }>;
+}
+
+export interface NoticeCardData {
+    title: string;
+    message: string;
+    color: 'Default' | 'Attention' | 'Warning' | 'Good';
+}
+
+function expand(template: object, data: object): AdaptiveCardJson {
+    return new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+}
+
+/** The private, supportive nudge to an agent. */
+export function renderNudgeCard(data: NudgeCardData): AdaptiveCardJson {
+    return expand(nudgeTemplate, data);
+}
+
+/** The supervisor alert, re-rendered in place on every change. */
+export function renderAlertCard(data: AlertCardData): AdaptiveCardJson {
+    return expand(alertTemplate, data);
+}
+
+/** An agent's own status, or who is drifting now in a supervisor channel. */
+export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
+    return expand(statusTemplate, data);
+}
+
+export function renderHelpCard(data: HelpCardData): AdaptiveCardJson {
+    return expand(helpTemplate, data);
+}
+
+/** A short visible answer: refusals, confirmations. */
+export function renderNoticeCard(data: NoticeCardData): AdaptiveCardJson {
+    return expand(noticeTemplate, data);
+}

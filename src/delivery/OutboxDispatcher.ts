@@ -1,0 +1,380 @@
+import type { Clock, Random, TimerHandle } from '../domain/clock';
+import type { Notification } from '../domain/adherence/types';
+import type { AgentStateStore, OutboxEntry } from '../engine/ports';
+import { retryDelayMs, type BackoffOptions } from './backoff';
+import { isDeliveryError, type DeliveryError } from './DeliveryError';
+import { RateLimiter, type WindowLimit } from './RateLimiter';
+
+/** Where a notification goes, decided by the Teams side before any send. */
+export type Route = { conversationKey: string } | { drop: string };
+
+/** The Teams side of delivery: routing (stored references) and the send itself. */
+export interface Deliverer {
+    route(notification: Notification): Promise<Route>;
+    /** Send (or update) in the routed conversation. Throws a {@link DeliveryError} on failure. */
+    send(notification: Notification, conversationKey: string): Promise<void>;
+    /** A 403 from Teams: the app is gone from that conversation. Drop the reference (reported once). */
+    forbidden?(notification: Notification, conversationKey: string): Promise<void>;
+}
+
+/** Cross-instance "sent once" bookkeeping per outbox key (the bot store implements it). */
+export interface DeliveryClaims {
+    /** `claimed`: this instance may send; `busy`: another holds the lease; `done`: already delivered. */
+    claimDelivery(key: string, owner: string, leaseMs: number): Promise<'claimed' | 'busy' | 'done'>;
+    completeDelivery(key: string): Promise<void>;
+    releaseDelivery(key: string, owner: string): Promise<void>;
+}
+
+export interface DeliveryLimits {
+    /** Per bot per conversation. @default 7/1s, 8/2s, 60/30s, 1800/3600s */
+    perConversation: WindowLimit[];
+    /** Per app (tenant). @default 50/1s */
+    perApp: WindowLimit[];
+}
+
+export const TEAMS_DEFAULT_LIMITS: DeliveryLimits = Object.freeze({
+    perConversation: [
+        { limit: 7, windowMs: 1_000 },
+        { limit: 8, windowMs: 2_000 },
+        { limit: 60, windowMs: 30_000 },
+        { limit: 1_800, windowMs: 3_600_000 }
+    ],
+    perApp: [{ limit: 50, windowMs: 1_000 }]
+});
+
+export interface DispatcherMetrics {
+    sent?(kind: Notification['kind'], latencyMs: number): void;
+    failed?(code: string): void;
+    throttled?(): void;
+    dropped?(reason: string): void;
+}
+
+export interface DispatcherLogger {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+}
+
+export interface OutboxDispatcherOptions {
+    store: Pick<AgentStateStore, 'dueOutbox' | 'ackOutbox' | 'retryOutbox'>;
+    deliverer: Deliverer;
+    clock: Clock;
+    /** Jitter source. Test seam. */
+    random: Random;
+    claims?: DeliveryClaims;
+    /** Identifies this instance in delivery claims. */
+    instanceId?: string;
+    limits?: DeliveryLimits;
+    backoff?: BackoffOptions;
+    /** Give up (and log) after this many failed attempts. @default 8 */
+    maxAttempts?: number;
+    /** How often to look for due entries without being told, ms. @default 1000 */
+    pollMs?: number;
+    /** Entries held in memory (routed, waiting for a rate-limit slot). @default 10000 */
+    maxQueued?: number;
+    /** Sends in flight at once over all conversations. @default 64 */
+    maxInFlight?: number;
+    /** Lease on a claimed delivery, ms. @default 60000 */
+    claimLeaseMs?: number;
+    logger?: DispatcherLogger;
+    metrics?: DispatcherMetrics;
+}
+
+interface Queued {
+    entry: OutboxEntry;
+    conversationKey: string;
+}
+
+interface Conversation {
+    queue: Queued[];
+    busy: boolean;
+    /** Throttled by Teams (429/5xx) until then. */
+    blockedUntil: number;
+}
+
+const noop = (): undefined => undefined;
+
+/**
+ * Delivers the durable outbox to Teams: reads due entries, routes each to its conversation, and sends in order
+ * per conversation within Teams' per-conversation and per-app limits, on the injected clock. A throttled
+ * conversation waits (honouring `Retry-After`) while the others keep flowing. An entry leaves the outbox only when
+ * sent, dropped on purpose (no route, 403) or abandoned after `maxAttempts`; with `claims`, a restart between the
+ * send and the outbox removal never sends twice.
+ */
+export class OutboxDispatcher {
+    private readonly store: OutboxDispatcherOptions['store'];
+    private readonly deliverer: Deliverer;
+    private readonly clock: Clock;
+    private readonly random: Random;
+    private readonly claims: DeliveryClaims | undefined;
+    private readonly owner: string;
+    private readonly convLimiter: RateLimiter;
+    private readonly appLimiter: RateLimiter;
+    private readonly backoff: BackoffOptions;
+    private readonly maxAttempts: number;
+    private readonly pollMs: number;
+    private readonly maxQueued: number;
+    private readonly maxInFlight: number;
+    private readonly leaseMs: number;
+    private readonly logger: DispatcherLogger;
+    private readonly metrics: DispatcherMetrics;
+
+    private readonly conversations = new Map<string, Conversation>();
+    /** Keys read from the store and not yet settled. */
+    private readonly known = new Set<string>();
+    private inFlight = 0;
+    private running = false;
+    private reading: Promise<void> | undefined;
+    private readAgain = false;
+    private pollTimer: TimerHandle | undefined;
+    private wakeTimer: TimerHandle | undefined;
+    private wakeAt = Number.POSITIVE_INFINITY;
+    private readonly settled = new Set<Promise<void>>();
+
+    constructor(options: OutboxDispatcherOptions) {
+        this.store = options.store;
+        this.deliverer = options.deliverer;
+        this.clock = options.clock;
+        this.random = options.random;
+        this.claims = options.claims;
+        this.owner = options.instanceId ?? 'dispatcher';
+        const limits = options.limits ?? TEAMS_DEFAULT_LIMITS;
+        this.convLimiter = new RateLimiter(limits.perConversation);
+        this.appLimiter = new RateLimiter(limits.perApp);
+        this.backoff = options.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
+        this.maxAttempts = options.maxAttempts ?? 8;
+        this.pollMs = options.pollMs ?? 1_000;
+        this.maxQueued = options.maxQueued ?? 10_000;
+        this.maxInFlight = options.maxInFlight ?? 64;
+        this.leaseMs = options.claimLeaseMs ?? 60_000;
+        this.logger = options.logger ?? { info: noop, warn: noop, error: noop };
+        this.metrics = options.metrics ?? {};
+    }
+
+    start(): void {
+        if (this.running) return;
+        this.running = true;
+        this.kick();
+    }
+
+    /** Stop reading and sending; sends in flight finish (their outcome is recorded). */
+    async stop(): Promise<void> {
+        this.running = false;
+        if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+        if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+        this.pollTimer = this.wakeTimer = undefined;
+        await this.reading;
+        await Promise.all([...this.settled]);
+        this.conversations.clear();
+        this.known.clear();
+    }
+
+    /** New entries may be due (the engine committed notifications). */
+    kick(): void {
+        if (!this.running) return;
+        if (this.reading) {
+            this.readAgain = true;
+            return;
+        }
+        this.reading = this.read()
+            .catch((error: unknown) => this.logger.error({ err: String(error) }, 'outbox read failed'))
+            .finally(() => {
+                this.reading = undefined;
+                if (this.readAgain && this.running) {
+                    this.readAgain = false;
+                    this.kick();
+                } else this.armPoll();
+            });
+    }
+
+    /** Resolves when nothing is being read or sent (tests). Entries waiting for a slot or a retry do not count. */
+    async idle(): Promise<void> {
+        while (this.reading || this.settled.size > 0) {
+            await this.reading;
+            await Promise.all([...this.settled]);
+        }
+    }
+
+    /** Entries routed and waiting in memory. */
+    get queued(): number {
+        let n = 0;
+        for (const c of this.conversations.values()) n += c.queue.length;
+        return n;
+    }
+
+    private armPoll(): void {
+        if (!this.running || this.pollMs <= 0) return;
+        if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+        this.pollTimer = this.clock.setTimeout(() => {
+            this.pollTimer = undefined;
+            this.kick();
+        }, this.pollMs);
+        (this.pollTimer as { unref?: () => void }).unref?.();
+    }
+
+    private async read(): Promise<void> {
+        const room = this.maxQueued - this.known.size;
+        if (room <= 0) return;
+        const now = this.clock.now();
+        const due = await this.store.dueOutbox(now, this.known.size + room);
+        for (const entry of due) {
+            if (!this.running) return;
+            if (this.known.has(entry.key)) continue;
+            this.known.add(entry.key);
+            try {
+                await this.admit(entry);
+            } catch (error) {
+                this.known.delete(entry.key);
+                this.logger.error({ err: String(error), key: entry.key }, 'outbox entry could not be routed; will retry');
+            }
+        }
+        this.pump();
+    }
+
+    private async admit(entry: OutboxEntry): Promise<void> {
+        if (this.claims) {
+            const claim = await this.claims.claimDelivery(entry.key, this.owner, this.leaseMs);
+            if (claim === 'done') {
+                await this.store.ackOutbox(entry.key);
+                this.known.delete(entry.key);
+                return;
+            }
+            if (claim === 'busy') {
+                this.known.delete(entry.key);
+                return;
+            }
+        }
+        const route = await this.deliverer.route(entry.notification);
+        if ('drop' in route) {
+            await this.finish(entry, { dropped: route.drop });
+            return;
+        }
+        let conv = this.conversations.get(route.conversationKey);
+        if (!conv) {
+            conv = { queue: [], busy: false, blockedUntil: 0 };
+            this.conversations.set(route.conversationKey, conv);
+        }
+        conv.queue.push({ entry, conversationKey: route.conversationKey });
+    }
+
+    /** Start every send that the limits allow now; arm one timer for the earliest that must wait. */
+    private pump(): void {
+        if (!this.running) return;
+        const now = this.clock.now();
+        let nextAt = Number.POSITIVE_INFINITY;
+        for (const [key, conv] of this.conversations) {
+            if (conv.busy) continue;
+            if (conv.queue.length === 0) {
+                this.conversations.delete(key);
+                continue;
+            }
+            if (this.inFlight >= this.maxInFlight) break;
+            if (conv.blockedUntil > now) {
+                nextAt = Math.min(nextAt, conv.blockedUntil);
+                continue;
+            }
+            const convWait = this.convLimiter.delayFor(key, now);
+            if (convWait > 0) {
+                nextAt = Math.min(nextAt, now + convWait);
+                continue;
+            }
+            const appWait = this.appLimiter.delayFor('app', now);
+            if (appWait > 0) {
+                nextAt = Math.min(nextAt, now + appWait);
+                break;
+            }
+            this.convLimiter.record(key, now);
+            this.appLimiter.record('app', now);
+            const item = conv.queue.shift()!;
+            conv.busy = true;
+            this.inFlight++;
+            const p: Promise<void> = this.sendOne(item, conv).finally(() => {
+                this.settled.delete(p);
+                conv.busy = false;
+                this.inFlight--;
+                this.pump();
+                if (this.known.size < this.maxQueued / 2 && this.queued === 0) this.kick();
+            });
+            this.settled.add(p);
+        }
+        this.wake(nextAt);
+    }
+
+    private wake(at: number): void {
+        if (!Number.isFinite(at) || !this.running) return;
+        if (this.wakeTimer !== undefined && this.wakeAt <= at) return;
+        if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
+        this.wakeAt = at;
+        this.wakeTimer = this.clock.setTimeout(
+            () => {
+                this.wakeTimer = undefined;
+                this.wakeAt = Number.POSITIVE_INFINITY;
+                this.pump();
+            },
+            Math.max(0, at - this.clock.now())
+        );
+        (this.wakeTimer as { unref?: () => void }).unref?.();
+    }
+
+    private async sendOne(item: Queued, conv: Conversation): Promise<void> {
+        const { entry, conversationKey } = item;
+        try {
+            await this.deliverer.send(entry.notification, conversationKey);
+        } catch (error) {
+            await this.failed(item, conv, error);
+            return;
+        }
+        this.metrics.sent?.(entry.notification.kind, Math.max(0, this.clock.now() - entry.notBefore));
+        await this.finish(entry, { sent: true });
+    }
+
+    private async failed(item: Queued, conv: Conversation, error: unknown): Promise<void> {
+        const { entry, conversationKey } = item;
+        const e: DeliveryError | undefined = isDeliveryError(error) ? error : undefined;
+        const code = e?.code ?? 'TEAMS_UNKNOWN';
+        this.metrics.failed?.(code);
+        if (e?.code === 'TEAMS_FORBIDDEN') {
+            this.logger.warn({ key: entry.key, conversationKey, code }, 'Teams refused the send; dropping the conversation reference');
+            try {
+                await this.deliverer.forbidden?.(entry.notification, conversationKey);
+            } catch (dropError) {
+                this.logger.error({ err: String(dropError) }, 'could not drop the conversation reference');
+            }
+            await this.finish(entry, { dropped: 'forbidden' });
+            return;
+        }
+        const attempts = entry.attempts + 1;
+        if (!e?.retryable || attempts >= this.maxAttempts) {
+            this.logger.error({ key: entry.key, code, attempts, kind: entry.notification.kind }, 'delivery abandoned');
+            await this.finish(entry, { dropped: e?.retryable ? 'max-attempts' : code });
+            return;
+        }
+        if (e.code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
+        const delay = retryDelayMs(attempts, this.backoff, this.random, e.retryAfterMs);
+        const now = this.clock.now();
+        conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
+        this.logger.warn({ key: entry.key, code, attempts, delayMs: delay }, 'delivery failed; will retry');
+        // Keep it in memory at the head of its conversation (order), and persist the attempt for a restart.
+        entry.attempts = attempts;
+        conv.queue.unshift(item);
+        try {
+            await this.store.retryOutbox(entry.key, now + delay);
+        } catch (storeError) {
+            this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
+        }
+    }
+
+    private async finish(entry: OutboxEntry, outcome: { sent: true } | { dropped: string }): Promise<void> {
+        if ('dropped' in outcome) {
+            this.metrics.dropped?.(outcome.dropped);
+            this.logger.info({ key: entry.key, reason: outcome.dropped }, 'outbox entry dropped');
+        }
+        try {
+            if (this.claims && 'sent' in outcome) await this.claims.completeDelivery(entry.key);
+            await this.store.ackOutbox(entry.key);
+        } catch (error) {
+            this.logger.error({ err: String(error), key: entry.key }, 'could not remove a settled outbox entry');
+        }
+        this.known.delete(entry.key);
+    }
+}

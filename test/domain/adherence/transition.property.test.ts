@@ -81,8 +81,19 @@ describe('transition: properties over random and hostile event sequences', () =>
                         if (s.kind === 'ack') event = { type: 'AlertAcknowledged', episodeId, by: 'sup' };
                         else if (s.kind === 'nudgeAck') event = { type: 'NudgeAcknowledged', episodeId };
                         else if (s.kind === 'snooze')
-                            event = { type: 'AlertSnoozed', episodeId, until: a.now + ('forMs' in s ? s.forMs : 0), by: 'sup' };
-                        else event = { type: 'OvertimeApproved', episodeId, until: a.now + ('forMs' in s ? s.forMs : 0), by: 'sup' };
+                            event = {
+                                type: 'AlertSnoozed',
+                                episodeId,
+                                until: a.now + ('forMs' in s ? s.forMs : 0),
+                                by: 'sup'
+                            };
+                        else
+                            event = {
+                                type: 'OvertimeApproved',
+                                episodeId,
+                                until: a.now + ('forMs' in s ? s.forMs : 0),
+                                by: 'sup'
+                            };
                     }
                     const effects = a.apply(event);
                     const after = a.record;

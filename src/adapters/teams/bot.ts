@@ -119,30 +119,40 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
         return reply.message ?? (reply.card as AdaptiveCardJson & { type: 'AdaptiveCard' });
     });
 
-    const sender: ConversationSender = {
-        async send(reference, card) {
-            let id = '';
-            try {
-                await adapter.continueConversationAsync(credentials.appId, reference as Partial<ConversationReference>, async (ctx) => {
-                    const res = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-                    id = res?.id ?? '';
-                });
-            } catch (error) {
-                throw toDeliveryError(error);
-            }
-            return id;
-        },
-        async update(reference, activityId, card) {
-            try {
-                await adapter.continueConversationAsync(credentials.appId, reference as Partial<ConversationReference>, async (ctx) => {
-                    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-                    activity.id = activityId;
-                    await ctx.updateActivity(activity);
-                });
-            } catch (error) {
-                throw toDeliveryError(error);
-            }
+    /**
+     * Run one proactive operation. botbuilder routes errors thrown inside a continuation to `onTurnError`, so the
+     * failure is caught inside the callback and rethrown here as a {@link DeliveryError} for the outbox.
+     */
+    async function proactive<T>(reference: ConversationRef, op: (ctx: TurnContext) => Promise<T>): Promise<T> {
+        let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+        try {
+            await adapter.continueConversationAsync(credentials.appId, reference as Partial<ConversationReference>, async (ctx) => {
+                try {
+                    result = { ok: true, value: await op(ctx) };
+                } catch (error) {
+                    result = { ok: false, error };
+                }
+            });
+        } catch (error) {
+            throw toDeliveryError(error);
         }
+        if (!result) throw new DeliveryError('TEAMS_NETWORK', 'proactive turn did not run', true);
+        if (!result.ok) throw toDeliveryError(result.error);
+        return result.value;
+    }
+
+    const sender: ConversationSender = {
+        send: (reference, card) =>
+            proactive(reference, async (ctx) => {
+                const res = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+                return res?.id ?? '';
+            }),
+        update: (reference, activityId, card) =>
+            proactive(reference, async (ctx) => {
+                const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+                activity.id = activityId;
+                await ctx.updateActivity(activity);
+            })
     };
 
     return {

@@ -1,0 +1,87 @@
+import { parseEngineConfig, type EngineConfig } from '../engine/engineConfig';
+import { parseTeamsConfig, Secret, type RunMode, type TeamsConfig } from '../adapters/teams/teamsConfig';
+
+type Env = Record<string, string | undefined>;
+
+/** Process-level settings. */
+export interface AppConfig {
+    mode: RunMode;
+    /** `PORT`. @default 3978 */
+    port: number;
+    /** `HOST`. @default '0.0.0.0' */
+    host: string;
+    /** `REDIS_URL`; required in production. Without it (sandbox/test) the stores are in memory. */
+    redisUrl: Secret | undefined;
+    /** `REDIS_KEY_PREFIX`. @default `adherence:<mode>:` */
+    redisKeyPrefix: string;
+    /** `LOG_LEVEL`. @default 'info' */
+    logLevel: string;
+    /** `INSTANCE_ID` (delivery claims, logs). @default hostname-pid chosen by the caller */
+    instanceId: string | undefined;
+}
+
+/** Everything the composition root needs. Other parts add their sections here as they land. */
+export interface Config {
+    app: AppConfig;
+    teams: TeamsConfig;
+    engine: EngineConfig;
+}
+
+export class ConfigProblemsError extends Error {
+    readonly code = 'CONFIG_INVALID';
+    constructor(readonly problems: string[]) {
+        super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+        this.name = 'ConfigProblemsError';
+    }
+}
+
+export function isConfigProblemsError(e: unknown): e is ConfigProblemsError {
+    return e instanceof ConfigProblemsError;
+}
+
+export function parseAppConfig(env: Env, mode: RunMode): AppConfig {
+    const problems: string[] = [];
+    const portRaw = env.PORT?.trim() || '3978';
+    const port = Number(portRaw);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535 (got "${portRaw}")`);
+    const redisRaw = env.REDIS_URL?.trim();
+    if (redisRaw && !/^rediss?:\/\//.test(redisRaw)) problems.push('REDIS_URL must start with redis:// or rediss://');
+    if (!redisRaw && mode === 'production') problems.push('REDIS_URL is required in production (the in-memory store is for sandbox/test only)');
+    const logLevel = env.LOG_LEVEL?.trim() || 'info';
+    if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL: unknown level "${logLevel}"`);
+    if (problems.length > 0) throw new ConfigProblemsError(problems);
+    return Object.freeze({
+        mode,
+        port,
+        host: env.HOST?.trim() || '0.0.0.0',
+        redisUrl: redisRaw ? new Secret(redisRaw) : undefined,
+        redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || `adherence:${mode}:`,
+        logLevel,
+        instanceId: env.INSTANCE_ID?.trim() || undefined
+    });
+}
+
+function collect<T>(problems: string[], parse: () => T): T | undefined {
+    try {
+        return parse();
+    } catch (error) {
+        const listed = (error as { problems?: unknown }).problems;
+        if (Array.isArray(listed)) problems.push(...listed.map(String));
+        else problems.push(error instanceof Error ? error.message : String(error));
+        return undefined;
+    }
+}
+
+/**
+ * The only reader of `process.env` (pass another record in tests): parses every part's settings and throws one
+ * {@link ConfigProblemsError} listing every problem of every part.
+ */
+export function loadConfig(env: Env = process.env): Config {
+    const problems: string[] = [];
+    const teams = collect(problems, () => parseTeamsConfig(env));
+    const mode = teams?.mode ?? (['sandbox', 'test'].includes(env.ADHERENCE_MODE ?? '') ? (env.ADHERENCE_MODE as RunMode) : 'production');
+    const app = collect(problems, () => parseAppConfig(env, mode));
+    const engine = collect(problems, () => parseEngineConfig(env));
+    if (problems.length > 0 || !teams || !app || !engine) throw new ConfigProblemsError(problems);
+    return Object.freeze({ app, teams, engine });
+}

@@ -1,0 +1,230 @@
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import Redis from 'ioredis';
+import type * as restify from 'restify';
+import type { Clock, Random } from '../domain/clock';
+import { AdherenceEngine } from '../engine/AdherenceEngine';
+import type { AgentStateStore, CoverageSource } from '../engine/ports';
+import { MemoryAgentStateStore } from '../adapters/memory/MemoryAgentStateStore';
+import { createRedisStore } from '../adapters/redis/RedisAgentStateStore';
+import { ActionSigner } from '../adapters/teams/ActionSigner';
+import { BotService, type DirectoryPort } from '../adapters/teams/BotService';
+import type { BotStore } from '../adapters/teams/BotStore';
+import { MemoryBotStore } from '../adapters/teams/MemoryBotStore';
+import { RedisBotStore } from '../adapters/teams/RedisBotStore';
+import { TeamsDeliverer } from '../adapters/teams/TeamsDeliverer';
+import { createTeamsBot } from '../adapters/teams/bot';
+import type { AdaptiveCardJson } from '../cards/renderCard';
+import { OutboxDispatcher } from '../delivery/OutboxDispatcher';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type AppMetrics } from './metrics';
+import { createServer, type ReadinessCheck, type RouteRegistrar } from './server';
+import { systemClock } from './systemClock';
+
+/** Test seams and the hooks other parts plug into. Everything is optional. */
+export interface AppOverrides {
+    clock?: Clock;
+    random?: Random;
+    logger?: Logger;
+    /** Use this store instead of building one from the config (the caller closes it). */
+    agentStore?: AgentStateStore;
+    botStore?: BotStore;
+    /** Genesys user directory and unit look-up. */
+    directory?: DirectoryPort;
+    coverage?: CoverageSource;
+    /** `report [days]` card renderer (analytics). */
+    report?(days: number, managementUnitIds: string[]): Promise<AdaptiveCardJson>;
+    /** More readiness checks (e.g. the Genesys stream status). */
+    readiness?: ReadinessCheck[];
+    /** More routes (sync ingest, analytics JSON). */
+    routes?: RouteRegistrar[];
+    /** Called after the server listens (start the Genesys stream here); awaited by `close()` via `onClose`. */
+    onStart?(app: App): Promise<void> | void;
+    onClose?(): Promise<void> | void;
+}
+
+export interface App {
+    server: restify.Server;
+    /** `http://host:port` the server listens on. */
+    url: string;
+    engine: AdherenceEngine;
+    dispatcher: OutboxDispatcher;
+    agentStore: AgentStateStore;
+    botStore: BotStore;
+    metrics: AppMetrics;
+    logger: Logger;
+    close(): Promise<void>;
+}
+
+/**
+ * The one composition root: builds clock, logger, stores, engine, bot, outbox dispatcher and HTTP server from a
+ * parsed {@link Config}, starts them, and returns a handle whose `close()` stops everything it started.
+ */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+    const clock = overrides.clock ?? systemClock;
+    const random = overrides.random ?? Math.random;
+    const logger = overrides.logger ?? createLogger({ level: config.app.logLevel });
+    const metrics = createMetrics();
+    const instanceId = config.app.instanceId ?? `${hostname()}-${process.pid}`;
+    const closers: Array<() => Promise<void> | void> = [];
+
+    if (!config.teams.botId) {
+        logger.warn(
+            { mode: config.teams.mode },
+            `running in ${config.teams.mode} mode WITHOUT Bot Framework authentication (BOT_ID is empty): never expose this instance`
+        );
+    }
+
+    let redis: Redis | undefined;
+    const redisUrl = config.app.redisUrl?.reveal();
+    let agentStore = overrides.agentStore;
+    if (!agentStore) {
+        agentStore = redisUrl ? createRedisStore({ url: redisUrl, keyPrefix: config.app.redisKeyPrefix }) : new MemoryAgentStateStore();
+        const owned = agentStore;
+        closers.push(() => owned.close());
+    }
+    let botStore = overrides.botStore;
+    if (!botStore) {
+        if (redisUrl) {
+            redis = new Redis(redisUrl, { keyPrefix: config.app.redisKeyPrefix, lazyConnect: true, maxRetriesPerRequest: 3 });
+            await redis.connect();
+            botStore = new RedisBotStore(redis);
+            const client = redis;
+            closers.push(() => void client.disconnect());
+        } else botStore = new MemoryBotStore(clock);
+    }
+
+    const engine = new AdherenceEngine({
+        store: agentStore,
+        clock,
+        policy: config.engine.policy,
+        coverage: overrides.coverage,
+        dampening: config.engine.dampening,
+        deadlineLeaseMs: config.engine.deadlineLeaseMs,
+        orphanPollMs: config.engine.orphanPollMs,
+        logger,
+        metrics: {
+            observations: (n) => metrics.eventsIn.inc(n),
+            episodesStarted: (n) => metrics.episodesStarted.inc(n),
+            notificationsQueued: (kind, n) => metrics.notificationsQueued.inc({ kind }, n)
+        }
+    });
+
+    const signer = config.teams.actionSigningSecret ? new ActionSigner(config.teams.actionSigningSecret.reveal()) : ActionSigner.random();
+    const store = agentStore;
+    const service = new BotService({
+        engine,
+        store: botStore,
+        signer,
+        clock,
+        directory: overrides.directory,
+        readLog: (q) => store.readLog(q),
+        report: overrides.report,
+        supervisors: config.teams.supervisors,
+        channelMembersSupervise: config.teams.channelMembersSupervise,
+        userOverrides: config.teams.userOverrides,
+        timeZone: config.teams.timeZone,
+        onRefusal: (reason) => metrics.refusals.inc({ reason }),
+        logger
+    });
+    const bot = createTeamsBot({
+        credentials: {
+            appId: config.teams.botId,
+            appPassword: config.teams.botPassword.reveal(),
+            appType: config.teams.botType,
+            tenantId: config.teams.botTenantId
+        },
+        service,
+        store: botStore,
+        logger
+    });
+    const deliverer = new TeamsDeliverer(
+        botStore,
+        bot.sender,
+        service,
+        {
+            noPersonalConversation: () => metrics.noPersonalConversation.inc(),
+            referenceDropped: (kind) => metrics.referencesDropped.inc({ kind })
+        },
+        logger
+    );
+    const dispatcher = new OutboxDispatcher({
+        store: agentStore,
+        deliverer,
+        clock,
+        random,
+        claims: botStore,
+        instanceId,
+        limits: config.teams.limits,
+        backoff: config.teams.backoff,
+        maxAttempts: config.teams.maxAttempts,
+        pollMs: config.teams.outboxPollMs,
+        logger,
+        metrics: {
+            sent: (kind, latencyMs) => {
+                metrics.sent.inc({ kind });
+                metrics.latency.observe(latencyMs / 1000);
+            },
+            failed: (code) => metrics.failures.inc({ code }),
+            throttled: () => metrics.throttled.inc(),
+            dropped: (reason) => metrics.dropped.inc({ reason })
+        }
+    });
+    engine.onOutbox(() => dispatcher.kick());
+
+    const bots = botStore;
+    const server = createServer({
+        processMessage: (req, res) => bot.process(req, res),
+        readiness: [
+            {
+                name: 'store',
+                check: async () => {
+                    await store.dueOutbox(0, 1);
+                    return true;
+                }
+            },
+            ...(bots instanceof RedisBotStore ? [{ name: 'redis', check: () => bots.ping() }] : []),
+            ...(overrides.readiness ?? [])
+        ],
+        metrics: async () => {
+            metrics.openEpisodes.set(engine.openEpisodes().length);
+            return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+        },
+        routes: overrides.routes,
+        onError: (error) => logger.error({ err: String(error) }, 'request failed')
+    });
+
+    await engine.start();
+    dispatcher.start();
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.app.port, config.app.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = config.app.host === '0.0.0.0' ? '127.0.0.1' : config.app.host;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, mode: config.teams.mode, instanceId }, 'adherence drift bot listening');
+
+    let closed: Promise<void> | undefined;
+    const app: App = {
+        server,
+        url,
+        engine,
+        dispatcher,
+        agentStore,
+        botStore,
+        metrics,
+        logger,
+        close: () =>
+            (closed ??= (async () => {
+                await overrides.onClose?.();
+                await new Promise<void>((resolve) => server.close(() => resolve()));
+                await dispatcher.stop();
+                await engine.stop();
+                for (const c of closers.reverse()) await c();
+            })())
+    };
+    await overrides.onStart?.(app);
+    return app;
+}

@@ -1,0 +1,57 @@
+import * as restify from 'restify';
+
+/** A part that adds its own routes (sync ingest, analytics JSON…). */
+export type RouteRegistrar = (server: restify.Server) => void;
+
+export interface ReadinessCheck {
+    name: string;
+    /** True when ready; may throw (counts as not ready). */
+    check(): Promise<boolean> | boolean;
+}
+
+export interface ServerOptions {
+    /** Hands a Bot Framework request to the adapter. */
+    processMessage(req: restify.Request, res: restify.Response): Promise<void>;
+    readiness: ReadinessCheck[];
+    metrics(): Promise<{ contentType: string; body: string }>;
+    routes?: RouteRegistrar[];
+    onError?(error: unknown): void;
+}
+
+/** restify with the bot endpoint, health, readiness and metrics. No business logic here. */
+export function createServer(options: ServerOptions): restify.Server {
+    const server = restify.createServer({ name: 'adherence-drift-bot', handleUncaughtExceptions: false });
+    server.use(restify.plugins.bodyParser({ maxBodySize: 1_000_000 }));
+    server.use(restify.plugins.queryParser());
+
+    server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+        try {
+            await options.processMessage(req, res);
+        } catch (error) {
+            options.onError?.(error);
+            if (!res.headersSent) res.send(500, { error: 'bot processing failed' });
+        }
+    });
+    server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+        res.send(200, { status: 'ok' });
+    });
+    server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+        const checks: Record<string, boolean> = {};
+        for (const c of options.readiness) {
+            try {
+                checks[c.name] = await c.check();
+            } catch {
+                checks[c.name] = false;
+            }
+        }
+        const ready = Object.values(checks).every(Boolean);
+        res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', checks });
+    });
+    server.get('/metrics', async (_req: restify.Request, res: restify.Response) => {
+        const { contentType, body } = await options.metrics();
+        res.setHeader('content-type', contentType);
+        res.sendRaw(200, body);
+    });
+    for (const register of options.routes ?? []) register(server);
+    return server;
+}

@@ -1,0 +1,112 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Redis from 'ioredis';
+import type { BotStore, StoredConversation } from '../../../src/adapters/teams/BotStore';
+import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
+import { RedisBotStore } from '../../../src/adapters/teams/RedisBotStore';
+import { FakeClock } from '../../support/FakeClock';
+import { cleanPrefix, REDIS_URL, uniquePrefix } from '../../support/teamsRedis';
+
+const conv = (id: string, kind: StoredConversation['kind'] = 'personal'): StoredConversation => ({
+    kind,
+    savedAt: 1,
+    reference: { channelId: 'msteams', serviceUrl: 'http://x/', conversation: { id } }
+});
+
+/** One contract, two implementations. */
+function contract(name: string, make: () => Promise<{ store: BotStore; clock: FakeClock }>): void {
+    describe(`${name} BotStore`, () => {
+        it('stores, reads and drops conversation references', async () => {
+            const { store } = await make();
+            await store.savePersonal('29:a', conv('a:1'));
+            await store.saveConversation('19:c', conv('19:c', 'channel'));
+            assert.equal((await store.getPersonal('29:a'))?.reference.conversation.id, 'a:1');
+            assert.equal((await store.getConversation('19:c'))?.kind, 'channel');
+            await store.dropPersonal('29:a');
+            await store.dropConversation('19:c');
+            assert.equal(await store.getPersonal('29:a'), undefined);
+            assert.equal(await store.getConversation('19:c'), undefined);
+        });
+
+        it('maps Teams users to Genesys users both ways and forgets a stale mapping', async () => {
+            const { store } = await make();
+            await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g1', name: 'Ann' });
+            assert.equal((await store.userByGenesysId('g1'))?.teamsUserId, '29:a');
+            await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g2' });
+            assert.equal(await store.userByGenesysId('g1'), undefined);
+            assert.equal((await store.userByTeamsId('29:a'))?.genesysUserId, 'g2');
+        });
+
+        it('routes one conversation per unit and unsubscribes a conversation from all its units', async () => {
+            const { store } = await make();
+            await store.subscribe('mu1', '19:c');
+            await store.subscribe('mu2', '19:c');
+            await store.subscribe('mu3', '19:d');
+            assert.deepEqual(await store.unitsOf('19:c'), ['mu1', 'mu2']);
+            assert.deepEqual(await store.unsubscribe('19:c'), ['mu1', 'mu2']);
+            assert.equal(await store.subscriptionOf('mu1'), undefined);
+            assert.equal(await store.subscriptionOf('mu3'), '19:d');
+        });
+
+        it('keeps alert card ids and reports a marker once', async () => {
+            const { store } = await make();
+            const episode = { id: 'e1', userId: 'g1', managementUnitId: 'mu1', startedAt: 1, impact: 'Negative' as const };
+            await store.saveAlert('e1', { conversationId: '19:c', activityId: 'act-1', episode, facts: { acknowledgedBy: 'x' } });
+            assert.equal((await store.getAlert('e1'))?.facts.acknowledgedBy, 'x');
+            assert.equal(await store.reportOnce('no-personal:g1'), true);
+            assert.equal(await store.reportOnce('no-personal:g1'), false);
+            await store.clearReported('no-personal:g1');
+            assert.equal(await store.reportOnce('no-personal:g1'), true);
+        });
+
+        it('claims a delivery for one owner at a time and remembers it as done', async () => {
+            const { store } = await make();
+            assert.equal(await store.claimDelivery('k', 'a', 60_000), 'claimed');
+            assert.equal(await store.claimDelivery('k', 'b', 60_000), 'busy');
+            assert.equal(await store.claimDelivery('k', 'a', 60_000), 'claimed', 're-entrant for its owner');
+            await store.releaseDelivery('k', 'b');
+            assert.equal(await store.claimDelivery('k', 'b', 60_000), 'busy', 'only the owner releases');
+            await store.releaseDelivery('k', 'a');
+            assert.equal(await store.claimDelivery('k', 'b', 60_000), 'claimed');
+            await store.completeDelivery('k');
+            assert.equal(await store.claimDelivery('k', 'c', 60_000), 'done');
+        });
+    });
+}
+
+contract('Memory', async () => {
+    const clock = new FakeClock();
+    return { store: new MemoryBotStore(clock), clock };
+});
+
+const prefixes: string[] = [];
+const clients: Redis[] = [];
+contract('Redis', async () => {
+    const prefix = uniquePrefix('botstore');
+    prefixes.push(prefix);
+    const redis = new Redis(REDIS_URL, { keyPrefix: prefix, lazyConnect: true });
+    await redis.connect();
+    clients.push(redis);
+    return { store: new RedisBotStore(redis), clock: new FakeClock() };
+});
+
+after(async () => {
+    for (const c of clients) c.disconnect();
+    for (const p of prefixes) await cleanPrefix(p);
+});
+
+describe('RedisBotStore survives a restart', () => {
+    it('reads what another client wrote under the same prefix', async () => {
+        const prefix = uniquePrefix('botstore-restart');
+        const a = RedisBotStore.connect(REDIS_URL, prefix);
+        await a.savePersonal('29:a', conv('a:1'));
+        await a.close();
+        const b = RedisBotStore.connect(REDIS_URL, prefix);
+        try {
+            assert.equal((await b.getPersonal('29:a'))?.reference.conversation.id, 'a:1');
+        } finally {
+            await b.close();
+            await cleanPrefix(prefix);
+        }
+    });
+});

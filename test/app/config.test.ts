@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isConfigProblemsError, loadConfig } from '../../src/app/config';
+import { parseTeamsConfig } from '../../src/adapters/teams/teamsConfig';
+
+describe('loadConfig', () => {
+    it('refuses to start in production without credentials and lists every missing item, pointing at the sandbox', () => {
+        try {
+            loadConfig({});
+            assert.fail('should throw');
+        } catch (error) {
+            assert.ok(isConfigProblemsError(error));
+            const text = error.message;
+            assert.match(text, /BOT_ID and BOT_PASSWORD are required in production/);
+            assert.match(text, /npm run sandbox/);
+            assert.match(text, /ACTION_SIGNING_SECRET is required in production/);
+            assert.match(text, /REDIS_URL is required in production/);
+        }
+    });
+
+    it('reports problems of every part at once', () => {
+        assert.throws(
+            () => loadConfig({ ADHERENCE_MODE: 'test', PORT: 'x', TEAMS_RATE_PER_APP: 'fast', ADHERENCE_NUDGE_AFTER_MS: '-1' }),
+            (e: Error) => /PORT/.test(e.message) && /TEAMS_RATE_PER_APP/.test(e.message) && /ADHERENCE_NUDGE_AFTER_MS/.test(e.message)
+        );
+    });
+
+    it('runs without credentials in sandbox and test mode, with in-memory stores', () => {
+        const config = loadConfig({ ADHERENCE_MODE: 'sandbox' });
+        assert.equal(config.teams.botId, '');
+        assert.equal(config.app.redisUrl, undefined);
+        assert.equal(config.app.port, 3978);
+        assert.ok(Object.isFrozen(config));
+    });
+
+    it('accepts a full production configuration and never serialises secrets', () => {
+        const config = loadConfig({
+            BOT_ID: 'app-id',
+            BOT_PASSWORD: 'super-secret-password',
+            ACTION_SIGNING_SECRET: 'x'.repeat(40),
+            REDIS_URL: 'redis://:pw-secret@redis:6379'
+        });
+        const json = JSON.stringify(config);
+        assert.doesNotMatch(json, /super-secret-password|xxxxxxxx|pw-secret/);
+        assert.equal(config.teams.botPassword.reveal(), 'super-secret-password');
+    });
+});
+
+describe('parseTeamsConfig', () => {
+    it('parses supervisors, user overrides and rate limits with defaults from the Teams reference', () => {
+        const c = parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_SUPERVISORS: 'aad-1:mu1|mu2,29:x:*', TEAMS_USER_MAP: 'Ann@Contoso.com=g1' });
+        assert.deepEqual(c.supervisors.get('aad-1'), ['mu1', 'mu2']);
+        assert.deepEqual(c.supervisors.get('29:x'), ['*']);
+        assert.equal(c.userOverrides.get('ann@contoso.com'), 'g1');
+        assert.deepEqual(c.limits.perConversation.map((w) => `${w.limit}/${w.windowMs}`), ['7/1000', '8/2000', '60/30000', '1800/3600000']);
+        assert.deepEqual(c.limits.perApp, [{ limit: 50, windowMs: 1000 }]);
+    });
+
+    it('rejects a wildcard supervisor in production, a bad time zone and a short signing secret', () => {
+        assert.throws(
+            () => parseTeamsConfig({ BOT_ID: 'a', BOT_PASSWORD: 'b', ACTION_SIGNING_SECRET: 'short', TEAMS_SUPERVISORS: '*:*', TEAMS_TIME_ZONE: 'Mars/Base' }),
+            (e: Error) => /wildcard/.test(e.message) && /TEAMS_TIME_ZONE/.test(e.message) && /at least 32/.test(e.message)
+        );
+    });
+});

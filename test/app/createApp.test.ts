@@ -1,0 +1,81 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON payloads on the wire are untyped here */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/app/config';
+import { createApp, type App } from '../../src/app/createApp';
+import { silentLogger } from '../../src/app/logger';
+import { FakeClock } from '../support/FakeClock';
+import { FakeBotConnector } from '../support/fakeBotConnector';
+import { actionExecute, personalConversation, personalMessage, postActivity } from '../support/activities';
+
+const USER = { id: '29:u1', name: 'Una User', aadObjectId: 'aad-u1' };
+
+async function get(url: string): Promise<{ status: number; text: string }> {
+    const res = await fetch(url, { headers: { connection: 'close' } });
+    return { status: res.status, text: await res.text() };
+}
+
+describe('createApp in test mode (no credentials, memory stores)', () => {
+    let app: App;
+    let connector: FakeBotConnector;
+    before(async () => {
+        connector = new FakeBotConnector();
+        await connector.start();
+        app = await createApp(loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1' }), { clock: new FakeClock(), logger: silentLogger() });
+    });
+    after(async () => {
+        await app.close();
+        await connector.stop();
+    });
+
+    it('serves health, readiness and Prometheus metrics', async () => {
+        assert.deepEqual(JSON.parse((await get(`${app.url}/healthz`)).text), { status: 'ok' });
+        const ready = await get(`${app.url}/readyz`);
+        assert.equal(ready.status, 200);
+        assert.deepEqual(JSON.parse(ready.text).checks, { store: true });
+        const metrics = await get(`${app.url}/metrics`);
+        assert.match(metrics.text, /# TYPE teams_notifications_sent_total counter/);
+        assert.match(metrics.text, /adherence_events_in_total/);
+    });
+
+    it('answers unknown text with the help card, never silence', async () => {
+        const res = await postActivity(app.url, personalMessage(connector.url, USER, 'what is this'));
+        assert.equal(res.status, 200);
+        const reply = connector.posted(personalConversation(USER).id).at(-1)!;
+        const card = JSON.stringify(reply.body.attachments[0].content);
+        assert.match(card, /didn't understand/);
+        assert.match(card, /subscribe <unit>/);
+    });
+
+    it('answers an Action.Execute with an unknown or unsigned verb with a visible message instead of 501', async () => {
+        const res = await postActivity(app.url, actionExecute(connector.url, USER, personalConversation(USER), 'doSomethingElse', { foo: 1 }));
+        assert.equal(res.status, 200);
+        assert.equal(res.body.statusCode, 200);
+        assert.match(String(res.body.value), /could not be verified/);
+    });
+
+    it('tells a user without a Genesys mapping how to get one on status', async () => {
+        await postActivity(app.url, personalMessage(connector.url, USER, 'status'));
+        const reply = connector.posted(personalConversation(USER).id).at(-1)!;
+        assert.match(JSON.stringify(reply.body), /don't know your Genesys user/);
+    });
+});
+
+describe('createApp with bot credentials', () => {
+    let app: App;
+    before(async () => {
+        app = await createApp(
+            loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1', BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'not-a-real-password' }),
+            { clock: new FakeClock(), logger: silentLogger() }
+        );
+    });
+    after(async () => app.close());
+
+    it('rejects an unsigned request (no Bot Framework token) and runs no bot logic', async () => {
+        const res = await postActivity(app.url, personalMessage('http://127.0.0.1:9/', USER, 'help'));
+        assert.equal(res.status, 401);
+        const forged = await postActivity(app.url, personalMessage('http://127.0.0.1:9/', USER, 'help'), { authorization: 'Bearer abc.def.ghi' });
+        assert.equal(forged.status, 401);
+        assert.equal(await app.botStore.getPersonal(USER.id), undefined, 'nothing was stored');
+    });
+});

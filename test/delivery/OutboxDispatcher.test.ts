@@ -1,0 +1,214 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
+import { DeliveryError, deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
+import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
+import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
+import type { Notification } from '../../src/domain/adherence/types';
+import type { StateChange } from '../../src/engine/ports';
+import { FakeClock } from '../support/FakeClock';
+
+function nudge(userId: string, at: number): Notification {
+    return {
+        kind: 'nudge',
+        key: `${userId}@1:nudge`,
+        at,
+        episode: { id: `${userId}@1`, userId, managementUnitId: 'mu', startedAt: at, impact: 'Negative' }
+    };
+}
+
+async function enqueue(store: MemoryAgentStateStore, notifications: Notification[], at: number): Promise<void> {
+    const changes: StateChange[] = notifications.map((n) => ({
+        userId: n.episode.userId,
+        expectedVersion: 0,
+        record: { userId: n.episode.userId, version: 1, lastChangeAt: at, managementUnitId: 'mu', state: { status: 'adherent' } },
+        dueAt: null,
+        log: [],
+        outbox: [n]
+    }));
+    const results = await store.commit(changes);
+    assert.ok(results.every((r) => r.ok));
+}
+
+/** A deliverer whose routes and failures are scripted; records sends with the fake time. */
+class ScriptedDeliverer implements Deliverer {
+    sends: Array<{ key: string; conv: string; at: number }> = [];
+    failures = new Map<string, DeliveryError[]>();
+    forbiddenCalls: string[] = [];
+    constructor(
+        private readonly clock: FakeClock,
+        private readonly routeOf: (n: Notification) => Route = (n) => ({ conversationKey: `conv-${n.episode.userId}` })
+    ) {}
+    async route(n: Notification): Promise<Route> {
+        return this.routeOf(n);
+    }
+    async send(n: Notification, conv: string): Promise<void> {
+        const queue = this.failures.get(conv);
+        const failure = queue?.shift();
+        if (failure) throw failure;
+        this.sends.push({ key: n.key, conv, at: this.clock.now() });
+    }
+    async forbidden(_n: Notification, conv: string): Promise<void> {
+        this.forbiddenCalls.push(conv);
+    }
+}
+
+async function run(clock: FakeClock, d: OutboxDispatcher, ms: number, step = 50): Promise<void> {
+    for (let t = 0; t < ms; t += step) {
+        clock.advance(step);
+        await d.idle();
+    }
+}
+
+describe('OutboxDispatcher', () => {
+    it('sends each due entry once and removes it from the outbox', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        await enqueue(store, [nudge('a', clock.now()), nudge('b', clock.now())], clock.now());
+        const d = new ScriptedDeliverer(clock);
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5 });
+        dispatcher.start();
+        await run(clock, dispatcher, 3_000);
+        assert.deepEqual(d.sends.map((s) => s.key).sort(), ['a@1:nudge', 'b@1:nudge']);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
+        await dispatcher.stop();
+    });
+
+    it('respects the per-app limit on the injected clock', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, Array.from({ length: 30 }, (_, i) => nudge(`u${i}`, start)), start);
+        const d = new ScriptedDeliverer(clock);
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            limits: { perConversation: [{ limit: 7, windowMs: 1_000 }], perApp: [{ limit: 10, windowMs: 1_000 }] }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 4_000);
+        assert.equal(d.sends.length, 30);
+        for (let i = 0; i + 10 < d.sends.length; i++) assert.ok(d.sends[i + 10].at - d.sends[i].at >= 1_000, 'never more than 10 per second');
+        assert.ok(d.sends[29].at - start >= 2_000 && d.sends[29].at - start < 2_100, 'and not much slower than allowed');
+        await dispatcher.stop();
+    });
+
+    it('keeps other conversations flowing while one is throttled, and honours Retry-After', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, [nudge('slow', start), nudge('fast1', start), nudge('fast2', start)], start);
+        const d = new ScriptedDeliverer(clock);
+        d.failures.set('conv-slow', [deliveryErrorFromStatus(429, '5')]);
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0 });
+        dispatcher.start();
+        await run(clock, dispatcher, 1_000);
+        assert.deepEqual(d.sends.map((s) => s.conv).sort(), ['conv-fast1', 'conv-fast2'], 'the others went out at once');
+        await run(clock, dispatcher, 3_500);
+        assert.equal(d.sends.length, 2, 'the throttled one waits for Retry-After (5 s)');
+        await run(clock, dispatcher, 1_500);
+        const slow = d.sends.find((s) => s.conv === 'conv-slow');
+        assert.ok(slow, 'sent after Retry-After');
+        assert.ok(slow.at - start >= 5_000);
+        await dispatcher.stop();
+    });
+
+    it('retries 5xx with backoff, then abandons after maxAttempts', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        await enqueue(store, [nudge('x', clock.now())], clock.now());
+        const d = new ScriptedDeliverer(clock);
+        d.failures.set('conv-x', Array.from({ length: 5 }, () => deliveryErrorFromStatus(503)));
+        const dropped: string[] = [];
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            maxAttempts: 3,
+            backoff: { initialMs: 100, maxMs: 1_000 },
+            metrics: { dropped: (r) => dropped.push(r) }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 5_000);
+        assert.equal(d.sends.length, 0);
+        assert.deepEqual(dropped, ['max-attempts']);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0, 'abandoned entries leave the outbox');
+        await dispatcher.stop();
+    });
+
+    it('drops the reference on 403 and does not retry', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        await enqueue(store, [nudge('gone', clock.now())], clock.now());
+        const d = new ScriptedDeliverer(clock);
+        d.failures.set('conv-gone', [deliveryErrorFromStatus(403)]);
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5 });
+        dispatcher.start();
+        await run(clock, dispatcher, 3_000);
+        assert.deepEqual(d.forbiddenCalls, ['conv-gone']);
+        assert.equal(d.sends.length, 0);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
+        await dispatcher.stop();
+    });
+
+    it('drops entries without a route', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        await enqueue(store, [nudge('nobody', clock.now())], clock.now());
+        const d = new ScriptedDeliverer(clock, () => ({ drop: 'no-personal-conversation' }));
+        const dropped: string[] = [];
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, metrics: { dropped: (r) => dropped.push(r) } });
+        dispatcher.start();
+        await run(clock, dispatcher, 1_000);
+        assert.deepEqual(dropped, ['no-personal-conversation']);
+        await dispatcher.stop();
+    });
+
+    it('never sends twice when a restart happens after the send and before the outbox removal', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock);
+        await enqueue(store, [nudge('a', clock.now())], clock.now());
+        // The first instance sent and marked it delivered, then died before ackOutbox.
+        assert.equal(await claims.claimDelivery('a@1:nudge', 'old', 60_000), 'claimed');
+        await claims.completeDelivery('a@1:nudge');
+        const d = new ScriptedDeliverer(clock);
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, claims, instanceId: 'new' });
+        dispatcher.start();
+        await run(clock, dispatcher, 2_000);
+        assert.equal(d.sends.length, 0);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
+        await dispatcher.stop();
+    });
+
+    it('waits for the lease of an instance that died mid-send, then sends once', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock);
+        await enqueue(store, [nudge('a', clock.now())], clock.now());
+        await claims.claimDelivery('a@1:nudge', 'dead', 5_000);
+        const d = new ScriptedDeliverer(clock);
+        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, claims, instanceId: 'new', pollMs: 1_000 });
+        dispatcher.start();
+        await run(clock, dispatcher, 3_000);
+        assert.equal(d.sends.length, 0, 'the other instance still holds the lease');
+        await run(clock, dispatcher, 4_000);
+        assert.equal(d.sends.length, 1);
+        await dispatcher.stop();
+    });
+});
+
+describe('DeliveryError', () => {
+    it('classifies statuses and reads Retry-After', () => {
+        assert.equal(deliveryErrorFromStatus(429, '2').retryAfterMs, 2_000);
+        assert.equal(deliveryErrorFromStatus(429).code, 'TEAMS_THROTTLED');
+        for (const s of [412, 502, 503, 504]) assert.equal(deliveryErrorFromStatus(s).retryable, true, String(s));
+        assert.equal(deliveryErrorFromStatus(403).code, 'TEAMS_FORBIDDEN');
+        assert.equal(deliveryErrorFromStatus(400).retryable, false);
+        assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0)), 10_000);
+        assert.equal(parseRetryAfter('soon'), undefined);
+    });
+});

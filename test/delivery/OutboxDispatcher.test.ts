@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
-import { DeliveryError, deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
+import type { DeliveryError} from '../../src/delivery/DeliveryError';
+import { deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
 import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
 import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
 import type { Notification } from '../../src/domain/adherence/types';

@@ -64,8 +64,16 @@ export interface NoticeCardData {
     color: 'Default' | 'Attention' | 'Warning' | 'Good';
 }
 
+/** Parsed templates, built once per template (parsing dominates the cost of an expansion). */
+const compiled = new Map<object, ACData.Template>();
+
 function expand(template: object, data: object): AdaptiveCardJson {
-    return new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+    let t = compiled.get(template);
+    if (!t) {
+        t = new ACData.Template(template);
+        compiled.set(template, t);
+    }
+    return t.expand({ $root: data }) as AdaptiveCardJson;
 }
 
 /** The private, supportive nudge to an agent. */

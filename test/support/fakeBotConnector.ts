@@ -12,8 +12,10 @@ export interface ConnectorRequest {
     activityId?: string;
     kind: 'create' | 'send' | 'reply' | 'update' | 'members' | 'member' | 'other';
     body: any;
-    /** Whether a scripted failure answered it. */
+    /** The status it was answered with. */
     status: number;
+    /** Wall-clock arrival, epoch ms (benchmarks). */
+    receivedAt: number;
 }
 
 /** A request kind to script; `post` = send or reply. */
@@ -108,7 +110,7 @@ export class FakeBotConnector {
         const url = new URL(req.url ?? '/', 'http://x');
         const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
         const method = req.method ?? 'GET';
-        const record: ConnectorRequest = { method, path: url.pathname, kind: 'other', body, status: 200 };
+        const record: ConnectorRequest = { method, path: url.pathname, kind: 'other', body, status: 200, receivedAt: Date.now() };
         // /v3/conversations[/{id}[/activities[/{activityId}] | /members[/{memberId}]]]
         if (parts[0] === 'v3' && parts[1] === 'conversations') {
             record.conversationId = parts[2];

@@ -43,8 +43,15 @@ export function activityLabel(category: string | undefined, presence?: string): 
     return presence ?? 'unknown';
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatTime(at: number, timeZone: string): string {
-    return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(at) + (timeZone === 'UTC' ? ' UTC' : '');
+    let f = formatters.get(timeZone);
+    if (!f) {
+        f = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone });
+        formatters.set(timeZone, f);
+    }
+    return f.format(at) + (timeZone === 'UTC' ? ' UTC' : '');
 }
 
 export function minutesBetween(from: number, to: number): number {

@@ -213,8 +213,10 @@ export class OutboxDispatcher {
     }
 
     private async read(): Promise<void> {
+        // The store has no cursor: a read returns the oldest due entries, including those already held here. Re-read
+        // only once the backlog in memory has halved, so a large backlog is not re-read on every commit or poll.
+        if (this.known.size > this.maxQueued / 2) return;
         const room = this.maxQueued - this.known.size;
-        if (room <= 0) return;
         const now = this.clock.now();
         const due = await this.store.dueOutbox(now, this.known.size + room);
         for (const entry of due) {

@@ -106,30 +106,34 @@ export interface AdherentState {
     status: 'adherent';
 }
 
-/** An open episode before its formal exception. `dueAt` is the next deadline: a stage or a re-alert. */
-export interface DriftingState {
-    status: 'drifting';
+/** A nudge or alert waiting for its (possibly deferred) due time. */
+export interface PendingStage {
+    stage: 'nudge' | 'alert';
+    dueAt: number;
+}
+
+/** What both open-episode variants carry. */
+interface OpenEpisodeFields {
     episode: Episode;
-    /** Next stage to evaluate. */
-    next: Stage;
-    /** When `next` is due (deferred by snoozes, approvals and schedule exceptions). */
-    nextDueAt: number;
+    /** The next nudge/alert to evaluate; absent once both are done. Deferred by snoozes, approvals, schedule exceptions. */
+    pending?: PendingStage;
     nudge?: StageOutcome;
     alert?: StageOutcome;
     ack?: Acknowledgement;
-    /** A snoozed alert re-alerts at this time if the episode is still open and unacknowledged. */
+    /** A snoozed (or approved) alert re-alerts at this time if the episode is still open and unacknowledged. */
     realertAt?: number;
 }
 
-/** An open episode past its formal exception. Only a re-alert can still be due. */
-export interface OutOfAdherenceState {
+/** An open episode before its formal exception, which is due at `exceptionDueAt` whatever else is deferred. */
+export interface DriftingState extends OpenEpisodeFields {
+    status: 'drifting';
+    exceptionDueAt: number;
+}
+
+/** An open episode past its formal exception. */
+export interface OutOfAdherenceState extends OpenEpisodeFields {
     status: 'outOfAdherence';
-    episode: Episode;
     exceptionAt: number;
-    nudge?: StageOutcome;
-    alert?: StageOutcome;
-    ack?: Acknowledgement;
-    realertAt?: number;
 }
 
 export type AgentState = AdherentState | DriftingState | OutOfAdherenceState;
@@ -165,7 +169,8 @@ export type EngineEvent =
     | { type: 'AlertAcknowledged'; episodeId: string; by: string }
     | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
     | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }
-    | { type: 'NudgeAcknowledged'; episodeId: string };
+    | { type: 'NudgeAcknowledged'; episodeId: string }
+    | { type: 'ObservationDampened'; observation: Observation };
 
 export type EpisodeLogType =
     | 'start'
@@ -224,10 +229,15 @@ export type Effect =
     | { type: 'LogEpisode'; entry: EpisodeLogEntry }
     | { type: 'Notify'; notification: Notification }
     | { type: 'PrefetchCoverage'; userId: string; managementUnitId: string; at: number }
-    | { type: 'CommandRefused'; reason: 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until' };
+    | { type: 'CommandRefused'; reason: RefusalReason };
+
+/** Why a supervisor or agent action changed nothing. */
+export type RefusalReason = 'unknown-agent' | 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until';
 
 export interface TransitionResult {
-    /** The next record, or the same object when nothing changed. */
-    record: AgentRecord;
+    /** The next record (its `version` one higher), or the very same object when nothing changed. */
+    record: AgentRecord | undefined;
     effects: Effect[];
+    /** Why an observation was ignored, for metrics: older than the newest applied one. */
+    ignored?: 'stale';
 }

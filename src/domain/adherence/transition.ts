@@ -1,0 +1,407 @@
+import type {
+    AgentRecord,
+    AgentState,
+    Coverage,
+    Effect,
+    EngineEvent,
+    Episode,
+    EpisodeLogEntry,
+    Notification,
+    Observation,
+    OpenEpisodeState,
+    PendingStage,
+    Policy,
+    RefusalReason,
+    StageOutcome,
+    SuppressReason,
+    Thresholds,
+    TransitionResult
+} from './types';
+
+/**
+ * The drift engine's pure core: one agent's record, one event, the time, the policy → the next record and the
+ * effects the shell must carry out. It never performs an effect, reads a clock or waits on anything.
+ *
+ * Invariants (each covered by tests, several by property tests):
+ * - an episode's start `t0` never moves; a stale observation (older than the newest applied) changes nothing;
+ * - nudge, alert and formal exception happen at most once per episode (a snoozed alert may *re*-alert once per snooze);
+ * - no nudge or alert while the agent is snoozed, approved, covered by a schedule exception or excluded.
+ */
+export function transition(
+    record: AgentRecord | undefined,
+    event: EngineEvent,
+    now: number,
+    policy: Policy
+): TransitionResult {
+    switch (event.type) {
+        case 'AdherenceObserved':
+            return observe(record, event.observation, now, policy);
+        case 'ObservationDampened':
+            return dampened(record, event.observation, now);
+        case 'DeadlineReached':
+            return deadline(record, event.coverage, now, policy);
+        case 'AlertAcknowledged':
+            return acknowledge(record, event.episodeId, event.by, now);
+        case 'AlertSnoozed':
+            return snooze(record, event.episodeId, event.until, event.by, now);
+        case 'OvertimeApproved':
+            return approve(record, event.until, event.by, now, event.episodeId);
+        case 'NudgeAcknowledged':
+            return agentAck(record, event.episodeId, now);
+    }
+}
+
+/** States that open or continue an episode; every other adherence state ends it (PRODUCT.md §1). */
+export function isDrifting(observation: Observation): boolean {
+    return observation.adherenceState === 'OutOfAdherence';
+}
+
+export function isOpen(state: AgentState): state is OpenEpisodeState {
+    return state.status !== 'adherent';
+}
+
+/** Thresholds for an episode: the activity-code override, else the category override, over the defaults. */
+export function thresholdsFor(episode: Pick<Episode, 'scheduledActivityCodeId' | 'scheduledCategory'>, policy: Policy): Thresholds {
+    const byCode = episode.scheduledActivityCodeId ? policy.overrides[episode.scheduledActivityCodeId] : undefined;
+    const byCategory = episode.scheduledCategory ? policy.overrides[episode.scheduledCategory] : undefined;
+    return { ...policy.thresholds, ...byCategory, ...byCode };
+}
+
+/** The absolute time of the next thing due for this record, or `null` when nothing is. */
+export function dueAtOf(state: AgentState): number | null {
+    if (state.status === 'adherent') return null;
+    let due = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
+    if (state.pending && state.pending.dueAt < due) due = state.pending.dueAt;
+    if (state.realertAt !== undefined && state.realertAt < due) due = state.realertAt;
+    return Number.isFinite(due) ? due : null;
+}
+
+/** Deterministic episode id: the same agent and drift start give the same id on every instance. */
+export function episodeIdOf(userId: string, startedAt: number): string {
+    return `${userId}@${startedAt.toString(36)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const ADHERENT: AgentState = { status: 'adherent' };
+
+function unchanged(record: AgentRecord | undefined, extra?: Partial<TransitionResult>): TransitionResult {
+    return { record, effects: [], ...extra };
+}
+
+function refused(record: AgentRecord | undefined, reason: RefusalReason): TransitionResult {
+    return { record, effects: [{ type: 'CommandRefused', reason }] };
+}
+
+/** Build the next record and the effects every change carries: persistence and the deadline. */
+function commit(
+    previous: AgentRecord | undefined,
+    next: Omit<AgentRecord, 'version'>,
+    effects: Effect[]
+): TransitionResult {
+    const record: AgentRecord = { ...next, version: (previous?.version ?? 0) + 1 };
+    const before = previous ? dueAtOf(previous.state) : null;
+    const after = dueAtOf(record.state);
+    if (after !== null && after !== before) effects.push({ type: 'ArmDeadline', userId: record.userId, dueAt: after });
+    if (after === null && before !== null) effects.push({ type: 'CancelDeadline', userId: record.userId });
+    effects.push({ type: 'PersistState', record });
+    return { record, effects };
+}
+
+function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: number, extra?: Partial<EpisodeLogEntry>): Effect {
+    const entry: EpisodeLogEntry = {
+        type,
+        at,
+        userId: episode.userId,
+        managementUnitId: episode.managementUnitId,
+        episodeId: episode.id,
+        startedAt: episode.startedAt
+    };
+    if (episode.teamId) entry.teamId = episode.teamId;
+    if (episode.scheduledCategory) entry.scheduledCategory = episode.scheduledCategory;
+    if (episode.actualCategory) entry.actualCategory = episode.actualCategory;
+    entry.impact = episode.impact;
+    return { type: 'LogEpisode', entry: { ...entry, ...extra } };
+}
+
+function notify(notification: Notification): Effect {
+    return { type: 'Notify', notification };
+}
+
+function episodeFrom(observation: Observation, startedAt: number): Episode {
+    const episode: Episode = {
+        id: episodeIdOf(observation.userId, startedAt),
+        userId: observation.userId,
+        managementUnitId: observation.managementUnitId,
+        startedAt,
+        impact: observation.impact
+    };
+    return withDetails(episode, observation);
+}
+
+/** Refresh the activity details of an episode from a repeated observation; identity and `t0` stay. */
+function withDetails(episode: Episode, o: Observation): Episode {
+    const next: Episode = { id: episode.id, userId: episode.userId, managementUnitId: o.managementUnitId, startedAt: episode.startedAt, impact: o.impact };
+    const teamId = o.teamId ?? episode.teamId;
+    const teamName = o.teamName ?? episode.teamName;
+    if (teamId) next.teamId = teamId;
+    if (teamName) next.teamName = teamName;
+    if (o.scheduledCategory) next.scheduledCategory = o.scheduledCategory;
+    if (o.scheduledActivityCodeId) next.scheduledActivityCodeId = o.scheduledActivityCodeId;
+    if (o.actualCategory) next.actualCategory = o.actualCategory;
+    if (o.systemPresence) next.systemPresence = o.systemPresence;
+    return next;
+}
+
+function sameDetails(a: Episode, b: Episode): boolean {
+    return (
+        a.managementUnitId === b.managementUnitId &&
+        a.teamId === b.teamId &&
+        a.teamName === b.teamName &&
+        a.scheduledCategory === b.scheduledCategory &&
+        a.scheduledActivityCodeId === b.scheduledActivityCodeId &&
+        a.actualCategory === b.actualCategory &&
+        a.systemPresence === b.systemPresence &&
+        a.impact === b.impact
+    );
+}
+
+function baseOf(record: AgentRecord | undefined, observation: Observation): Omit<AgentRecord, 'version' | 'state'> {
+    const base: Omit<AgentRecord, 'version' | 'state'> = {
+        userId: observation.userId,
+        lastChangeAt: Math.max(record?.lastChangeAt ?? observation.changedAt, observation.changedAt),
+        managementUnitId: observation.managementUnitId
+    };
+    if (record?.snooze) base.snooze = record.snooze;
+    if (record?.approval) base.approval = record.approval;
+    return base;
+}
+
+function observe(record: AgentRecord | undefined, observed: Observation, now: number, policy: Policy): TransitionResult {
+    // Event time, clamped: a change time in the future counts as now.
+    const o = observed.changedAt > now ? { ...observed, changedAt: now } : observed;
+    if (record && o.changedAt < record.lastChangeAt) return unchanged(record, { ignored: 'stale' });
+    const state = record?.state ?? ADHERENT;
+    const base = baseOf(record, o);
+
+    if (isOpen(state)) {
+        if (isDrifting(o)) {
+            const episode = withDetails(state.episode, o);
+            if (sameDetails(episode, state.episode) && base.lastChangeAt === record!.lastChangeAt) return unchanged(record);
+            return commit(record, { ...base, state: { ...state, episode } }, []);
+        }
+        return resolve(record!, state, base, Math.max(Math.min(o.changedAt, now), state.episode.startedAt), now);
+    }
+
+    if (!isDrifting(o)) {
+        if (record && record.lastChangeAt === base.lastChangeAt && record.managementUnitId === base.managementUnitId) {
+            return unchanged(record);
+        }
+        return commit(record, { ...base, state: ADHERENT }, []);
+    }
+
+    const startedAt = Math.min(o.changedAt, now);
+    const episode = episodeFrom(o, startedAt);
+    const t = thresholdsFor(episode, policy);
+    const drifting: AgentState = {
+        status: 'drifting',
+        episode,
+        pending: { stage: 'nudge', dueAt: startedAt + t.nudgeAfterMs },
+        exceptionDueAt: startedAt + t.exceptionAfterMs
+    };
+    return commit(record, { ...base, state: drifting }, [
+        logEntry('start', episode, startedAt),
+        { type: 'PrefetchCoverage', userId: o.userId, managementUnitId: o.managementUnitId, at: now }
+    ]);
+}
+
+function resolve(
+    record: AgentRecord,
+    state: OpenEpisodeState,
+    base: Omit<AgentRecord, 'version' | 'state'>,
+    endedAt: number,
+    now: number
+): TransitionResult {
+    const durationMs = endedAt - state.episode.startedAt;
+    const effects: Effect[] = [logEntry('resolve', state.episode, endedAt, { durationMs })];
+    if (state.alert?.sent) {
+        effects.push(
+            notify({ kind: 'alert-update', key: `${state.episode.id}:resolved`, episode: state.episode, at: now, change: 'resolved', durationMs })
+        );
+    }
+    return commit(record, { ...base, state: ADHERENT }, effects);
+}
+
+function dampened(record: AgentRecord | undefined, o: Observation, now: number): TransitionResult {
+    if (record && isOpen(record.state)) return unchanged(record);
+    const entry: EpisodeLogEntry = {
+        type: 'suppressed',
+        at: now,
+        userId: o.userId,
+        managementUnitId: o.managementUnitId,
+        reason: 'dampened',
+        impact: o.impact
+    };
+    if (o.teamId) entry.teamId = o.teamId;
+    if (o.scheduledCategory) entry.scheduledCategory = o.scheduledCategory;
+    if (o.actualCategory) entry.actualCategory = o.actualCategory;
+    const next = record ?? { userId: o.userId, version: 0, lastChangeAt: o.changedAt, managementUnitId: o.managementUnitId, state: ADHERENT };
+    const { version: _v, ...rest } = next;
+    return commit(record, rest, [{ type: 'LogEpisode', entry }]);
+}
+
+/** Why a nudge or alert due now must wait, and until when; `undefined` when it may go out. */
+function deferral(record: AgentRecord, coverage: Coverage, now: number): { until: number; reason: SuppressReason } | undefined {
+    if (record.snooze && record.snooze.until > now) return { until: record.snooze.until, reason: 'snoozed' };
+    if (record.approval && record.approval.until > now) return { until: record.approval.until, reason: 'approved-overtime' };
+    if (coverage.covered === true && coverage.until > now) return { until: coverage.until, reason: coverage.reason };
+    return undefined;
+}
+
+/** Why a nudge or alert is skipped for the whole episode; `undefined` when it may go out. */
+function skipReason(episode: Episode, policy: Policy): SuppressReason | undefined {
+    if (episode.scheduledCategory && policy.excludedCategories.has(episode.scheduledCategory)) return 'excluded';
+    if (policy.suppressPositiveImpact && episode.impact === 'Positive') return 'positive-impact';
+    return undefined;
+}
+
+function deadline(record: AgentRecord | undefined, coverage: Coverage, now: number, policy: Policy): TransitionResult {
+    if (!record || !isOpen(record.state)) return unchanged(record);
+    let state: OpenEpisodeState = record.state;
+    const effects: Effect[] = [];
+    const { episode } = state;
+
+    // Process everything due, earliest first: after a restart several stages may be overdue at once.
+    for (let guard = 0; guard < 8; guard++) {
+        const exceptionDue = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
+        const pendingDue = state.pending?.dueAt ?? Number.POSITIVE_INFINITY;
+        const realertDue = state.realertAt ?? Number.POSITIVE_INFINITY;
+        const first = Math.min(exceptionDue, pendingDue, realertDue);
+        if (first > now) break;
+
+        if (first === pendingDue && state.pending) {
+            state = stage(record, state, state.pending, coverage, now, policy, effects);
+        } else if (first === exceptionDue && state.status === 'drifting') {
+            const { exceptionDueAt: _e, ...rest } = state;
+            state = { ...rest, status: 'outOfAdherence', exceptionAt: now };
+            effects.push(logEntry('exception', episode, now));
+            if (state.alert?.sent) {
+                effects.push(notify({ kind: 'alert-update', key: `${episode.id}:exception`, episode, at: now, change: 'exception' }));
+            }
+        } else {
+            const { realertAt, ...rest } = state;
+            state = rest;
+            const defer = deferral(record, coverage, now);
+            if (defer) {
+                state = { ...state, realertAt: defer.until };
+            } else if (state.alert?.sent && !state.ack) {
+                effects.push(logEntry('realert', episode, now, { stage: 'realert' }));
+                effects.push(notify({ kind: 'alert', key: `${episode.id}:realert:${realertAt}`, episode, at: now, reminder: true }));
+            }
+        }
+    }
+    if (state === record.state) return unchanged(record);
+    const { version: _v, ...rest } = record;
+    return commit(record, { ...rest, state }, effects);
+}
+
+function stage(
+    record: AgentRecord,
+    state: OpenEpisodeState,
+    pending: PendingStage,
+    coverage: Coverage,
+    now: number,
+    policy: Policy,
+    effects: Effect[]
+): OpenEpisodeState {
+    const { episode } = state;
+    const defer = deferral(record, coverage, now);
+    if (defer) {
+        effects.push(logEntry('suppressed', episode, now, { stage: pending.stage, reason: defer.reason, until: defer.until }));
+        return { ...state, pending: { stage: pending.stage, dueAt: defer.until } };
+    }
+    const skip = skipReason(episode, policy);
+    let outcome: StageOutcome;
+    if (skip) {
+        outcome = { at: now, sent: false, reason: skip };
+        effects.push(logEntry('suppressed', episode, now, { stage: pending.stage, reason: skip }));
+    } else {
+        outcome = { at: now, sent: true };
+        effects.push(logEntry(pending.stage, episode, now, { stage: pending.stage }));
+        effects.push(
+            notify(
+                pending.stage === 'nudge'
+                    ? { kind: 'nudge', key: `${episode.id}:nudge`, episode, at: now }
+                    : { kind: 'alert', key: `${episode.id}:alert`, episode, at: now, reminder: false }
+            )
+        );
+    }
+    if (pending.stage === 'nudge') {
+        const { pending: _p, ...rest } = state;
+        const alertDueAt = episode.startedAt + thresholdsFor(episode, policy).alertAfterMs;
+        return { ...rest, nudge: outcome, pending: { stage: 'alert', dueAt: Math.max(alertDueAt, now) } };
+    }
+    const { pending: _p, ...rest } = state;
+    return { ...rest, alert: outcome };
+}
+
+function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEpisodeState | RefusalReason {
+    if (!record) return 'unknown-agent';
+    if (!isOpen(record.state)) return 'no-open-episode';
+    if (record.state.episode.id !== episodeId) return 'episode-closed';
+    return record.state;
+}
+
+function acknowledge(record: AgentRecord | undefined, episodeId: string, by: string, now: number): TransitionResult {
+    const state = openEpisode(record, episodeId);
+    if (typeof state === 'string') return refused(record, state);
+    if (state.ack) return refused(record, 'already-acknowledged');
+    const { realertAt: _r, ...rest } = state;
+    const { version: _v, ...base } = record!;
+    return commit(record, { ...base, state: { ...rest, ack: { by, at: now } } }, [
+        logEntry('acknowledge', state.episode, now, { by }),
+        notify({ kind: 'alert-update', key: `${episodeId}:ack`, episode: state.episode, at: now, change: 'acknowledged', by })
+    ]);
+}
+
+function snooze(record: AgentRecord | undefined, episodeId: string, until: number, by: string, now: number): TransitionResult {
+    const state = openEpisode(record, episodeId);
+    if (typeof state === 'string') return refused(record, state);
+    if (!(until > now)) return refused(record, 'invalid-until');
+    const { version: _v, ...base } = record!;
+    const next: OpenEpisodeState = state.alert?.sent && !state.ack ? { ...state, realertAt: until } : state;
+    return commit(record, { ...base, snooze: { until, by }, state: next }, [
+        logEntry('snooze', state.episode, now, { by, until }),
+        notify({ kind: 'alert-update', key: `${episodeId}:snooze:${until}`, episode: state.episode, at: now, change: 'snoozed', by, until })
+    ]);
+}
+
+function approve(record: AgentRecord | undefined, until: number, by: string, now: number, episodeId?: string): TransitionResult {
+    if (!record) return refused(record, 'unknown-agent');
+    if (!(until > now)) return refused(record, 'invalid-until');
+    const { version: _v, ...base } = record;
+    const effects: Effect[] = [];
+    let next: AgentState = record.state;
+    if (episodeId !== undefined) {
+        const state = openEpisode(record, episodeId);
+        if (typeof state === 'string') return refused(record, state);
+        next = state.alert?.sent && !state.ack ? { ...state, realertAt: until } : state;
+        effects.push(logEntry('approve', state.episode, now, { by, until }));
+        effects.push(
+            notify({ kind: 'alert-update', key: `${episodeId}:approve:${until}`, episode: state.episode, at: now, change: 'approved', by, until })
+        );
+    } else {
+        effects.push({
+            type: 'LogEpisode',
+            entry: { type: 'approve', at: now, userId: record.userId, managementUnitId: record.managementUnitId, by, until }
+        });
+    }
+    return commit(record, { ...base, approval: { until, by }, state: next }, effects);
+}
+
+function agentAck(record: AgentRecord | undefined, episodeId: string, now: number): TransitionResult {
+    const state = openEpisode(record, episodeId);
+    if (typeof state === 'string') return refused(record, state);
+    const { version: _v, ...base } = record!;
+    return commit(record, base as Omit<AgentRecord, 'version'>, [logEntry('agent-ack', state.episode, now)]);
+}

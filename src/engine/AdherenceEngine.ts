@@ -1,0 +1,464 @@
+import type { Clock, TimerHandle } from '../domain/clock';
+import { Dampener, type DampenerConfig } from '../domain/adherence/Dampener';
+import { dueAtOf, isOpen, transition } from '../domain/adherence/transition';
+import type {
+    AgentRecord,
+    EngineEvent,
+    EpisodeLogEntry,
+    Notification,
+    Observation,
+    OpenEpisodeState,
+    Policy,
+    RefusalReason
+} from '../domain/adherence/types';
+import { DeadlineScheduler } from './DeadlineScheduler';
+import { noCoverage, type AgentStateStore, type CoverageSource, type StateChange } from './ports';
+
+export type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
+
+/** Minimal logger shape (pino-compatible), so the engine does not depend on the adapter. */
+export interface EngineLogger {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+}
+
+/** Counters the engine reports; the app binds them to Prometheus. All optional. */
+export interface EngineMetrics {
+    observations?(count: number): void;
+    stale?(count: number): void;
+    conflicts?(count: number): void;
+    episodesStarted?(count: number): void;
+    notificationsQueued?(kind: Notification['kind'], count: number): void;
+    dampened?(count: number): void;
+}
+
+export interface EngineOptions {
+    store: AgentStateStore;
+    clock: Clock;
+    policy: Policy;
+    coverage?: CoverageSource;
+    dampening?: DampenerConfig;
+    logger?: EngineLogger;
+    metrics?: EngineMetrics;
+    /** How long a claimed deadline is leased to this instance, ms. @default 30000 */
+    deadlineLeaseMs?: number;
+    /** How often to look for overdue deadlines that another (dead) instance claimed or armed, ms. @default 5000 */
+    orphanPollMs?: number;
+    /** Grace before an overdue deadline counts as an orphan, ms. @default 2000 */
+    orphanGraceMs?: number;
+    /** Most events folded into one store round trip. @default 2000 */
+    maxBatch?: number;
+}
+
+interface Job {
+    userId: string;
+    event: EngineEvent;
+    /** A claimed deadline must be committed even when nothing changed, to replace its lease in the index. */
+    claimed?: boolean;
+    done?: (result: ActionResult) => void;
+}
+
+const noopLogger: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * The imperative shell around {@link transition}: keeps a cache of agent records, folds queued events into
+ * per-agent transitions, commits each batch to the store in one round trip (compare-and-set per agent, retried on
+ * conflict with a fresh read), then arms deadlines and tells listeners that notifications are in the outbox.
+ *
+ * Work is serialised: one batch in flight at a time, so per-agent order is the arrival order.
+ */
+export class AdherenceEngine {
+    private readonly store: AgentStateStore;
+    private readonly clock: Clock;
+    private policy: Policy;
+    private readonly coverage: CoverageSource;
+    private readonly logger: EngineLogger;
+    private readonly metrics: EngineMetrics;
+    private readonly scheduler: DeadlineScheduler;
+    private readonly dampener: Dampener | undefined;
+    private readonly leaseMs: number;
+    private readonly orphanPollMs: number;
+    private readonly orphanGraceMs: number;
+    private readonly maxBatch: number;
+
+    private readonly cache = new Map<string, AgentRecord>();
+    private queue: Job[] = [];
+    private draining: Promise<void> | undefined;
+    private readonly outboxListeners: Array<() => void> = [];
+    private settleTimer: TimerHandle | undefined;
+    private orphanTimer: TimerHandle | undefined;
+    private pendingClaims = 0;
+    private claimWaiters: Array<() => void> = [];
+    private running = false;
+
+    constructor(options: EngineOptions) {
+        this.store = options.store;
+        this.clock = options.clock;
+        this.policy = options.policy;
+        this.coverage = options.coverage ?? noCoverage;
+        this.logger = options.logger ?? noopLogger;
+        this.metrics = options.metrics ?? {};
+        this.dampener = options.dampening ? new Dampener(options.dampening) : undefined;
+        this.leaseMs = options.deadlineLeaseMs ?? 30_000;
+        this.orphanPollMs = options.orphanPollMs ?? 5_000;
+        this.orphanGraceMs = options.orphanGraceMs ?? 2_000;
+        this.maxBatch = options.maxBatch ?? 2_000;
+        this.scheduler = new DeadlineScheduler(this.clock, (ids) => this.onDeadlines(ids));
+    }
+
+    /** Load every stored record, apply stored exclusions, re-arm every deadline from its absolute due time. */
+    async start(): Promise<void> {
+        const exclusions = await this.store.getExclusions();
+        if (exclusions.length > 0) {
+            this.policy = { ...this.policy, excludedCategories: new Set([...this.policy.excludedCategories, ...exclusions]) };
+        }
+        const deadlines: Array<{ userId: string; dueAt: number }> = [];
+        await this.store.loadAll((records) => {
+            for (const r of records) {
+                this.cache.set(r.userId, r);
+                const dueAt = dueAtOf(r.state);
+                if (dueAt !== null) deadlines.push({ userId: r.userId, dueAt });
+            }
+        });
+        this.running = true;
+        this.scheduler.armAll(deadlines);
+        this.armOrphanPoll();
+        this.logger.info({ agents: this.cache.size, deadlines: deadlines.length }, 'engine started');
+    }
+
+    /** Stop timers and finish the batch in flight. Queued events not yet started are dropped (they were not acknowledged). */
+    async stop(): Promise<void> {
+        this.running = false;
+        this.scheduler.stop();
+        if (this.settleTimer !== undefined) this.clock.clearTimeout(this.settleTimer);
+        if (this.orphanTimer !== undefined) this.clock.clearTimeout(this.orphanTimer);
+        this.settleTimer = this.orphanTimer = undefined;
+        await this.idle();
+        for (const job of this.queue) job.done?.({ ok: false, reason: 'unknown-agent' });
+        this.queue = [];
+    }
+
+    /** Resolves once every queued event and claim has been committed (tests, graceful shutdown). */
+    async idle(): Promise<void> {
+        for (;;) {
+            if (this.pendingClaims > 0) await new Promise<void>((r) => this.claimWaiters.push(r));
+            else if (this.draining) await this.draining;
+            else if (this.queue.length > 0 && this.running) this.kick();
+            else return;
+        }
+    }
+
+    /** Called after a commit put notifications in the outbox. */
+    onOutbox(listener: () => void): void {
+        this.outboxListeners.push(listener);
+    }
+
+    // --- The adherence sink (fed by the Genesys stream) -------------------------------------------------------
+
+    /** Live observations from the notification stream; dampened per unit during schedule republishes. */
+    observe(observations: readonly Observation[]): void {
+        this.metrics.observations?.(observations.length);
+        const now = this.clock.now();
+        for (const o of observations) {
+            if (this.dampener?.offer(o, now)) continue;
+            this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+        }
+        this.armSettle();
+        this.kick();
+    }
+
+    /**
+     * A REST snapshot of one unit after a (re)connect or restart: applied as observations (open episodes keep their
+     * `t0`, ended ones resolve at their change time, new ones start at theirs). Agents of the unit with an open
+     * episode that the snapshot no longer lists have left the unit: their episode ends now.
+     */
+    reconcile(managementUnitId: string, observations: readonly Observation[]): void {
+        const seen = new Set<string>();
+        for (const o of observations) {
+            seen.add(o.userId);
+            this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+        }
+        const now = this.clock.now();
+        for (const record of this.cache.values()) {
+            if (record.managementUnitId !== managementUnitId || seen.has(record.userId) || !isOpen(record.state)) continue;
+            const left: Observation = {
+                userId: record.userId,
+                managementUnitId,
+                adherenceState: 'Unknown',
+                impact: 'Unknown',
+                changedAt: now
+            };
+            this.queue.push({ userId: record.userId, event: { type: 'AdherenceObserved', observation: left } });
+        }
+        this.kick();
+    }
+
+    /** A schedule republish was announced for the unit (`…agentschedules.changed`). */
+    scheduleChanged(managementUnitId: string): void {
+        if (!this.dampener) return;
+        this.dampener.signal(managementUnitId, this.clock.now());
+        this.armSettle();
+    }
+
+    // --- Actions from Teams ------------------------------------------------------------------------------------
+
+    acknowledge(userId: string, episodeId: string, by: string): Promise<ActionResult> {
+        return this.act(userId, { type: 'AlertAcknowledged', episodeId, by });
+    }
+
+    snooze(userId: string, episodeId: string, until: number, by: string): Promise<ActionResult> {
+        return this.act(userId, { type: 'AlertSnoozed', episodeId, until, by });
+    }
+
+    approveOvertime(userId: string, until: number, by: string, episodeId?: string): Promise<ActionResult> {
+        return this.act(userId, { type: 'OvertimeApproved', until, by, episodeId });
+    }
+
+    acknowledgeNudge(userId: string, episodeId: string): Promise<ActionResult> {
+        return this.act(userId, { type: 'NudgeAcknowledged', episodeId });
+    }
+
+    /** Exclude (or include again) a scheduled activity category; persisted, and applied to deadlines from now on. */
+    async setExcluded(category: string, excluded: boolean): Promise<void> {
+        await this.store.setExclusion(category, excluded);
+        const next = new Set(this.policy.excludedCategories);
+        if (excluded) next.add(category);
+        else next.delete(category);
+        this.policy = { ...this.policy, excludedCategories: next };
+    }
+
+    getPolicy(): Policy {
+        return this.policy;
+    }
+
+    // --- Queries (from the cache) ------------------------------------------------------------------------------
+
+    agent(userId: string): AgentRecord | undefined {
+        return this.cache.get(userId);
+    }
+
+    get trackedAgents(): number {
+        return this.cache.size;
+    }
+
+    /** Open episodes, optionally of some units. */
+    openEpisodes(filter?: { managementUnitIds?: readonly string[] }): Array<{ record: AgentRecord; state: OpenEpisodeState }> {
+        const units = filter?.managementUnitIds ? new Set(filter.managementUnitIds) : undefined;
+        const out: Array<{ record: AgentRecord; state: OpenEpisodeState }> = [];
+        for (const record of this.cache.values()) {
+            if (!isOpen(record.state)) continue;
+            if (units && !units.has(record.managementUnitId)) continue;
+            out.push({ record, state: record.state });
+        }
+        return out;
+    }
+
+    // --- Internals ---------------------------------------------------------------------------------------------
+
+    private act(userId: string, event: EngineEvent): Promise<ActionResult> {
+        return new Promise((resolve) => {
+            this.queue.push({ userId, event, done: resolve });
+            this.kick();
+        });
+    }
+
+    private kick(): void {
+        if (this.draining || this.queue.length === 0) return;
+        this.draining = this.drain().finally(() => {
+            this.draining = undefined;
+            if (this.queue.length > 0) this.kick();
+        });
+    }
+
+    private async drain(): Promise<void> {
+        while (this.queue.length > 0) {
+            const batch = this.queue.splice(0, this.maxBatch);
+            try {
+                await this.process(batch);
+            } catch (error) {
+                // The store failed: put the batch back in front and retry after a pause, never lose accepted events.
+                this.queue.unshift(...batch);
+                this.logger.error({ err: String(error), events: batch.length }, 'engine commit failed; will retry');
+                await new Promise<void>((r) => {
+                    const t = this.clock.setTimeout(r, 1_000);
+                    (t as { unref?: () => void }).unref?.();
+                });
+                if (!this.running) return;
+            }
+        }
+    }
+
+    private async process(batch: Job[]): Promise<void> {
+        const byAgent = new Map<string, Job[]>();
+        for (const job of batch) {
+            const jobs = byAgent.get(job.userId);
+            if (jobs) jobs.push(job);
+            else byAgent.set(job.userId, [job]);
+        }
+        const missing = [...byAgent.keys()].filter((id) => !this.cache.has(id));
+        if (missing.length > 0) {
+            const loaded = await this.store.getMany(missing);
+            for (const [id, r] of loaded) this.cache.set(id, r);
+        }
+
+        for (let attempt = 0; byAgent.size > 0; attempt++) {
+            const now = this.clock.now();
+            const changes: StateChange[] = [];
+            const results = new Map<string, { record: AgentRecord | undefined; refusals: Map<Job, RefusalReason> }>();
+            let stale = 0;
+            for (const [userId, jobs] of byAgent) {
+                const original = this.cache.get(userId);
+                let record = original;
+                const log: EpisodeLogEntry[] = [];
+                const outbox: Notification[] = [];
+                const refusals = new Map<Job, RefusalReason>();
+                let mustCommit = false;
+                for (const job of jobs) {
+                    const event: EngineEvent =
+                        job.event.type === 'DeadlineReached'
+                            ? { type: 'DeadlineReached', coverage: this.coverage.coverageAt(userId, now) }
+                            : job.event;
+                    const result = transition(record, event, now, this.policy);
+                    if (result.ignored === 'stale') stale++;
+                    if (job.claimed) mustCommit = true;
+                    for (const effect of result.effects) {
+                        if (effect.type === 'LogEpisode') log.push(effect.entry);
+                        else if (effect.type === 'Notify') outbox.push(effect.notification);
+                        else if (effect.type === 'CommandRefused') refusals.set(job, effect.reason);
+                        else if (effect.type === 'PrefetchCoverage') {
+                            this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
+                            this.metrics.episodesStarted?.(1);
+                        }
+                    }
+                    record = result.record;
+                }
+                results.set(userId, { record, refusals });
+                if (record && (record !== original || mustCommit)) {
+                    const expectedVersion = original?.version ?? 0;
+                    const next = { ...record, version: expectedVersion + 1 };
+                    results.set(userId, { record: next, refusals });
+                    changes.push({ userId, expectedVersion, record: next, dueAt: dueAtOf(next.state), log, outbox });
+                }
+            }
+            if (stale > 0) this.metrics.stale?.(stale);
+
+            const committed = changes.length > 0 ? await this.store.commit(changes) : [];
+            const conflicts = new Set<string>();
+            let queued = 0;
+            for (let i = 0; i < committed.length; i++) {
+                const res = committed[i];
+                const change = changes[i];
+                if (!res.ok) {
+                    conflicts.add(res.userId);
+                    continue;
+                }
+                this.cache.set(change.userId, change.record);
+                if (change.dueAt === null) this.scheduler.cancel(change.userId);
+                else this.scheduler.arm(change.userId, change.dueAt);
+                queued += change.outbox.length;
+                for (const n of change.outbox) this.metrics.notificationsQueued?.(n.kind, 1);
+            }
+            for (const [userId, jobs] of byAgent) {
+                if (conflicts.has(userId)) continue;
+                const { record, refusals } = results.get(userId)!;
+                for (const job of jobs) {
+                    if (!job.done) continue;
+                    const reason = refusals.get(job);
+                    job.done(reason ? { ok: false, reason } : record ? { ok: true, record } : { ok: false, reason: 'unknown-agent' });
+                }
+                byAgent.delete(userId);
+            }
+            if (queued > 0) for (const l of this.outboxListeners) l();
+            if (conflicts.size > 0) {
+                // Another instance changed these agents: re-read and redo their events on the fresh record.
+                this.metrics.conflicts?.(conflicts.size);
+                const fresh = await this.store.getMany([...conflicts]);
+                for (const id of conflicts) {
+                    const r = fresh.get(id);
+                    if (r) this.cache.set(id, r);
+                    else this.cache.delete(id);
+                }
+                if (attempt >= 20) throw new Error(`engine: ${conflicts.size} agents still conflicting after 20 attempts`);
+            }
+        }
+    }
+
+    private onDeadlines(userIds: string[]): void {
+        this.pendingClaims++;
+        const now = this.clock.now();
+        this.store
+            .claimDeadlines(userIds, now, this.leaseMs)
+            .then((claimed) => this.enqueueClaimed(claimed))
+            .catch((error: unknown) => {
+                this.logger.warn({ err: String(error), agents: userIds.length }, 'deadline claim failed; orphan poll will retry');
+            })
+            .finally(() => this.claimSettled());
+    }
+
+    private enqueueClaimed(claimed: readonly string[]): void {
+        for (const userId of claimed) {
+            this.queue.push({ userId, event: { type: 'DeadlineReached', coverage: { covered: 'unknown' } }, claimed: true });
+        }
+        this.kick();
+    }
+
+    private claimSettled(): void {
+        this.pendingClaims--;
+        if (this.pendingClaims === 0) {
+            const waiters = this.claimWaiters;
+            this.claimWaiters = [];
+            for (const w of waiters) w();
+        }
+    }
+
+    private armOrphanPoll(): void {
+        if (!this.running || this.orphanPollMs <= 0) return;
+        this.orphanTimer = this.clock.setTimeout(() => {
+            this.orphanTimer = undefined;
+            const now = this.clock.now();
+            this.pendingClaims++;
+            this.store
+                .claimOverdue(now - this.orphanGraceMs, now, this.leaseMs, this.maxBatch)
+                .then((claimed) => {
+                    // Someone else may have written these agents: read them fresh.
+                    for (const id of claimed) this.cache.delete(id);
+                    if (claimed.length > 0) this.logger.info({ agents: claimed.length }, 'picked up overdue deadlines');
+                    this.enqueueClaimed(claimed);
+                })
+                .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'orphan deadline poll failed'))
+                .finally(() => {
+                    this.claimSettled();
+                    this.armOrphanPoll();
+                });
+        }, this.orphanPollMs);
+        (this.orphanTimer as { unref?: () => void }).unref?.();
+    }
+
+    private armSettle(): void {
+        if (!this.dampener) return;
+        const next = this.dampener.nextSettleAt();
+        if (next === undefined) return;
+        if (this.settleTimer !== undefined) this.clock.clearTimeout(this.settleTimer);
+        this.settleTimer = this.clock.setTimeout(() => {
+            this.settleTimer = undefined;
+            const now = this.clock.now();
+            for (const batch of this.dampener!.settle(now)) {
+                this.metrics.dampened?.(batch.dampened.length);
+                for (const o of batch.dampened) {
+                    this.queue.push({ userId: o.userId, event: { type: 'ObservationDampened', observation: o } });
+                }
+                for (const o of batch.observations) {
+                    this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+                }
+                this.logger.info(
+                    { managementUnitId: batch.managementUnitId, agents: batch.observations.length, dampened: batch.dampened.length },
+                    'schedule change settled'
+                );
+            }
+            this.armSettle();
+            this.kick();
+        }, Math.max(0, next - this.clock.now()));
+        (this.settleTimer as { unref?: () => void }).unref?.();
+    }
+}

@@ -85,7 +85,10 @@ export interface PeriodTotals {
     ackMedianMs: number | null;
     ackP90Ms: number | null;
     exceptions: number;
-    /** Nudges and alerts that did not go out (or were deferred), counted once per episode, stage and reason. */
+    /**
+     * Nudges and alerts that did not go out (or were deferred), counted once per episode, stage and reason;
+     * suppressions logged outside an episode (`dampened`) count once per agent and log entry.
+     */
     suppressed: Record<SuppressReason, number>;
     suppressedTotal: number;
 }
@@ -226,7 +229,11 @@ function driftMs(ep: EpisodeFacts & { startedAt: number }, asOf: number): number
     return Math.max(0, end - ep.startedAt);
 }
 
-function totalsOf(episodes: readonly (EpisodeFacts & { startedAt: number })[], asOf: number): PeriodTotals {
+function totalsOf(
+    episodes: readonly (EpisodeFacts & { startedAt: number })[],
+    looseSuppressions: ReadonlySet<string>,
+    asOf: number
+): PeriodTotals {
     const agents = new Set<string>();
     const ackTimes: number[] = [];
     const suppressed = emptySuppressed();
@@ -269,6 +276,13 @@ function totalsOf(episodes: readonly (EpisodeFacts & { startedAt: number })[], a
                     suppressedTotal++;
                 }
             }
+        }
+    }
+    for (const key of looseSuppressions) {
+        const reason = key.slice(key.lastIndexOf('|') + 1) as SuppressReason;
+        if (reason in suppressed) {
+            suppressed[reason]++;
+            suppressedTotal++;
         }
     }
     ackTimes.sort((a, b) => a - b);
@@ -328,9 +342,22 @@ export function computeDriftReport(input: ReportInput): DriftReport {
         else if (started.startedAt >= previous.fromAt && started.startedAt < previous.toAt) inPrevious.push(started);
     }
 
+    // Suppressions outside any episode (dampened observations during a schedule republish) count by their own time,
+    // once per agent, instant, stage and reason.
+    const looseCurrent = new Set<string>();
+    const loosePrevious = new Set<string>();
+    for (const e of input.entries) {
+        if (e.type !== 'suppressed' || e.episodeId !== undefined || e.reason === undefined) continue;
+        if (input.managementUnitId !== undefined && e.managementUnitId !== input.managementUnitId) continue;
+        if (input.teamId !== undefined && e.teamId !== input.teamId) continue;
+        const key = `${e.userId}|${e.at}|${e.stage ?? ''}|${e.reason}`;
+        if (e.at >= current.fromAt && e.at < current.toAt) looseCurrent.add(key);
+        else if (e.at >= previous.fromAt && e.at < previous.toAt) loosePrevious.add(key);
+    }
+
     const asOf = current.toAt;
-    const totals = totalsOf(inCurrent, asOf);
-    const prevTotals = totalsOf(inPrevious, asOf);
+    const totals = totalsOf(inCurrent, looseCurrent, asOf);
+    const prevTotals = totalsOf(inPrevious, loosePrevious, asOf);
 
     const byAgent = new Map<string, { episodes: number; ms: number; exceptions: number }>();
     const byActivity = new Map<string, { episodes: number; ms: number }>();

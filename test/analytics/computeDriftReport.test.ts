@@ -225,6 +225,38 @@ describe('computeDriftReport', () => {
         assert.equal(r.totals.driftMinutes, 9);
     });
 
+    it('counts dampened observations logged outside any episode by their own time, unit and team', () => {
+        const dampened = (userId: string, atMs: number, unit = 'mu1', team?: string) => ({
+            type: 'suppressed' as const,
+            at: atMs,
+            userId,
+            managementUnitId: unit,
+            reason: 'dampened' as const,
+            impact: 'Negative' as const,
+            ...(team === undefined ? {} : { teamId: team })
+        });
+        const entries = [
+            dampened('u1', at(2026, 11, 17, 8), 'mu1', 't1'),
+            dampened('u1', at(2026, 11, 17, 8), 'mu1', 't1'),
+            dampened('u2', at(2026, 11, 17, 8), 'mu1', 't2'),
+            dampened('u3', at(2026, 11, 17, 8), 'mu2'),
+            dampened('u1', at(2026, 11, 11, 8), 'mu1', 't1')
+        ];
+        const all = computeDriftReport({ entries, current: WEEK, timeZoneOf: utc });
+        assert.equal(all.totals.suppressed.dampened, 3);
+        assert.equal(all.totals.suppressedTotal, 3);
+        assert.equal(all.previous.suppressed.dampened, 1);
+        assert.equal(all.totals.episodes, 0);
+        const unit = computeDriftReport({
+            entries,
+            current: WEEK,
+            timeZoneOf: utc,
+            managementUnitId: 'mu1',
+            teamId: 't1'
+        });
+        assert.equal(unit.totals.suppressed.dampened, 1);
+    });
+
     it('does not depend on the order of the entries', () => {
         const shuffled = logOf(...previousWeek, ...currentWeek).reverse();
         const r = computeDriftReport({ entries: shuffled, current: WEEK, timeZoneOf: utc, nameOf });

@@ -35,7 +35,7 @@ export interface AgentDrift {
     userId: string;
     /** Display name, or the user id when the agent is unknown now. */
     name: string;
-    /** False when `nameOf` does not know the agent any more (removed): still counted. */
+    /** False when `nameOf` does not know the agent any more (removed): still counted. True when no `nameOf` is given. */
     known: boolean;
     episodes: number;
     driftMinutes: number;
@@ -413,7 +413,7 @@ export function computeDriftReport(input: ReportInput): DriftReport {
             return {
                 userId,
                 name: name ?? userId,
-                known: name !== undefined,
+                known: input.nameOf === undefined || name !== undefined,
                 episodes: a.episodes,
                 driftMinutes: roundMinutes(a.ms),
                 exceptions: a.exceptions

@@ -133,20 +133,25 @@ export interface DriftReport {
     byDay: DayDrift[];
 }
 
-interface EpisodeFacts {
-    id: string;
-    userId: string;
-    managementUnitId: string;
-    teamId?: string;
-    startedAt?: number;
-    category?: string;
-    nudgeAt?: number;
-    alertAt?: number;
-    ackAt?: number;
-    exceptionAt?: number;
-    resolveAt?: number;
-    durationMs?: number;
-    suppressed?: Set<string>;
+/** One episode folded from its log lines. A class with every field set up front keeps one object shape (speed). */
+class EpisodeFacts {
+    teamId: string | undefined = undefined;
+    startedAt: number | undefined = undefined;
+    category: string | undefined = undefined;
+    nudgeAt: number | undefined = undefined;
+    alertAt: number | undefined = undefined;
+    ackAt: number | undefined = undefined;
+    exceptionAt: number | undefined = undefined;
+    resolveAt: number | undefined = undefined;
+    durationMs: number | undefined = undefined;
+    /** `stage|reason` keys of suppressions; most episodes have none. */
+    suppressed: Set<string> | undefined = undefined;
+
+    constructor(
+        readonly id: string,
+        readonly userId: string,
+        readonly managementUnitId: string
+    ) {}
 }
 
 function roundMinutes(ms: number): number {
@@ -184,7 +189,7 @@ function collectEpisodes(entries: readonly EpisodeLogEntry[]): Map<string, Episo
         if (id === undefined) continue;
         let ep = episodes.get(id);
         if (ep === undefined) {
-            ep = { id, userId: e.userId, managementUnitId: e.managementUnitId };
+            ep = new EpisodeFacts(id, e.userId, e.managementUnitId);
             episodes.set(id, ep);
         }
         if (e.teamId !== undefined && ep.teamId === undefined) ep.teamId = e.teamId;

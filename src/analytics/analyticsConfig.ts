@@ -173,6 +173,10 @@ export function parseAnalyticsConfig(env: Record<string, string | undefined>): A
         }
     };
     Object.defineProperty(config, 'toJSON', { enumerable: false });
+    Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {
+        enumerable: false,
+        value: () => config.toJSON()
+    });
     return Object.freeze(config);
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { isAnalyticsError } from '../../src/analytics/AnalyticsError';
 import { parseAnalyticsConfig, timeZoneOfConfig } from '../../src/analytics/analyticsConfig';
 
@@ -87,5 +88,8 @@ describe('parseAnalyticsConfig', () => {
         assert.doesNotMatch(json, new RegExp(TOKEN));
         assert.equal(JSON.parse(json).reportApiToken, '[redacted]');
         assert.equal(JSON.parse(json).retentionDays, 35);
+        assert.doesNotMatch(inspect(config), new RegExp(TOKEN));
+        assert.doesNotMatch(`${JSON.stringify({ config })}`, new RegExp(TOKEN));
+        assert.deepEqual(Object.keys(JSON.parse(json)).sort(), Object.keys(config).sort());
     });
 });

@@ -20,7 +20,8 @@ export function validateChanges(changes: readonly StateChange[]): void {
             return;
         }
         const { userId, expectedVersion, record, dueAt, log, outbox } = change;
-        if (typeof userId !== 'string' || userId.length === 0) problems.push(`${where}: userId must be a non-empty string`);
+        if (typeof userId !== 'string' || userId.length === 0)
+            problems.push(`${where}: userId must be a non-empty string`);
         else if (seen.has(userId)) problems.push(`${where}: agent ${userId} appears more than once in one commit`);
         else seen.add(userId);
         if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
@@ -28,14 +29,16 @@ export function validateChanges(changes: readonly StateChange[]): void {
         }
         if (typeof record !== 'object' || record === null) problems.push(`${where}: record is missing`);
         else {
-            if (record.userId !== userId) problems.push(`${where}: record.userId ${String(record.userId)} != userId ${userId}`);
+            if (record.userId !== userId)
+                problems.push(`${where}: record.userId ${String(record.userId)} != userId ${userId}`);
             if (record.version !== expectedVersion + 1) {
                 problems.push(
                     `${where}: record.version must be expectedVersion + 1 = ${expectedVersion + 1} (got ${String(record.version)})`
                 );
             }
         }
-        if (dueAt !== null && !isEpochMs(dueAt)) problems.push(`${where}: dueAt must be null or epoch ms (got ${String(dueAt)})`);
+        if (dueAt !== null && !isEpochMs(dueAt))
+            problems.push(`${where}: dueAt must be null or epoch ms (got ${String(dueAt)})`);
         if (!Array.isArray(log)) problems.push(`${where}: log must be an array`);
         else {
             log.forEach((entry, j) => {
@@ -70,7 +73,10 @@ export function assertEpochMs(method: string, name: string, value: unknown): ass
 /** Throws `STORE_INVALID_ARGUMENT` unless `value` is a safe integer >= `min`. */
 export function assertInteger(method: string, name: string, value: unknown, min: number): asserts value is number {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-        throw new StoreError('STORE_INVALID_ARGUMENT', `${method}: ${name} must be an integer >= ${min} (got ${String(value)})`);
+        throw new StoreError(
+            'STORE_INVALID_ARGUMENT',
+            `${method}: ${name} must be an integer >= ${min} (got ${String(value)})`
+        );
     }
 }
 

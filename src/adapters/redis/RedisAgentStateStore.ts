@@ -181,7 +181,8 @@ export class RedisAgentStateStore implements AgentStateStore {
             ];
             for (const entry of change.log) args.push(entry.at, entry.managementUnitId, JSON.stringify(entry));
             args.push(change.outbox.length);
-            for (const n of change.outbox) args.push(n.key, n.at, JSON.stringify({ notification: n, enqueuedAt: n.at }));
+            for (const n of change.outbox)
+                args.push(n.key, n.at, JSON.stringify({ notification: n, enqueuedAt: n.at }));
             pipe.adbCommit(...args);
         }
         const results = await this.exec('commit', pipe);
@@ -215,7 +216,8 @@ export class RedisAgentStateStore implements AgentStateStore {
         const candidates: Array<{ userId: string; dueAt: number; shard: number }> = [];
         results.forEach((flat, shard) => {
             const list = flat as string[];
-            for (let i = 0; i < list.length; i += 2) candidates.push({ userId: list[i], dueAt: Number(list[i + 1]), shard });
+            for (let i = 0; i < list.length; i += 2)
+                candidates.push({ userId: list[i], dueAt: Number(list[i + 1]), shard });
         });
         candidates.sort((a, b) => a.dueAt - b.dueAt || (a.userId < b.userId ? -1 : 1));
         const groups = new Map<number, string[]>();
@@ -242,7 +244,9 @@ export class RedisAgentStateStore implements AgentStateStore {
 
     async getExclusions(): Promise<string[]> {
         this.assertOpen();
-        const members = await this.call('getExclusions', () => this.redis.smembers(exclusionsKey(this.settings.keyPrefix)));
+        const members = await this.call('getExclusions', () =>
+            this.redis.smembers(exclusionsKey(this.settings.keyPrefix))
+        );
         return members.sort();
     }
 
@@ -252,7 +256,9 @@ export class RedisAgentStateStore implements AgentStateStore {
             throw new StoreError('STORE_INVALID_ARGUMENT', 'setExclusion: category must be a non-empty string');
         }
         const key = exclusionsKey(this.settings.keyPrefix);
-        await this.call('setExclusion', () => (excluded ? this.redis.sadd(key, category) : this.redis.srem(key, category)));
+        await this.call('setExclusion', () =>
+            excluded ? this.redis.sadd(key, category) : this.redis.srem(key, category)
+        );
     }
 
     async readLog(query: LogQuery): Promise<EpisodeLogEntry[]> {
@@ -368,7 +374,12 @@ export class RedisAgentStateStore implements AgentStateStore {
         else await this.redis.quit().catch(() => this.redis.disconnect());
     }
 
-    private async claim(method: string, groups: Map<number, string[]>, bound: number, leaseUntil: number): Promise<string[]> {
+    private async claim(
+        method: string,
+        groups: Map<number, string[]>,
+        bound: number,
+        leaseUntil: number
+    ): Promise<string[]> {
         const pipe = this.redis.pipeline() as StorePipeline;
         for (const [shard, ids] of groups) pipe.adbClaim(this.shards[shard].deadlines, bound, leaseUntil, ...ids);
         return (await this.exec(method, pipe)).flatMap((ids) => ids as string[]);

@@ -1,10 +1,11 @@
-import { createRedisStore } from '../src/adapters/redis/RedisAgentStateStore';
+import { createAgentStateStore } from '../src/adapters/redis/createAgentStateStore';
+import { parseStoreConfig } from '../src/adapters/redis/parseStoreConfig';
 import { runReportCli } from '../src/analytics/reportCli';
 import { systemClock } from '../src/app/systemClock';
 
 /** `npm run report -- --days 7 [--unit X] [--team T] [--json]`: entry point; the logic is in `runReportCli`. */
 runReportCli(process.argv.slice(2), process.env, {
-    openStore: (options) => createRedisStore(options),
+    openStore: (env) => createAgentStateStore(parseStoreConfig(env)),
     clock: systemClock,
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`)

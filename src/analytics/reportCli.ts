@@ -43,8 +43,12 @@ export function parseReportCliArgs(argv: readonly string[]): { args: ReportCliAr
 }
 
 export interface ReportCliDeps {
-    /** Opens the configured Redis store (the caller owns how); closed by the CLI when done. */
-    openStore: (options: { url: string; keyPrefix?: string }) => Pick<AgentStateStore, 'readLog' | 'close'>;
+    /**
+     * Opens the store the bot is configured with, from the same variables (`REDIS_URL`, `REDIS_KEY_PREFIX`,
+     * `REDIS_SHARD_COUNT`…); called only when `REDIS_URL` is set. Throws on bad store configuration.
+     * Closed by the CLI when done.
+     */
+    openStore: (env: Record<string, string | undefined>) => Pick<AgentStateStore, 'readLog' | 'close'>;
     clock: Pick<Clock, 'now'>;
     out: (text: string) => void;
     err: (text: string) => void;
@@ -92,10 +96,14 @@ export async function runReportCli(
         );
         return 1;
     }
-    const keyPrefix = env.REDIS_KEY_PREFIX?.trim();
-    let store: Pick<AgentStateStore, 'readLog' | 'close'> | undefined;
+    let store: Pick<AgentStateStore, 'readLog' | 'close'>;
     try {
-        store = deps.openStore({ url, ...(keyPrefix ? { keyPrefix } : {}) });
+        store = deps.openStore(env);
+    } catch (err) {
+        deps.err(`Invalid store configuration: ${err instanceof Error ? err.message : String(err)}`);
+        return 2;
+    }
+    try {
         const service = createDriftReportService({
             store,
             clock: deps.clock,
@@ -130,6 +138,6 @@ export async function runReportCli(
         }
         return 1;
     } finally {
-        await store?.close().catch(() => undefined);
+        await store.close().catch(() => undefined);
     }
 }

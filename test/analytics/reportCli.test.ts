@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import { createRedisStore } from '../../src/adapters/redis/RedisAgentStateStore';
+import { createAgentStateStore } from '../../src/adapters/redis/createAgentStateStore';
+import { parseStoreConfig } from '../../src/adapters/redis/parseStoreConfig';
 import type { DriftReport } from '../../src/analytics/computeDriftReport';
 import { parseReportCliArgs, runReportCli } from '../../src/analytics/reportCli';
 import type { AgentRecord, EpisodeLogEntry } from '../../src/domain/adherence/types';
@@ -10,6 +12,8 @@ import { FakeClock } from '../support/FakeClock';
 import { DAY, logOf } from '../support/episodeLog';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** As `scripts/report.ts` opens it: the bot's own store configuration. */
+const openStore = (env: Record<string, string | undefined>) => createAgentStateStore(parseStoreConfig(env));
 
 async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
     let cursor = '0';
@@ -49,10 +53,10 @@ describe('runReportCli', () => {
     const now = clock.now();
     const prefix = `test:analytics:${randomUUID()}:`;
     const admin = new Redis(REDIS_URL, { lazyConnect: true });
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, REPORT_TIME_ZONE: 'Europe/Dublin' };
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_SHARD_COUNT: '4', REPORT_TIME_ZONE: 'Europe/Dublin' };
 
     before(async () => {
-        const store = createRedisStore({ url: REDIS_URL, keyPrefix: prefix });
+        const store = createRedisStore({ url: REDIS_URL, keyPrefix: prefix, shardCount: 4 });
         const log: EpisodeLogEntry[] = logOf(
             { id: 'a', userId: 'u1', unit: 'mu1', startedAt: now - DAY, nudge: 6, resolve: 8 },
             { id: 'b', userId: 'u2', unit: 'mu1', startedAt: now - 2 * DAY, nudge: 6, alert: 10, ack: 12, resolve: 30 },
@@ -86,7 +90,7 @@ describe('runReportCli', () => {
         const code = await runReportCli(['--days', '7', '--json'], env, {
             ...c.deps,
             clock,
-            openStore: createRedisStore
+            openStore
         });
         assert.equal(code, 0, c.err.join('\n'));
         const report = JSON.parse(c.out.join('\n')) as DriftReport;
@@ -103,7 +107,7 @@ describe('runReportCli', () => {
         const code = await runReportCli(['--days', '7', '--unit', 'mu1'], env, {
             ...c.deps,
             clock,
-            openStore: createRedisStore
+            openStore
         });
         assert.equal(code, 0, c.err.join('\n'));
         const text = c.out.join('\n');
@@ -124,9 +128,9 @@ describe('runReportCli', () => {
             {
                 ...c.deps,
                 clock,
-                openStore: (o) => {
+                openStore: (e) => {
                     opened = true;
-                    return createRedisStore(o);
+                    return openStore(e);
                 }
             }
         );
@@ -137,21 +141,21 @@ describe('runReportCli', () => {
 
     it('rejects bad arguments and configuration with exit code 2 and every problem', async () => {
         const c = capture();
-        assert.equal(
-            await runReportCli(['--days', '0', '--nope'], env, { ...c.deps, clock, openStore: createRedisStore }),
-            2
-        );
+        assert.equal(await runReportCli(['--days', '0', '--nope'], env, { ...c.deps, clock, openStore }), 2);
         assert.match(c.err[0], /unknown argument "--nope"; days must be a whole number from 1 to 35/);
         const d = capture();
         assert.equal(
-            await runReportCli(
-                [],
-                { ...env, REPORT_TIME_ZONE: 'Nowhere' },
-                { ...d.deps, clock, openStore: createRedisStore }
-            ),
+            await runReportCli([], { ...env, REPORT_TIME_ZONE: 'Nowhere' }, { ...d.deps, clock, openStore }),
             2
         );
         assert.match(d.err[0], /REPORT_TIME_ZONE/);
+    });
+
+    it('refuses a bad store configuration with exit code 2', async () => {
+        const c = capture();
+        const code = await runReportCli([], { ...env, REDIS_SHARD_COUNT: 'many' }, { ...c.deps, clock, openStore });
+        assert.equal(code, 2);
+        assert.match(c.err.join('\n'), /Invalid store configuration: [^]*REDIS_SHARD_COUNT/);
     });
 
     it('reports an unreachable store without printing the URL password', async () => {

@@ -22,6 +22,8 @@ export interface AnalyticsConfig {
     readonly maxDays: number;
     /** Agents listed in "top drifting agents" (`REPORT_TOP_AGENTS`). @default 10 */
     readonly topAgents: number;
+    /** A computed report is served again for the same query for this long, ms (`REPORT_CACHE_MS`); 0 = off. @default 30000 */
+    readonly cacheMs: number;
 }
 
 export const ANALYTICS_DEFAULTS = Object.freeze({
@@ -29,7 +31,8 @@ export const ANALYTICS_DEFAULTS = Object.freeze({
     trimIntervalMs: 3_600_000,
     defaultTimeZone: 'UTC',
     defaultDays: 7,
-    topAgents: 10
+    topAgents: 10,
+    cacheMs: 30_000
 });
 
 /** True when `zone` is an IANA time zone this runtime knows. */
@@ -119,6 +122,7 @@ export function parseAnalyticsConfig(env: Record<string, string | undefined>): A
         problems.push(`REPORT_DEFAULT_DAYS (${defaultDays}) must not exceed REPORT_MAX_DAYS (${maxDays})`);
     }
     const topAgents = intVar(env, 'REPORT_TOP_AGENTS', ANALYTICS_DEFAULTS.topAgents, 1, 50, problems);
+    const cacheMs = intVar(env, 'REPORT_CACHE_MS', ANALYTICS_DEFAULTS.cacheMs, 0, 3_600_000, problems);
 
     const zoneRaw = env.REPORT_TIME_ZONE?.trim();
     let defaultTimeZone: string = ANALYTICS_DEFAULTS.defaultTimeZone;
@@ -167,6 +171,7 @@ export function parseAnalyticsConfig(env: Record<string, string | undefined>): A
         defaultDays,
         maxDays,
         topAgents,
+        cacheMs,
         toJSON() {
             const { reportApiToken: token, ...rest } = config;
             return token === undefined ? rest : { ...rest, reportApiToken: '[redacted]' };

@@ -17,6 +17,7 @@ describe('parseAnalyticsConfig', () => {
         assert.equal(config.defaultDays, 7);
         assert.equal(config.maxDays, 35);
         assert.equal(config.topAgents, 10);
+        assert.equal(config.cacheMs, 30_000);
         assert.ok(Object.isFrozen(config));
     });
 
@@ -29,7 +30,8 @@ describe('parseAnalyticsConfig', () => {
             REPORT_UNIT_TIME_ZONES: 'mu1=Europe/Dublin, mu2=America/Chicago',
             REPORT_DEFAULT_DAYS: '14',
             REPORT_MAX_DAYS: '30',
-            REPORT_TOP_AGENTS: '5'
+            REPORT_TOP_AGENTS: '5',
+            REPORT_CACHE_MS: '0'
         });
         assert.equal(config.reportApiToken, TOKEN);
         assert.equal(config.retentionDays, 60);
@@ -38,6 +40,7 @@ describe('parseAnalyticsConfig', () => {
         assert.equal(config.defaultDays, 14);
         assert.equal(config.maxDays, 30);
         assert.equal(config.topAgents, 5);
+        assert.equal(config.cacheMs, 0);
         const timeZoneOf = timeZoneOfConfig(config);
         assert.equal(timeZoneOf('mu2'), 'America/Chicago');
         assert.equal(timeZoneOf('other'), 'Europe/Dublin');

@@ -80,3 +80,56 @@ describe('createDriftReportService', () => {
         });
     });
 });
+
+describe('createDriftReportService sharing and caching', () => {
+    it('shares one store read between identical requests in flight, not between different ones', async () => {
+        const clock = new FakeClock();
+        const store = fakeStore(logOf({ id: 'a', userId: 'u1', startedAt: clock.now() - DAY, resolve: 10 }));
+        const service = createDriftReportService({ store, clock, timeZoneOf: () => 'UTC' });
+        const [a, b, c] = await Promise.all([
+            service.report({ days: 7 }),
+            service.report({ days: 7 }),
+            service.report({ days: 7, managementUnitId: 'mu1' })
+        ]);
+        assert.equal(store.queries.length, 2);
+        assert.equal(a, b);
+        assert.equal(c.totals.driftMinutes, 10);
+        await service.report({ days: 7 });
+        assert.equal(store.queries.length, 3, 'without cacheMs a finished report is not reused');
+    });
+
+    it('serves a report again within cacheMs and recomputes after it', async () => {
+        const clock = new FakeClock();
+        const entries = logOf({ id: 'a', userId: 'u1', startedAt: clock.now() - DAY, resolve: 10 });
+        const store = fakeStore(entries);
+        const service = createDriftReportService({ store, clock, timeZoneOf: () => 'UTC', cacheMs: 30_000 });
+        const first = await service.report({ days: 7 });
+        entries.push(...logOf({ id: 'b', userId: 'u2', startedAt: clock.now() - HOUR, resolve: 5 }));
+        clock.advance(29_999);
+        assert.equal(await service.report({ days: 7 }), first);
+        assert.equal(store.queries.length, 1);
+        clock.advance(1);
+        const fresh = await service.report({ days: 7 });
+        assert.equal(store.queries.length, 2);
+        assert.equal(fresh.totals.driftMinutes, 15);
+    });
+
+    it('does not cache a failure', async () => {
+        const clock = new FakeClock();
+        let fail = true;
+        const service = createDriftReportService({
+            store: {
+                readLog: async () => {
+                    if (fail) throw new Error('down');
+                    return [];
+                }
+            },
+            clock,
+            timeZoneOf: () => 'UTC',
+            cacheMs: 60_000
+        });
+        await assert.rejects(service.report({ days: 7 }));
+        fail = false;
+        assert.equal((await service.report({ days: 7 })).totals.episodes, 0);
+    });
+});

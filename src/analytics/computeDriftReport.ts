@@ -19,6 +19,8 @@ export interface ReportInput {
     previous?: Period;
     /** Only this management unit. */
     managementUnitId?: string;
+    /** Only these management units (e.g. the units a supervisors' channel subscribed to); empty or absent = all. */
+    managementUnitIds?: readonly string[];
     /** Only this team. */
     teamId?: string;
     /** IANA time zone of a unit, for peak hours and days. */
@@ -119,7 +121,7 @@ export interface DriftReport {
         /** False when log retention removed part of the previous period: its figures are partial. */
         complete: boolean;
     };
-    filter: { managementUnitId?: string; teamId?: string };
+    filter: { managementUnitId?: string; managementUnitIds?: string[]; teamId?: string };
     /** Time zones used for hours and days, sorted. */
     timeZones: string[];
     totals: PeriodTotals;
@@ -335,12 +337,18 @@ export function computeDriftReport(input: ReportInput): DriftReport {
     if (!(length > 0)) throw new RangeError('computeDriftReport: current.toAt must be after current.fromAt');
     const previous = input.previous ?? { fromAt: current.fromAt - length, toAt: current.fromAt };
 
+    const unitSet =
+        input.managementUnitIds && input.managementUnitIds.length > 0 ? new Set(input.managementUnitIds) : undefined;
+    const inUnits = (unit: string) =>
+        (input.managementUnitId === undefined || unit === input.managementUnitId) &&
+        (unitSet === undefined || unitSet.has(unit));
+
     const all = collectEpisodes(input.entries);
     const inCurrent: (EpisodeFacts & { startedAt: number })[] = [];
     const inPrevious: (EpisodeFacts & { startedAt: number })[] = [];
     for (const ep of all.values()) {
         if (ep.startedAt === undefined) continue;
-        if (input.managementUnitId !== undefined && ep.managementUnitId !== input.managementUnitId) continue;
+        if (!inUnits(ep.managementUnitId)) continue;
         if (input.teamId !== undefined && ep.teamId !== input.teamId) continue;
         const started = ep as EpisodeFacts & { startedAt: number };
         if (started.startedAt >= current.fromAt && started.startedAt < current.toAt) inCurrent.push(started);
@@ -353,7 +361,7 @@ export function computeDriftReport(input: ReportInput): DriftReport {
     const loosePrevious = new Set<string>();
     for (const e of input.entries) {
         if (e.type !== 'suppressed' || e.episodeId !== undefined || e.reason === undefined) continue;
-        if (input.managementUnitId !== undefined && e.managementUnitId !== input.managementUnitId) continue;
+        if (!inUnits(e.managementUnitId)) continue;
         if (input.teamId !== undefined && e.teamId !== input.teamId) continue;
         const key = `${e.userId}|${e.at}|${e.stage ?? ''}|${e.reason}`;
         if (e.at >= current.fromAt && e.at < current.toAt) looseCurrent.add(key);
@@ -443,6 +451,7 @@ export function computeDriftReport(input: ReportInput): DriftReport {
         },
         filter: {
             ...(input.managementUnitId === undefined ? {} : { managementUnitId: input.managementUnitId }),
+            ...(unitSet === undefined ? {} : { managementUnitIds: [...unitSet].sort() }),
             ...(input.teamId === undefined ? {} : { teamId: input.teamId })
         },
         timeZones: [...calendars.keys()].sort(),

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock';
+import type { EpisodeLogEntry } from '../domain/adherence/types';
 import type { AgentStateStore } from '../engine/ports';
 import { AnalyticsError } from './AnalyticsError';
 import type { DriftReport } from './computeDriftReport';
@@ -44,13 +45,19 @@ export function createDriftReportService(deps: DriftReportServiceDeps): DriftRep
         const toAt = deps.clock.now();
         const fromAt = toAt - query.days * DAY_MS;
         const previousFromAt = fromAt - query.days * DAY_MS;
-        let entries;
+        const units =
+            query.managementUnitId !== undefined ? [query.managementUnitId] : [...(query.managementUnitIds ?? [])];
+        let entries: EpisodeLogEntry[];
         try {
-            entries = await deps.store.readLog({
-                fromAt: previousFromAt,
-                toAt,
-                ...(query.managementUnitId === undefined ? {} : { managementUnitId: query.managementUnitId })
-            });
+            if (units.length === 0) entries = await deps.store.readLog({ fromAt: previousFromAt, toAt });
+            else {
+                const parts = await Promise.all(
+                    [...new Set(units)].map((managementUnitId) =>
+                        deps.store.readLog({ fromAt: previousFromAt, toAt, managementUnitId })
+                    )
+                );
+                entries = parts.length === 1 ? parts[0] : parts.flat();
+            }
         } catch (err) {
             throw new AnalyticsError('REPORT_STORE_FAILED', 'Could not read the episode log from the store', {
                 retryable: true,
@@ -62,6 +69,9 @@ export function createDriftReportService(deps: DriftReportServiceDeps): DriftRep
             current: { fromAt, toAt },
             previous: { fromAt: previousFromAt, toAt: fromAt },
             ...(query.managementUnitId === undefined ? {} : { managementUnitId: query.managementUnitId }),
+            ...(query.managementUnitIds === undefined || query.managementUnitIds.length === 0
+                ? {}
+                : { managementUnitIds: query.managementUnitIds }),
             ...(query.teamId === undefined ? {} : { teamId: query.teamId }),
             timeZoneOf: deps.timeZoneOf,
             ...(deps.nameOf === undefined ? {} : { nameOf: deps.nameOf }),
@@ -72,7 +82,7 @@ export function createDriftReportService(deps: DriftReportServiceDeps): DriftRep
 
     return {
         report(query) {
-            const key = `${query.days}|${query.managementUnitId ?? ''}|${query.teamId ?? ''}`;
+            const key = `${query.days}|${query.managementUnitId ?? ''}|${[...(query.managementUnitIds ?? [])].sort().join(',')}|${query.teamId ?? ''}`;
             const now = deps.clock.now();
             const cached = cache.get(key);
             if (cached !== undefined && now - cached.at < cacheMs) return Promise.resolve(cached.report);

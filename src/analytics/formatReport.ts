@@ -67,6 +67,9 @@ export function formatReportText(report: DriftReport, formatInstant: (at: number
     const lines: string[] = [];
     const filter = [
         report.filter.managementUnitId === undefined ? undefined : `unit ${report.filter.managementUnitId}`,
+        report.filter.managementUnitIds === undefined
+            ? undefined
+            : `${report.filter.managementUnitIds.length === 1 ? 'unit' : 'units'} ${report.filter.managementUnitIds.join(', ')}`,
         report.filter.teamId === undefined ? undefined : `team ${report.filter.teamId}`
     ].filter((x) => x !== undefined);
     lines.push(`Drift report, ${report.period.days} days${filter.length > 0 ? ` (${filter.join(', ')})` : ''}`);

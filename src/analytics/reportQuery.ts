@@ -5,6 +5,8 @@ export interface ReportQuery {
     /** Period length, whole days ending now. */
     days: number;
     managementUnitId?: string;
+    /** Several units (a supervisors' channel may subscribe to more than one); empty = all. */
+    managementUnitIds?: readonly string[];
     teamId?: string;
 }
 

@@ -63,6 +63,9 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
     const locale = options.locale ?? 'en-GB';
     const scope = [
         report.filter.managementUnitId === undefined ? undefined : `unit ${report.filter.managementUnitId}`,
+        report.filter.managementUnitIds === undefined
+            ? undefined
+            : `${report.filter.managementUnitIds.length === 1 ? 'unit' : 'units'} ${report.filter.managementUnitIds.join(', ')}`,
         report.filter.teamId === undefined ? undefined : `team ${report.filter.teamId}`
     ].filter((x): x is string => x !== undefined);
     const days = report.period.days;

@@ -109,6 +109,8 @@ export interface EmulatorControl {
     setLatency(ms: number): void;
     /** Invalidate every issued token (the next call gets 401). */
     revokeTokens(): void;
+    /** While on, every API call gets 401 whatever the token. */
+    refuseAuth(on: boolean): void;
     setTokenLifetime(seconds: number): void;
     /** Answer the next `n` API calls with 429 and `Retry-After: retryAfterSec`. */
     rateLimitNext(n: number, retryAfterSec: number): void;
@@ -187,6 +189,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     let viaDownload: boolean | undefined;
     let processingLeft = 0;
     let ignoreWrites = false;
+    let authRefused = false;
     const refusals: Array<{ pattern: RegExp; missingPermissions: string[] }> = [];
     let baseUrl = '';
     let closed = false;
@@ -309,7 +312,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         const header = req.headers.authorization ?? '';
         const m = /^Bearer (.+)$/.exec(header);
         const info = m ? tokens.get(m[1]) : undefined;
-        if (!m || !info || info.expiresAt <= clock.now()) {
+        if (!m || !info || info.expiresAt <= clock.now() || authRefused) {
             if (m && info) tokens.delete(m[1]);
             throw new HttpError(401, 'bad.credentials', 'Invalid login credentials.');
         }
@@ -822,6 +825,9 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             latencyMs = ms;
         },
         revokeTokens: () => tokens.clear(),
+        refuseAuth: (on) => {
+            authRefused = on;
+        },
         setTokenLifetime: (seconds) => {
             tokenLifetimeSec = seconds;
         },

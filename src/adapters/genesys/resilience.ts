@@ -85,10 +85,9 @@ export async function retry<T>(fn: (attempt: number, signal?: AbortSignal) => Pr
             return await fn(attempt, options.signal);
         } catch (error) {
             if (attempt >= maxAttempts || !shouldRetry(error) || options.signal?.aborted) throw error;
-            const backoffMs = delays.next().value as number;
             const retryAfterMs = isGenesysError(error) ? error.retryAfterMs : undefined;
             if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) throw error;
-            const delayMs = retryAfterMs !== undefined ? retryAfterMs : backoffMs;
+            const delayMs = retryAfterMs !== undefined ? retryAfterMs : (delays.next().value as number);
             options.onRetry?.({ attempt, delayMs, error });
             await options.sleep(delayMs, options.signal);
         }

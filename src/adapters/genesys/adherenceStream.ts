@@ -44,6 +44,8 @@ export interface AdherenceStreamStatus {
     lastEventAt?: number;
     lastResyncAt?: number;
     reconnects: number;
+    /** Frames received since start (any kind). */
+    framesReceived: number;
     lastError?: string;
 }
 
@@ -88,6 +90,7 @@ export class AdherenceStream {
     lastEventAt: number | undefined;
     lastResyncAt: number | undefined;
     reconnects = 0;
+    framesReceived = 0;
     lastError: string | undefined;
 
     constructor(readonly options: AdherenceStreamOptions) {
@@ -130,6 +133,7 @@ export class AdherenceStream {
             lastEventAt: this.lastEventAt,
             lastResyncAt: this.lastResyncAt,
             reconnects: this.reconnects,
+            framesReceived: this.framesReceived,
             lastError: this.lastError
         };
     }
@@ -311,6 +315,7 @@ class StreamChannel {
         const clock = this.o.clock;
         const now = clock.now();
         this.lastFrameAt = now;
+        this.stream.framesReceived++;
         const frame = mapFrame(text, now);
         const m = this.stream.counters;
         m.framesIn.inc({ kind: frame.kind });

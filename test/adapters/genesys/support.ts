@@ -18,17 +18,22 @@ export class RecordingSink implements AdherenceSink {
     readonly observed: Observation[] = [];
     readonly reconciled: Array<{ managementUnitId: string; observations: Observation[] }> = [];
     readonly scheduleChanges: string[] = [];
+    /** Call order: `observe`, `reconcile:<mu>`, `scheduleChanged:<mu>`. */
+    readonly sequence: string[] = [];
 
     observe(observations: Observation[]): void {
         this.observed.push(...observations);
+        this.sequence.push('observe');
     }
 
     reconcile(managementUnitId: string, observations: Observation[]): void {
         this.reconciled.push({ managementUnitId, observations });
+        this.sequence.push(`reconcile:${managementUnitId}`);
     }
 
     scheduleChanged(managementUnitId: string): void {
         this.scheduleChanges.push(managementUnitId);
+        this.sequence.push(`scheduleChanged:${managementUnitId}`);
     }
 
     /** Latest known state per user, from reconciles and live events in order of arrival. */

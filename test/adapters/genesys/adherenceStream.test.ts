@@ -20,7 +20,7 @@ const rigs: StreamRig[] = [];
 
 async function startStream(
     emulatorOptions: GenesysEmulatorOptions = {},
-    overrides: Partial<AdherenceStreamOptions> & { config?: Partial<AdherenceStreamOptions['config']> } = {},
+    overrides: Partial<Omit<AdherenceStreamOptions, 'config'>> & { config?: Partial<AdherenceStreamOptions['config']> } = {},
     beforeStart: (rig: Rig) => void = () => undefined
 ): Promise<StreamRig> {
     const rig = await startRig({ units: 2, agentsPerUnit: 25, rateLimitPerMinute: 0, ...emulatorOptions });

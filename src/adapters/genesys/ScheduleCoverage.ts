@@ -83,6 +83,11 @@ export class ScheduleCoverage implements CoverageSource {
         void this.load(managementUnitId, at, 1);
     }
 
+    /** Loads waiting to be retried (diagnostics, test seam). */
+    get pendingRetries(): number {
+        return this.timers.size;
+    }
+
     /** Drop a unit's cache (schedule republished); the next prefetch reloads it. */
     invalidate(managementUnitId: string): void {
         const u = this.units.get(managementUnitId);

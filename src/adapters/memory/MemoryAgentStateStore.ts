@@ -1,0 +1,202 @@
+import type { AgentRecord, EpisodeLogEntry, Notification } from '../../domain/adherence/types';
+import type { AgentStateStore, CommitResult, LogQuery, OutboxEntry, StateChange } from '../../engine/ports';
+import { StoreError } from './StoreError';
+import { assertEpochMs, assertIds, assertInteger, validateChanges } from './validateStoreInput';
+
+export interface MemoryStoreOptions {
+    /** How long an enqueued outbox key is remembered so it is never enqueued twice, ms. @default 604800000 (7 days) */
+    outboxKeyTtlMs?: number;
+    /** Most episode-log entries kept; the oldest are dropped beyond it. @default 1000000 */
+    logMaxLen?: number;
+    /** Records per `loadAll` page. @default 1000 */
+    pageSize?: number;
+}
+
+const DEFAULTS = { outboxKeyTtlMs: 7 * 24 * 3_600_000, logMaxLen: 1_000_000, pageSize: 1000 };
+
+interface StoredOutbox {
+    notification: Notification;
+    enqueuedAt: number;
+    attempts: number;
+    notBefore: number;
+}
+
+/**
+ * The embedded `AgentStateStore` (no Redis): one process, same semantics as the Redis store, including CAS,
+ * deadline leases and outbox de-duplication. Records are deep-copied in and out, so callers never share stored state.
+ */
+export class MemoryAgentStateStore implements AgentStateStore {
+    private readonly records = new Map<string, AgentRecord>();
+    private readonly deadlines = new Map<string, number>();
+    private readonly exclusions = new Set<string>();
+    private log: EpisodeLogEntry[] = [];
+    private readonly outbox = new Map<string, StoredOutbox>();
+    /** Outbox key -> time it was first enqueued. */
+    private readonly enqueuedKeys = new Map<string, number>();
+    private readonly settings: Required<MemoryStoreOptions>;
+    private closed = false;
+
+    constructor(options: MemoryStoreOptions = {}) {
+        const settings = { ...DEFAULTS, ...options };
+        assertInteger('MemoryAgentStateStore', 'outboxKeyTtlMs', settings.outboxKeyTtlMs, 1);
+        assertInteger('MemoryAgentStateStore', 'logMaxLen', settings.logMaxLen, 1);
+        assertInteger('MemoryAgentStateStore', 'pageSize', settings.pageSize, 1);
+        this.settings = Object.freeze(settings);
+    }
+
+    async getMany(userIds: readonly string[]): Promise<Map<string, AgentRecord>> {
+        this.assertOpen();
+        assertIds('getMany', 'userIds', userIds);
+        const out = new Map<string, AgentRecord>();
+        for (const id of userIds) {
+            const record = this.records.get(id);
+            if (record) out.set(id, structuredClone(record));
+        }
+        return out;
+    }
+
+    async loadAll(onPage: (records: AgentRecord[]) => void): Promise<void> {
+        this.assertOpen();
+        const all = [...this.records.values()];
+        for (let i = 0; i < all.length; i += this.settings.pageSize) {
+            onPage(all.slice(i, i + this.settings.pageSize).map((r) => structuredClone(r)));
+        }
+    }
+
+    async commit(changes: readonly StateChange[]): Promise<CommitResult[]> {
+        this.assertOpen();
+        validateChanges(changes);
+        const copies = changes.map((c) => structuredClone(c));
+        return copies.map((change) => this.apply(change));
+    }
+
+    private apply(change: StateChange): CommitResult {
+        const current = this.records.get(change.userId)?.version ?? 0;
+        if (current !== change.expectedVersion) return { userId: change.userId, ok: false, reason: 'version-conflict' };
+        this.records.set(change.userId, change.record);
+        if (change.dueAt === null) this.deadlines.delete(change.userId);
+        else this.deadlines.set(change.userId, change.dueAt);
+        for (const entry of change.log) this.log.push(entry);
+        if (this.log.length > this.settings.logMaxLen) this.log.splice(0, this.log.length - this.settings.logMaxLen);
+        let newest = -Infinity;
+        for (const notification of change.outbox) {
+            newest = Math.max(newest, notification.at);
+            if (this.enqueuedKeys.has(notification.key) || this.outbox.has(notification.key)) continue;
+            this.enqueuedKeys.set(notification.key, notification.at);
+            this.outbox.set(notification.key, {
+                notification,
+                enqueuedAt: notification.at,
+                attempts: 0,
+                notBefore: notification.at
+            });
+        }
+        if (change.outbox.length > 0) {
+            const forgetBefore = newest - this.settings.outboxKeyTtlMs;
+            for (const [key, at] of this.enqueuedKeys) if (at < forgetBefore) this.enqueuedKeys.delete(key);
+        }
+        return { userId: change.userId, ok: true };
+    }
+
+    async claimDeadlines(userIds: readonly string[], now: number, leaseMs: number): Promise<string[]> {
+        this.assertOpen();
+        assertIds('claimDeadlines', 'userIds', userIds);
+        assertEpochMs('claimDeadlines', 'now', now);
+        assertInteger('claimDeadlines', 'leaseMs', leaseMs, 1);
+        const claimed: string[] = [];
+        for (const id of new Set(userIds)) {
+            const dueAt = this.deadlines.get(id);
+            if (dueAt !== undefined && dueAt <= now) {
+                this.deadlines.set(id, now + leaseMs);
+                claimed.push(id);
+            }
+        }
+        return claimed;
+    }
+
+    async claimOverdue(dueBefore: number, now: number, leaseMs: number, limit: number): Promise<string[]> {
+        this.assertOpen();
+        assertEpochMs('claimOverdue', 'dueBefore', dueBefore);
+        assertEpochMs('claimOverdue', 'now', now);
+        assertInteger('claimOverdue', 'leaseMs', leaseMs, 1);
+        assertInteger('claimOverdue', 'limit', limit, 0);
+        const bound = Math.min(dueBefore, now);
+        const due = [...this.deadlines]
+            .filter(([, at]) => at <= bound)
+            .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, limit);
+        for (const [id] of due) this.deadlines.set(id, now + leaseMs);
+        return due.map(([id]) => id);
+    }
+
+    async listDeadlines(): Promise<Array<{ userId: string; dueAt: number }>> {
+        this.assertOpen();
+        return [...this.deadlines].map(([userId, dueAt]) => ({ userId, dueAt }));
+    }
+
+    async getExclusions(): Promise<string[]> {
+        this.assertOpen();
+        return [...this.exclusions].sort();
+    }
+
+    async setExclusion(category: string, excluded: boolean): Promise<void> {
+        this.assertOpen();
+        if (typeof category !== 'string' || category.length === 0) {
+            throw new StoreError('STORE_INVALID_ARGUMENT', 'setExclusion: category must be a non-empty string');
+        }
+        if (excluded) this.exclusions.add(category);
+        else this.exclusions.delete(category);
+    }
+
+    async readLog(query: LogQuery): Promise<EpisodeLogEntry[]> {
+        this.assertOpen();
+        assertEpochMs('readLog', 'fromAt', query?.fromAt);
+        assertEpochMs('readLog', 'toAt', query.toAt);
+        const { fromAt, toAt, managementUnitId } = query;
+        return this.log
+            .filter((e) => e.at >= fromAt && e.at < toAt)
+            .filter((e) => managementUnitId === undefined || e.managementUnitId === managementUnitId)
+            .sort((a, b) => a.at - b.at)
+            .map((e) => structuredClone(e));
+    }
+
+    async trimLog(beforeAt: number): Promise<number> {
+        this.assertOpen();
+        assertEpochMs('trimLog', 'beforeAt', beforeAt);
+        const before = this.log.length;
+        this.log = this.log.filter((e) => e.at >= beforeAt);
+        return before - this.log.length;
+    }
+
+    async dueOutbox(now: number, limit: number): Promise<OutboxEntry[]> {
+        this.assertOpen();
+        assertEpochMs('dueOutbox', 'now', now);
+        assertInteger('dueOutbox', 'limit', limit, 0);
+        return [...this.outbox]
+            .filter(([, e]) => e.notBefore <= now)
+            .sort(([ka, a], [kb, b]) => a.notBefore - b.notBefore || a.enqueuedAt - b.enqueuedAt || (ka < kb ? -1 : 1))
+            .slice(0, limit)
+            .map(([key, e]) => ({ key, ...structuredClone(e) }));
+    }
+
+    async ackOutbox(key: string): Promise<void> {
+        this.assertOpen();
+        this.outbox.delete(key);
+    }
+
+    async retryOutbox(key: string, notBefore: number): Promise<void> {
+        this.assertOpen();
+        assertEpochMs('retryOutbox', 'notBefore', notBefore);
+        const entry = this.outbox.get(key);
+        if (!entry) return;
+        entry.attempts += 1;
+        entry.notBefore = notBefore;
+    }
+
+    async close(): Promise<void> {
+        this.closed = true;
+    }
+
+    private assertOpen(): void {
+        if (this.closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
+    }
+}

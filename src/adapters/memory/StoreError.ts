@@ -1,0 +1,32 @@
+/** Stable codes of store failures. */
+export type StoreErrorCode =
+    /** A `StateChange` is malformed (version not `expectedVersion + 1`, user id mismatch, duplicate agent...). */
+    | 'STORE_INVALID_CHANGE'
+    /** An argument of a store method is out of range (negative limit, non-finite time...). */
+    | 'STORE_INVALID_ARGUMENT'
+    /** A stored value could not be parsed. */
+    | 'STORE_CORRUPT_DATA'
+    /** The backend failed or is unreachable; the call may be retried. */
+    | 'STORE_UNAVAILABLE'
+    /** The store was closed. */
+    | 'STORE_CLOSED';
+
+const BRAND = Symbol.for('adherence-drift-bot.StoreError');
+
+/** A coded failure of an `AgentStateStore`. Never carries record contents or connection secrets. */
+export class StoreError extends Error {
+    override readonly name = 'StoreError';
+    readonly code: StoreErrorCode;
+    readonly retryable: boolean;
+    readonly [BRAND] = true;
+
+    constructor(code: StoreErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.code = code;
+        this.retryable = options.retryable ?? code === 'STORE_UNAVAILABLE';
+    }
+}
+
+export function isStoreError(value: unknown): value is StoreError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
+import { isStoreError } from '../../../src/adapters/memory/StoreError';
+import { runStoreContract } from '../storeContract';
+
+runStoreContract(
+    'MemoryAgentStateStore',
+    async () => {
+        const store = new MemoryAgentStateStore({ pageSize: 1000 });
+        return { store, peer: () => store, cleanup: () => store.close() };
+    },
+    { pageSize: 1000 }
+);
+
+describe('MemoryAgentStateStore', () => {
+    it('drops the oldest log entries beyond logMaxLen', async () => {
+        const store = new MemoryAgentStateStore({ logMaxLen: 3 });
+        const base = Date.UTC(2026, 0, 1);
+        for (let v = 0; v < 5; v++) {
+            const record = {
+                userId: 'a',
+                version: v + 1,
+                lastChangeAt: base,
+                managementUnitId: 'mu',
+                state: { status: 'adherent' as const }
+            };
+            const entry = { type: 'start' as const, at: base + v, userId: 'a', managementUnitId: 'mu' };
+            await store.commit([{ userId: 'a', expectedVersion: v, record, dueAt: null, log: [entry], outbox: [] }]);
+        }
+        const left = await store.readLog({ fromAt: 0, toAt: base + 10 });
+        assert.deepEqual(
+            left.map((e) => e.at - base),
+            [2, 3, 4]
+        );
+    });
+
+    it('rejects invalid options with a coded error', () => {
+        assert.throws(
+            () => new MemoryAgentStateStore({ logMaxLen: 0 }),
+            (e: unknown) => isStoreError(e) && e.code === 'STORE_INVALID_ARGUMENT' && /logMaxLen/.test(e.message)
+        );
+    });
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isConfigError } from '../../../src/engine/engineConfig';
+import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
+import { RedisAgentStateStore } from '../../../src/adapters/redis/RedisAgentStateStore';
+import { createAgentStateStore } from '../../../src/adapters/redis/createAgentStateStore';
+import { parseStoreConfig } from '../../../src/adapters/redis/parseStoreConfig';
+
+describe('parseStoreConfig', () => {
+    it('selects the memory store with defaults when REDIS_URL is absent', () => {
+        const config = parseStoreConfig({});
+        assert.deepEqual(config, { kind: 'memory', logMaxLen: 1_000_000, outboxKeyTtlMs: 604_800_000 });
+        assert.ok(Object.isFrozen(config));
+        assert.ok(createAgentStateStore(config) instanceof MemoryAgentStateStore);
+    });
+
+    it('selects Redis with defaults and overrides, and never serialises the password', async () => {
+        const config = parseStoreConfig({
+            REDIS_URL: 'redis://:s3cret@127.0.0.1:6379/2',
+            REDIS_KEY_PREFIX: 'adb:prod:',
+            REDIS_SHARD_COUNT: '32',
+            STORE_OUTBOX_KEY_TTL_MS: '86400000'
+        });
+        assert.deepEqual(
+            { ...config },
+            {
+                kind: 'redis',
+                url: 'redis://:s3cret@127.0.0.1:6379/2',
+                keyPrefix: 'adb:prod:',
+                shardCount: 32,
+                logMaxLen: 200_000,
+                outboxKeyTtlMs: 86_400_000
+            }
+        );
+        assert.ok(!JSON.stringify(config).includes('s3cret'));
+        const store = createAgentStateStore(config);
+        assert.ok(store instanceof RedisAgentStateStore);
+        assert.ok(!JSON.stringify(store).includes('s3cret'));
+        await store.close();
+    });
+
+    it('lists every invalid variable in one error, without the password', () => {
+        assert.throws(
+            () =>
+                parseStoreConfig({
+                    REDIS_URL: 'http://user:s3cret@host',
+                    REDIS_KEY_PREFIX: 'a{b}',
+                    REDIS_SHARD_COUNT: 'many',
+                    STORE_LOG_MAX_LEN: '0',
+                    STORE_OUTBOX_KEY_TTL_MS: '-1'
+                }),
+            (e: unknown) => {
+                assert.ok(isConfigError(e));
+                assert.equal(e.problems.length, 5);
+                for (const name of [
+                    'REDIS_URL',
+                    'REDIS_KEY_PREFIX',
+                    'REDIS_SHARD_COUNT',
+                    'STORE_LOG_MAX_LEN',
+                    'STORE_OUTBOX_KEY_TTL_MS'
+                ]) {
+                    assert.match(e.message, new RegExp(name));
+                }
+                assert.ok(!e.message.includes('s3cret'));
+                return true;
+            }
+        );
+    });
+});

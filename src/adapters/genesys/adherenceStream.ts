@@ -13,9 +13,9 @@ import { decorrelatedJitter } from './resilience';
 /** Where the stream delivers what it learns (the engine implements it). Calls must not throw. */
 export interface AdherenceSink {
     /** Live events from the socket, in arrival order. */
-    observe(observations: Observation[]): void;
+    observe(observations: readonly Observation[]): void;
     /** The full current adherence of one unit after a (re)connect: the engine reconciles against its state. */
-    reconcile(managementUnitId: string, observations: Observation[]): void;
+    reconcile(managementUnitId: string, observations: readonly Observation[]): void;
     /** A schedule republish started in the unit (dampening). */
     scheduleChanged(managementUnitId: string): void;
 }
@@ -51,6 +51,7 @@ export interface AdherenceStreamStatus {
 
 /** Lifecycle notifications (benchmarks, tests, logs). */
 export type StreamEvent =
+    | { type: 'connecting'; at: number }
     | { type: 'connected'; channelId: string; at: number }
     | { type: 'resynced'; channelId: string; at: number; units: number; agents: number }
     | { type: 'disconnected'; channelId?: string; at: number; cause: string };
@@ -215,6 +216,7 @@ class StreamChannel {
         if (this.closing) return;
         const generation = ++this.generation;
         const clock = this.o.clock;
+        this.stream.emit({ type: 'connecting', at: clock.now() });
         try {
             const channel = await this.o.client.createChannel();
             if (generation !== this.generation || this.closing) return;

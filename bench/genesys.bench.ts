@@ -17,7 +17,6 @@ import type { Observation } from '../src/domain/adherence/types';
 import { AdherenceEngine } from '../src/engine/AdherenceEngine';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import { startGenesysEmulator, type RunningEmulator } from '../src/emulator/GenesysEmulator';
-import { seededRandom } from '../src/emulator/seededRandom';
 
 function report(metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
     console.log(JSON.stringify({ bench: 'genesys', metric, value: Math.round(value * 10) / 10, unit, ...extra }));

@@ -67,7 +67,14 @@ async function reconnectBench(): Promise<void> {
     const engine = new AdherenceEngine({ store, clock, policy: defaultPolicy() });
     await engine.start();
     const events: StreamEvent[] = [];
-    const stream = new AdherenceStream({ client, sink: engine, clock, random: Math.random, config: streamConfig, onEvent: (e) => events.push(e) });
+    const stream = new AdherenceStream({
+        client,
+        sink: engine,
+        clock,
+        random: Math.random,
+        config: streamConfig,
+        onEvent: (e) => events.push(e)
+    });
     await stream.start();
     await until(() => events.some((e) => e.type === 'resynced'));
     await engine.idle();
@@ -137,7 +144,14 @@ async function throughputBench(useEngine: boolean): Promise<void> {
         };
     }
     const events: StreamEvent[] = [];
-    const stream = new AdherenceStream({ client, sink, clock, random: Math.random, config: streamConfig, onEvent: (e) => events.push(e) });
+    const stream = new AdherenceStream({
+        client,
+        sink,
+        clock,
+        random: Math.random,
+        config: streamConfig,
+        onEvent: (e) => events.push(e)
+    });
     await stream.start();
     await until(() => events.some((e) => e.type === 'resynced'));
     await engine?.idle();
@@ -156,7 +170,12 @@ async function throughputBench(useEngine: boolean): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     const metric = useEngine ? 'socket_to_engine_decision_throughput' : 'socket_to_sink_throughput';
     const target = useEngine ? 1_000 : 5_000;
-    report(metric, frames / seconds, 'frames/s', { frames, framesSent: sent, target, pass: frames / seconds >= target });
+    report(metric, frames / seconds, 'frames/s', {
+        frames,
+        framesSent: sent,
+        target,
+        pass: frames / seconds >= target
+    });
     await stream.stop();
     await engine?.stop();
     client.close();

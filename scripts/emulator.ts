@@ -44,7 +44,9 @@ async function main(): Promise<void> {
         strict: true
     });
     if (values.help) {
-        console.log('usage: npx tsx scripts/emulator.ts --port 9090 [--units 2] [--agents-per-unit 25] [--seed 1] [--no-simulate] ...');
+        console.log(
+            'usage: npx tsx scripts/emulator.ts --port 9090 [--units 2] [--agents-per-unit 25] [--seed 1] [--no-simulate] ...'
+        );
         return;
     }
     const emulator = await startGenesysEmulator({
@@ -67,7 +69,9 @@ async function main(): Promise<void> {
     });
     const units = emulator.control.center.units;
     console.log(`Genesys Cloud emulator listening on ${emulator.url}`);
-    console.log(`  ${units.length} units, ${emulator.control.center.agents.size} agents: ${units.map((u) => `${u.name}=${u.id}`).join(', ')}`);
+    console.log(
+        `  ${units.length} units, ${emulator.control.center.agents.size} agents: ${units.map((u) => `${u.name}=${u.id}`).join(', ')}`
+    );
     console.log('Point the bot at it with:');
     console.log(`  GENESYS_API_URL=${emulator.url}`);
     console.log(`  GENESYS_LOGIN_URL=${emulator.loginUrl}`);

@@ -13,7 +13,18 @@ export const ACTIVITY_CODES = [
     { id: '7', name: 'Unavailable', category: 'Unavailable' }
 ] as const;
 
-export const SYSTEM_PRESENCES = ['Available', 'Away', 'Busy', 'Offline', 'Idle', 'OnQueue', 'Meal', 'Training', 'Meeting', 'Break'] as const;
+export const SYSTEM_PRESENCES = [
+    'Available',
+    'Away',
+    'Busy',
+    'Offline',
+    'Idle',
+    'OnQueue',
+    'Meal',
+    'Training',
+    'Meeting',
+    'Break'
+] as const;
 export type SystemPresence = (typeof SYSTEM_PRESENCES)[number];
 
 /** Actual activity category of a system presence (what Genesys compares with the schedule). */
@@ -99,8 +110,38 @@ export interface ContactCenterOptions {
     driftPerAgentPerHour?: number;
 }
 
-const FIRST = ['Ada', 'Ben', 'Chloé', 'Dev', 'Eli', 'Fatima', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lea', 'Maya', 'Noor', 'Omar', 'Pia'];
-const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Patel', 'Nakamura', 'García', 'Kowalski', "O'Brien", 'Haddad', 'Silva', 'Müller', 'Chen'];
+const FIRST = [
+    'Ada',
+    'Ben',
+    'Chloé',
+    'Dev',
+    'Eli',
+    'Fatima',
+    'Gus',
+    'Hana',
+    'Ivan',
+    'Jun',
+    'Kofi',
+    'Lea',
+    'Maya',
+    'Noor',
+    'Omar',
+    'Pia'
+];
+const LAST = [
+    'Okafor',
+    'Lindqvist',
+    'Moreau',
+    'Patel',
+    'Nakamura',
+    'García',
+    'Kowalski',
+    "O'Brien",
+    'Haddad',
+    'Silva',
+    'Müller',
+    'Chen'
+];
 
 /**
  * The simulated contact center behind the emulator: units, teams, agents with names and emails, published schedules,
@@ -142,7 +183,10 @@ export class ContactCenter {
                 id: seededUuid(random),
                 name: `Unit ${String.fromCharCode(65 + (u % 26))}${u >= 26 ? u : ''}`,
                 businessUnitId: this.businessUnitId,
-                teams: Array.from({ length: teamsPerUnit }, (_, t) => ({ id: seededUuid(random), name: `Team ${u + 1}.${t + 1}` })),
+                teams: Array.from({ length: teamsPerUnit }, (_, t) => ({
+                    id: seededUuid(random),
+                    name: `Team ${u + 1}.${t + 1}`
+                })),
                 agentIds: []
             };
             this.units.push(unit);
@@ -243,8 +287,11 @@ export class ContactCenter {
         const actual = ACTUAL_CATEGORY[agent.systemPresence];
         let state: AdherenceFacts['adherenceState'];
         if (scheduled.category === 'Unscheduled') state = 'Unscheduled';
-        else if (scheduled.category === 'TimeOff') state = agent.systemPresence === 'Offline' ? 'InAdherence' : 'OutOfAdherence';
-        else state = actual === scheduled.category && agent.systemPresence !== 'Offline' ? 'InAdherence' : 'OutOfAdherence';
+        else if (scheduled.category === 'TimeOff')
+            state = agent.systemPresence === 'Offline' ? 'InAdherence' : 'OutOfAdherence';
+        else
+            state =
+                actual === scheduled.category && agent.systemPresence !== 'Offline' ? 'InAdherence' : 'OutOfAdherence';
         let impact: AdherenceFacts['impact'] = 'Neutral';
         if (state === 'OutOfAdherence') {
             if (scheduled.category === 'OnQueueWork') impact = 'Negative';

@@ -4,7 +4,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock, Random, TimerHandle } from '../domain/clock';
 import { createSystemClock } from '../adapters/genesys/systemClock';
-import { ACTIVITY_CODES, ContactCenter, SYSTEM_PRESENCES, routingStatusOf, type Agent, type SystemPresence } from './ContactCenter';
+import {
+    ACTIVITY_CODES,
+    ContactCenter,
+    SYSTEM_PRESENCES,
+    routingStatusOf,
+    type Agent,
+    type SystemPresence
+} from './ContactCenter';
 import { seededRandom, seededUuid } from './seededRandom';
 
 export interface GenesysEmulatorOptions {
@@ -219,7 +226,9 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         return new Date(ms).toISOString();
     }
 
-    function adherenceBody(agent: Agent): Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate {
+    function adherenceBody(
+        agent: Agent
+    ): Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate {
         const a = agent.adherence;
         return {
             user: { id: agent.id },
@@ -347,7 +356,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         let size = 0;
         for await (const chunk of req) {
             size += (chunk as Buffer).length;
-            if (size > 512_000) throw new HttpError(413, 'request.entity.too.large', 'Request body exceeds 512000 bytes');
+            if (size > 512_000)
+                throw new HttpError(413, 'request.entity.too.large', 'Request body exceeds 512000 bytes');
             parts.push(chunk as Buffer);
         }
         return Buffer.concat(parts).toString('utf8');
@@ -427,8 +437,15 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         };
     }
 
-    function applyPresenceWrite(userId: string, sourceId: string, definitionId: unknown, message: unknown, via: 'bulk' | 'patch'): void {
-        if (typeof definitionId !== 'string') throw new HttpError(400, 'bad.request', 'presenceDefinition.id is required');
+    function applyPresenceWrite(
+        userId: string,
+        sourceId: string,
+        definitionId: unknown,
+        message: unknown,
+        via: 'bulk' | 'patch'
+    ): void {
+        if (typeof definitionId !== 'string')
+            throw new HttpError(400, 'bad.request', 'presenceDefinition.id is required');
         const def = center.presenceDefinitions.find((d) => d.id === definitionId);
         if (!def) throw new HttpError(400, 'bad.request', `Unknown presence definition ${definitionId}`);
         agentOr404(userId);
@@ -451,10 +468,17 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     function topicState(ch: EmChannel, topic: string): Genesys.Models.ChannelTopic {
         for (const r of refusals) {
             if (r.pattern.test(topic)) {
-                return { id: topic, state: 'Rejected', rejectionReason: 'Missing permissions', missingPermissions: r.missingPermissions };
+                return {
+                    id: topic,
+                    state: 'Rejected',
+                    rejectionReason: 'Missing permissions',
+                    missingPermissions: r.missingPermissions
+                };
             }
         }
-        const mu = /^v2\.workforcemanagement\.managementunits\.([^.]+)\.(adherence|agentschedules\.changed)$/.exec(topic);
+        const mu = /^v2\.workforcemanagement\.managementunits\.([^.]+)\.(adherence|agentschedules\.changed)$/.exec(
+            topic
+        );
         const known =
             (mu && center.unit(mu[1])) ||
             /^v2\.workforcemanagement\.teams\.[^.]+\.adherence$/.test(topic) ||
@@ -498,7 +522,11 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             throw new HttpError(scriptedFail.status, 'internal.server.error', 'The server encountered an error');
         }
         if (latencyMs > 0) await new Promise<void>((resolve) => later(resolve, latencyMs));
-        const q = (name: string): string[] => url.searchParams.getAll(name).flatMap((v) => v.split(',')).filter((v) => v !== '');
+        const q = (name: string): string[] =>
+            url.searchParams
+                .getAll(name)
+                .flatMap((v) => v.split(','))
+                .filter((v) => v !== '');
         const data = json(body);
         rec.body = data;
         let m: RegExpExecArray | null;
@@ -507,14 +535,26 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         if (method === 'POST' && path === '/api/v2/notifications/channels') {
             const mine = [...channels.values()].filter((c) => c.clientId === info.clientId);
             if (mine.length >= CHANNEL_LIMIT) {
-                const victim = mine.filter((c) => !c.socket).sort((a, b) => a.createdAt - b.createdAt)[0] ?? mine.sort((a, b) => a.createdAt - b.createdAt)[0];
+                const victim =
+                    mine.filter((c) => !c.socket).sort((a, b) => a.createdAt - b.createdAt)[0] ??
+                    mine.sort((a, b) => a.createdAt - b.createdAt)[0];
                 dropChannel(victim);
             }
             const id = seededUuid(idRandom);
-            const ch: EmChannel = { id, clientId: info.clientId, topics: new Set(), expiresAt: clock.now() + DAY_MS, createdAt: clock.now() };
+            const ch: EmChannel = {
+                id,
+                clientId: info.clientId,
+                topics: new Set(),
+                expiresAt: clock.now() + DAY_MS,
+                createdAt: clock.now()
+            };
             channels.set(id, ch);
             const wsBase = baseUrl.replace(/^http/, 'ws');
-            const channel: Genesys.Models.Channel = { id, connectUri: `${wsBase}/channels/${id}`, expires: iso(ch.expiresAt) };
+            const channel: Genesys.Models.Channel = {
+                id,
+                connectUri: `${wsBase}/channels/${id}`,
+                expires: iso(ch.expiresAt)
+            };
             return send(res, 200, channel);
         }
         if ((m = /^\/api\/v2\/notifications\/channels\/([^/]+)\/subscriptions$/.exec(path))) {
@@ -522,14 +562,19 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             if (method === 'GET') {
                 return send(res, 200, { entities: [...ch.topics].map((id) => ({ id, state: 'Permitted' })) });
             }
-            if (method !== 'POST' && method !== 'PUT') throw new HttpError(405, 'method.not.allowed', 'Method not allowed');
+            if (method !== 'POST' && method !== 'PUT')
+                throw new HttpError(405, 'method.not.allowed', 'Method not allowed');
             if (!Array.isArray(data) || data.some((t) => typeof (t as { id?: unknown })?.id !== 'string')) {
                 throw new HttpError(400, 'bad.request', 'Body must be an array of {"id": "<topic>"}');
             }
             const requested = (data as Array<{ id: string }>).map((t) => t.id);
             const total = new Set([...(method === 'POST' ? ch.topics : []), ...requested]).size;
             if (total > TOPIC_LIMIT) {
-                throw new HttpError(400, 'notification.topic.limit.exceeded', `A channel may have at most ${TOPIC_LIMIT} topics`);
+                throw new HttpError(
+                    400,
+                    'notification.topic.limit.exceeded',
+                    `A channel may have at most ${TOPIC_LIMIT} topics`
+                );
             }
             if (method === 'PUT') ch.topics.clear();
             const entities = requested.map((t) => topicState(ch, t));
@@ -557,20 +602,34 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             const unit = unitOr404(m[1]);
             return send(res, 200, { entities: unit.agentIds.map((id) => ({ id, selfUri: `/api/v2/users/${id}` })) });
         }
-        if (method === 'GET' && (m = /^\/api\/v2\/workforcemanagement\/managementunits\/([^/]+)\/adherence$/.exec(path))) {
+        if (
+            method === 'GET' &&
+            (m = /^\/api\/v2\/workforcemanagement\/managementunits\/([^/]+)\/adherence$/.exec(path))
+        ) {
             const unit = unitOr404(m[1]);
             const entities = unit.agentIds.map((id) => snapshotEntity(center.agents.get(id)!));
             const useDownload = viaDownload ?? entities.length > downloadThreshold;
-            const listing: Genesys.Models.UserScheduleAdherenceListing = useDownload ? { downloadUrl: download({ entities }) } : { entities };
+            const listing: Genesys.Models.UserScheduleAdherenceListing = useDownload
+                ? { downloadUrl: download({ entities }) }
+                : { entities };
             return send(res, 200, listing);
         }
         if (method === 'GET' && path === '/api/v2/workforcemanagement/adherence') {
             const ids = q('userId');
-            if (ids.length < 1 || ids.length > 100) throw new HttpError(400, 'bad.request', 'Between 1 and 100 userId values are required');
-            return send(res, 200, ids.filter((id) => center.agents.has(id)).map((id) => snapshotEntity(center.agents.get(id)!)));
+            if (ids.length < 1 || ids.length > 100)
+                throw new HttpError(400, 'bad.request', 'Between 1 and 100 userId values are required');
+            return send(
+                res,
+                200,
+                ids.filter((id) => center.agents.has(id)).map((id) => snapshotEntity(center.agents.get(id)!))
+            );
         }
-        if (method === 'GET' && (m = /^\/api\/v2\/workforcemanagement\/businessunits\/([^/]+)\/activitycodes$/.exec(path))) {
-            if (m[1] !== center.businessUnitId) throw new HttpError(404, 'not.found', `Business unit ${m[1]} not found`);
+        if (
+            method === 'GET' &&
+            (m = /^\/api\/v2\/workforcemanagement\/businessunits\/([^/]+)\/activitycodes$/.exec(path))
+        ) {
+            if (m[1] !== center.businessUnitId)
+                throw new HttpError(404, 'not.found', `Business unit ${m[1]} not found`);
             const entities: Genesys.Models.BusinessUnitActivityCode[] = ACTIVITY_CODES.map((c) => ({
                 id: c.id,
                 name: c.name,
@@ -582,17 +641,27 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             }));
             return send(res, 200, { entities });
         }
-        if (method === 'POST' && (m = /^\/api\/v2\/workforcemanagement\/managementunits\/([^/]+)\/agentschedules\/search$/.exec(path))) {
+        if (
+            method === 'POST' &&
+            (m = /^\/api\/v2\/workforcemanagement\/managementunits\/([^/]+)\/agentschedules\/search$/.exec(path))
+        ) {
             const unit = unitOr404(m[1]);
             const b = (data ?? {}) as { startDate?: unknown; endDate?: unknown; userIds?: unknown };
             const start = typeof b.startDate === 'string' ? Date.parse(b.startDate) : Number.NaN;
             const end = typeof b.endDate === 'string' ? Date.parse(b.endDate) : Number.NaN;
             if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) {
-                throw new HttpError(400, 'bad.request', 'startDate and endDate are required ISO-8601 instants with endDate after startDate');
+                throw new HttpError(
+                    400,
+                    'bad.request',
+                    'startDate and endDate are required ISO-8601 instants with endDate after startDate'
+                );
             }
             if (processingLeft > 0) {
                 processingLeft--;
-                const r: Genesys.Models.BuAsyncAgentSchedulesSearchResponse = { status: 'Processing', operationId: seededUuid(idRandom) };
+                const r: Genesys.Models.BuAsyncAgentSchedulesSearchResponse = {
+                    status: 'Processing',
+                    operationId: seededUuid(idRandom)
+                };
                 return send(res, 200, r);
             }
             const wanted = Array.isArray(b.userIds) ? new Set(b.userIds as string[]) : undefined;
@@ -600,7 +669,9 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
                 .filter((id) => !wanted || wanted.has(id))
                 .map((id) => {
                     const a = center.agents.get(id)!;
-                    const acts = a.activities.filter((x) => x.startAt < end && x.startAt + x.lengthMinutes * 60_000 > start);
+                    const acts = a.activities.filter(
+                        (x) => x.startAt < end && x.startAt + x.lengthMinutes * 60_000 > start
+                    );
                     return {
                         user: { id },
                         shifts: acts.length
@@ -621,7 +692,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
                         fullDayTimeOffMarkers: []
                     };
                 });
-            const result: Genesys.Models.BuAgentSchedulesSearchResponse = { agentSchedules, businessUnitTimeZone: 'UTC' };
+            const result: Genesys.Models.BuAgentSchedulesSearchResponse = {
+                agentSchedules,
+                businessUnitTimeZone: 'UTC'
+            };
             const r: Genesys.Models.BuAsyncAgentSchedulesSearchResponse =
                 agentSchedules.length > downloadThreshold
                     ? { status: 'Complete', operationId: seededUuid(idRandom), downloadUrl: download(result) }
@@ -633,24 +707,40 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         if (method === 'GET' && path === '/api/v2/users') {
             const ids = q('id');
             if (ids.length > 100) throw new HttpError(400, 'bad.request', 'At most 100 id values');
-            const list = ids.length ? ids.filter((id) => center.agents.has(id)).map((id) => center.agents.get(id)!) : [...center.agents.values()].slice(0, 25);
+            const list = ids.length
+                ? ids.filter((id) => center.agents.has(id)).map((id) => center.agents.get(id)!)
+                : [...center.agents.values()].slice(0, 25);
             const entities = list.map(userEntity);
-            return send(res, 200, { entities, pageSize: Math.max(1, entities.length), pageNumber: 1, total: entities.length, pageCount: 1 });
+            return send(res, 200, {
+                entities,
+                pageSize: Math.max(1, entities.length),
+                pageNumber: 1,
+                total: entities.length,
+                pageCount: 1
+            });
         }
         if (method === 'POST' && path === '/api/v2/users/search') {
             const b = (data ?? {}) as { query?: Array<{ type?: string; fields?: string[]; value?: string }> };
             const clause = b.query?.find((c) => c.fields?.includes('email'));
-            if (!clause || typeof clause.value !== 'string') throw new HttpError(400, 'bad.request', 'Only EXACT email queries are emulated');
+            if (!clause || typeof clause.value !== 'string')
+                throw new HttpError(400, 'bad.request', 'Only EXACT email queries are emulated');
             const a = center.findByEmail(clause.value);
             return send(res, 200, { total: a ? 1 : 0, pageSize: 1, pageNumber: 1, results: a ? [userEntity(a)] : [] });
         }
 
         // --- presence ---
         if (method === 'PUT' && path === '/api/v2/users/presences/bulk') {
-            if (!Array.isArray(data)) throw new HttpError(400, 'bad.request', 'Body must be an array of user presences');
+            if (!Array.isArray(data))
+                throw new HttpError(400, 'bad.request', 'Body must be an array of user presences');
             const out: Genesys.Models.UcUserPresence[] = [];
-            for (const item of data as Array<{ id?: unknown; sourceId?: unknown; presenceDefinition?: { id?: unknown }; message?: unknown }>) {
-                if (typeof item.id !== 'string' || typeof item.sourceId !== 'string') throw new HttpError(400, 'bad.request', 'id and sourceId are required');
+            for (const item of data as Array<{
+                id?: unknown;
+                sourceId?: unknown;
+                presenceDefinition?: { id?: unknown };
+                message?: unknown;
+            }>) {
+                if (typeof item.id !== 'string' || typeof item.sourceId !== 'string')
+                    throw new HttpError(400, 'bad.request', 'id and sourceId are required');
                 applyPresenceWrite(item.id, item.sourceId, item.presenceDefinition?.id, item.message, 'bulk');
                 out.push(ucPresence(item.id, item.sourceId));
             }
@@ -659,15 +749,25 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         if ((m = /^\/api\/v2\/users\/presences\/([^/]+)\/bulk$/.exec(path)) && method === 'GET') {
             const sourceId = decodeURIComponent(m[1]);
             const ids = q('id');
-            if (ids.length < 1 || ids.length > 50) throw new HttpError(400, 'bad.request', 'Between 1 and 50 id values are required');
-            return send(res, 200, ids.filter((id) => center.agents.has(id)).map((id) => ucPresence(id, sourceId)));
+            if (ids.length < 1 || ids.length > 50)
+                throw new HttpError(400, 'bad.request', 'Between 1 and 50 id values are required');
+            return send(
+                res,
+                200,
+                ids.filter((id) => center.agents.has(id)).map((id) => ucPresence(id, sourceId))
+            );
         }
         if ((m = /^\/api\/v2\/users\/([^/]+)\/presences\/([^/]+)$/.exec(path)) && method === 'PATCH') {
             const [userId, sourceId] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
             const b = (data ?? {}) as { presenceDefinition?: { id?: unknown }; message?: unknown };
             applyPresenceWrite(userId, sourceId, b.presenceDefinition?.id, b.message, 'patch');
             const p = ucPresence(userId, sourceId);
-            const up: Genesys.Models.UserPresence = { sourceId, presenceDefinition: p.presenceDefinition, message: p.message, modifiedDate: p.modifiedDate };
+            const up: Genesys.Models.UserPresence = {
+                sourceId,
+                presenceDefinition: p.presenceDefinition,
+                message: p.message,
+                modifiedDate: p.modifiedDate
+            };
             return send(res, 200, up);
         }
         if (method === 'GET' && (m = /^\/api\/v2\/users\/([^/]+)$/.exec(path))) {
@@ -677,7 +777,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             if (method === 'GET') return send(res, 200, { total: sources.size, entities: [...sources.values()] });
             if (method === 'POST') {
                 const b = (data ?? {}) as { name?: unknown; description?: unknown };
-                if (typeof b.name !== 'string' || b.name === '') throw new HttpError(400, 'bad.request', 'name is required');
+                if (typeof b.name !== 'string' || b.name === '')
+                    throw new HttpError(400, 'bad.request', 'name is required');
                 const s: Genesys.Models.Source = { id: seededUuid(idRandom), name: b.name, deactivated: false };
                 if (typeof b.description === 'string') s.description = b.description;
                 sources.set(s.id!, s);
@@ -712,7 +813,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             .catch((error: unknown) => {
                 if (error instanceof HttpError) {
                     rec.status = error.status;
-                    if (!res.headersSent) send(res, error.status, errorBody(error.status, error.code, error.message), error.headers);
+                    if (!res.headersSent)
+                        send(res, error.status, errorBody(error.status, error.code, error.message), error.headers);
                 } else {
                     rec.status = 500;
                     if (!res.headersSent) send(res, 500, errorBody(500, 'internal.server.error', 'Emulator error'));
@@ -754,7 +856,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 
     const heartbeat = (): void => {
         if (!silenced) {
-            const text = JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } });
+            const text = JSON.stringify({
+                topicName: 'channel.metadata',
+                eventBody: { message: 'WebSocket Heartbeat' }
+            });
             for (const ch of channels.values()) if (ch.socket?.readyState === 1) ch.socket.send(text);
         }
         later(heartbeat, heartbeatIntervalMs);
@@ -792,7 +897,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             if (!SYSTEM_PRESENCES.includes(presence)) throw new Error(`unknown presence ${presence}`);
             center.setPresence(userId, presence);
         },
-        emitAdherence: (muId, eventBody) => sendToTopic(`v2.workforcemanagement.managementunits.${muId}.adherence`, eventBody),
+        emitAdherence: (muId, eventBody) =>
+            sendToTopic(`v2.workforcemanagement.managementunits.${muId}.adherence`, eventBody),
         sendRaw: (text) => {
             for (const ch of channels.values()) if (ch.socket?.readyState === 1) ch.socket.send(text);
         },
@@ -810,7 +916,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             for (const ch of channels.values()) ch.socket?.terminate();
         },
         socketClosing: (graceMs = 60_000) => {
-            const text = JSON.stringify({ topicName: 'v2.system.socket_closing', eventBody: { message: 'Socket closing' } });
+            const text = JSON.stringify({
+                topicName: 'v2.system.socket_closing',
+                eventBody: { message: 'Socket closing' }
+            });
             const sockets = [...channels.values()].map((c) => c.socket).filter((s): s is WebSocket => s !== undefined);
             for (const s of sockets) s.send(text);
             later(() => sockets.forEach((s) => s.terminate()), graceMs);
@@ -851,7 +960,12 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         },
         tick: () => center.tick(),
         channels: () =>
-            [...channels.values()].map((c) => ({ id: c.id, topics: [...c.topics], connected: c.socket !== undefined, expiresAt: c.expiresAt })),
+            [...channels.values()].map((c) => ({
+                id: c.id,
+                topics: [...c.topics],
+                connected: c.socket !== undefined,
+                expiresAt: c.expiresAt
+            })),
         openSockets: () => [...channels.values()].filter((c) => c.socket?.readyState === 1).length
     };
 

@@ -14,7 +14,6 @@ export function seededRandom(seed: number): Random {
 
 /** A UUID-shaped id drawn from `random` (deterministic under a seeded random). */
 export function seededUuid(random: Random): string {
-    const hex = (n: number): string =>
-        Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+    const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
     return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(random() * 4)]}${hex(3)}-${hex(12)}`;
 }

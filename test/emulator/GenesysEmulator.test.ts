@@ -18,11 +18,18 @@ describe('Genesys emulator (raw protocol)', () => {
     const clock = new FakeClock();
     let emu: RunningEmulator;
     before(async () => {
-        emu = await startGenesysEmulator({ clock, units: 2, agentsPerUnit: 5, rateLimitPerMinute: 5, tokenLifetimeSec: 600 });
+        emu = await startGenesysEmulator({
+            clock,
+            units: 2,
+            agentsPerUnit: 5,
+            rateLimitPerMinute: 5,
+            tokenLifetimeSec: 600
+        });
     });
     after(() => emu.close());
 
-    const basic = (id = emu.clientId, secret = emu.clientSecret) => 'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
+    const basic = (id = emu.clientId, secret = emu.clientSecret) =>
+        'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
     async function token(): Promise<string> {
         const res = await fetch(`${emu.loginUrl}/oauth/token`, {
             method: 'POST',
@@ -35,13 +42,24 @@ describe('Genesys emulator (raw protocol)', () => {
         return body.access_token;
     }
     const api = (t: string, path: string, init: RequestInit = {}) =>
-        fetch(`${emu.url}${path}`, { ...init, headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json', ...init.headers } });
+        fetch(`${emu.url}${path}`, {
+            ...init,
+            headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json', ...init.headers }
+        });
 
     it('issues client-credentials tokens with Basic auth and refuses bad clients and grants', async () => {
         await token();
-        const bad = await fetch(`${emu.loginUrl}/oauth/token`, { method: 'POST', headers: { Authorization: basic('x', 'y') }, body: 'grant_type=client_credentials' });
+        const bad = await fetch(`${emu.loginUrl}/oauth/token`, {
+            method: 'POST',
+            headers: { Authorization: basic('x', 'y') },
+            body: 'grant_type=client_credentials'
+        });
         assert.equal(bad.status, 401);
-        const grant = await fetch(`${emu.loginUrl}/oauth/token`, { method: 'POST', headers: { Authorization: basic() }, body: 'grant_type=password' });
+        const grant = await fetch(`${emu.loginUrl}/oauth/token`, {
+            method: 'POST',
+            headers: { Authorization: basic() },
+            body: 'grant_type=password'
+        });
         assert.equal(grant.status, 400);
         assert.equal(((await grant.json()) as { error: string }).error, 'unsupported_grant_type');
     });
@@ -59,7 +77,8 @@ describe('Genesys emulator (raw protocol)', () => {
 
     it('answers 429 with Retry-After seconds and the Genesys body once its per-token limit is exceeded', async () => {
         const t = await token();
-        for (let i = 0; i < 5; i++) assert.equal((await api(t, '/api/v2/workforcemanagement/managementunits')).status, 200);
+        for (let i = 0; i < 5; i++)
+            assert.equal((await api(t, '/api/v2/workforcemanagement/managementunits')).status, 200);
         clock.advance(20_000);
         const res = await api(t, '/api/v2/workforcemanagement/managementunits');
         assert.equal(res.status, 429);
@@ -75,11 +94,20 @@ describe('Genesys emulator (raw protocol)', () => {
     it('enforces 1,000 topics per channel and marks refused topics Rejected with missing permissions', async () => {
         emu.control.setRateLimit(0);
         const t = await token();
-        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as { id: string; connectUri: string; expires: string };
+        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+            id: string;
+            connectUri: string;
+            expires: string;
+        };
         assert.match(ch.connectUri, /^ws:\/\/127\.0\.0\.1:\d+\/channels\//);
         assert.equal(Date.parse(ch.expires), clock.now() + 86_400_000);
-        const tooMany = Array.from({ length: 1001 }, (_, i) => ({ id: `v2.users.u${i}.workforcemanagement.adherence` }));
-        const over = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, { method: 'POST', body: JSON.stringify(tooMany) });
+        const tooMany = Array.from({ length: 1001 }, (_, i) => ({
+            id: `v2.users.u${i}.workforcemanagement.adherence`
+        }));
+        const over = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
+            method: 'POST',
+            body: JSON.stringify(tooMany)
+        });
         assert.equal(over.status, 400);
         emu.control.refuseTopics(/agentschedules\.changed$/);
         const mu = emu.control.center.units[0].id;
@@ -91,7 +119,9 @@ describe('Genesys emulator (raw protocol)', () => {
                 { id: 'v2.workforcemanagement.adherence' }
             ])
         });
-        const body = (await res.json()) as { entities: Array<{ id: string; state: string; missingPermissions?: string[] }> };
+        const body = (await res.json()) as {
+            entities: Array<{ id: string; state: string; missingPermissions?: string[] }>;
+        };
         assert.deepEqual(
             body.entities.map((e) => [e.state, e.missingPermissions ?? []]),
             [
@@ -104,8 +134,13 @@ describe('Genesys emulator (raw protocol)', () => {
 
     it('sends heartbeats, answers ping with pong, drops the first socket on a second connection, and streams adherence', async () => {
         const t = await token();
-        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as { id: string; connectUri: string };
-        const agent = [...emu.control.center.agents.values()].find((a) => a.adherence.adherenceState === 'InAdherence')!;
+        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+            id: string;
+            connectUri: string;
+        };
+        const agent = [...emu.control.center.agents.values()].find(
+            (a) => a.adherence.adherenceState === 'InAdherence'
+        )!;
         await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
             method: 'PUT',
             body: JSON.stringify([{ id: `v2.workforcemanagement.managementunits.${agent.managementUnitId}.adherence` }])
@@ -118,7 +153,10 @@ describe('Genesys emulator (raw protocol)', () => {
         clock.advance(30_000);
         await until(() => frames.some((f) => f.eventBody.message === 'WebSocket Heartbeat'), 'heartbeat');
         ws.send(JSON.stringify({ message: 'ping' }));
-        await until(() => frames.some((f) => f.topicName === 'channel.metadata' && f.eventBody.message === 'pong'), 'pong');
+        await until(
+            () => frames.some((f) => f.topicName === 'channel.metadata' && f.eventBody.message === 'pong'),
+            'pong'
+        );
         emu.control.setPresence(agent.id, 'Away');
         await until(() => frames.some((f) => f.topicName.endsWith('.adherence')), 'adherence event');
         const ev = frames.find((f) => f.topicName.endsWith('.adherence'))!;
@@ -137,7 +175,9 @@ describe('Genesys emulator (raw protocol)', () => {
         const t = await token();
         const ids = Array.from({ length: 101 }, (_, i) => `userId=u${i}`).join('&');
         assert.equal((await api(t, `/api/v2/workforcemanagement/adherence?${ids}`)).status, 400);
-        const src = (await (await api(t, '/api/v2/presence/sources', { method: 'POST', body: JSON.stringify({ name: 's' }) })).json()) as { id: string };
+        const src = (await (
+            await api(t, '/api/v2/presence/sources', { method: 'POST', body: JSON.stringify({ name: 's' }) })
+        ).json()) as { id: string };
         const ids51 = Array.from({ length: 51 }, (_, i) => `id=u${i}`).join('&');
         assert.equal((await api(t, `/api/v2/users/presences/${src.id}/bulk?${ids51}`)).status, 400);
     });
@@ -147,7 +187,9 @@ describe('ContactCenter adherence', () => {
     it('computes adherence from scheduled vs actual category, with impact and event-time changes', () => {
         const clock = new FakeClock();
         const changes: string[] = [];
-        const cc = new ContactCenter({ clock, random: seededRandom(2), units: 1, agentsPerUnit: 1 }, (a) => changes.push(a.adherence.adherenceState));
+        const cc = new ContactCenter({ clock, random: seededRandom(2), units: 1, agentsPerUnit: 1 }, (a) =>
+            changes.push(a.adherence.adherenceState)
+        );
         const agent = [...cc.agents.values()][0];
         const now = clock.now();
         agent.activities = [
@@ -159,7 +201,12 @@ describe('ContactCenter adherence', () => {
         clock.advance(60_000);
         cc.setPresence(agent.id, 'Available');
         assert.deepEqual(
-            [agent.adherence.adherenceState, agent.adherence.impact, agent.adherence.scheduledCategory, agent.adherence.actualCategory],
+            [
+                agent.adherence.adherenceState,
+                agent.adherence.impact,
+                agent.adherence.scheduledCategory,
+                agent.adherence.actualCategory
+            ],
             ['OutOfAdherence', 'Negative', 'OnQueueWork', 'OffQueueWork']
         );
         const outAt = agent.adherence.changedAt;
@@ -170,7 +217,11 @@ describe('ContactCenter adherence', () => {
         cc.setPresence(agent.id, 'OnQueue');
         clock.advance(29 * 60_000);
         cc.refresh(agent, clock.now());
-        assert.deepEqual([agent.adherence.adherenceState, agent.adherence.impact], ['OutOfAdherence', 'Positive'], 'on queue during a break');
+        assert.deepEqual(
+            [agent.adherence.adherenceState, agent.adherence.impact],
+            ['OutOfAdherence', 'Positive'],
+            'on queue during a break'
+        );
         clock.advance(20 * 60_000);
         cc.refresh(agent, clock.now());
         assert.equal(agent.adherence.adherenceState, 'Unscheduled');
@@ -181,7 +232,17 @@ describe('ContactCenter adherence', () => {
         const mk = () => {
             const clock = new FakeClock();
             let events = 0;
-            const cc = new ContactCenter({ clock, random: seededRandom(42), units: 2, agentsPerUnit: 25, driftPerAgentPerHour: 1, lateProbability: 0.5 }, () => events++);
+            const cc = new ContactCenter(
+                {
+                    clock,
+                    random: seededRandom(42),
+                    units: 2,
+                    agentsPerUnit: 25,
+                    driftPerAgentPerHour: 1,
+                    lateProbability: 0.5
+                },
+                () => events++
+            );
             for (let i = 0; i < 4 * 60; i++) {
                 clock.advance(60_000);
                 cc.tick();
@@ -191,7 +252,10 @@ describe('ContactCenter adherence', () => {
         const a = mk();
         const b = mk();
         assert.equal(a.events, b.events);
-        assert.deepEqual([...a.cc.agents.values()].map((x) => x.name), [...b.cc.agents.values()].map((x) => x.name));
+        assert.deepEqual(
+            [...a.cc.agents.values()].map((x) => x.name),
+            [...b.cc.agents.values()].map((x) => x.name)
+        );
         assert.ok(a.events > 50, `expected traffic, got ${a.events}`);
         assert.equal(new Set([...a.cc.agents.values()].map((x) => x.email)).size, 50);
     });

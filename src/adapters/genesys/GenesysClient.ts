@@ -12,7 +12,6 @@ import { RateLimiter } from './rateLimiter';
 import { CircuitBreaker, clockSleep, decorrelatedJitter, retry, withTimeout, type Sleep } from './resilience';
 import { TokenManager, networkMessage } from './tokenManager';
 
-
 export type UserScheduleAdherence = Genesys.Models.UserScheduleAdherence;
 export type ManagementUnit = Genesys.Models.ManagementUnit;
 export type ActivityCode = Genesys.Models.BusinessUnitActivityCode;
@@ -107,7 +106,9 @@ export class GenesysClient {
                 refreshMarginMs: options.config.tokenRefreshMarginMs,
                 http: this.http
             });
-        this.limiter = options.limiter ?? new RateLimiter({ clock: options.clock, requestsPerMinute: options.config.requestsPerMinute });
+        this.limiter =
+            options.limiter ??
+            new RateLimiter({ clock: options.clock, requestsPerMinute: options.config.requestsPerMinute });
         this.breaker = options.breaker ?? new CircuitBreaker({ clock: options.clock });
         this.metrics = options.metrics ?? createGenesysMetrics();
         this.sleep = options.sleep ?? clockSleep(options.clock);
@@ -131,12 +132,21 @@ export class GenesysClient {
     async listManagementUnits(signal?: AbortSignal): Promise<ManagementUnit[]> {
         const units: ManagementUnit[] = [];
         for (let page = 1; page <= 100; page++) {
-            const res = await this.request<Genesys.Models.ManagementUnitListing>('GET', '/api/v2/workforcemanagement/managementunits', {
-                params: { feature: 'RealTimeAdherence', pageSize: 100, pageNumber: page },
-                signal
-            });
+            const res = await this.request<Genesys.Models.ManagementUnitListing>(
+                'GET',
+                '/api/v2/workforcemanagement/managementunits',
+                {
+                    params: { feature: 'RealTimeAdherence', pageSize: 100, pageNumber: page },
+                    signal
+                }
+            );
             units.push(...(res.entities ?? []));
-            if (!res.nextUri || (res.pageCount !== undefined && page >= res.pageCount) || (res.entities ?? []).length === 0) break;
+            if (
+                !res.nextUri ||
+                (res.pageCount !== undefined && page >= res.pageCount) ||
+                (res.entities ?? []).length === 0
+            )
+                break;
         }
         return units;
     }
@@ -162,7 +172,8 @@ export class GenesysClient {
             const data = await this.request<unknown>('GET', res.downloadUrl, { signal, absolute: true });
             if (Array.isArray(data)) return data as UserScheduleAdherence[];
             const entities = (data as Genesys.Models.UserScheduleAdherenceListing | undefined)?.entities;
-            if (!Array.isArray(entities)) throw new GenesysError('GENESYS_BAD_RESPONSE', 'Adherence download has no entities');
+            if (!Array.isArray(entities))
+                throw new GenesysError('GENESYS_BAD_RESPONSE', 'Adherence download has no entities');
             return entities;
         }
         return res.entities ?? [];
@@ -176,7 +187,8 @@ export class GenesysClient {
                 params: { userId: chunk },
                 signal
             });
-            if (!Array.isArray(res)) throw new GenesysError('GENESYS_BAD_RESPONSE', 'Adherence by user ids did not return an array');
+            if (!Array.isArray(res))
+                throw new GenesysError('GENESYS_BAD_RESPONSE', 'Adherence by user ids did not return an array');
             out.push(...res);
         }
         return out;
@@ -212,7 +224,10 @@ export class GenesysClient {
             { signal }
         );
         if (res.downloadUrl && !res.entities) {
-            const data = await this.request<Genesys.Models.BusinessUnitActivityCodeListing>('GET', res.downloadUrl, { signal, absolute: true });
+            const data = await this.request<Genesys.Models.BusinessUnitActivityCodeListing>('GET', res.downloadUrl, {
+                signal,
+                absolute: true
+            });
             return data.entities ?? [];
         }
         return res.entities ?? [];
@@ -227,7 +242,10 @@ export class GenesysClient {
         query: { startDate: string; endDate: string; userIds?: readonly string[] },
         signal?: AbortSignal
     ): Promise<ScheduleSearchResult> {
-        const body: Genesys.Models.BuSearchAgentSchedulesRequest = { startDate: query.startDate, endDate: query.endDate };
+        const body: Genesys.Models.BuSearchAgentSchedulesRequest = {
+            startDate: query.startDate,
+            endDate: query.endDate
+        };
         if (query.userIds) body.userIds = [...query.userIds];
         const res = await this.request<Genesys.Models.BuAsyncAgentSchedulesSearchResponse>(
             'POST',
@@ -236,25 +254,40 @@ export class GenesysClient {
         );
         if (res.status === 'Processing') return { status: 'Processing', operationId: res.operationId };
         if (res.status !== undefined && res.status !== 'Complete') {
-            throw new GenesysError('GENESYS_SERVER_ERROR', `Schedule search ended with status ${res.status}`, { retryable: true });
+            throw new GenesysError('GENESYS_SERVER_ERROR', `Schedule search ended with status ${res.status}`, {
+                retryable: true
+            });
         }
         let result = res.result;
         if (!result && res.downloadUrl) {
-            result = await this.request<Genesys.Models.BuAgentSchedulesSearchResponse>('GET', res.downloadUrl, { signal, absolute: true });
+            result = await this.request<Genesys.Models.BuAgentSchedulesSearchResponse>('GET', res.downloadUrl, {
+                signal,
+                absolute: true
+            });
         }
-        return { status: 'Complete', agentSchedules: result?.agentSchedules ?? [], timeZone: result?.businessUnitTimeZone };
+        return {
+            status: 'Complete',
+            agentSchedules: result?.agentSchedules ?? [],
+            timeZone: result?.businessUnitTimeZone
+        };
     }
 
     // ---- Notifications ----
 
     async createChannel(signal?: AbortSignal): Promise<Channel> {
         const ch = await this.request<Channel>('POST', '/api/v2/notifications/channels', { signal });
-        if (!ch.id || !ch.connectUri) throw new GenesysError('GENESYS_BAD_RESPONSE', 'Channel response lacks id or connectUri');
+        if (!ch.id || !ch.connectUri)
+            throw new GenesysError('GENESYS_BAD_RESPONSE', 'Channel response lacks id or connectUri');
         return ch;
     }
 
     /** Adds topics (POST) or replaces the topic list (PUT, `replace`); returns the per-topic states. */
-    async subscribe(channelId: string, topics: readonly string[], replace = false, signal?: AbortSignal): Promise<ChannelTopic[]> {
+    async subscribe(
+        channelId: string,
+        topics: readonly string[],
+        replace = false,
+        signal?: AbortSignal
+    ): Promise<ChannelTopic[]> {
         const res = await this.request<Genesys.Models.ChannelTopicEntityListing>(
             replace ? 'PUT' : 'POST',
             `/api/v2/notifications/channels/${enc(channelId)}/subscriptions`,
@@ -275,7 +308,10 @@ export class GenesysClient {
     // ---- Presence (sync worker) ----
 
     async putPresencesBulk(updates: readonly BulkPresenceUpdate[], signal?: AbortSignal): Promise<UcUserPresence[]> {
-        const res = await this.request<UcUserPresence[] | undefined>('PUT', '/api/v2/users/presences/bulk', { data: updates, signal });
+        const res = await this.request<UcUserPresence[] | undefined>('PUT', '/api/v2/users/presences/bulk', {
+            data: updates,
+            signal
+        });
         return Array.isArray(res) ? res : [];
     }
 
@@ -286,11 +322,18 @@ export class GenesysClient {
         signal?: AbortSignal
     ): Promise<UserPresence> {
         const payload: UserPresence = { presenceDefinition: body.presenceDefinition, message: body.message };
-        return this.request<UserPresence>('PATCH', `/api/v2/users/${enc(userId)}/presences/${enc(sourceId)}`, { data: payload, signal });
+        return this.request<UserPresence>('PATCH', `/api/v2/users/${enc(userId)}/presences/${enc(sourceId)}`, {
+            data: payload,
+            signal
+        });
     }
 
     /** Presences set by a source, in calls of at most 50 ids. */
-    async getPresencesBulk(sourceId: string, userIds: readonly string[], signal?: AbortSignal): Promise<UcUserPresence[]> {
+    async getPresencesBulk(
+        sourceId: string,
+        userIds: readonly string[],
+        signal?: AbortSignal
+    ): Promise<UcUserPresence[]> {
         const out: UcUserPresence[] = [];
         for (const chunk of chunks(unique(userIds), 50)) {
             const res = await this.request<UcUserPresence[]>('GET', `/api/v2/users/presences/${enc(sourceId)}/bulk`, {
@@ -303,20 +346,29 @@ export class GenesysClient {
     }
 
     async listPresenceSources(signal?: AbortSignal): Promise<PresenceSource[]> {
-        const res = await this.request<Genesys.Models.SourceEntityListing>('GET', '/api/v2/presence/sources', { signal });
+        const res = await this.request<Genesys.Models.SourceEntityListing>('GET', '/api/v2/presence/sources', {
+            signal
+        });
         return res.entities ?? [];
     }
 
-    async createPresenceSource(source: { name: string; description?: string }, signal?: AbortSignal): Promise<PresenceSource> {
+    async createPresenceSource(
+        source: { name: string; description?: string },
+        signal?: AbortSignal
+    ): Promise<PresenceSource> {
         const body: PresenceSource = { name: source.name, description: source.description };
         return this.request<PresenceSource>('POST', '/api/v2/presence/sources', { data: body, signal });
     }
 
     async listPresenceDefinitions(signal?: AbortSignal): Promise<PresenceDefinition[]> {
-        const res = await this.request<Genesys.Models.OrganizationPresenceDefinitionEntityListing>('GET', '/api/v2/presence/definitions', {
-            params: { pageSize: 100 },
-            signal
-        });
+        const res = await this.request<Genesys.Models.OrganizationPresenceDefinitionEntityListing>(
+            'GET',
+            '/api/v2/presence/definitions',
+            {
+                params: { pageSize: 100 },
+                signal
+            }
+        );
         return res.entities ?? [];
     }
 
@@ -338,14 +390,25 @@ export class GenesysClient {
                 signal: options.signal,
                 onRetry: ({ attempt, delayMs, error }) =>
                     this.logger.warn(
-                        { method, path: redactPath(path, options.absolute), attempt, delayMs, code: isGenesysError(error) ? error.code : undefined },
+                        {
+                            method,
+                            path: redactPath(path, options.absolute),
+                            attempt,
+                            delayMs,
+                            code: isGenesysError(error) ? error.code : undefined
+                        },
                         'genesys request retry'
                     )
             }
         );
     }
 
-    private async attempt<T>(method: Method, path: string, options: RequestOptions, allowAuthRetry: boolean): Promise<T> {
+    private async attempt<T>(
+        method: Method,
+        path: string,
+        options: RequestOptions,
+        allowAuthRetry: boolean
+    ): Promise<T> {
         const cfg = this.options.config;
         const clock = this.options.clock;
         const headers: Record<string, string> = { Accept: 'application/json' };
@@ -358,7 +421,8 @@ export class GenesysClient {
         let response;
         try {
             response = await withTimeout(
-                (signal) => this.http.request({ method, url, params: options.params, data: options.data, headers, signal }),
+                (signal) =>
+                    this.http.request({ method, url, params: options.params, data: options.data, headers, signal }),
                 cfg.requestTimeoutMs ?? 15_000,
                 clock,
                 options.signal
@@ -366,7 +430,10 @@ export class GenesysClient {
         } catch (error) {
             const e = isGenesysError(error)
                 ? error
-                : new GenesysError('GENESYS_NETWORK', `Genesys ${method} ${redactPath(path, options.absolute)} failed: ${networkMessage(error)}`);
+                : new GenesysError(
+                      'GENESYS_NETWORK',
+                      `Genesys ${method} ${redactPath(path, options.absolute)} failed: ${networkMessage(error)}`
+                  );
             this.metrics.requests.inc({ outcome: e.code });
             throw e;
         }
@@ -378,7 +445,12 @@ export class GenesysClient {
         const body = (response.data ?? {}) as { message?: unknown; code?: unknown };
         const code = codeForStatus(status);
         this.metrics.requests.inc({ outcome: code });
-        if (status === 429) this.metrics.rateLimited.inc();
+        const retryAfterMs =
+            status === 429 ? (parseRetryAfter(response.headers['retry-after'], clock.now()) ?? 1_000) : undefined;
+        if (retryAfterMs !== undefined) {
+            this.metrics.rateLimited.inc();
+            this.limiter.pauseUntil(clock.now() + retryAfterMs);
+        }
         if (status === 401 && token !== undefined) {
             this.tokens.invalidate(token);
             if (allowAuthRetry) {
@@ -386,11 +458,14 @@ export class GenesysClient {
                 return this.attempt<T>(method, path, options, false);
             }
         }
-        const correlationId = typeof response.headers['inin-correlation-id'] === 'string' ? response.headers['inin-correlation-id'] : undefined;
+        const correlationId =
+            typeof response.headers['inin-correlation-id'] === 'string'
+                ? response.headers['inin-correlation-id']
+                : undefined;
         const message = typeof body.message === 'string' ? body.message.slice(0, 300) : `HTTP ${status}`;
         throw new GenesysError(code, `Genesys ${method} ${redactPath(path, options.absolute)}: ${message}`, {
             status,
-            retryAfterMs: status === 429 ? (parseRetryAfter(response.headers['retry-after'], clock.now()) ?? 1_000) : undefined,
+            retryAfterMs,
             correlationId,
             genesysCode: typeof body.code === 'string' ? body.code : undefined
         });

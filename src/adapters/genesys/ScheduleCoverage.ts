@@ -63,12 +63,18 @@ export class ScheduleCoverage implements CoverageSource {
         if (!this.exceptionCodes) return { covered: 'unknown' };
         if (!this.loadedUsers.has(userId)) {
             const unit = this.userUnit.get(userId);
-            const loaded = unit !== undefined && Number.isFinite(this.units.get(unit)?.loadedAt ?? Number.NEGATIVE_INFINITY);
+            const loaded =
+                unit !== undefined && Number.isFinite(this.units.get(unit)?.loadedAt ?? Number.NEGATIVE_INFINITY);
             return loaded ? { covered: false } : { covered: 'unknown' };
         }
         for (const s of this.spans.get(userId) ?? []) {
             if (s.startAt <= at && at < s.endAt && this.exceptionCodes.has(s.activityCodeId)) {
-                return { covered: true, until: s.endAt, reason: 'schedule-exception', detail: this.exceptionCodes.get(s.activityCodeId) };
+                return {
+                    covered: true,
+                    until: s.endAt,
+                    reason: 'schedule-exception',
+                    detail: this.exceptionCodes.get(s.activityCodeId)
+                };
             }
         }
         return { covered: false };
@@ -78,7 +84,11 @@ export class ScheduleCoverage implements CoverageSource {
         if (this.stopped) return;
         this.userUnit.set(userId, managementUnitId);
         const u = this.units.get(managementUnitId);
-        const fresh = u && this.options.clock.now() - u.loadedAt < (this.options.ttlMs ?? 900_000) && at >= u.fromAt && at < u.toAt;
+        const fresh =
+            u &&
+            this.options.clock.now() - u.loadedAt < (this.options.ttlMs ?? 900_000) &&
+            at >= u.fromAt &&
+            at < u.toAt;
         if (u?.loading || fresh) return;
         void this.load(managementUnitId, at, 1);
     }
@@ -110,7 +120,8 @@ export class ScheduleCoverage implements CoverageSource {
             const businessUnits = new Set(units.map((u) => u.businessUnit?.id).filter((id): id is string => !!id));
             for (const bu of businessUnits) {
                 for (const c of await this.options.client.getActivityCodes(bu)) {
-                    if (ids.has(c.id) || (c.category && categories.has(c.category))) codes.set(c.id, c.name ?? c.category ?? c.id);
+                    if (ids.has(c.id) || (c.category && categories.has(c.category)))
+                        codes.set(c.id, c.name ?? c.category ?? c.id);
                 }
             }
             for (const id of ids) if (!codes.has(id)) codes.set(id, id);
@@ -146,7 +157,12 @@ export class ScheduleCoverage implements CoverageSource {
                     for (const a of shift.activities ?? []) {
                         const startAt = typeof a.startDate === 'string' ? parseIsoInstant(a.startDate) : Number.NaN;
                         if (!Number.isFinite(startAt) || typeof a.lengthMinutes !== 'number') continue;
-                        spans.push({ startAt, endAt: startAt + a.lengthMinutes * 60_000, activityCodeId: String(a.activityCodeId), description: a.description });
+                        spans.push({
+                            startAt,
+                            endAt: startAt + a.lengthMinutes * 60_000,
+                            activityCodeId: String(a.activityCodeId),
+                            description: a.description
+                        });
                     }
                 }
                 this.spans.set(userId, spans);

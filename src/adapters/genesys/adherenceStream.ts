@@ -61,7 +61,12 @@ export interface AdherenceStreamOptions {
     sink: AdherenceSink;
     config: Pick<
         GenesysConfig,
-        'managementUnitIds' | 'pingIntervalMs' | 'heartbeatTimeoutMs' | 'renewBeforeMs' | 'reconnectInitialMs' | 'reconnectMaxMs'
+        | 'managementUnitIds'
+        | 'pingIntervalMs'
+        | 'heartbeatTimeoutMs'
+        | 'renewBeforeMs'
+        | 'reconnectInitialMs'
+        | 'reconnectMaxMs'
     >;
     clock: Clock;
     random: Random;
@@ -86,6 +91,7 @@ export class AdherenceStream {
     private readonly metrics: GenesysMetrics;
     private channels: StreamChannel[] = [];
     private started = false;
+    private discoveryTimer: TimerHandle | undefined;
     private units: string[] = [];
     readonly rejected = new Map<string, RejectedTopic>();
     lastEventAt: number | undefined;
@@ -99,17 +105,50 @@ export class AdherenceStream {
         this.metrics = options.metrics ?? createGenesysMetrics();
     }
 
-    /** Resolve units, open every channel. Resolves once each channel has connected or scheduled its retry. */
+    /**
+     * Resolve units, open every channel. Resolves once each channel has connected or scheduled its retry. When the unit
+     * list cannot be read, start() still resolves: discovery is retried in the background with jittered backoff and
+     * `status().lastError` says why.
+     */
     async start(): Promise<void> {
         if (this.started) return;
         this.started = true;
+        await this.discover(
+            decorrelatedJitter({
+                initialMs: this.options.config.reconnectInitialMs,
+                maxMs: this.options.config.reconnectMaxMs,
+                random: this.options.random
+            })
+        );
+    }
+
+    private async discover(backoff: Iterator<number>): Promise<void> {
         const configured = this.options.config.managementUnitIds;
-        if (configured.length > 0) this.units = [...configured];
-        else {
-            const units = await this.options.client.listManagementUnits();
-            this.units = units.map((u) => u.id).filter((id): id is string => typeof id === 'string');
+        try {
+            if (configured.length > 0) this.units = [...configured];
+            else {
+                const units = await this.options.client.listManagementUnits();
+                this.units = units.map((u) => u.id).filter((id): id is string => typeof id === 'string');
+            }
+        } catch (error) {
+            if (!this.started) return;
+            this.lastError = describe(error);
+            const delayMs = backoff.next().value as number;
+            this.logger.error({ err: this.lastError, delayMs }, 'cannot list Genesys management units; retrying');
+            this.discoveryTimer = unref(
+                this.options.clock.setTimeout(() => {
+                    this.discoveryTimer = undefined;
+                    void this.discover(backoff);
+                }, delayMs)
+            );
+            return;
         }
         if (!this.started) return;
+        if (this.units.length === 0) {
+            this.lastError = 'no management unit with real-time adherence';
+            this.logger.warn('no Genesys management unit to watch (none configured, none with RealTimeAdherence)');
+            return;
+        }
         const perChannel = Math.max(1, Math.floor((this.options.maxTopicsPerChannel ?? 1000) / 2));
         this.channels = [];
         for (let i = 0; i < this.units.length; i += perChannel) {
@@ -121,6 +160,8 @@ export class AdherenceStream {
 
     async stop(): Promise<void> {
         this.started = false;
+        if (this.discoveryTimer) this.options.clock.clearTimeout(this.discoveryTimer);
+        this.discoveryTimer = undefined;
         await Promise.all(this.channels.map((c) => c.close()));
     }
 
@@ -239,7 +280,9 @@ class StreamChannel {
         await this.resync(generation);
     }
 
-    private recordRejections(states: ReadonlyArray<{ id?: string; state?: string; rejectionReason?: string; missingPermissions?: string[] }>): void {
+    private recordRejections(
+        states: ReadonlyArray<{ id?: string; state?: string; rejectionReason?: string; missingPermissions?: string[] }>
+    ): void {
         for (const t of states) {
             if (!t.id) continue;
             if (t.state === 'Rejected') {
@@ -252,7 +295,9 @@ class StreamChannel {
                     this.stream.log.error(
                         { topic: t.id, reason: entry.reason, missingPermissions: entry.missingPermissions },
                         `genesys refused subscription to ${t.id}: ${entry.reason}` +
-                            (entry.missingPermissions.length ? ` (missing permissions: ${entry.missingPermissions.join(', ')})` : '')
+                            (entry.missingPermissions.length
+                                ? ` (missing permissions: ${entry.missingPermissions.join(', ')})`
+                                : '')
                     );
                 }
                 this.stream.rejected.set(t.id, entry);
@@ -286,7 +331,10 @@ class StreamChannel {
                 this.lastFrameAt = clock.now();
                 this.lastPingAt = clock.now();
                 this.armWatchdog(generation);
-                this.stream.log.info({ channel: this.channelId, topics: this.topics.length }, 'genesys socket connected');
+                this.stream.log.info(
+                    { channel: this.channelId, topics: this.topics.length },
+                    'genesys socket connected'
+                );
                 this.stream.emit({ type: 'connected', channelId: this.channelId!, at: clock.now() });
                 resolve();
             });
@@ -362,7 +410,10 @@ class StreamChannel {
             const now = clock.now();
             const quietMs = now - this.lastFrameAt;
             if (quietMs >= heartbeatTimeoutMs) {
-                this.stream.log.warn({ channel: this.channelId, quietMs }, 'no heartbeat or pong in time; reconnecting');
+                this.stream.log.warn(
+                    { channel: this.channelId, quietMs },
+                    'no heartbeat or pong in time; reconnecting'
+                );
                 this.reconnectSoon('heartbeat-timeout', 0);
                 return;
             }
@@ -399,7 +450,10 @@ class StreamChannel {
             this.stream.log.info({ channel: this.channelId }, 'genesys subscriptions renewed');
             this.armRenewal();
         } catch (error) {
-            this.stream.log.warn({ err: describe(error), channel: this.channelId }, 'subscription renewal failed; new channel');
+            this.stream.log.warn(
+                { err: describe(error), channel: this.channelId },
+                'subscription renewal failed; new channel'
+            );
             this.reconnectSoon('renewal-failed', 0);
         }
     }
@@ -413,18 +467,28 @@ class StreamChannel {
                 const entities = await this.o.client.getUnitAdherence(unit);
                 if (generation !== this.generation || this.closing) return;
                 const { observations, rejected } = mapSnapshot(entities, unit, clock.now());
-                for (const [reason, n] of Object.entries(rejected)) this.stream.counters.framesSkipped.inc({ reason: `snapshot-${reason}` }, n);
+                for (const [reason, n] of Object.entries(rejected))
+                    this.stream.counters.framesSkipped.inc({ reason: `snapshot-${reason}` }, n);
                 agents += observations.length;
                 this.safe(() => this.o.sink.reconcile(unit, observations));
             } catch (error) {
                 this.stream.lastError = describe(error);
-                this.stream.log.error({ err: describe(error), managementUnitId: unit }, 'adherence re-sync failed; reconnecting');
+                this.stream.log.error(
+                    { err: describe(error), managementUnitId: unit },
+                    'adherence re-sync failed; reconnecting'
+                );
                 this.reconnectSoon('resync-failed');
                 return;
             }
         }
         this.stream.lastResyncAt = clock.now();
-        this.stream.emit({ type: 'resynced', channelId: this.channelId ?? '', at: clock.now(), units: this.units.length, agents });
+        this.stream.emit({
+            type: 'resynced',
+            channelId: this.channelId ?? '',
+            at: clock.now(),
+            units: this.units.length,
+            agents
+        });
     }
 
     /** Tear down the current socket and connect again after `delayMs` (default: next jittered backoff). */

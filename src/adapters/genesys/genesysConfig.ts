@@ -92,7 +92,8 @@ export function parseGenesysConfig(env: Record<string, string | undefined>): Gen
     const apiUrl = url('GENESYS_API_URL');
     const loginUrl = url('GENESYS_LOGIN_URL');
     if (region !== undefined) {
-        if (!REGION.test(region)) problems.push(`GENESYS_REGION must be a host such as mypurecloud.com (got "${region}")`);
+        if (!REGION.test(region))
+            problems.push(`GENESYS_REGION must be a host such as mypurecloud.com (got "${region}")`);
         else {
             apiBaseUrl = `https://api.${region}`;
             loginBaseUrl = `https://login.${region}`;
@@ -114,17 +115,25 @@ export function parseGenesysConfig(env: Record<string, string | undefined>): Gen
     for (const id of managementUnitIds) {
         if (!/^[A-Za-z0-9_-]+$/.test(id)) problems.push(`GENESYS_MANAGEMENT_UNITS has an invalid id "${id}"`);
     }
-    const exceptionCategories = text('GENESYS_EXCEPTION_CATEGORIES') === undefined ? ['TimeOff', 'Training'] : list('GENESYS_EXCEPTION_CATEGORIES');
+    const exceptionCategories =
+        text('GENESYS_EXCEPTION_CATEGORIES') === undefined
+            ? ['TimeOff', 'Training']
+            : list('GENESYS_EXCEPTION_CATEGORIES');
     for (const c of exceptionCategories) {
-        if (!CATEGORIES.includes(c)) problems.push(`GENESYS_EXCEPTION_CATEGORIES has an unknown category "${c}" (one of ${CATEGORIES.join(', ')})`);
+        if (!CATEGORIES.includes(c))
+            problems.push(
+                `GENESYS_EXCEPTION_CATEGORIES has an unknown category "${c}" (one of ${CATEGORIES.join(', ')})`
+            );
     }
 
     const pingIntervalMs = int('GENESYS_PING_INTERVAL_MS', 30_000, 1_000);
     const heartbeatTimeoutMs = int('GENESYS_HEARTBEAT_TIMEOUT_MS', 75_000, 2_000);
-    if (heartbeatTimeoutMs <= pingIntervalMs) problems.push('GENESYS_HEARTBEAT_TIMEOUT_MS must be greater than GENESYS_PING_INTERVAL_MS');
+    if (heartbeatTimeoutMs <= pingIntervalMs)
+        problems.push('GENESYS_HEARTBEAT_TIMEOUT_MS must be greater than GENESYS_PING_INTERVAL_MS');
     const reconnectInitialMs = int('GENESYS_RECONNECT_INITIAL_MS', 1_000, 1);
     const reconnectMaxMs = int('GENESYS_RECONNECT_MAX_MS', 60_000, 1);
-    if (reconnectMaxMs < reconnectInitialMs) problems.push('GENESYS_RECONNECT_MAX_MS must be at least GENESYS_RECONNECT_INITIAL_MS');
+    if (reconnectMaxMs < reconnectInitialMs)
+        problems.push('GENESYS_RECONNECT_MAX_MS must be at least GENESYS_RECONNECT_INITIAL_MS');
 
     const config = {
         apiBaseUrl: apiBaseUrl ?? '',

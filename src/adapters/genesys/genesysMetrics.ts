@@ -30,7 +30,11 @@ export function createGenesysMetrics(registry?: Registry): GenesysMetrics {
             labelNames: ['cause'],
             registers
         }),
-        rateLimited: new Counter({ name: 'genesys_http_429_total', help: 'HTTP 429 responses from Genesys', registers }),
+        rateLimited: new Counter({
+            name: 'genesys_http_429_total',
+            help: 'HTTP 429 responses from Genesys',
+            registers
+        }),
         requests: new Counter({
             name: 'genesys_http_requests_total',
             help: 'Genesys REST attempts by outcome (ok or error code)',

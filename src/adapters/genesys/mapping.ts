@@ -36,14 +36,16 @@ export function mapFrame(text: string, now: number): MappedFrame {
     } catch {
         return { kind: 'rejected', reason: 'malformed-json' };
     }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { kind: 'rejected', reason: 'not-an-object' };
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+        return { kind: 'rejected', reason: 'not-an-object' };
     const f = frame as Record<string, unknown>;
     const topicName = f.topicName;
     if (typeof topicName !== 'string' || topicName === '') return { kind: 'rejected', reason: 'missing-topic' };
     const body = f.eventBody;
 
     if (topicName === 'channel.metadata') {
-        const message = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).message : undefined;
+        const message =
+            typeof body === 'object' && body !== null ? (body as Record<string, unknown>).message : undefined;
         return message === 'pong' ? { kind: 'pong' } : { kind: 'heartbeat' };
     }
     if (topicName === 'v2.system.socket_closing') return { kind: 'socket-closing' };
@@ -72,7 +74,10 @@ export function mapSnapshot(
     const rejected: Record<string, number> = {};
     for (const entity of entities) {
         const withUnit =
-            typeof entity === 'object' && entity !== null && !('managementUnit' in entity) && !('managementUnitId' in entity)
+            typeof entity === 'object' &&
+            entity !== null &&
+            !('managementUnit' in entity) &&
+            !('managementUnitId' in entity)
                 ? { ...entity, managementUnitId }
                 : entity;
         const parsed = parseAdherenceBody(withUnit, now);

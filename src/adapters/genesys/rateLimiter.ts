@@ -24,6 +24,7 @@ export class RateLimiter {
     private readonly capacity: number;
     private readonly waiters: Waiter[] = [];
     private timer: TimerHandle | undefined;
+    private pausedUntil = 0;
 
     constructor(private readonly options: RateLimiterOptions) {
         const rpm = options.requestsPerMinute ?? 300;
@@ -40,9 +41,24 @@ export class RateLimiter {
         return this.tokens;
     }
 
+    /**
+     * Hold every caller until `at` (epoch ms): a 429 `Retry-After` applies to the whole token, not just the request
+     * that received it. Never shortens an existing pause.
+     */
+    pauseUntil(at: number): void {
+        if (at <= this.pausedUntil) return;
+        this.pausedUntil = at;
+        if (this.timer !== undefined) {
+            this.options.clock.clearTimeout(this.timer);
+            this.timer = undefined;
+        }
+        this.schedule();
+    }
+
     /** Take one token now if there is one. */
     tryAcquire(): boolean {
         this.refill();
+        if (this.options.clock.now() < this.pausedUntil) return false;
         if (this.waiters.length === 0 && this.tokens >= 1) {
             this.tokens -= 1;
             return true;
@@ -80,7 +96,8 @@ export class RateLimiter {
     private schedule(): void {
         if (this.timer !== undefined || this.waiters.length === 0) return;
         this.refill();
-        const waitMs = Math.max(0, Math.ceil((1 - this.tokens) / this.perMs));
+        const pauseMs = this.pausedUntil - this.options.clock.now();
+        const waitMs = Math.max(0, Math.ceil((1 - this.tokens) / this.perMs), pauseMs);
         const handle = this.options.clock.setTimeout(() => {
             this.timer = undefined;
             this.drain();
@@ -91,6 +108,7 @@ export class RateLimiter {
 
     private drain(): void {
         this.refill();
+        if (this.options.clock.now() < this.pausedUntil) return this.schedule();
         while (this.waiters.length > 0 && this.tokens >= 1) {
             this.tokens -= 1;
             const w = this.waiters.shift()!;

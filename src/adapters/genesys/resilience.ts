@@ -13,10 +13,13 @@ export function clockSleep(clock: Clock): Sleep {
                 clock.clearTimeout(handle);
                 reject(abortError(signal));
             };
-            const handle = clock.setTimeout(() => {
-                signal?.removeEventListener('abort', onAbort);
-                resolve();
-            }, Math.max(0, ms));
+            const handle = clock.setTimeout(
+                () => {
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                },
+                Math.max(0, ms)
+            );
             signal?.addEventListener('abort', onAbort, { once: true });
         });
 }
@@ -74,7 +77,10 @@ export function isRetryable(error: unknown): boolean {
  * Run `fn` until it succeeds or attempts run out. Waits the error's `retryAfterMs` (429 `Retry-After`) when
  * present, otherwise the next backoff delay. The signal is passed to `fn` and cancels waits.
  */
-export async function retry<T>(fn: (attempt: number, signal?: AbortSignal) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(
+    fn: (attempt: number, signal?: AbortSignal) => Promise<T>,
+    options: RetryOptions
+): Promise<T> {
     const maxAttempts = options.maxAttempts ?? 4;
     const shouldRetry = options.shouldRetry ?? isRetryable;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;

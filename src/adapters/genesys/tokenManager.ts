@@ -125,7 +125,8 @@ export class TokenManager {
             if (typeof body?.access_token !== 'string' || body.access_token === '') {
                 throw new GenesysError('GENESYS_BAD_RESPONSE', 'Genesys token response has no access_token');
             }
-            const lifetimeMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 86_400_000;
+            const lifetimeMs =
+                typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 86_400_000;
             const now = clock.now();
             const margin = Math.min(this.options.refreshMarginMs ?? 300_000, lifetimeMs / 2);
             const token: CachedToken = {

@@ -41,7 +41,10 @@ describe('GenesysClient against the emulator', () => {
         rig.emulator.control.refuseAuth(true);
         const tokensBefore = rig.emulator.control.tokenRequests;
         try {
-            await assert.rejects(rig.client.listManagementUnits(), (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_AUTH_FAILED' && !e.retryable);
+            await assert.rejects(
+                rig.client.listManagementUnits(),
+                (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_AUTH_FAILED' && !e.retryable
+            );
         } finally {
             rig.emulator.control.refuseAuth(false);
         }
@@ -74,7 +77,10 @@ describe('GenesysClient against the emulator', () => {
             [503, 503, 200]
         );
         rig.emulator.control.failNext(4, 500);
-        await assert.rejects(rig.client.listManagementUnits(), (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_SERVER_ERROR' && e.status === 500);
+        await assert.rejects(
+            rig.client.listManagementUnits(),
+            (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_SERVER_ERROR' && e.status === 500
+        );
     });
 
     it('reads adherence by user ids in chunks of at most 100, repeating the userId parameter', async () => {

@@ -14,13 +14,19 @@ describe('ScheduleCoverage', () => {
 
     async function setup(codes: string[] = []) {
         const rig = await startRig({ units: 1, agentsPerUnit: 3, rateLimitPerMinute: 0 });
-        const coverage = new ScheduleCoverage({ client: rig.client, clock: rig.clock, exceptionActivityCodeIds: codes, retryMs: 5_000 });
+        const coverage = new ScheduleCoverage({
+            client: rig.client,
+            clock: rig.clock,
+            exceptionActivityCodeIds: codes,
+            retryMs: 5_000
+        });
         open.push({ rig, coverage });
         const agent = [...rig.emulator.control.center.agents.values()][0];
         return { rig, coverage, agent };
     }
 
-    const searches = (rig: Rig) => rig.emulator.control.requests.filter((r) => r.path.endsWith('/agentschedules/search')).length;
+    const searches = (rig: Rig) =>
+        rig.emulator.control.requests.filter((r) => r.path.endsWith('/agentschedules/search')).length;
 
     it('answers unknown until loaded, then covered for an exception activity and not covered otherwise', async () => {
         const { rig, coverage, agent } = await setup();

@@ -42,6 +42,10 @@ describe('UserDirectory', () => {
         assert.equal(await dir.findByEmail('missing@contoso.example'), undefined);
         const searches = rig.emulator.control.requests.filter((r) => r.path === '/api/v2/users/search').length;
         await dir.findByEmail(agent.email);
-        assert.equal(rig.emulator.control.requests.filter((r) => r.path === '/api/v2/users/search').length, searches, 'cached');
+        assert.equal(
+            rig.emulator.control.requests.filter((r) => r.path === '/api/v2/users/search').length,
+            searches,
+            'cached'
+        );
     });
 });

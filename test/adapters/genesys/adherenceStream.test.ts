@@ -1,7 +1,11 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { AdherenceStream, type AdherenceStreamOptions, type StreamEvent } from '../../../src/adapters/genesys/adherenceStream';
+import {
+    AdherenceStream,
+    type AdherenceStreamOptions,
+    type StreamEvent
+} from '../../../src/adapters/genesys/adherenceStream';
 import { createGenesysMetrics } from '../../../src/adapters/genesys/genesysMetrics';
 import { createLogger } from '../../../src/app/logger';
 import { seededRandom } from '../../../src/emulator/seededRandom';
@@ -20,7 +24,9 @@ const rigs: StreamRig[] = [];
 
 async function startStream(
     emulatorOptions: GenesysEmulatorOptions = {},
-    overrides: Partial<Omit<AdherenceStreamOptions, 'config'>> & { config?: Partial<AdherenceStreamOptions['config']> } = {},
+    overrides: Partial<Omit<AdherenceStreamOptions, 'config'>> & {
+        config?: Partial<AdherenceStreamOptions['config']>;
+    } = {},
     beforeStart: (rig: Rig) => void = () => undefined
 ): Promise<StreamRig> {
     const rig = await startRig({ units: 2, agentsPerUnit: 25, rateLimitPerMinute: 0, ...emulatorOptions });
@@ -57,7 +63,10 @@ async function startStream(
     const r: StreamRig = { ...rig, stream, sink, events, logs, metrics };
     rigs.push(r);
     await stream.start();
-    await until(() => events.filter((e) => e.type === 'resynced').length === stream.status().channels.length, 'initial re-sync');
+    await until(
+        () => events.filter((e) => e.type === 'resynced').length === stream.status().channels.length,
+        'initial re-sync'
+    );
     return r;
 }
 
@@ -84,7 +93,12 @@ describe('AdherenceStream against the emulator', () => {
         const [channel] = r.emulator.control.channels();
         assert.deepEqual(
             new Set(channel.topics),
-            new Set(units.flatMap((u) => [`v2.workforcemanagement.managementunits.${u}.adherence`, `v2.workforcemanagement.managementunits.${u}.agentschedules.changed`]))
+            new Set(
+                units.flatMap((u) => [
+                    `v2.workforcemanagement.managementunits.${u}.adherence`,
+                    `v2.workforcemanagement.managementunits.${u}.agentschedules.changed`
+                ])
+            )
         );
         assert.deepEqual(new Set(r.sink.reconciled.map((x) => x.managementUnitId)), new Set(units));
         assert.ok(r.sink.reconciled.every((x) => x.observations.length === 25));
@@ -140,7 +154,10 @@ describe('AdherenceStream against the emulator', () => {
         const channelsBefore = r.emulator.control.channels().map((c) => c.id);
         const before = resyncs(r);
         r.emulator.control.socketClosing(60_000);
-        await until(() => r.events.some((e) => e.type === 'disconnected' && e.cause === 'socket-closing'), 'socket_closing handled');
+        await until(
+            () => r.events.some((e) => e.type === 'disconnected' && e.cause === 'socket-closing'),
+            'socket_closing handled'
+        );
         r.emulator.control.setPresence(a.id, 'Away');
         r.clock.advance(0);
         await until(() => resyncs(r) > before, 're-sync');
@@ -166,7 +183,10 @@ describe('AdherenceStream against the emulator', () => {
             r.clock.advance(15_000);
             await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        await until(() => r.events.some((e) => e.type === 'disconnected' && e.cause === 'heartbeat-timeout'), 'heartbeat timeout');
+        await until(
+            () => r.events.some((e) => e.type === 'disconnected' && e.cause === 'heartbeat-timeout'),
+            'heartbeat timeout'
+        );
         r.emulator.control.silence(false);
         r.clock.advance(0);
         await until(() => resyncs(r) > before, 're-sync after timeout');
@@ -187,14 +207,20 @@ describe('AdherenceStream against the emulator', () => {
     });
 
     it('renews subscriptions before the 24 h channel expiry without reconnecting', async () => {
-        const r = await startStream({ heartbeatIntervalMs: 24 * 3_600_000 }, { config: { pingIntervalMs: 48 * 3_600_000, heartbeatTimeoutMs: 96 * 3_600_000 } });
+        const r = await startStream(
+            { heartbeatIntervalMs: 24 * 3_600_000 },
+            { config: { pingIntervalMs: 48 * 3_600_000, heartbeatTimeoutMs: 96 * 3_600_000 } }
+        );
         const [channel] = r.emulator.control.channels();
         r.emulator.control.clearRequests();
         r.clock.advance(23 * 3_600_000 - 1);
         await new Promise<void>((resolve) => setImmediate(resolve));
         assert.equal(r.emulator.control.requests.filter((x) => x.method === 'PUT').length, 0);
         r.clock.advance(1);
-        await until(() => r.emulator.control.requests.some((x) => x.method === 'PUT' && x.status === 200), 'renewal PUT');
+        await until(
+            () => r.emulator.control.requests.some((x) => x.method === 'PUT' && x.status === 200),
+            'renewal PUT'
+        );
         const [renewed] = r.emulator.control.channels();
         assert.equal(renewed.id, channel.id);
         assert.equal(renewed.expiresAt, r.clock.now() + 24 * 3_600_000);
@@ -204,7 +230,9 @@ describe('AdherenceStream against the emulator', () => {
     it('reports refused topics with their missing permissions in status and logs, and still streams the rest', async () => {
         const r = await startStream({}, {}, (rig) => {
             const refused = rig.emulator.control.center.units[1].id;
-            rig.emulator.control.refuseTopics(new RegExp(`managementunits\\.${refused}\\.adherence$`), ['wfm:realtimeAdherence:view']);
+            rig.emulator.control.refuseTopics(new RegExp(`managementunits\\.${refused}\\.adherence$`), [
+                'wfm:realtimeAdherence:view'
+            ]);
         });
         const refusedUnit = r.emulator.control.center.units[1].id;
         const status = r.stream.status();
@@ -220,7 +248,9 @@ describe('AdherenceStream against the emulator', () => {
         assert.match(line, /wfm:realtimeAdherence:view/);
         assert.match(JSON.parse(line).level.toString(), /50/);
         const ok = [...r.emulator.control.center.agents.values()].find(
-            (a) => a.managementUnitId === r.emulator.control.center.units[0].id && a.adherence.adherenceState === 'InAdherence'
+            (a) =>
+                a.managementUnitId === r.emulator.control.center.units[0].id &&
+                a.adherence.adherenceState === 'InAdherence'
         )!;
         r.emulator.control.setPresence(ok.id, 'Away');
         await until(() => r.sink.observed.some((o) => o.userId === ok.id), 'permitted unit still streams');
@@ -231,7 +261,12 @@ describe('AdherenceStream against the emulator', () => {
         const a = adherentAgent(r);
         r.emulator.control.sendRaw('{this is not json');
         r.emulator.control.sendRaw(JSON.stringify({ topicName: 'v2.workforcemanagement.adherence', eventBody: {} }));
-        r.emulator.control.emitAdherence(a.managementUnitId, { user: { id: a.id }, managementUnitId: a.managementUnitId, adherenceState: 'Sideways', adherenceChangeTime: new Date(r.clock.now()).toISOString() });
+        r.emulator.control.emitAdherence(a.managementUnitId, {
+            user: { id: a.id },
+            managementUnitId: a.managementUnitId,
+            adherenceState: 'Sideways',
+            adherenceChangeTime: new Date(r.clock.now()).toISOString()
+        });
         r.emulator.control.setPresence(a.id, 'Away');
         await until(() => r.sink.observed.some((o) => o.userId === a.id), 'valid event after bad ones');
         const skipped = await r.metrics.framesSkipped.get();
@@ -259,7 +294,10 @@ describe('AdherenceStream against the emulator', () => {
         assert.ok(moved.length > 0);
         await until(() => r.sink.scheduleChanges.includes(unit), 'agentschedules.changed');
         await until(() => r.sink.observed.length > 0, 'burst');
-        assert.ok(r.sink.sequence.indexOf(`scheduleChanged:${unit}`) < r.sink.sequence.indexOf('observe'), 'the signal comes before the burst');
+        assert.ok(
+            r.sink.sequence.indexOf(`scheduleChanged:${unit}`) < r.sink.sequence.indexOf('observe'),
+            'the signal comes before the burst'
+        );
         assert.ok(r.sink.observed.every((o) => o.managementUnitId === unit));
     });
 
@@ -272,3 +310,38 @@ describe('AdherenceStream against the emulator', () => {
     });
 });
 
+describe('AdherenceStream start-up', () => {
+    it('keeps retrying unit discovery in the background when Genesys is down at start', async () => {
+        const rig = await startRig({ units: 1, agentsPerUnit: 2, rateLimitPerMinute: 0 }, { maxAttempts: 1 });
+        const sink = new RecordingSink();
+        const events: StreamEvent[] = [];
+        const stream = new AdherenceStream({
+            client: rig.client,
+            sink,
+            clock: rig.clock,
+            random: seededRandom(1),
+            onEvent: (e) => events.push(e),
+            config: {
+                managementUnitIds: [],
+                pingIntervalMs: 30_000,
+                heartbeatTimeoutMs: 75_000,
+                renewBeforeMs: 3_600_000,
+                reconnectInitialMs: 1_000,
+                reconnectMaxMs: 10_000
+            }
+        });
+        try {
+            rig.emulator.control.failNext(1, 503);
+            await stream.start();
+            assert.equal(stream.status().connected, false);
+            assert.match(stream.status().lastError ?? '', /GENESYS_SERVER_ERROR/);
+            rig.clock.advance(10_000);
+            await until(() => events.some((e) => e.type === 'resynced'), 'connected after discovery retry');
+            assert.equal(stream.status().connected, true);
+            assert.equal(sink.reconciled.length, 1);
+        } finally {
+            await stream.stop();
+            await rig.close();
+        }
+    });
+});

@@ -4,7 +4,11 @@ import { inspect } from 'node:util';
 import { parseGenesysConfig } from '../../../src/adapters/genesys/genesysConfig';
 import { isGenesysError } from '../../../src/adapters/genesys/errors';
 
-const base = { GENESYS_REGION: 'mypurecloud.ie', GENESYS_CLIENT_ID: 'cid', GENESYS_CLIENT_SECRET: 'super-secret-value' };
+const base = {
+    GENESYS_REGION: 'mypurecloud.ie',
+    GENESYS_CLIENT_ID: 'cid',
+    GENESYS_CLIENT_SECRET: 'super-secret-value'
+};
 
 describe('parseGenesysConfig', () => {
     it('derives api and login bases from GENESYS_REGION and applies defaults', () => {
@@ -60,7 +64,8 @@ describe('parseGenesysConfig', () => {
 
     it('requires the API and login URLs together when no region is given', () => {
         assert.throws(
-            () => parseGenesysConfig({ GENESYS_API_URL: 'http://x', GENESYS_CLIENT_ID: 'a', GENESYS_CLIENT_SECRET: 'b' }),
+            () =>
+                parseGenesysConfig({ GENESYS_API_URL: 'http://x', GENESYS_CLIENT_ID: 'a', GENESYS_CLIENT_SECRET: 'b' }),
             /must be set together/
         );
     });

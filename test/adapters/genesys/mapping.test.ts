@@ -48,20 +48,40 @@ describe('mapFrame', () => {
     });
 
     it('recognises heartbeats, pongs, socket_closing and schedule republish', () => {
-        assert.deepEqual(mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}', NOW), { kind: 'heartbeat' });
-        assert.deepEqual(mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"pong"}}', NOW), { kind: 'pong' });
-        assert.deepEqual(mapFrame('{"topicName":"v2.system.socket_closing","eventBody":{}}', NOW), { kind: 'socket-closing' });
-        assert.deepEqual(mapFrame(JSON.stringify({ topicName: `v2.workforcemanagement.managementunits.${MU}.agentschedules.changed`, eventBody: {} }), NOW), {
-            kind: 'schedule-changed',
-            managementUnitId: MU
+        assert.deepEqual(
+            mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}', NOW),
+            { kind: 'heartbeat' }
+        );
+        assert.deepEqual(mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"pong"}}', NOW), {
+            kind: 'pong'
         });
+        assert.deepEqual(mapFrame('{"topicName":"v2.system.socket_closing","eventBody":{}}', NOW), {
+            kind: 'socket-closing'
+        });
+        assert.deepEqual(
+            mapFrame(
+                JSON.stringify({
+                    topicName: `v2.workforcemanagement.managementunits.${MU}.agentschedules.changed`,
+                    eventBody: {}
+                }),
+                NOW
+            ),
+            {
+                kind: 'schedule-changed',
+                managementUnitId: MU
+            }
+        );
     });
 
     it('rejects malformed frames, unknown topics and invalid bodies with a stable reason, never throwing', () => {
         assert.deepEqual(mapFrame('{not json', NOW), { kind: 'rejected', reason: 'malformed-json' });
         assert.deepEqual(mapFrame('[1,2]', NOW), { kind: 'rejected', reason: 'not-an-object' });
         assert.deepEqual(mapFrame('{"eventBody":{}}', NOW), { kind: 'rejected', reason: 'missing-topic' });
-        assert.equal((mapFrame('{"topicName":"v2.workforcemanagement.adherence","eventBody":{}}', NOW) as { reason: string }).reason, 'unknown-topic');
+        assert.equal(
+            (mapFrame('{"topicName":"v2.workforcemanagement.adherence","eventBody":{}}', NOW) as { reason: string })
+                .reason,
+            'unknown-topic'
+        );
         const bad = { ...referenceFrame, eventBody: { ...referenceFrame.eventBody, adherenceState: 'Sideways' } };
         assert.equal((mapFrame(JSON.stringify(bad), NOW) as { reason: string }).reason, 'unknown-adherence-state');
         const noUser = { ...referenceFrame, eventBody: { ...referenceFrame.eventBody, user: undefined } };
@@ -69,7 +89,10 @@ describe('mapFrame', () => {
     });
 
     it('clamps a change time in the future to receipt time', () => {
-        const future = { ...referenceFrame, eventBody: { ...referenceFrame.eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' } };
+        const future = {
+            ...referenceFrame,
+            eventBody: { ...referenceFrame.eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' }
+        };
         const m = mapFrame(JSON.stringify(future), NOW);
         assert.equal(m.kind === 'adherence' && m.observation.changedAt, NOW);
     });

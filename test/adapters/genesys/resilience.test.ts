@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../support/FakeClock';
 import { GenesysError, isGenesysError, parseRetryAfter } from '../../../src/adapters/genesys/errors';
-import { CircuitBreaker, clockSleep, decorrelatedJitter, retry, withTimeout } from '../../../src/adapters/genesys/resilience';
+import {
+    CircuitBreaker,
+    clockSleep,
+    decorrelatedJitter,
+    retry,
+    withTimeout
+} from '../../../src/adapters/genesys/resilience';
 import { RateLimiter } from '../../../src/adapters/genesys/rateLimiter';
 import { seededRandom } from '../../../src/emulator/seededRandom';
 
@@ -16,7 +22,10 @@ describe('decorrelatedJitter', () => {
         const ys = Array.from({ length: 50 }, () => b.next().value);
         assert.deepEqual(xs, ys);
         for (const x of xs) assert.ok(x >= 100 && x <= 5_000, `delay ${x} out of range`);
-        assert.ok(xs.some((x) => x > 1_000), 'grows beyond the initial scale');
+        assert.ok(
+            xs.some((x) => x > 1_000),
+            'grows beyond the initial scale'
+        );
     });
 
     it('grows by at most three times the previous delay', () => {
@@ -37,7 +46,8 @@ describe('retry', () => {
         const result = await retry(
             async () => {
                 calls++;
-                if (calls === 1) throw new GenesysError('GENESYS_RATE_LIMITED', '429', { status: 429, retryAfterMs: 42_000 });
+                if (calls === 1)
+                    throw new GenesysError('GENESYS_RATE_LIMITED', '429', { status: 429, retryAfterMs: 42_000 });
                 if (calls === 2) throw new GenesysError('GENESYS_SERVER_ERROR', '503', { status: 503 });
                 return 'ok';
             },
@@ -92,7 +102,8 @@ describe('CircuitBreaker', () => {
     it('opens after the threshold of counted failures, ignores 4xx, and closes after a good half-open trial', async () => {
         const clock = new FakeClock();
         const breaker = new CircuitBreaker({ clock, failureThreshold: 2, openMs: 10_000 });
-        const fail = (code: 'GENESYS_SERVER_ERROR' | 'GENESYS_BAD_REQUEST') => () => Promise.reject(new GenesysError(code, 'x'));
+        const fail = (code: 'GENESYS_SERVER_ERROR' | 'GENESYS_BAD_REQUEST') => () =>
+            Promise.reject(new GenesysError(code, 'x'));
         for (let i = 0; i < 5; i++) await assert.rejects(breaker.execute(fail('GENESYS_BAD_REQUEST')));
         assert.equal(breaker.state, 'closed');
         await assert.rejects(breaker.execute(fail('GENESYS_SERVER_ERROR')));
@@ -182,5 +193,23 @@ describe('parseRetryAfter', () => {
         assert.equal(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4_000), 6_000);
         assert.equal(parseRetryAfter('soon', 0), undefined);
         assert.equal(parseRetryAfter(undefined, 0), undefined);
+    });
+});
+
+describe('RateLimiter.pauseUntil', () => {
+    it('holds every caller until the pause ends, even with tokens in the bucket', async () => {
+        const clock = new FakeClock();
+        const limiter = new RateLimiter({ clock, requestsPerMinute: 600, burst: 10 });
+        limiter.pauseUntil(clock.now() + 42_000);
+        let done = 0;
+        const waiting = [limiter.acquire(), limiter.acquire()].map((p) => p.then(() => done++));
+        assert.equal(limiter.tryAcquire(), false);
+        clock.advance(41_999);
+        await flush();
+        assert.equal(done, 0);
+        clock.advance(1);
+        await Promise.all(waiting);
+        assert.equal(done, 2);
+        assert.equal(limiter.tryAcquire(), true);
     });
 });

@@ -16,7 +16,12 @@ describe('emulator -> stream -> engine', () => {
     const resyncs = () => events.filter((e) => e.type === 'resynced').length;
 
     before(async () => {
-        rig = await startRig({ units: 1, agentsPerUnit: 10, rateLimitPerMinute: 0, heartbeatIntervalMs: 24 * 3_600_000 });
+        rig = await startRig({
+            units: 1,
+            agentsPerUnit: 10,
+            rateLimitPerMinute: 0,
+            heartbeatIntervalMs: 24 * 3_600_000
+        });
         store = new MemoryAgentStateStore();
         engine = new AdherenceEngine({ store, clock: rig.clock, policy: defaultPolicy() });
         await engine.start();
@@ -64,7 +69,11 @@ describe('emulator -> stream -> engine', () => {
         await engine.idle();
         const record = engine.agent(agent.id)!;
         assert.equal(record.state.status, 'drifting');
-        assert.equal(record.state.status === 'drifting' && record.state.episode.startedAt, t0, 't0 is the Genesys change time, not the re-sync time');
+        assert.equal(
+            record.state.status === 'drifting' && record.state.episode.startedAt,
+            t0,
+            't0 is the Genesys change time, not the re-sync time'
+        );
 
         rig.clock.advanceTo(t0 + 6 * 60_000 - 1);
         await engine.idle();

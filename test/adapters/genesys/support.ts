@@ -45,7 +45,11 @@ export class RecordingSink implements AdherenceSink {
 
 import { FakeClock } from '../../support/FakeClock';
 import { GenesysClient, type GenesysClientOptions } from '../../../src/adapters/genesys/GenesysClient';
-import { startGenesysEmulator, type GenesysEmulatorOptions, type RunningEmulator } from '../../../src/emulator/GenesysEmulator';
+import {
+    startGenesysEmulator,
+    type GenesysEmulatorOptions,
+    type RunningEmulator
+} from '../../../src/emulator/GenesysEmulator';
 import { seededRandom } from '../../../src/emulator/seededRandom';
 
 export interface Rig {

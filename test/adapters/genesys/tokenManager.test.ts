@@ -16,7 +16,13 @@ describe('TokenManager against the emulator', () => {
     after(() => emulator.close());
 
     const manager = (secret = emulator.clientSecret, refreshMarginMs = 300_000): TokenManager =>
-        new TokenManager({ loginBaseUrl: emulator.loginUrl, clientId: emulator.clientId, clientSecret: secret, clock, refreshMarginMs });
+        new TokenManager({
+            loginBaseUrl: emulator.loginUrl,
+            clientId: emulator.clientId,
+            clientSecret: secret,
+            clock,
+            refreshMarginMs
+        });
 
     it('sends exactly one token request for 50 concurrent callers, then serves the cache', async () => {
         const tokens = manager();

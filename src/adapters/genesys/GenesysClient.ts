@@ -120,6 +120,10 @@ export class GenesysClient {
         return { apiBaseUrl: this.options.config.apiBaseUrl, tokens: this.tokens.toJSON() };
     }
 
+    [Symbol.for('nodejs.util.inspect.custom')](): string {
+        return `GenesysClient ${JSON.stringify(this.toJSON())}`;
+    }
+
     /** Release keep-alive sockets. */
     close(): void {
         this.agents.http.destroy();

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import type * as Genesys from 'purecloud-platform-client-v2';
 import { isGenesysError } from '../../../src/adapters/genesys/errors';
 import { startRig, until, type Rig } from './support';
@@ -12,6 +13,11 @@ describe('GenesysClient against the emulator', () => {
     after(() => rig.close());
 
     const apiRequests = () => rig.emulator.control.requests.filter((r) => r.path.startsWith('/api/v2/'));
+
+    it('never shows the client secret through JSON.stringify or inspect', () => {
+        const text = JSON.stringify(rig.client) + inspect(rig.client, { showHidden: true, depth: 8 });
+        assert.doesNotMatch(text, new RegExp(rig.emulator.clientSecret));
+    });
 
     it('lists units with real-time adherence and their users', async () => {
         const units = await rig.client.listManagementUnits();

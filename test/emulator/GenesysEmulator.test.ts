@@ -171,6 +171,39 @@ describe('Genesys emulator (raw protocol)', () => {
         second.terminate();
     });
 
+    it('lists subscriptions, answers HEAD on live channels, and keeps at most 20 channels per client', async () => {
+        const t = await token();
+        const created: string[] = [];
+        for (let i = 0; i < 21; i++) {
+            const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+                id: string;
+            };
+            created.push(ch.id);
+        }
+        const mine = emu.control.channels().map((c) => c.id);
+        assert.equal(
+            mine.filter((id) => created.includes(id)).length,
+            20,
+            'the 21st replaced the oldest unconnected one'
+        );
+        assert.ok(!mine.includes(created[0]));
+        assert.equal((await api(t, `/api/v2/notifications/channels/${created[0]}`, { method: 'HEAD' })).status, 404);
+        const last = created[20];
+        assert.equal((await api(t, `/api/v2/notifications/channels/${last}`, { method: 'HEAD' })).status, 200);
+        const mu = emu.control.center.units[0].id;
+        await api(t, `/api/v2/notifications/channels/${last}/subscriptions`, {
+            method: 'POST',
+            body: JSON.stringify([{ id: `v2.workforcemanagement.managementunits.${mu}.adherence` }])
+        });
+        const list = (await (await api(t, `/api/v2/notifications/channels/${last}/subscriptions`)).json()) as {
+            entities: Array<{ id: string }>;
+        };
+        assert.deepEqual(
+            list.entities.map((e) => e.id),
+            [`v2.workforcemanagement.managementunits.${mu}.adherence`]
+        );
+    });
+
     it('serves adherence for 1-100 user ids only and presence read-back for 1-50 ids only', async () => {
         const t = await token();
         const ids = Array.from({ length: 101 }, (_, i) => `userId=u${i}`).join('&');

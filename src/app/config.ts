@@ -1,5 +1,7 @@
 import { parseEngineConfig, type EngineConfig } from '../engine/engineConfig';
 import { parseTeamsConfig, Secret, type RunMode, type TeamsConfig } from '../adapters/teams/teamsConfig';
+import { parseGenesysConfig, type GenesysConfig } from '../adapters/genesys/genesysConfig';
+import { parseAnalyticsConfig, type AnalyticsConfig } from '../analytics/analyticsConfig';
 
 type Env = Record<string, string | undefined>;
 
@@ -25,6 +27,9 @@ export interface Config {
     app: AppConfig;
     teams: TeamsConfig;
     engine: EngineConfig;
+    analytics: AnalyticsConfig;
+    /** Required in production; in sandbox/test only when any `GENESYS_*` variable is set. */
+    genesys: GenesysConfig | undefined;
 }
 
 export class ConfigProblemsError extends Error {
@@ -82,6 +87,9 @@ export function loadConfig(env: Env = process.env): Config {
     const mode = teams?.mode ?? (['sandbox', 'test'].includes(env.ADHERENCE_MODE ?? '') ? (env.ADHERENCE_MODE as RunMode) : 'production');
     const app = collect(problems, () => parseAppConfig(env, mode));
     const engine = collect(problems, () => parseEngineConfig(env));
-    if (problems.length > 0 || !teams || !app || !engine) throw new ConfigProblemsError(problems);
-    return Object.freeze({ app, teams, engine });
+    const analytics = collect(problems, () => parseAnalyticsConfig(env));
+    const wantsGenesys = mode === 'production' || Object.keys(env).some((k) => k.startsWith('GENESYS_') && env[k]?.trim());
+    const genesys = wantsGenesys ? collect(problems, () => parseGenesysConfig(env)) : undefined;
+    if (problems.length > 0 || !teams || !app || !engine || !analytics) throw new ConfigProblemsError(problems);
+    return Object.freeze({ app, teams, engine, analytics, genesys });
 }

@@ -16,6 +16,14 @@ import { TeamsDeliverer } from '../adapters/teams/TeamsDeliverer';
 import { createTeamsBot } from '../adapters/teams/bot';
 import type { AdaptiveCardJson } from '../cards/renderCard';
 import { OutboxDispatcher } from '../delivery/OutboxDispatcher';
+import { GenesysClient } from '../adapters/genesys/GenesysClient';
+import { UserDirectory } from '../adapters/genesys/UserDirectory';
+import { ScheduleCoverage } from '../adapters/genesys/ScheduleCoverage';
+import { AdherenceStream } from '../adapters/genesys/adherenceStream';
+import { createGenesysMetrics } from '../adapters/genesys/genesysMetrics';
+import { registerReportRoutes } from '../adapters/http/reportRoutes';
+import { createDriftReportService } from '../analytics/driftReportService';
+import { createReportCardProvider } from '../cards/reportCardProvider';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type AppMetrics } from './metrics';
@@ -50,6 +58,8 @@ export interface App {
     url: string;
     engine: AdherenceEngine;
     dispatcher: OutboxDispatcher;
+    /** The Genesys notification stream, when Genesys is configured. */
+    stream: AdherenceStream | undefined;
     agentStore: AgentStateStore;
     botStore: BotStore;
     metrics: AppMetrics;
@@ -95,11 +105,42 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         } else botStore = new MemoryBotStore(clock);
     }
 
+    let genesys: { client: GenesysClient; users: UserDirectory; coverage: ScheduleCoverage } | undefined;
+    let directory = overrides.directory;
+    if (config.genesys) {
+        const g = config.genesys;
+        const genesysMetrics = createGenesysMetrics(metrics.registry);
+        const client = new GenesysClient({ config: g, clock, random, logger, metrics: genesysMetrics });
+        const users = new UserDirectory({ client, clock, ttlMs: g.userCacheTtlMs, logger });
+        const coverage = new ScheduleCoverage({
+            client,
+            clock,
+            exceptionActivityCodeIds: g.exceptionActivityCodeIds,
+            exceptionCategories: g.exceptionCategories,
+            ttlMs: g.scheduleCacheTtlMs,
+            logger
+        });
+        genesys = { client, users, coverage };
+        closers.push(() => {
+            coverage.stop();
+            client.close();
+        });
+        directory ??= {
+            displayName: async (id) => (await users.get([id])).get(id)?.name,
+            findByEmail: async (email) => users.findByEmail(email),
+            findUnit: async (nameOrId) => {
+                const units = await client.listManagementUnits();
+                const unit = units.find((u) => u.id === nameOrId) ?? units.find((u) => u.name?.toLowerCase() === nameOrId.toLowerCase());
+                return unit?.id ? { id: unit.id, name: unit.name ?? unit.id } : undefined;
+            }
+        };
+    }
+
     const engine = new AdherenceEngine({
         store: agentStore,
         clock,
         policy: config.engine.policy,
-        coverage: overrides.coverage,
+        coverage: overrides.coverage ?? genesys?.coverage,
         dampening: config.engine.dampening,
         deadlineLeaseMs: config.engine.deadlineLeaseMs,
         orphanPollMs: config.engine.orphanPollMs,
@@ -111,6 +152,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }
     });
 
+    const a = config.analytics;
+    const reports = createDriftReportService({
+        store: agentStore,
+        clock,
+        timeZoneOf: (unit) => a.unitTimeZones[unit] ?? a.defaultTimeZone,
+        retentionDays: a.retentionDays,
+        topAgents: a.topAgents,
+        cacheMs: a.cacheMs
+    });
+    const reportLimits = { defaultDays: a.defaultDays, maxDays: a.maxDays };
+    const reportCard = createReportCardProvider({ reports, limits: reportLimits });
+
     const signer = config.teams.actionSigningSecret ? new ActionSigner(config.teams.actionSigningSecret.reveal()) : ActionSigner.random();
     const store = agentStore;
     const service = new BotService({
@@ -118,9 +171,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         store: botStore,
         signer,
         clock,
-        directory: overrides.directory,
+        directory,
         readLog: (q) => store.readLog(q),
-        report: overrides.report,
+        report: overrides.report ?? ((days, units) => reportCard(days, units) as Promise<AdaptiveCardJson>),
         supervisors: config.teams.supervisors,
         channelMembersSupervise: config.teams.channelMembersSupervise,
         userOverrides: config.teams.userOverrides,
@@ -174,6 +227,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     engine.onOutbox(() => dispatcher.kick());
 
     const bots = botStore;
+    let stream: AdherenceStream | undefined;
+    let connectedOnce = false;
     const server = createServer({
         processMessage: (req, res) => bot.process(req, res),
         readiness: [
@@ -185,18 +240,35 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                 }
             },
             ...(bots instanceof RedisBotStore ? [{ name: 'redis', check: () => bots.ping() }] : []),
+            ...(config.genesys ? [{ name: 'genesys', check: () => stream?.status().connected ?? false }] : []),
             ...(overrides.readiness ?? [])
         ],
         metrics: async () => {
             metrics.openEpisodes.set(engine.openEpisodes().length);
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
-        routes: overrides.routes,
+        routes: [(srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }), ...(overrides.routes ?? [])],
         onError: (error) => logger.error({ err: String(error) }, 'request failed')
     });
 
     await engine.start();
     dispatcher.start();
+    if (genesys && config.genesys) {
+        stream = new AdherenceStream({
+            client: genesys.client,
+            sink: engine,
+            config: config.genesys,
+            clock,
+            random,
+            logger,
+            onEvent: (e) => {
+                if (e.type !== 'connected') return;
+                if (connectedOnce) metrics.reconnects.inc();
+                connectedOnce = true;
+            }
+        });
+        await stream.start();
+    }
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.app.port, config.app.host, () => resolve());
@@ -212,6 +284,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         url,
         engine,
         dispatcher,
+        stream,
         agentStore,
         botStore,
         metrics,
@@ -220,6 +293,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             (closed ??= (async () => {
                 await overrides.onClose?.();
                 await new Promise<void>((resolve) => server.close(() => resolve()));
+                await stream?.stop();
                 await dispatcher.stop();
                 await engine.stop();
                 for (const c of closers.reverse()) await c();

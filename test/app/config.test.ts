@@ -15,6 +15,7 @@ describe('loadConfig', () => {
             assert.match(text, /npm run sandbox/);
             assert.match(text, /ACTION_SIGNING_SECRET is required in production/);
             assert.match(text, /REDIS_URL is required in production/);
+            assert.match(text, /GENESYS_CLIENT_ID is required/);
         }
     });
 
@@ -38,10 +39,14 @@ describe('loadConfig', () => {
             BOT_ID: 'app-id',
             BOT_PASSWORD: 'super-secret-password',
             ACTION_SIGNING_SECRET: 'x'.repeat(40),
-            REDIS_URL: 'redis://:pw-secret@redis:6379'
+            REDIS_URL: 'redis://:pw-secret@redis:6379',
+            GENESYS_REGION: 'mypurecloud.ie',
+            GENESYS_CLIENT_ID: 'client',
+            GENESYS_CLIENT_SECRET: 'genesys-secret-value'
         });
         const json = JSON.stringify(config);
-        assert.doesNotMatch(json, /super-secret-password|xxxxxxxx|pw-secret/);
+        assert.doesNotMatch(json, /super-secret-password|xxxxxxxx|pw-secret|genesys-secret-value/);
+        assert.equal(config.genesys?.clientId, 'client');
         assert.equal(config.teams.botPassword.reveal(), 'super-secret-password');
     });
 });

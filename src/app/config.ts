@@ -35,7 +35,9 @@ export interface Config {
 export class ConfigProblemsError extends Error {
     readonly code = 'CONFIG_INVALID';
     constructor(readonly problems: string[]) {
-        super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+        super(
+            `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`
+        );
         this.name = 'ConfigProblemsError';
     }
 }
@@ -51,9 +53,11 @@ export function parseAppConfig(env: Env, mode: RunMode): AppConfig {
     if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535 (got "${portRaw}")`);
     const redisRaw = env.REDIS_URL?.trim();
     if (redisRaw && !/^rediss?:\/\//.test(redisRaw)) problems.push('REDIS_URL must start with redis:// or rediss://');
-    if (!redisRaw && mode === 'production') problems.push('REDIS_URL is required in production (the in-memory store is for sandbox/test only)');
+    if (!redisRaw && mode === 'production')
+        problems.push('REDIS_URL is required in production (the in-memory store is for sandbox/test only)');
     const logLevel = env.LOG_LEVEL?.trim() || 'info';
-    if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL: unknown level "${logLevel}"`);
+    if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+        problems.push(`LOG_LEVEL: unknown level "${logLevel}"`);
     if (problems.length > 0) throw new ConfigProblemsError(problems);
     return Object.freeze({
         mode,
@@ -84,11 +88,14 @@ function collect<T>(problems: string[], parse: () => T): T | undefined {
 export function loadConfig(env: Env = process.env): Config {
     const problems: string[] = [];
     const teams = collect(problems, () => parseTeamsConfig(env));
-    const mode = teams?.mode ?? (['sandbox', 'test'].includes(env.ADHERENCE_MODE ?? '') ? (env.ADHERENCE_MODE as RunMode) : 'production');
+    const mode =
+        teams?.mode ??
+        (['sandbox', 'test'].includes(env.ADHERENCE_MODE ?? '') ? (env.ADHERENCE_MODE as RunMode) : 'production');
     const app = collect(problems, () => parseAppConfig(env, mode));
     const engine = collect(problems, () => parseEngineConfig(env));
     const analytics = collect(problems, () => parseAnalyticsConfig(env));
-    const wantsGenesys = mode === 'production' || Object.keys(env).some((k) => k.startsWith('GENESYS_') && env[k]?.trim());
+    const wantsGenesys =
+        mode === 'production' || Object.keys(env).some((k) => k.startsWith('GENESYS_') && env[k]?.trim());
     const genesys = wantsGenesys ? collect(problems, () => parseGenesysConfig(env)) : undefined;
     if (problems.length > 0 || !teams || !app || !engine || !analytics) throw new ConfigProblemsError(problems);
     return Object.freeze({ app, teams, engine, analytics, genesys });

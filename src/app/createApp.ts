@@ -90,14 +90,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const redisUrl = config.app.redisUrl?.reveal();
     let agentStore = overrides.agentStore;
     if (!agentStore) {
-        agentStore = redisUrl ? createRedisStore({ url: redisUrl, keyPrefix: config.app.redisKeyPrefix }) : new MemoryAgentStateStore();
+        agentStore = redisUrl
+            ? createRedisStore({ url: redisUrl, keyPrefix: config.app.redisKeyPrefix })
+            : new MemoryAgentStateStore();
         const owned = agentStore;
         closers.push(() => owned.close());
     }
     let botStore = overrides.botStore;
     if (!botStore) {
         if (redisUrl) {
-            redis = new Redis(redisUrl, { keyPrefix: config.app.redisKeyPrefix, lazyConnect: true, maxRetriesPerRequest: 3 });
+            redis = new Redis(redisUrl, {
+                keyPrefix: config.app.redisKeyPrefix,
+                lazyConnect: true,
+                maxRetriesPerRequest: 3
+            });
             await redis.connect();
             botStore = new RedisBotStore(redis);
             const client = redis;
@@ -130,7 +136,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             findByEmail: async (email) => users.findByEmail(email),
             findUnit: async (nameOrId) => {
                 const units = await client.listManagementUnits();
-                const unit = units.find((u) => u.id === nameOrId) ?? units.find((u) => u.name?.toLowerCase() === nameOrId.toLowerCase());
+                const unit =
+                    units.find((u) => u.id === nameOrId) ??
+                    units.find((u) => u.name?.toLowerCase() === nameOrId.toLowerCase());
                 return unit?.id ? { id: unit.id, name: unit.name ?? unit.id } : undefined;
             }
         };
@@ -164,7 +172,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const reportLimits = { defaultDays: a.defaultDays, maxDays: a.maxDays };
     const reportCard = createReportCardProvider({ reports, limits: reportLimits });
 
-    const signer = config.teams.actionSigningSecret ? new ActionSigner(config.teams.actionSigningSecret.reveal()) : ActionSigner.random();
+    const signer = config.teams.actionSigningSecret
+        ? new ActionSigner(config.teams.actionSigningSecret.reveal())
+        : ActionSigner.random();
     const store = agentStore;
     const service = new BotService({
         engine,
@@ -247,7 +257,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             metrics.openEpisodes.set(engine.openEpisodes().length);
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
-        routes: [(srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }), ...(overrides.routes ?? [])],
+        routes: [
+            (srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }),
+            ...(overrides.routes ?? [])
+        ],
         onError: (error) => logger.error({ err: String(error) }, 'request failed')
     });
 

@@ -324,6 +324,37 @@ describe('Teams delivery end to end: throttling and restarts', () => {
         }
     });
 
+    it('drops the personal reference on a 403 (app uninstalled) and reports the missing chat once, without retrying', async () => {
+        const h = await startHarness('e2e-403');
+        try {
+            await install(h);
+            const personalId = `a:personal-${AGENT.id}`;
+            h.connector.script('post', [{ status: 403 }], personalId);
+            h.app.engine.observe([drift(h.clock)]);
+            await settle(h);
+            await advance(h, 6 * MIN + 5_000);
+            assert.equal(await h.app.botStore.getPersonal(AGENT.id), undefined, 'reference dropped');
+            assert.equal((await h.app.agentStore.dueOutbox(h.clock.now(), 10)).length, 0, 'not retried');
+            // Two more episodes: each nudge finds no personal chat; reported once only.
+            for (let i = 0; i < 2; i++) {
+                h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
+                await settle(h);
+                h.app.engine.observe([drift(h.clock)]);
+                await settle(h);
+                await advance(h, 6 * MIN + 1_000);
+            }
+            const attempts = h.connector.requests.filter(
+                (r) => r.conversationId === personalId && String(JSON.stringify(r.body)).includes('ackNudge')
+            );
+            assert.equal(attempts.length, 1, 'only the refused attempt reached Teams');
+            const metrics = await (await fetch(`${h.app.url}/metrics`, { headers: { connection: 'close' } })).text();
+            assert.match(metrics, /teams_references_dropped_total\{kind="personal"\} 1/);
+            assert.match(metrics, /teams_no_personal_conversation_total 1/);
+        } finally {
+            await stopHarness(h);
+        }
+    });
+
     it('a restart between the outbox write and the send delivers once', async () => {
         const prefix = uniquePrefix('e2e-restart');
         const clock = new FakeClock();

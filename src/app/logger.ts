@@ -6,7 +6,9 @@ export type Logger = pino.Logger;
  * Structured JSON logs. Secrets and message contents are redacted by path wherever they could appear,
  * as a second line of defence: the first is that credential holders never expose them (`toJSON`).
  */
-export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+    options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}
+): Logger {
     return pino(
         {
             name: options.name ?? 'adherence-drift-bot',

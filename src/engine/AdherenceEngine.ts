@@ -111,7 +111,10 @@ export class AdherenceEngine {
     async start(): Promise<void> {
         const exclusions = await this.store.getExclusions();
         if (exclusions.length > 0) {
-            this.policy = { ...this.policy, excludedCategories: new Set([...this.policy.excludedCategories, ...exclusions]) };
+            this.policy = {
+                ...this.policy,
+                excludedCategories: new Set([...this.policy.excludedCategories, ...exclusions])
+            };
         }
         const deadlines: Array<{ userId: string; dueAt: number }> = [];
         await this.store.loadAll((records) => {
@@ -181,7 +184,8 @@ export class AdherenceEngine {
         }
         const now = this.clock.now();
         for (const record of this.cache.values()) {
-            if (record.managementUnitId !== managementUnitId || seen.has(record.userId) || !isOpen(record.state)) continue;
+            if (record.managementUnitId !== managementUnitId || seen.has(record.userId) || !isOpen(record.state))
+                continue;
             const left: Observation = {
                 userId: record.userId,
                 managementUnitId,
@@ -243,7 +247,9 @@ export class AdherenceEngine {
     }
 
     /** Open episodes, optionally of some units. */
-    openEpisodes(filter?: { managementUnitIds?: readonly string[] }): Array<{ record: AgentRecord; state: OpenEpisodeState }> {
+    openEpisodes(filter?: {
+        managementUnitIds?: readonly string[];
+    }): Array<{ record: AgentRecord; state: OpenEpisodeState }> {
         const units = filter?.managementUnitIds ? new Set(filter.managementUnitIds) : undefined;
         const out: Array<{ record: AgentRecord; state: OpenEpisodeState }> = [];
         for (const record of this.cache.values()) {
@@ -365,7 +371,13 @@ export class AdherenceEngine {
                 for (const job of jobs) {
                     if (!job.done) continue;
                     const reason = refusals.get(job);
-                    job.done(reason ? { ok: false, reason } : record ? { ok: true, record } : { ok: false, reason: 'unknown-agent' });
+                    job.done(
+                        reason
+                            ? { ok: false, reason }
+                            : record
+                              ? { ok: true, record }
+                              : { ok: false, reason: 'unknown-agent' }
+                    );
                 }
                 byAgent.delete(userId);
             }
@@ -379,7 +391,8 @@ export class AdherenceEngine {
                     if (r) this.cache.set(id, r);
                     else this.cache.delete(id);
                 }
-                if (attempt >= 20) throw new Error(`engine: ${conflicts.size} agents still conflicting after 20 attempts`);
+                if (attempt >= 20)
+                    throw new Error(`engine: ${conflicts.size} agents still conflicting after 20 attempts`);
             }
         }
     }
@@ -391,14 +404,21 @@ export class AdherenceEngine {
             .claimDeadlines(userIds, now, this.leaseMs)
             .then((claimed) => this.enqueueClaimed(claimed))
             .catch((error: unknown) => {
-                this.logger.warn({ err: String(error), agents: userIds.length }, 'deadline claim failed; orphan poll will retry');
+                this.logger.warn(
+                    { err: String(error), agents: userIds.length },
+                    'deadline claim failed; orphan poll will retry'
+                );
             })
             .finally(() => this.claimSettled());
     }
 
     private enqueueClaimed(claimed: readonly string[]): void {
         for (const userId of claimed) {
-            this.queue.push({ userId, event: { type: 'DeadlineReached', coverage: { covered: 'unknown' } }, claimed: true });
+            this.queue.push({
+                userId,
+                event: { type: 'DeadlineReached', coverage: { covered: 'unknown' } },
+                claimed: true
+            });
         }
         this.kick();
     }
@@ -440,25 +460,32 @@ export class AdherenceEngine {
         const next = this.dampener.nextSettleAt();
         if (next === undefined) return;
         if (this.settleTimer !== undefined) this.clock.clearTimeout(this.settleTimer);
-        this.settleTimer = this.clock.setTimeout(() => {
-            this.settleTimer = undefined;
-            const now = this.clock.now();
-            for (const batch of this.dampener!.settle(now)) {
-                this.metrics.dampened?.(batch.dampened.length);
-                for (const o of batch.dampened) {
-                    this.queue.push({ userId: o.userId, event: { type: 'ObservationDampened', observation: o } });
+        this.settleTimer = this.clock.setTimeout(
+            () => {
+                this.settleTimer = undefined;
+                const now = this.clock.now();
+                for (const batch of this.dampener!.settle(now)) {
+                    this.metrics.dampened?.(batch.dampened.length);
+                    for (const o of batch.dampened) {
+                        this.queue.push({ userId: o.userId, event: { type: 'ObservationDampened', observation: o } });
+                    }
+                    for (const o of batch.observations) {
+                        this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+                    }
+                    this.logger.info(
+                        {
+                            managementUnitId: batch.managementUnitId,
+                            agents: batch.observations.length,
+                            dampened: batch.dampened.length
+                        },
+                        'schedule change settled'
+                    );
                 }
-                for (const o of batch.observations) {
-                    this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
-                }
-                this.logger.info(
-                    { managementUnitId: batch.managementUnitId, agents: batch.observations.length, dampened: batch.dampened.length },
-                    'schedule change settled'
-                );
-            }
-            this.armSettle();
-            this.kick();
-        }, Math.max(0, next - this.clock.now()));
+                this.armSettle();
+                this.kick();
+            },
+            Math.max(0, next - this.clock.now())
+        );
         (this.settleTimer as { unref?: () => void }).unref?.();
     }
 }

@@ -50,7 +50,9 @@ function flag(env: Env, name: string, fallback: boolean, problems: string[]): bo
 
 function checkOrder(t: Thresholds, where: string, problems: string[]): void {
     if (!(t.nudgeAfterMs < t.alertAfterMs && t.alertAfterMs < t.exceptionAfterMs)) {
-        problems.push(`${where}: thresholds must satisfy nudge < alert < exception (got ${t.nudgeAfterMs}/${t.alertAfterMs}/${t.exceptionAfterMs} ms)`);
+        problems.push(
+            `${where}: thresholds must satisfy nudge < alert < exception (got ${t.nudgeAfterMs}/${t.alertAfterMs}/${t.exceptionAfterMs} ms)`
+        );
     }
 }
 
@@ -58,10 +60,17 @@ function checkOrder(t: Thresholds, where: string, problems: string[]): void {
  * Parse `ADHERENCE_THRESHOLD_OVERRIDES`: `Key:nudgeMin/alertMin[/exceptionMin];…` where Key is an activity
  * category (e.g. `Meal`) or an activity code id; minutes may be fractional. Example: `Meal:3/5;Break:4/8`.
  */
-function overrides(raw: string | undefined, defaults: Thresholds, problems: string[]): Record<string, Partial<Thresholds>> {
+function overrides(
+    raw: string | undefined,
+    defaults: Thresholds,
+    problems: string[]
+): Record<string, Partial<Thresholds>> {
     const out: Record<string, Partial<Thresholds>> = {};
     if (!raw || raw.trim() === '') return out;
-    for (const part of raw.split(';').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of raw
+        .split(';')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^([^:]+):([\d.]+)\/([\d.]+)(?:\/([\d.]+))?$/.exec(part);
         if (!m) {
             problems.push(`ADHERENCE_THRESHOLD_OVERRIDES: "${part}" is not Key:nudgeMin/alertMin[/exceptionMin]`);
@@ -99,9 +108,15 @@ export function parseEngineConfig(env: Env): EngineConfig {
     };
     checkOrder(thresholds, 'ADHERENCE_*_AFTER_MS', problems);
     const excludedRaw = env.ADHERENCE_EXCLUDED_CATEGORIES ?? 'Meeting,Training';
-    const excluded = excludedRaw.split(',').map((c) => c.trim()).filter(Boolean);
+    const excluded = excludedRaw
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
     for (const c of excluded) {
-        if (!categories.has(c)) problems.push(`ADHERENCE_EXCLUDED_CATEGORIES: unknown category "${c}" (known: ${ACTIVITY_CATEGORIES.join(', ')})`);
+        if (!categories.has(c))
+            problems.push(
+                `ADHERENCE_EXCLUDED_CATEGORIES: unknown category "${c}" (known: ${ACTIVITY_CATEGORIES.join(', ')})`
+            );
     }
     const config: EngineConfig = {
         policy: {

@@ -11,7 +11,10 @@ describe('FakeClock', () => {
         const c = clock.setTimeout(() => seen.push(['c', clock.now()]), 15);
         clock.clearTimeout(c);
         clock.advance(30);
-        assert.deepEqual(seen, [['a', 1010], ['b', 1020]]);
+        assert.deepEqual(seen, [
+            ['a', 1010],
+            ['b', 1020]
+        ]);
         assert.equal(clock.now(), 1030);
     });
 });

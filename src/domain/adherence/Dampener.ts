@@ -42,7 +42,12 @@ export class Dampener {
     signal(managementUnitId: string, now: number): void {
         const buffer = this.buffers.get(managementUnitId);
         if (buffer) buffer.until = Math.max(buffer.until, now + this.config.windowMs);
-        else this.buffers.set(managementUnitId, { until: now + this.config.windowMs, latest: new Map(), sawOut: new Map() });
+        else
+            this.buffers.set(managementUnitId, {
+                until: now + this.config.windowMs,
+                latest: new Map(),
+                sawOut: new Map()
+            });
     }
 
     /** Offer an observation; `true` when it was buffered (the caller must not apply it now). */
@@ -62,7 +67,8 @@ export class Dampener {
             buffer = this.buffers.get(unit)!;
         }
         const previous = buffer.latest.get(observation.userId);
-        if (!previous || observation.changedAt >= previous.changedAt) buffer.latest.set(observation.userId, observation);
+        if (!previous || observation.changedAt >= previous.changedAt)
+            buffer.latest.set(observation.userId, observation);
         if (observation.adherenceState === 'OutOfAdherence') buffer.sawOut.set(observation.userId, observation);
         return true;
     }

@@ -87,8 +87,10 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
         if (!managementUnitId) return { ok: false, reason: 'missing-management-unit', field: 'managementUnitId' };
 
         const state = optionalString(b, 'adherenceState');
-        if (state === undefined || state === '') return { ok: false, reason: 'missing-adherence-state', field: 'adherenceState' };
-        if (!adherenceStates.has(state)) return { ok: false, reason: 'unknown-adherence-state', field: 'adherenceState' };
+        if (state === undefined || state === '')
+            return { ok: false, reason: 'missing-adherence-state', field: 'adherenceState' };
+        if (!adherenceStates.has(state))
+            return { ok: false, reason: 'unknown-adherence-state', field: 'adherenceState' };
 
         const impactText = optionalString(b, 'impact');
         if (impactText !== undefined && impactText !== '' && !impacts.has(impactText)) {
@@ -97,7 +99,8 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
 
         const timeField = b.adherenceChangeTime !== undefined ? 'adherenceChangeTime' : 'timeOfAdherenceChange';
         const timeText = optionalString(b, timeField);
-        if (timeText === undefined || timeText === '') return { ok: false, reason: 'missing-change-time', field: timeField };
+        if (timeText === undefined || timeText === '')
+            return { ok: false, reason: 'missing-change-time', field: timeField };
         const changedAt = parseIsoInstant(timeText);
         if (!Number.isFinite(changedAt)) return { ok: false, reason: 'bad-change-time', field: timeField };
 

@@ -61,7 +61,10 @@ export function isOpen(state: AgentState): state is OpenEpisodeState {
 }
 
 /** Thresholds for an episode: the activity-code override, else the category override, over the defaults. */
-export function thresholdsFor(episode: Pick<Episode, 'scheduledActivityCodeId' | 'scheduledCategory'>, policy: Policy): Thresholds {
+export function thresholdsFor(
+    episode: Pick<Episode, 'scheduledActivityCodeId' | 'scheduledCategory'>,
+    policy: Policy
+): Thresholds {
     const byCode = episode.scheduledActivityCodeId ? policy.overrides[episode.scheduledActivityCodeId] : undefined;
     const byCategory = episode.scheduledCategory ? policy.overrides[episode.scheduledCategory] : undefined;
     return { ...policy.thresholds, ...byCategory, ...byCode };
@@ -108,7 +111,12 @@ function commit(
     return { record, effects };
 }
 
-function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: number, extra?: Partial<EpisodeLogEntry>): Effect {
+function logEntry(
+    type: EpisodeLogEntry['type'],
+    episode: Episode,
+    at: number,
+    extra?: Partial<EpisodeLogEntry>
+): Effect {
     const entry: EpisodeLogEntry = {
         type,
         at,
@@ -141,7 +149,13 @@ function episodeFrom(observation: Observation, startedAt: number): Episode {
 
 /** Refresh the activity details of an episode from a repeated observation; identity and `t0` stay. */
 function withDetails(episode: Episode, o: Observation): Episode {
-    const next: Episode = { id: episode.id, userId: episode.userId, managementUnitId: o.managementUnitId, startedAt: episode.startedAt, impact: o.impact };
+    const next: Episode = {
+        id: episode.id,
+        userId: episode.userId,
+        managementUnitId: o.managementUnitId,
+        startedAt: episode.startedAt,
+        impact: o.impact
+    };
     const teamId = o.teamId ?? episode.teamId;
     const teamName = o.teamName ?? episode.teamName;
     if (teamId) next.teamId = teamId;
@@ -177,7 +191,12 @@ function baseOf(record: AgentRecord | undefined, observation: Observation): Omit
     return base;
 }
 
-function observe(record: AgentRecord | undefined, observed: Observation, now: number, policy: Policy): TransitionResult {
+function observe(
+    record: AgentRecord | undefined,
+    observed: Observation,
+    now: number,
+    policy: Policy
+): TransitionResult {
     // Event time, clamped: a change time in the future counts as now.
     const o = observed.changedAt > now ? { ...observed, changedAt: now } : observed;
     if (record && o.changedAt < record.lastChangeAt) return unchanged(record, { ignored: 'stale' });
@@ -187,7 +206,8 @@ function observe(record: AgentRecord | undefined, observed: Observation, now: nu
     if (isOpen(state)) {
         if (isDrifting(o)) {
             const episode = withDetails(state.episode, o);
-            if (sameDetails(episode, state.episode) && base.lastChangeAt === record!.lastChangeAt) return unchanged(record);
+            if (sameDetails(episode, state.episode) && base.lastChangeAt === record!.lastChangeAt)
+                return unchanged(record);
             return commit(record, { ...base, state: { ...state, episode } }, []);
         }
         return resolve(record!, state, base, Math.max(Math.min(o.changedAt, now), state.episode.startedAt), now);
@@ -226,7 +246,14 @@ function resolve(
     const effects: Effect[] = [logEntry('resolve', state.episode, endedAt, { durationMs })];
     if (state.alert?.sent) {
         effects.push(
-            notify({ kind: 'alert-update', key: `${state.episode.id}:resolved`, episode: state.episode, at: now, change: 'resolved', durationMs })
+            notify({
+                kind: 'alert-update',
+                key: `${state.episode.id}:resolved`,
+                episode: state.episode,
+                at: now,
+                change: 'resolved',
+                durationMs
+            })
         );
     }
     return commit(record, { ...base, state: ADHERENT }, effects);
@@ -245,15 +272,26 @@ function dampened(record: AgentRecord | undefined, o: Observation, now: number):
     if (o.teamId) entry.teamId = o.teamId;
     if (o.scheduledCategory) entry.scheduledCategory = o.scheduledCategory;
     if (o.actualCategory) entry.actualCategory = o.actualCategory;
-    const next = record ?? { userId: o.userId, version: 0, lastChangeAt: o.changedAt, managementUnitId: o.managementUnitId, state: ADHERENT };
+    const next = record ?? {
+        userId: o.userId,
+        version: 0,
+        lastChangeAt: o.changedAt,
+        managementUnitId: o.managementUnitId,
+        state: ADHERENT
+    };
     const { version: _v, ...rest } = next;
     return commit(record, rest, [{ type: 'LogEpisode', entry }]);
 }
 
 /** Why a nudge or alert due now must wait, and until when; `undefined` when it may go out. */
-function deferral(record: AgentRecord, coverage: Coverage, now: number): { until: number; reason: SuppressReason } | undefined {
+function deferral(
+    record: AgentRecord,
+    coverage: Coverage,
+    now: number
+): { until: number; reason: SuppressReason } | undefined {
     if (record.snooze && record.snooze.until > now) return { until: record.snooze.until, reason: 'snoozed' };
-    if (record.approval && record.approval.until > now) return { until: record.approval.until, reason: 'approved-overtime' };
+    if (record.approval && record.approval.until > now)
+        return { until: record.approval.until, reason: 'approved-overtime' };
     if (coverage.covered === true && coverage.until > now) return { until: coverage.until, reason: coverage.reason };
     return undefined;
 }
@@ -286,7 +324,15 @@ function deadline(record: AgentRecord | undefined, coverage: Coverage, now: numb
             state = { ...rest, status: 'outOfAdherence', exceptionAt: now };
             effects.push(logEntry('exception', episode, now));
             if (state.alert?.sent) {
-                effects.push(notify({ kind: 'alert-update', key: `${episode.id}:exception`, episode, at: now, change: 'exception' }));
+                effects.push(
+                    notify({
+                        kind: 'alert-update',
+                        key: `${episode.id}:exception`,
+                        episode,
+                        at: now,
+                        change: 'exception'
+                    })
+                );
             }
         } else {
             const { realertAt, ...rest } = state;
@@ -296,7 +342,15 @@ function deadline(record: AgentRecord | undefined, coverage: Coverage, now: numb
                 state = { ...state, realertAt: defer.until };
             } else if (state.alert?.sent && !state.ack) {
                 effects.push(logEntry('realert', episode, now, { stage: 'realert' }));
-                effects.push(notify({ kind: 'alert', key: `${episode.id}:realert:${realertAt}`, episode, at: now, reminder: true }));
+                effects.push(
+                    notify({
+                        kind: 'alert',
+                        key: `${episode.id}:realert:${realertAt}`,
+                        episode,
+                        at: now,
+                        reminder: true
+                    })
+                );
             }
         }
     }
@@ -317,7 +371,9 @@ function stage(
     const { episode } = state;
     const defer = deferral(record, coverage, now);
     if (defer) {
-        effects.push(logEntry('suppressed', episode, now, { stage: pending.stage, reason: defer.reason, until: defer.until }));
+        effects.push(
+            logEntry('suppressed', episode, now, { stage: pending.stage, reason: defer.reason, until: defer.until })
+        );
         return { ...state, pending: { stage: pending.stage, dueAt: defer.until } };
     }
     const skip = skipReason(episode, policy);
@@ -339,7 +395,7 @@ function stage(
     if (pending.stage === 'nudge') {
         const { pending: _p, ...rest } = state;
         const alertDueAt = episode.startedAt + thresholdsFor(episode, policy).alertAfterMs;
-        return { ...rest, nudge: outcome, pending: { stage: 'alert', dueAt: Math.max(alertDueAt, now) } };
+        return { ...rest, nudge: outcome, pending: { stage: 'alert', dueAt: alertDueAt } };
     }
     const { pending: _p, ...rest } = state;
     return { ...rest, alert: outcome };
@@ -358,25 +414,58 @@ function acknowledge(record: AgentRecord | undefined, episodeId: string, by: str
     if (state.ack) return refused(record, 'already-acknowledged');
     const { realertAt: _r, ...rest } = state;
     const { version: _v, ...base } = record!;
-    return commit(record, { ...base, state: { ...rest, ack: { by, at: now } } }, [
-        logEntry('acknowledge', state.episode, now, { by }),
-        notify({ kind: 'alert-update', key: `${episodeId}:ack`, episode: state.episode, at: now, change: 'acknowledged', by })
-    ]);
+    const effects = [logEntry('acknowledge', state.episode, now, { by })];
+    if (state.alert?.sent) {
+        effects.push(
+            notify({
+                kind: 'alert-update',
+                key: `${episodeId}:ack`,
+                episode: state.episode,
+                at: now,
+                change: 'acknowledged',
+                by
+            })
+        );
+    }
+    return commit(record, { ...base, state: { ...rest, ack: { by, at: now } } }, effects);
 }
 
-function snooze(record: AgentRecord | undefined, episodeId: string, until: number, by: string, now: number): TransitionResult {
+function snooze(
+    record: AgentRecord | undefined,
+    episodeId: string,
+    until: number,
+    by: string,
+    now: number
+): TransitionResult {
     const state = openEpisode(record, episodeId);
     if (typeof state === 'string') return refused(record, state);
     if (!(until > now)) return refused(record, 'invalid-until');
     const { version: _v, ...base } = record!;
     const next: OpenEpisodeState = state.alert?.sent && !state.ack ? { ...state, realertAt: until } : state;
-    return commit(record, { ...base, snooze: { until, by }, state: next }, [
-        logEntry('snooze', state.episode, now, { by, until }),
-        notify({ kind: 'alert-update', key: `${episodeId}:snooze:${until}`, episode: state.episode, at: now, change: 'snoozed', by, until })
-    ]);
+    const effects = [logEntry('snooze', state.episode, now, { by, until })];
+    if (state.alert?.sent) {
+        effects.push(
+            notify({
+                kind: 'alert-update',
+                key: `${episodeId}:snooze:${until}`,
+                episode: state.episode,
+                at: now,
+                change: 'snoozed',
+                by,
+                until
+            })
+        );
+    }
+    return commit(record, { ...base, snooze: { until, by }, state: next }, effects);
 }
 
-function approve(record: AgentRecord | undefined, until: number, by: string, now: number, episodeId?: string): TransitionResult {
+function approve(
+    record: AgentRecord | undefined,
+    until: number,
+    by: string,
+    now: number,
+    episodeId?: string
+): TransitionResult {
     if (!record) return refused(record, 'unknown-agent');
     if (!(until > now)) return refused(record, 'invalid-until');
     const { version: _v, ...base } = record;
@@ -387,13 +476,30 @@ function approve(record: AgentRecord | undefined, until: number, by: string, now
         if (typeof state === 'string') return refused(record, state);
         next = state.alert?.sent && !state.ack ? { ...state, realertAt: until } : state;
         effects.push(logEntry('approve', state.episode, now, { by, until }));
-        effects.push(
-            notify({ kind: 'alert-update', key: `${episodeId}:approve:${until}`, episode: state.episode, at: now, change: 'approved', by, until })
-        );
+        if (state.alert?.sent) {
+            effects.push(
+                notify({
+                    kind: 'alert-update',
+                    key: `${episodeId}:approve:${until}`,
+                    episode: state.episode,
+                    at: now,
+                    change: 'approved',
+                    by,
+                    until
+                })
+            );
+        }
     } else {
         effects.push({
             type: 'LogEpisode',
-            entry: { type: 'approve', at: now, userId: record.userId, managementUnitId: record.managementUnitId, by, until }
+            entry: {
+                type: 'approve',
+                at: now,
+                userId: record.userId,
+                managementUnitId: record.managementUnitId,
+                by,
+                until
+            }
         });
     }
     return commit(record, { ...base, approval: { until, by }, state: next }, effects);

@@ -4,7 +4,14 @@
  */
 
 /** Genesys `adherenceState` values (reference: adherence event body). */
-export const ADHERENCE_STATES = ['InAdherence', 'OutOfAdherence', 'Unscheduled', 'Unknown', 'Ignored', 'Explained'] as const;
+export const ADHERENCE_STATES = [
+    'InAdherence',
+    'OutOfAdherence',
+    'Unscheduled',
+    'Unknown',
+    'Ignored',
+    'Explained'
+] as const;
 export type AdherenceState = (typeof ADHERENCE_STATES)[number];
 
 /** Genesys `impact` values. */
@@ -232,7 +239,8 @@ export type Effect =
     | { type: 'CommandRefused'; reason: RefusalReason };
 
 /** Why a supervisor or agent action changed nothing. */
-export type RefusalReason = 'unknown-agent' | 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until';
+export type RefusalReason =
+    'unknown-agent' | 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until';
 
 export interface TransitionResult {
     /** The next record (its `version` one higher), or the very same object when nothing changed. */

@@ -1,0 +1,104 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAdherenceBody, parseIsoInstant } from '../../../src/domain/adherence/parseObservation';
+
+const NOW = Date.UTC(2023, 10, 7, 17, 0, 0);
+
+/** The reference's example event body, verbatim. */
+const eventBody = {
+    user: { id: '6a3c1f0e-dae3-4a8a-b5ae-d29b46a1b2c3' },
+    managementUnitId: '52e1c6a5-4270-4cd1-8b09-850e3290aa11',
+    businessUnitId: '0c5c9b7e-1111-4e0a-9a57-6f1b2d3e4f50',
+    team: { id: '8f0d2c11-2222-4b6a-9c3e-1a2b3c4d5e6f', name: 'Team A' },
+    scheduledActivityCategory: 'OnQueueWork',
+    scheduledActivityCode: { id: '0', secondaryPresences: [] },
+    systemPresence: 'Available',
+    routingStatus: 'IDLE',
+    actualActivityCategory: 'OffQueueWork',
+    isOutOfOffice: false,
+    adherenceState: 'OutOfAdherence',
+    impact: 'Negative',
+    adherenceChangeTime: '2023-11-07T16:20:03.808Z',
+    presenceUpdateTime: '2023-11-07T16:20:03.760Z',
+    activeQueues: [{ id: 'b1c2d3e4-3333-4f5a-8b9c-0d1e2f3a4b5c' }]
+};
+
+describe('parseAdherenceBody', () => {
+    it('maps the reference notification body (user id only, no name)', () => {
+        const r = parseAdherenceBody(eventBody, NOW);
+        assert.ok(r.ok);
+        assert.deepEqual(r.observation, {
+            userId: '6a3c1f0e-dae3-4a8a-b5ae-d29b46a1b2c3',
+            managementUnitId: '52e1c6a5-4270-4cd1-8b09-850e3290aa11',
+            teamId: '8f0d2c11-2222-4b6a-9c3e-1a2b3c4d5e6f',
+            teamName: 'Team A',
+            adherenceState: 'OutOfAdherence',
+            impact: 'Negative',
+            scheduledCategory: 'OnQueueWork',
+            scheduledActivityCodeId: '0',
+            actualCategory: 'OffQueueWork',
+            systemPresence: 'Available',
+            changedAt: Date.parse('2023-11-07T16:20:03.808Z')
+        });
+    });
+
+    it('maps a REST snapshot entity (timeOfAdherenceChange, managementUnit reference)', () => {
+        const { adherenceChangeTime: _a, managementUnitId: _m, ...rest } = eventBody;
+        const r = parseAdherenceBody(
+            {
+                ...rest,
+                name: 'Ana',
+                managementUnit: { id: 'mu-9', selfUri: '/x' },
+                timeOfAdherenceChange: '2023-11-07T16:20:03Z'
+            },
+            NOW
+        );
+        assert.ok(r.ok);
+        assert.equal(r.observation.managementUnitId, 'mu-9');
+        assert.equal(r.observation.changedAt, Date.parse('2023-11-07T16:20:03Z'));
+    });
+
+    it('clamps a change time in the future to now', () => {
+        const r = parseAdherenceBody({ ...eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' }, NOW);
+        assert.ok(r.ok);
+        assert.equal(r.observation.changedAt, NOW);
+    });
+
+    it('refuses each kind of bad input with a specific reason and field', () => {
+        const cases: Array<[unknown, string, string?]> = [
+            [null, 'not-an-object'],
+            [[], 'not-an-object'],
+            [{ ...eventBody, user: {} }, 'missing-user-id', 'user.id'],
+            [{ ...eventBody, user: { id: 42 } }, 'wrong-type', 'user.id'],
+            [{ ...eventBody, managementUnitId: undefined }, 'missing-management-unit'],
+            [{ ...eventBody, adherenceState: undefined }, 'missing-adherence-state'],
+            [{ ...eventBody, adherenceState: 'Drifting' }, 'unknown-adherence-state'],
+            [{ ...eventBody, impact: 'Huge' }, 'unknown-impact'],
+            [
+                { ...eventBody, scheduledActivityCategory: 'Lunch' },
+                'unknown-activity-category',
+                'scheduledActivityCategory'
+            ],
+            [{ ...eventBody, adherenceChangeTime: undefined }, 'missing-change-time'],
+            [{ ...eventBody, adherenceChangeTime: 'yesterday' }, 'bad-change-time'],
+            [{ ...eventBody, adherenceChangeTime: '2023-11-07T16:20:03' }, 'bad-change-time'],
+            [{ ...eventBody, adherenceChangeTime: 1699374003808 }, 'wrong-type'],
+            [{ ...eventBody, systemPresence: 7 }, 'wrong-type', 'systemPresence']
+        ];
+        for (const [body, reason, field] of cases) {
+            const r = parseAdherenceBody(body, NOW);
+            assert.equal(r.ok, false, JSON.stringify(body));
+            if (!r.ok) {
+                assert.equal(r.reason, reason, JSON.stringify(body));
+                if (field) assert.equal(r.field, field);
+            }
+        }
+    });
+
+    it('accepts only instants with Z or an explicit offset', () => {
+        assert.equal(parseIsoInstant('2026-03-29T01:30:00+01:00'), Date.UTC(2026, 2, 29, 0, 30));
+        assert.equal(parseIsoInstant('2026-03-29T01:30:00.123456Z'), Date.UTC(2026, 2, 29, 1, 30, 0, 123));
+        assert.ok(Number.isNaN(parseIsoInstant('2026-03-29T01:30:00')));
+        assert.ok(Number.isNaN(parseIsoInstant('2026-03-29')));
+    });
+});

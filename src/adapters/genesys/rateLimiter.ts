@@ -1,0 +1,120 @@
+import type { Clock, TimerHandle } from '../../domain/clock';
+import { abortError } from './resilience';
+
+export interface RateLimiterOptions {
+    clock: Clock;
+    /** Sustained rate. @default 300 (the per-token Genesys limit) */
+    requestsPerMinute?: number;
+    /** Bucket size: requests allowed at once after a quiet period. @default requestsPerMinute / 6 (10 s worth) */
+    burst?: number;
+}
+
+interface Waiter {
+    resolve: () => void;
+    reject: (e: unknown) => void;
+    signal?: AbortSignal;
+    onAbort?: () => void;
+}
+
+/** Token bucket shared by every Genesys call; FIFO waiters, time from the injected clock. */
+export class RateLimiter {
+    private tokens: number;
+    private updatedAt: number;
+    private readonly perMs: number;
+    private readonly capacity: number;
+    private readonly waiters: Waiter[] = [];
+    private timer: TimerHandle | undefined;
+    private pausedUntil = 0;
+
+    constructor(private readonly options: RateLimiterOptions) {
+        const rpm = options.requestsPerMinute ?? 300;
+        if (!(rpm > 0)) throw new RangeError('requestsPerMinute must be positive');
+        this.perMs = rpm / 60_000;
+        this.capacity = Math.max(1, Math.floor(options.burst ?? rpm / 6));
+        this.tokens = this.capacity;
+        this.updatedAt = options.clock.now();
+    }
+
+    /** Tokens available right now (fractional). */
+    get available(): number {
+        this.refill();
+        return this.tokens;
+    }
+
+    /**
+     * Hold every caller until `at` (epoch ms): a 429 `Retry-After` applies to the whole token, not just the request
+     * that received it. Never shortens an existing pause.
+     */
+    pauseUntil(at: number): void {
+        if (at <= this.pausedUntil) return;
+        this.pausedUntil = at;
+        if (this.timer !== undefined) {
+            this.options.clock.clearTimeout(this.timer);
+            this.timer = undefined;
+        }
+        this.schedule();
+    }
+
+    /** Take one token now if there is one. */
+    tryAcquire(): boolean {
+        this.refill();
+        if (this.options.clock.now() < this.pausedUntil) return false;
+        if (this.waiters.length === 0 && this.tokens >= 1) {
+            this.tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    /** Resolves when a token is taken; rejects with GENESYS_ABORTED if `signal` aborts first. */
+    acquire(signal?: AbortSignal): Promise<void> {
+        if (signal?.aborted) return Promise.reject(abortError(signal));
+        if (this.tryAcquire()) return Promise.resolve();
+        return new Promise<void>((resolve, reject) => {
+            const waiter: Waiter = { resolve, reject, signal };
+            if (signal) {
+                waiter.onAbort = () => {
+                    const i = this.waiters.indexOf(waiter);
+                    if (i >= 0) this.waiters.splice(i, 1);
+                    reject(abortError(signal));
+                };
+                signal.addEventListener('abort', waiter.onAbort, { once: true });
+            }
+            this.waiters.push(waiter);
+            this.schedule();
+        });
+    }
+
+    private refill(): void {
+        const now = this.options.clock.now();
+        if (now > this.updatedAt) {
+            this.tokens = Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.perMs);
+            this.updatedAt = now;
+        }
+    }
+
+    private schedule(): void {
+        if (this.timer !== undefined || this.waiters.length === 0) return;
+        this.refill();
+        const pauseMs = this.pausedUntil - this.options.clock.now();
+        const waitMs = Math.max(0, Math.ceil((1 - this.tokens) / this.perMs), pauseMs);
+        const handle = this.options.clock.setTimeout(() => {
+            this.timer = undefined;
+            this.drain();
+        }, waitMs);
+        (handle as { unref?: () => void }).unref?.();
+        this.timer = handle;
+    }
+
+    private drain(): void {
+        this.refill();
+        if (this.options.clock.now() < this.pausedUntil) return this.schedule();
+        while (this.waiters.length > 0 && this.tokens >= 1) {
+            this.tokens -= 1;
+            const w = this.waiters.shift()!;
+            if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+            w.resolve();
+        }
+        this.schedule();
+    }
+}

@@ -1,0 +1,126 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mapFrame, mapSnapshot, unitAdherenceTopic } from '../../../src/adapters/genesys/mapping';
+
+const NOW = Date.parse('2023-11-07T16:30:00.000Z');
+const MU = '52e1c6a5-4270-4cd1-8b09-850e3290aa11';
+const referenceFrame = {
+    topicName: `v2.workforcemanagement.managementunits.${MU}.adherence`,
+    version: '2',
+    eventBody: {
+        user: { id: '6a3c1f0e-dae3-4a8a-b5ae-d29b46a1b2c3' },
+        managementUnitId: MU,
+        businessUnitId: '0c5c9b7e-1111-4e0a-9a57-6f1b2d3e4f50',
+        team: { id: '8f0d2c11-2222-4b6a-9c3e-1a2b3c4d5e6f', name: 'Team A' },
+        scheduledActivityCategory: 'OnQueueWork',
+        scheduledActivityCode: { id: '0', secondaryPresences: [] },
+        systemPresence: 'Available',
+        routingStatus: 'IDLE',
+        actualActivityCategory: 'OffQueueWork',
+        isOutOfOffice: false,
+        adherenceState: 'OutOfAdherence',
+        impact: 'Negative',
+        adherenceChangeTime: '2023-11-07T16:20:03.808Z',
+        presenceUpdateTime: '2023-11-07T16:20:03.760Z',
+        activeQueues: [{ id: 'b1c2d3e4-3333-4f5a-8b9c-0d1e2f3a4b5c' }]
+    },
+    metadata: { CorrelationId: '3f9c8d2e-4444-4a1b-9c2d-5e6f7a8b9c0d' }
+};
+
+describe('mapFrame', () => {
+    it('maps the reference adherence event to an observation with the user id only', () => {
+        const m = mapFrame(JSON.stringify(referenceFrame), NOW);
+        assert.equal(m.kind, 'adherence');
+        if (m.kind !== 'adherence') return;
+        assert.deepEqual(m.observation, {
+            userId: '6a3c1f0e-dae3-4a8a-b5ae-d29b46a1b2c3',
+            managementUnitId: MU,
+            teamId: '8f0d2c11-2222-4b6a-9c3e-1a2b3c4d5e6f',
+            teamName: 'Team A',
+            adherenceState: 'OutOfAdherence',
+            impact: 'Negative',
+            scheduledCategory: 'OnQueueWork',
+            scheduledActivityCodeId: '0',
+            actualCategory: 'OffQueueWork',
+            systemPresence: 'Available',
+            changedAt: Date.parse('2023-11-07T16:20:03.808Z')
+        });
+    });
+
+    it('recognises heartbeats, pongs, socket_closing and schedule republish', () => {
+        assert.deepEqual(
+            mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}', NOW),
+            { kind: 'heartbeat' }
+        );
+        assert.deepEqual(mapFrame('{"topicName":"channel.metadata","eventBody":{"message":"pong"}}', NOW), {
+            kind: 'pong'
+        });
+        assert.deepEqual(mapFrame('{"topicName":"v2.system.socket_closing","eventBody":{}}', NOW), {
+            kind: 'socket-closing'
+        });
+        assert.deepEqual(
+            mapFrame(
+                JSON.stringify({
+                    topicName: `v2.workforcemanagement.managementunits.${MU}.agentschedules.changed`,
+                    eventBody: {}
+                }),
+                NOW
+            ),
+            {
+                kind: 'schedule-changed',
+                managementUnitId: MU
+            }
+        );
+    });
+
+    it('rejects malformed frames, unknown topics and invalid bodies with a stable reason, never throwing', () => {
+        assert.deepEqual(mapFrame('{not json', NOW), { kind: 'rejected', reason: 'malformed-json' });
+        assert.deepEqual(mapFrame('[1,2]', NOW), { kind: 'rejected', reason: 'not-an-object' });
+        assert.deepEqual(mapFrame('{"eventBody":{}}', NOW), { kind: 'rejected', reason: 'missing-topic' });
+        assert.equal(
+            (mapFrame('{"topicName":"v2.workforcemanagement.adherence","eventBody":{}}', NOW) as { reason: string })
+                .reason,
+            'unknown-topic'
+        );
+        const bad = { ...referenceFrame, eventBody: { ...referenceFrame.eventBody, adherenceState: 'Sideways' } };
+        assert.equal((mapFrame(JSON.stringify(bad), NOW) as { reason: string }).reason, 'unknown-adherence-state');
+        const noUser = { ...referenceFrame, eventBody: { ...referenceFrame.eventBody, user: undefined } };
+        assert.equal((mapFrame(JSON.stringify(noUser), NOW) as { reason: string }).reason, 'missing-user-id');
+    });
+
+    it('clamps a change time in the future to receipt time', () => {
+        const future = {
+            ...referenceFrame,
+            eventBody: { ...referenceFrame.eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' }
+        };
+        const m = mapFrame(JSON.stringify(future), NOW);
+        assert.equal(m.kind === 'adherence' && m.observation.changedAt, NOW);
+    });
+});
+
+describe('mapSnapshot', () => {
+    it('maps UserScheduleAdherence entities (timeOfAdherenceChange) and counts invalid ones', () => {
+        const entities = [
+            {
+                user: { id: 'u1', selfUri: '/api/v2/users/u1' },
+                name: 'Ada',
+                managementUnit: { id: MU },
+                adherenceState: 'InAdherence',
+                impact: 'Neutral',
+                timeOfAdherenceChange: '2023-11-07T16:00:00Z'
+            },
+            { user: { id: 'u2' }, adherenceState: 'OutOfAdherence', timeOfAdherenceChange: '2023-11-07T16:10:00Z' },
+            { user: { id: 'u3' }, adherenceState: 'OutOfAdherence' }
+        ];
+        const { observations, rejected } = mapSnapshot(entities, MU, NOW);
+        assert.deepEqual(
+            observations.map((o) => [o.userId, o.managementUnitId, o.adherenceState, o.changedAt]),
+            [
+                ['u1', MU, 'InAdherence', Date.parse('2023-11-07T16:00:00Z')],
+                ['u2', MU, 'OutOfAdherence', Date.parse('2023-11-07T16:10:00Z')]
+            ]
+        );
+        assert.deepEqual(rejected, { 'missing-change-time': 1 });
+        assert.equal(unitAdherenceTopic('x'), 'v2.workforcemanagement.managementunits.x.adherence');
+    });
+});

@@ -1,0 +1,97 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdherenceStream, type StreamEvent } from '../../../src/adapters/genesys/adherenceStream';
+import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
+import { AdherenceEngine } from '../../../src/engine/AdherenceEngine';
+import { defaultPolicy } from '../../../src/engine/engineConfig';
+import { seededRandom } from '../../../src/emulator/seededRandom';
+import { startRig, until, type Rig } from './support';
+
+describe('emulator -> stream -> engine', () => {
+    let rig: Rig;
+    let engine: AdherenceEngine;
+    let store: MemoryAgentStateStore;
+    let stream: AdherenceStream;
+    const events: StreamEvent[] = [];
+    const resyncs = () => events.filter((e) => e.type === 'resynced').length;
+
+    before(async () => {
+        rig = await startRig({
+            units: 1,
+            agentsPerUnit: 10,
+            rateLimitPerMinute: 0,
+            heartbeatIntervalMs: 24 * 3_600_000
+        });
+        store = new MemoryAgentStateStore();
+        engine = new AdherenceEngine({ store, clock: rig.clock, policy: defaultPolicy() });
+        await engine.start();
+        stream = new AdherenceStream({
+            client: rig.client,
+            sink: engine,
+            clock: rig.clock,
+            random: seededRandom(5),
+            onEvent: (e) => events.push(e),
+            config: {
+                managementUnitIds: [],
+                pingIntervalMs: 24 * 3_600_000,
+                heartbeatTimeoutMs: 48 * 3_600_000,
+                renewBeforeMs: 3_600_000,
+                reconnectInitialMs: 1_000,
+                reconnectMaxMs: 5_000
+            }
+        });
+        await stream.start();
+        await until(() => resyncs() === 1, 'initial re-sync');
+        await engine.idle();
+    });
+    after(async () => {
+        await stream.stop();
+        await engine.stop();
+        await store.close();
+        await rig.close();
+    });
+
+    it('tracks every agent from the first snapshot', () => {
+        assert.equal(engine.trackedAgents, 10);
+    });
+
+    it('starts an episode at the real change time for a drift that happened while the socket was down, then nudges on time', async () => {
+        const agent = [...rig.emulator.control.center.agents.values()].find(
+            (a) => a.adherence.adherenceState === 'InAdherence' && a.adherence.scheduledCategory === 'OnQueueWork'
+        )!;
+        rig.emulator.control.dropSockets();
+        await until(() => !stream.status().connected, 'drop noticed');
+        rig.clock.advance(500);
+        rig.emulator.control.setPresence(agent.id, 'Away');
+        const t0 = rig.clock.now();
+        rig.clock.advance(5_000);
+        await until(() => resyncs() === 2, 're-sync after reconnect');
+        await engine.idle();
+        const record = engine.agent(agent.id)!;
+        assert.equal(record.state.status, 'drifting');
+        assert.equal(
+            record.state.status === 'drifting' && record.state.episode.startedAt,
+            t0,
+            't0 is the Genesys change time, not the re-sync time'
+        );
+
+        rig.clock.advanceTo(t0 + 6 * 60_000 - 1);
+        await engine.idle();
+        assert.equal((await store.dueOutbox(rig.clock.now(), 10)).length, 0);
+        rig.clock.advanceTo(t0 + 6 * 60_000);
+        await engine.idle();
+        const due = await store.dueOutbox(rig.clock.now(), 10);
+        assert.deepEqual(
+            due.map((d) => [d.notification.kind, d.notification.episode.userId]),
+            [['nudge', agent.id]]
+        );
+    });
+
+    it('resolves the episode from a live event once the agent is back', async () => {
+        const open = engine.openEpisodes();
+        assert.equal(open.length, 1);
+        const userId = open[0].record.userId;
+        rig.emulator.control.setPresence(userId, 'OnQueue');
+        await until(() => engine.agent(userId)?.state.status === 'adherent', 'episode resolved by the live event');
+    });
+});

@@ -1,0 +1,20 @@
+import { createAgentStateStore } from '../src/adapters/redis/createAgentStateStore';
+import { parseStoreConfig } from '../src/adapters/redis/parseStoreConfig';
+import { runReportCli } from '../src/analytics/reportCli';
+import { systemClock } from '../src/app/systemClock';
+
+/** `npm run report -- --days 7 [--unit X] [--team T] [--json]`: entry point; the logic is in `runReportCli`. */
+runReportCli(process.argv.slice(2), process.env, {
+    openStore: (env) => createAgentStateStore(parseStoreConfig(env)),
+    clock: systemClock,
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`)
+}).then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (err: unknown) => {
+        process.stderr.write(`report failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+    }
+);

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computeDriftReport } from '../../src/analytics/computeDriftReport';
+import { reportCardAttachment, renderReportCard } from '../../src/cards/renderReportCard';
+import { logOf } from '../support/episodeLog';
+
+const at = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
+const WEEK = { fromAt: at(2026, 11, 16), toAt: at(2026, 11, 23) };
+
+type Element = Record<string, unknown> & { type: string };
+
+/** Every element of the card body, depth first, including fallbacks, table cells and their items. */
+function elements(card: Record<string, unknown>): Element[] {
+    const out: Element[] = [];
+    const walk = (value: unknown) => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value !== null && typeof value === 'object') {
+            const obj = value as Record<string, unknown>;
+            if (typeof obj.type === 'string') out.push(obj as Element);
+            for (const v of Object.values(obj)) walk(v);
+        }
+    };
+    walk(card.body);
+    return out;
+}
+
+function texts(card: Record<string, unknown>): string[] {
+    return elements(card)
+        .filter((e) => e.type === 'TextBlock')
+        .map((e) => String(e.text));
+}
+
+const report = computeDriftReport({
+    entries: logOf(
+        { id: 'p', userId: 'bob', startedAt: at(2026, 11, 10, 9), nudge: 6, resolve: 7 },
+        {
+            id: 'a',
+            userId: 'alice',
+            startedAt: at(2026, 11, 17, 9, 10),
+            category: 'Break',
+            nudge: 6,
+            alert: 10,
+            ack: 13,
+            exception: 15,
+            resolve: 20
+        },
+        { id: 'b', userId: 'bob', startedAt: at(2026, 11, 18, 14), category: 'Meal', nudge: 6, resolve: 8 },
+        {
+            id: 'c',
+            userId: 'gone',
+            startedAt: at(2026, 11, 19, 14, 30),
+            resolve: 25,
+            suppressed: [{ stage: 'alert', reason: 'snoozed', at: 10 }]
+        }
+    ),
+    current: WEEK,
+    timeZoneOf: () => 'Europe/Dublin',
+    nameOf: (id) => ({ alice: 'Alice [admin](http://x)', bob: 'Bob Ng' })[id]
+});
+
+describe('renderReportCard', () => {
+    const card = renderReportCard(report);
+
+    it('renders an Adaptive Card 1.5 with no unbound template expressions', () => {
+        assert.equal(card.type, 'AdaptiveCard');
+        assert.equal(card.version, '1.5');
+        assert.doesNotMatch(JSON.stringify(card), /\$\{|\$data|\$when/);
+        assert.equal(texts(card)[0], 'Drift report: last 7 days');
+        assert.match(texts(card)[1], /16 Nov 2026.* to 23 Nov 2026.*\(Europe\/Dublin\)/);
+    });
+
+    it('charts drift by local hour with 24 bars and a FactSet fallback of the peak hours', () => {
+        const chart = elements(card).find((e) => e.type === 'Chart.VerticalBar')!;
+        const data = chart.data as Array<{ x: string; y: number }>;
+        assert.equal(data.length, 24);
+        assert.deepEqual(data[14], { x: '14:00', y: 33 });
+        assert.deepEqual(data[9], { x: '09:00', y: 20 });
+        const fallback = chart.fallback as { type: string; facts: Array<{ title: string; value: string }> };
+        assert.equal(fallback.type, 'FactSet');
+        assert.deepEqual(fallback.facts, [
+            { title: '14:00', value: '33 min, 2 started' },
+            { title: '09:00', value: '20 min, 1 started' }
+        ]);
+    });
+
+    it('charts drift per scheduled activity with a Table fallback', () => {
+        const chart = elements(card).find((e) => e.type === 'Chart.HorizontalBar')!;
+        assert.deepEqual(chart.data, [
+            { x: 'OnQueueWork', y: 25 },
+            { x: 'Break', y: 20 },
+            { x: 'Meal', y: 8 }
+        ]);
+        const fallback = chart.fallback as { type: string; rows: unknown[] };
+        assert.equal(fallback.type, 'Table');
+        assert.equal(fallback.rows.length, 4, 'header and one row per activity');
+    });
+
+    it('lists top agents in a table, removed agents by id, names with links neutralised', () => {
+        const all = texts(card);
+        assert.ok(all.includes('gone (unknown agent)'));
+        assert.ok(all.includes('Bob Ng'));
+        assert.ok(all.includes('Alice \\[admin\\](http://x)'));
+    });
+
+    it('shows headline figures with the change against the previous period and suppressions by reason', () => {
+        const facts = elements(card)
+            .filter((e) => e.type === 'FactSet')
+            .flatMap((e) => e.facts as Array<{ title: string; value: string }>);
+        const fact = (title: string) => facts.find((f) => f.title === title)?.value;
+        assert.equal(fact('Episodes'), '3 (0 open) · +2 (+200 %)');
+        assert.equal(fact('Nudge self-correction'), '50 % (1 of 2) · −50 pts (−50 %)');
+        assert.equal(fact('Time to acknowledge'), 'median 3 min, p90 3 min (1 of 1 alerts)');
+        assert.equal(fact('Formal exceptions'), '1 · +1');
+        assert.equal(fact('Snoozed'), '1');
+    });
+
+    it('says so when there is nothing to report and leaves the charts out', () => {
+        const empty = renderReportCard(computeDriftReport({ entries: [], current: WEEK, timeZoneOf: () => 'UTC' }));
+        assert.ok(texts(empty).includes('No drift episodes in this period.'));
+        assert.equal(elements(empty).filter((e) => e.type.startsWith('Chart.')).length, 0);
+        assert.equal(elements(empty).filter((e) => e.type === 'Table').length, 0);
+    });
+
+    it('stays well under the Teams message size limit for a full report', () => {
+        const entries = logOf(
+            ...Array.from({ length: 400 }, (_, i) => ({
+                id: `e${i}`,
+                userId: `agent-with-a-rather-long-identifier-${i % 60}`,
+                startedAt: WEEK.fromAt + i * 1_500_000,
+                resolve: 5 + (i % 30)
+            }))
+        );
+        const big = computeDriftReport({ entries, current: WEEK, timeZoneOf: () => 'UTC', topAgents: 50 });
+        const attachment = reportCardAttachment(big);
+        assert.equal(attachment.contentType, 'application/vnd.microsoft.card.adaptive');
+        assert.ok(JSON.stringify(attachment).length < 28_000, `${JSON.stringify(attachment).length} bytes`);
+    });
+});

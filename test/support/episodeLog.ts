@@ -1,0 +1,66 @@
+import type { ActivityCategory, EpisodeLogEntry, Impact, SuppressReason } from '../../src/domain/adherence/types';
+
+export const MIN = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+export interface EpisodeSpec {
+    id: string;
+    userId: string;
+    unit?: string;
+    team?: string;
+    /** Drift start `t0`, epoch ms. */
+    startedAt: number;
+    category?: ActivityCategory;
+    impact?: Impact;
+    /** Offsets from `startedAt`, minutes. */
+    nudge?: number;
+    alert?: number;
+    realert?: number;
+    ack?: number;
+    ackBy?: string;
+    exception?: number;
+    resolve?: number;
+    suppressed?: Array<{ stage: 'nudge' | 'alert'; reason: SuppressReason; at: number }>;
+}
+
+/** The log lines the engine writes for one episode, hand-built (times in minutes after t0). */
+export function episodeLog(spec: EpisodeSpec): EpisodeLogEntry[] {
+    const unit = spec.unit ?? 'mu1';
+    const base = {
+        userId: spec.userId,
+        managementUnitId: unit,
+        ...(spec.team === undefined ? {} : { teamId: spec.team }),
+        episodeId: spec.id
+    };
+    const at = (m: number) => spec.startedAt + m * MIN;
+    const out: EpisodeLogEntry[] = [
+        {
+            ...base,
+            type: 'start',
+            at: spec.startedAt,
+            startedAt: spec.startedAt,
+            scheduledCategory: spec.category ?? 'OnQueueWork',
+            actualCategory: 'Break',
+            impact: spec.impact ?? 'Negative'
+        }
+    ];
+    if (spec.nudge !== undefined) out.push({ ...base, type: 'nudge', at: at(spec.nudge), stage: 'nudge' });
+    if (spec.alert !== undefined) out.push({ ...base, type: 'alert', at: at(spec.alert), stage: 'alert' });
+    if (spec.realert !== undefined) out.push({ ...base, type: 'realert', at: at(spec.realert), stage: 'realert' });
+    if (spec.ack !== undefined) out.push({ ...base, type: 'acknowledge', at: at(spec.ack), by: spec.ackBy ?? 'sup1' });
+    if (spec.exception !== undefined)
+        out.push({ ...base, type: 'exception', at: at(spec.exception), stage: 'exception' });
+    for (const s of spec.suppressed ?? []) {
+        out.push({ ...base, type: 'suppressed', at: at(s.at), stage: s.stage, reason: s.reason });
+    }
+    if (spec.resolve !== undefined) {
+        out.push({ ...base, type: 'resolve', at: at(spec.resolve), durationMs: spec.resolve * MIN });
+    }
+    return out.sort((a, b) => a.at - b.at);
+}
+
+/** Many episodes' lines merged in time order, as `readLog` returns them. */
+export function logOf(...specs: EpisodeSpec[]): EpisodeLogEntry[] {
+    return specs.flatMap(episodeLog).sort((a, b) => a.at - b.at);
+}

@@ -12,7 +12,7 @@ import { createRedisStore } from '../src/adapters/redis/RedisAgentStateStore';
 import { parseAdherenceBody } from '../src/domain/adherence/parseObservation';
 import type { Observation } from '../src/domain/adherence/types';
 import { defaultPolicy } from '../src/engine/engineConfig';
-import { systemClock } from '../src/app/systemClock';
+import { systemClock } from '../src/adapters/systemClock';
 import type { Clock, TimerHandle } from '../src/domain/clock';
 import { Redis } from 'ioredis';
 import { adherenceTrace, median, percentile, report } from './support';

@@ -1,4 +1,5 @@
 /** Shared helpers of the benchmarks: JSON-line output, statistics, a realistic Genesys adherence trace. */
+import { seededRandom, seededUuid } from '../src/emulator/seededRandom';
 
 export interface BenchResult {
     bench: string;
@@ -24,23 +25,6 @@ export function percentile(values: number[], p: number): number {
     return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
-/** Deterministic PRNG (mulberry32), so every run replays the same trace. */
-export function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-export function uuid(random: () => number): string {
-    const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-}
-
 export interface Trace {
     frames: string[];
     userIds: string[];
@@ -62,10 +46,10 @@ export function adherenceTrace(
     seed = 7,
     flipShare = 0.3
 ): Trace {
-    const random = seeded(seed);
-    const unitIds = Array.from({ length: Math.ceil(agents / 1500) }, () => uuid(random));
-    const teamIds = unitIds.map(() => Array.from({ length: 10 }, () => uuid(random)));
-    const userIds = Array.from({ length: agents }, () => uuid(random));
+    const random = seededRandom(seed);
+    const unitIds = Array.from({ length: Math.ceil(agents / 1500) }, () => seededUuid(random));
+    const teamIds = unitIds.map(() => Array.from({ length: 10 }, () => seededUuid(random)));
+    const userIds = Array.from({ length: agents }, () => seededUuid(random));
     const frames: string[] = [];
     const total = agents * framesPerAgent;
     const outNow = Array.from({ length: agents }, (_, a) => a % 2 === 0);
@@ -93,7 +77,7 @@ export function adherenceTrace(
             scheduledActivityCategory: scheduled,
             scheduledActivityCode: { id: String(CATEGORIES.indexOf(scheduled)), secondaryPresences: [] },
             systemPresence: PRESENCE[Math.floor(random() * PRESENCE.length)],
-            organizationSecondaryPresenceId: uuid(random),
+            organizationSecondaryPresenceId: seededUuid(random),
             routingStatus: outOf ? 'OFF_QUEUE' : 'IDLE',
             actualActivityCategory: outOf ? CATEGORIES[3 + Math.floor(random() * 3)] : scheduled,
             isOutOfOffice: false,
@@ -110,7 +94,7 @@ export function adherenceTrace(
                 topicName: `v2.workforcemanagement.managementunits.${mu}.adherence`,
                 version: '2',
                 eventBody: body,
-                metadata: { CorrelationId: uuid(random) }
+                metadata: { CorrelationId: seededUuid(random) }
             })
         );
     }

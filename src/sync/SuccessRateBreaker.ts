@@ -58,6 +58,8 @@ export class SuccessRateBreaker {
     record(ok: boolean): void {
         const now = this.options.clock.now();
         if (this.openedAt !== undefined) {
+            // Requests that were in flight when the breaker opened do not decide anything; only the trial does.
+            if (!this.trialInFlight) return;
             this.trialInFlight = false;
             if (ok) {
                 this.openedAt = undefined;

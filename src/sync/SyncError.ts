@@ -18,7 +18,7 @@ export class SyncError extends Error {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = 'SyncError';
         this.code = code;
-        this.retryable = options.retryable ?? code !== 'SYNC_TARGET_REJECTED' && code !== 'SYNC_CONFIG_INVALID';
+        this.retryable = options.retryable ?? (code !== 'SYNC_TARGET_REJECTED' && code !== 'SYNC_CONFIG_INVALID');
         if (options.status !== undefined) this.status = options.status;
         Object.defineProperty(this, BRAND, { value: true });
     }

@@ -132,7 +132,7 @@ export function parseSyncConfig(
     const v = parsed.success ? parsed.data : schema.parse({});
     const token = env.SYNC_INGEST_TOKEN || undefined;
     const enabled = token !== undefined;
-    const target: TargetKind = (parsed.success ? v.SYNC_TARGET : undefined) ?? 'presence';
+    const target: TargetKind = env.SYNC_TARGET === 'span' ? 'span' : 'presence';
     if (token !== undefined && token.length < 16) problems.push('SYNC_INGEST_TOKEN: must be at least 16 characters');
     const timeZone = env.SYNC_TIME_ZONE || 'UTC';
     try {

@@ -61,11 +61,15 @@ async function readBody(req: Request, limit: number): Promise<string> {
     return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A JSON array, or NDJSON (one object per line). A broken NDJSON line becomes an item that is refused alone. */
+/**
+ * A JSON array (`application/json` must be one), or NDJSON (`application/x-ndjson`, or any other type whose body does
+ * not start with `[`). A broken NDJSON line becomes an item that is refused alone.
+ */
 export function parseItems(text: string, contentType: string | undefined): unknown[] {
     const trimmed = text.trim();
     if (trimmed === '') throw new BodyError(400, 'EMPTY_BODY', 'body is empty');
-    const ndjson = /ndjson|jsonlines|x-ndjson/i.test(contentType ?? '') || !trimmed.startsWith('[');
+    const type = contentType ?? '';
+    const ndjson = /ndjson|jsonlines/i.test(type) || (!/application\/json/i.test(type) && !trimmed.startsWith('['));
     if (!ndjson) {
         let parsed: unknown;
         try {

@@ -99,7 +99,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     const logger = deps.logger ?? silentLogger();
     const metrics = deps.metrics ?? createSyncMetrics();
     const sleep = deps.sleep ?? clockSleep(clock);
-    const limiter = deps.limiter ?? new RateLimiter({ clock, requestsPerMinute: config.requestsPerMinute });
+    // Genesys counts requests in a rolling minute: burst + rate × 60 s must not exceed the limit, so keep the burst
+    // small (1 s worth) and the sustained rate at the limit minus that burst.
+    const burst = Math.max(1, Math.floor(config.requestsPerMinute / 60));
+    const limiter =
+        deps.limiter ??
+        new RateLimiter({ clock, requestsPerMinute: Math.max(1, config.requestsPerMinute - burst), burst });
     const breaker = new SuccessRateBreaker({
         clock,
         minSuccessRate: config.breakerMinSuccessRate,

@@ -77,7 +77,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('rides out a 429 storm with Retry-After: bounded requests, nothing lost', async () => {
-        const { config, worker } = make({ SYNC_BULK_MAX: '5', SYNC_BREAKER_MIN_REQUESTS: '1000' });
+        const { config, worker } = make({ SYNC_BULK_MAX: '5', SYNC_BREAKER_MIN_REQUESTS: '1000', SYNC_REQUESTS_PER_MINUTE: '6000' });
         const agents = rig.agents.slice(0, 40);
         await ingest(queue, config, agents, agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() })));
         rig.emulator.control.clearRequests();
@@ -101,7 +101,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('refreshes the token once for 16 concurrent senders on a 401 mid-stream, dropping nothing', async () => {
-        const { config, worker } = make({ SYNC_BULK_MAX: '1' });
+        const { config, worker } = make({ SYNC_BULK_MAX: '1', SYNC_REQUESTS_PER_MINUTE: '6000' });
         const agents = rig.agents.slice(0, 16);
         await ingest(queue, config, agents, [{ agentId: agents[0], reasonCode: 'AVAIL', at: clock.now() }]);
         await drainAll(worker);

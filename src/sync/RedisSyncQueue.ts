@@ -37,17 +37,15 @@ export class RedisSyncQueue implements SyncQueue {
     }
 
     private ensureGroup(): Promise<void> {
-        this.groupReady ??= this.options.redis
-            .xgroup('CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM')
-            .then(
-                () => undefined,
-                (e: unknown) => {
-                    if (!String((e as Error).message).includes('BUSYGROUP')) {
-                        this.groupReady = undefined;
-                        throw new SyncError('SYNC_QUEUE_FAILED', `cannot create consumer group: ${(e as Error).message}`);
-                    }
+        this.groupReady ??= this.options.redis.xgroup('CREATE', this.keys.stream, GROUP, '0', 'MKSTREAM').then(
+            () => undefined,
+            (e: unknown) => {
+                if (!String((e as Error).message).includes('BUSYGROUP')) {
+                    this.groupReady = undefined;
+                    throw new SyncError('SYNC_QUEUE_FAILED', `cannot create consumer group: ${(e as Error).message}`);
                 }
-            );
+            }
+        );
         return this.groupReady;
     }
 
@@ -69,9 +67,16 @@ export class RedisSyncQueue implements SyncQueue {
         const r = this.options.redis;
         const out: QueuedEvent[] = [];
         if (!this.ownPendingDone) {
-            const own = (await r.xreadgroup('GROUP', GROUP, this.options.consumer, 'COUNT', max, 'STREAMS', this.keys.stream, '0')) as
-                | Array<[string, Array<[string, string[]]>]>
-                | null;
+            const own = (await r.xreadgroup(
+                'GROUP',
+                GROUP,
+                this.options.consumer,
+                'COUNT',
+                max,
+                'STREAMS',
+                this.keys.stream,
+                '0'
+            )) as Array<[string, Array<[string, string[]]>]> | null;
             const entries = own?.[0]?.[1] ?? [];
             out.push(...decode(entries));
             if (entries.length < max) this.ownPendingDone = true;
@@ -105,7 +110,11 @@ export class RedisSyncQueue implements SyncQueue {
 
     async ack(ids: readonly string[]): Promise<void> {
         if (ids.length === 0) return;
-        await this.options.redis.multi().xack(this.keys.stream, GROUP, ...ids).xdel(this.keys.stream, ...ids).exec();
+        await this.options.redis
+            .multi()
+            .xack(this.keys.stream, GROUP, ...ids)
+            .xdel(this.keys.stream, ...ids)
+            .exec();
     }
 
     async deadLetter(letters: readonly DeadLetter[]): Promise<void> {

@@ -14,7 +14,11 @@ export class SyncError extends Error {
     readonly retryable: boolean;
     readonly status?: number;
 
-    constructor(code: SyncErrorCode, message: string, options: { retryable?: boolean; status?: number; cause?: unknown } = {}) {
+    constructor(
+        code: SyncErrorCode,
+        message: string,
+        options: { retryable?: boolean; status?: number; cause?: unknown } = {}
+    ) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = 'SyncError';
         this.code = code;

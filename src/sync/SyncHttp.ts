@@ -114,7 +114,8 @@ export class SyncHttp {
                 data = res.data;
                 if (status === 429) retryAfterMs = parseRetryAfter(res.headers['retry-after'], o.clock.now()) ?? 1000;
             } catch (e) {
-                if (req.signal?.aborted) throw new SyncError('SYNC_STOPPED', 'sync worker stopped', { retryable: true });
+                if (req.signal?.aborted)
+                    throw new SyncError('SYNC_STOPPED', 'sync worker stopped', { retryable: true });
                 this.logger.warn({ url: req.url, attempt, err: (e as Error).message }, 'sync request failed');
             }
             o.onOutcome?.(status, retryAfterMs);
@@ -140,10 +141,14 @@ export class SyncHttp {
             o.breaker.record(false);
             if (retryAfterMs !== undefined) o.limiter.pauseUntil(o.clock.now() + retryAfterMs);
             if (attempt >= maxAttempts)
-                throw new SyncError('SYNC_TARGET_FAILED', `${req.method} ${req.url} failed after ${attempt} attempts (last ${status})`, {
-                    status,
-                    retryable: true
-                });
+                throw new SyncError(
+                    'SYNC_TARGET_FAILED',
+                    `${req.method} ${req.url} failed after ${attempt} attempts (last ${status})`,
+                    {
+                        status,
+                        retryable: true
+                    }
+                );
             const delayMs = retryAfterMs ?? (delays.next().value as number);
             await o.sleep(delayMs, req.signal);
         }

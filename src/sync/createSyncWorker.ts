@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock, Random, TimerHandle } from '../domain/clock';
 import type { Logger } from '../app/logger';
 import { silentLogger } from '../app/logger';
@@ -87,7 +88,10 @@ export interface SyncWorker {
     reconcileOnce(): Promise<void>;
 }
 
-type AgentOutcome = { kind: 'ok'; acked?: AckedState } | { kind: 'retry' } | { kind: 'rejected'; rejection: Rejection; acked?: AckedState };
+type AgentOutcome =
+    | { kind: 'ok'; acked?: AckedState }
+    | { kind: 'retry' }
+    | { kind: 'rejected'; rejection: Rejection; acked?: AckedState };
 
 /**
  * The sync worker: reads the durable queue, applies the transition matrix and dedupe against the last acknowledged
@@ -144,12 +148,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     const mismatches: SyncMismatch[] = [];
     let carry: QueuedEvent[] = [];
     let running = false;
-    let abort = new AbortController();
+    let abort = newAbort();
     let stepTimer: TimerHandle | undefined;
     let reconcileTimer: TimerHandle | undefined;
     let stepping: Promise<unknown> | undefined;
     let reconciling: Promise<unknown> | undefined;
     let lastStepAt: number | null = null;
+
+    /** Many senders wait on one signal (limiter, sleeps): lift the listener warning threshold. */
+    function newAbort(): AbortController {
+        const c = new AbortController();
+        setMaxListeners(0, c.signal);
+        return c;
+    }
 
     const acked = (e: SyncEvent, payloadHash: string): AckedState => ({
         state: e.state,
@@ -159,7 +170,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         ackedAt: clock.now()
     });
 
-    async function sendPresence(plan: Map<string, SyncEvent[]>, last: Map<string, AckedState>): Promise<Map<string, AgentOutcome>> {
+    async function sendPresence(
+        plan: Map<string, SyncEvent[]>,
+        last: Map<string, AckedState>
+    ): Promise<Map<string, AgentOutcome>> {
         const out = new Map<string, AgentOutcome>();
         const all: SyncEvent[] = [];
         for (const evs of plan.values()) all.push(...evs);
@@ -173,7 +187,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 out.set(e.agentId, { kind: 'ok' });
             } else toSend.push(e);
         }
-        for (const a of plan.keys()) if (!out.has(a) && !toSend.some((e) => e.agentId === a)) out.set(a, { kind: 'ok' });
+        for (const a of plan.keys())
+            if (!out.has(a) && !toSend.some((e) => e.agentId === a)) out.set(a, { kind: 'ok' });
         stats.saved.coalesced += coalesced;
         metrics.saved.inc({ reason: 'coalesced' }, coalesced);
         const sourceId = config.presenceSourceId!;
@@ -190,7 +205,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                     });
                     for (const e of chunk) {
                         out.set(e.agentId, { kind: 'ok', acked: acked(e, res.payloadHash) });
-                        sent.set(e.agentId, { target: e.target, sentAt: clock.now(), payloadHash: res.payloadHash, reported: false });
+                        sent.set(e.agentId, {
+                            target: e.target,
+                            sentAt: clock.now(),
+                            payloadHash: res.payloadHash,
+                            reported: false
+                        });
                     }
                 } catch (error) {
                     if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED') {
@@ -211,7 +231,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 body: { presenceDefinition: { id: e.target } },
                 signal: abort.signal
             });
-            sent.set(e.agentId, { target: e.target, sentAt: clock.now(), payloadHash: res.payloadHash, reported: false });
+            sent.set(e.agentId, {
+                target: e.target,
+                sentAt: clock.now(),
+                payloadHash: res.payloadHash,
+                reported: false
+            });
             return { kind: 'ok', acked: acked(e, res.payloadHash) };
         } catch (error) {
             if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
@@ -245,7 +270,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                     hash = res.payloadHash;
                 } catch (error) {
                     if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
-                        return { kind: 'rejected', rejection: { code: 'TARGET_REJECTED', reason: error.message }, acked: lastAcked };
+                        return {
+                            kind: 'rejected',
+                            rejection: { code: 'TARGET_REJECTED', reason: error.message },
+                            acked: lastAcked
+                        };
                     return { kind: 'retry' };
                 }
             }
@@ -306,8 +335,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             metrics.saved.inc({ reason: 'stale' }, d.stale.length);
             plan.set(agent, d.send);
         }
-        const outcomes =
-            config.target === 'presence' ? await sendPresence(plan, last) : await sendSpans(plan);
+        const outcomes = config.target === 'presence' ? await sendPresence(plan, last) : await sendSpans(plan);
         const newAcked = new Map<string, AckedState>();
         const ackIds: string[] = [];
         for (const [agent, list] of byAgent) {
@@ -428,7 +456,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         start() {
             if (running) return;
             running = true;
-            abort = new AbortController();
+            abort = newAbort();
             scheduleStep(0);
             scheduleReconcile();
         },

@@ -152,7 +152,9 @@ export function parseSyncConfig(
             const table = readJson(env.SYNC_REASON_CODES_FILE, 'SYNC_REASON_CODES_FILE', readText, problems);
             if (table !== undefined) {
                 if (typeof table !== 'object' || table === null || Array.isArray(table))
-                    problems.push('SYNC_REASON_CODES_FILE: must be an object of reasonCode → {presenceDefinitionId, targetCode}');
+                    problems.push(
+                        'SYNC_REASON_CODES_FILE: must be an object of reasonCode → {presenceDefinitionId, targetCode}'
+                    );
                 else {
                     const field = target === 'presence' ? 'presenceDefinitionId' : 'targetCode';
                     for (const [code, entry] of Object.entries(table as Record<string, unknown>)) {
@@ -175,7 +177,12 @@ export function parseSyncConfig(
         if (env.SYNC_AGENT_MAP_FILE) {
             const m = readJson(env.SYNC_AGENT_MAP_FILE, 'SYNC_AGENT_MAP_FILE', readText, problems);
             if (m !== undefined) {
-                if (typeof m !== 'object' || m === null || Array.isArray(m) || Object.values(m).some((x) => typeof x !== 'string'))
+                if (
+                    typeof m !== 'object' ||
+                    m === null ||
+                    Array.isArray(m) ||
+                    Object.values(m).some((x) => typeof x !== 'string')
+                )
                     problems.push('SYNC_AGENT_MAP_FILE: must be an object of externalId → Genesys user id');
                 else agentMap = m as Record<string, string>;
             }

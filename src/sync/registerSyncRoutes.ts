@@ -122,7 +122,12 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
                 throw e;
             }
             if (items.length > config.maxBatch)
-                return fail(res, 413, 'BATCH_TOO_LARGE', `at most ${config.maxBatch} items per request (got ${items.length})`);
+                return fail(
+                    res,
+                    413,
+                    'BATCH_TOO_LARGE',
+                    `at most ${config.maxBatch} items per request (got ${items.length})`
+                );
             const prepared = prepareIngest(
                 items.map((i) =>
                     typeof i === 'object' && i !== null && '__unparseable' in i ? 'unparseable NDJSON line' : i
@@ -137,7 +142,11 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
             }
             try {
                 await deps.queue.deadLetter(
-                    prepared.rejected.map((r) => ({ at: deps.clock.now(), rejection: r.rejection, item: items[r.index] }))
+                    prepared.rejected.map((r) => ({
+                        at: deps.clock.now(),
+                        rejection: r.rejection,
+                        item: items[r.index]
+                    }))
                 );
             } catch (e) {
                 logger.warn({ err: (e as Error).message }, 'sync dead-letter write failed');
@@ -146,7 +155,11 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
             deps.metrics?.ingested.inc({ result: 'rejected' }, prepared.rejected.length);
             for (const r of prepared.rejected) deps.metrics?.rejected.inc({ code: r.rejection.code });
             res.status(202);
-            res.json({ accepted: prepared.accepted.length, rejected: prepared.rejected.length, results: prepared.results });
+            res.json({
+                accepted: prepared.accepted.length,
+                rejected: prepared.rejected.length,
+                results: prepared.results
+            });
         })().then(
             () => next(),
             (e: unknown) => {
@@ -159,11 +172,15 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
 
     server.get('/api/sync/diagnostics', (req: Request, res: Response, next: (err?: unknown) => void) => {
         void (async () => {
-            if (!bearerMatches(req.headers.authorization, token)) return fail(res, 401, 'UNAUTHORIZED', 'missing or wrong bearer token');
+            if (!bearerMatches(req.headers.authorization, token))
+                return fail(res, 401, 'UNAUTHORIZED', 'missing or wrong bearer token');
             const diagnostics = deps.worker ? await deps.worker.diagnostics() : undefined;
             res.json({
                 status: deps.worker?.status(),
-                diagnostics: diagnostics ?? { queueDepth: await deps.queue.depth(), deadLetters: await deps.queue.deadLetters(50) }
+                diagnostics: diagnostics ?? {
+                    queueDepth: await deps.queue.depth(),
+                    deadLetters: await deps.queue.deadLetters(50)
+                }
             });
         })().then(
             () => next(),

@@ -6,7 +6,13 @@ import { FakeClock } from '../support/FakeClock';
 describe('SuccessRateBreaker', () => {
     it('opens below the success rate, pauses, lets one trial through and closes on success', () => {
         const clock = new FakeClock();
-        const b = new SuccessRateBreaker({ clock, minSuccessRate: 0.85, windowMs: 10_000, minRequests: 10, pauseMs: 5000 });
+        const b = new SuccessRateBreaker({
+            clock,
+            minSuccessRate: 0.85,
+            windowMs: 10_000,
+            minRequests: 10,
+            pauseMs: 5000
+        });
         for (let i = 0; i < 8; i++) b.record(true);
         b.record(false);
         assert.equal(b.state, 'closed'); // 9 outcomes: not judged yet

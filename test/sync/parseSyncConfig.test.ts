@@ -57,7 +57,15 @@ describe('parseSyncConfig', () => {
             assert.fail('should throw');
         } catch (e) {
             assert.ok(isSyncError(e) && e.code === 'SYNC_CONFIG_INVALID');
-            for (const part of ['SYNC_INGEST_TOKEN', 'SYNC_SPAN_URL', 'SYNC_REASON_CODES_FILE', 'SYNC_TIME_ZONE', 'SYNC_MAX_BATCH', 'default must be', 'viaState'])
+            for (const part of [
+                'SYNC_INGEST_TOKEN',
+                'SYNC_SPAN_URL',
+                'SYNC_REASON_CODES_FILE',
+                'SYNC_TIME_ZONE',
+                'SYNC_MAX_BATCH',
+                'default must be',
+                'viaState'
+            ])
                 assert.match(e.message, new RegExp(part));
             assert.ok(!e.message.includes('short-secret'));
         }

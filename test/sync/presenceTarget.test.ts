@@ -25,11 +25,19 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
 
     const make = (env: Record<string, string> = {}) => {
         const config = rig.config(env);
-        worker = createSyncWorker({ config, queue, clock, random: seededRandom(7), apiBaseUrl: rig.emulator.url, tokens: rig.tokens });
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens
+        });
         return { config, worker };
     };
     const writes = () => rig.emulator.control.presenceWrites;
-    const presenceCalls = () => rig.emulator.control.requests.filter((r) => r.path.startsWith('/api/v2/users/') && r.method !== 'GET');
+    const presenceCalls = () =>
+        rig.emulator.control.requests.filter((r) => r.path.startsWith('/api/v2/users/') && r.method !== 'GET');
     const drainAll = async (w: SyncWorker) => {
         while ((await queue.depth()) > 0) await drive(clock, w.runOnce());
     };
@@ -70,16 +78,33 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
             { agentId: b, reasonCode: 'BOGUS', at: clock.now() }
         ]);
         await drainAll(worker);
-        assert.deepEqual(writes().filter((w) => w.via === 'patch').map((w) => w.userId), [a]);
+        assert.deepEqual(
+            writes()
+                .filter((w) => w.via === 'patch')
+                .map((w) => w.userId),
+            [a]
+        );
         const d = await worker.diagnostics();
-        assert.deepEqual(d.deadLetters.map((l) => l.rejection.code), ['TARGET_REJECTED']);
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['TARGET_REJECTED']
+        );
         assert.equal(await queue.depth(), 0);
     });
 
     it('rides out a 429 storm with Retry-After: bounded requests, nothing lost', async () => {
-        const { config, worker } = make({ SYNC_BULK_MAX: '5', SYNC_BREAKER_MIN_REQUESTS: '1000', SYNC_REQUESTS_PER_MINUTE: '6000' });
+        const { config, worker } = make({
+            SYNC_BULK_MAX: '5',
+            SYNC_BREAKER_MIN_REQUESTS: '1000',
+            SYNC_REQUESTS_PER_MINUTE: '6000'
+        });
         const agents = rig.agents.slice(0, 40);
-        await ingest(queue, config, agents, agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() })));
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() }))
+        );
         rig.emulator.control.clearRequests();
         rig.emulator.control.rateLimitNext(6, 10);
         const start = clock.now();
@@ -95,7 +120,14 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.ok(calls.filter((r) => r.at >= lastStorm + 10_000).length === 6);
         assert.equal(calls.length, 8 + 6);
         assert.ok(clock.now() - start >= 10_000);
-        assert.deepEqual(new Set(writes().filter((w) => w.applied).map((w) => w.userId)), new Set(agents));
+        assert.deepEqual(
+            new Set(
+                writes()
+                    .filter((w) => w.applied)
+                    .map((w) => w.userId)
+            ),
+            new Set(agents)
+        );
         assert.equal(calls.filter((r) => r.status === 200).length, 8);
         assert.equal((await worker.diagnostics()).recent429s.length, 6);
     });
@@ -107,7 +139,12 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         await drainAll(worker);
         const before = rig.emulator.control.tokenRequests;
         rig.emulator.control.revokeTokens();
-        await ingest(queue, config, agents, agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() + 1 })));
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() + 1 }))
+        );
         await drainAll(worker);
         assert.equal(rig.emulator.control.tokenRequests - before, 1);
         const breaks = writes().filter((w) => w.presenceDefinitionId === rig.def('Break'));
@@ -116,9 +153,18 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('opens the breaker under 5xx and recovers after the pause, delivering everything', async () => {
-        const { config, worker } = make({ SYNC_BULK_MAX: '1', SYNC_BREAKER_MIN_REQUESTS: '5', SYNC_BREAKER_PAUSE_MS: '5000' });
+        const { config, worker } = make({
+            SYNC_BULK_MAX: '1',
+            SYNC_BREAKER_MIN_REQUESTS: '5',
+            SYNC_BREAKER_PAUSE_MS: '5000'
+        });
         const agents = rig.agents.slice(0, 20);
-        await ingest(queue, config, agents, agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() })));
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
         rig.emulator.control.failNext(12, 503);
         const seen = new Set<string>();
         const run = drainAll(worker);
@@ -134,7 +180,14 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.ok(d.breakerOpens >= 1, 'breaker opened');
         assert.ok(seen.has('open'));
         assert.equal(worker.status().breakerState, 'closed');
-        assert.deepEqual(new Set(writes().filter((w) => w.applied).map((w) => w.userId)), new Set(agents));
+        assert.deepEqual(
+            new Set(
+                writes()
+                    .filter((w) => w.applied)
+                    .map((w) => w.userId)
+            ),
+            new Set(agents)
+        );
     });
 
     it('records a reconciliation diagnostic when the emulator ignores a write', async () => {
@@ -167,9 +220,12 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();
         await ingest(queue, config, rig.agents, [{ agentId: rig.agents[3], reasonCode: 'BREAK', at: clock.now() }]);
-        await drive(clock, (async () => {
-            while (writes().length === 0) await new Promise<void>((r) => setImmediate(r));
-        })());
+        await drive(
+            clock,
+            (async () => {
+                while (writes().length === 0) await new Promise<void>((r) => setImmediate(r));
+            })()
+        );
         assert.equal(writes()[0].userId, rig.agents[3]);
         await worker.stop();
         assert.equal(worker.status().running, false);

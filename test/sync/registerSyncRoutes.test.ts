@@ -14,7 +14,10 @@ import { Registry } from 'prom-client';
 
 const TOKEN = 'ingest-token-0123456789';
 const files: Record<string, string> = {
-    codes: JSON.stringify({ BREAK: { presenceDefinitionId: 'def-break' }, AVAIL: { presenceDefinitionId: 'def-avail' } })
+    codes: JSON.stringify({
+        BREAK: { presenceDefinitionId: 'def-break' },
+        AVAIL: { presenceDefinitionId: 'def-avail' }
+    })
 };
 
 describe('registerSyncRoutes', () => {
@@ -29,7 +32,13 @@ describe('registerSyncRoutes', () => {
         redis = connectRedis();
         await redis.connect();
         const config = parseSyncConfig(
-            { SYNC_INGEST_TOKEN: TOKEN, SYNC_PRESENCE_SOURCE_ID: 'src', SYNC_REASON_CODES_FILE: 'codes', SYNC_MAX_BODY_BYTES: '4096', SYNC_MAX_BATCH: '10' },
+            {
+                SYNC_INGEST_TOKEN: TOKEN,
+                SYNC_PRESENCE_SOURCE_ID: 'src',
+                SYNC_REASON_CODES_FILE: 'codes',
+                SYNC_MAX_BODY_BYTES: '4096',
+                SYNC_MAX_BATCH: '10'
+            },
             (p) => files[p]
         );
         queue = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'c' });
@@ -56,7 +65,13 @@ describe('registerSyncRoutes', () => {
             body,
             headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers }
         });
-    const item = (over: Record<string, unknown> = {}) => ({ agentId: 'u1', state: 'Break', reasonCode: 'BREAK', startTime: '2026-11-23T10:00:00Z', ...over });
+    const item = (over: Record<string, unknown> = {}) => ({
+        agentId: 'u1',
+        state: 'Break',
+        reasonCode: 'BREAK',
+        startTime: '2026-11-23T10:00:00Z',
+        ...over
+    });
 
     it('refuses a missing or wrong token with 401 and queues nothing', async () => {
         const depth = await queue.depth();
@@ -67,26 +82,47 @@ describe('registerSyncRoutes', () => {
     });
 
     it('queues accepted items durably before the 202 and lists per-item results', async () => {
-        const res = await post(JSON.stringify([item(), item({ agentId: 'ghost' }), item({ startTime: '2026-11-23T10:00:00' }), item({ reasonCode: 'X' })]));
+        const res = await post(
+            JSON.stringify([
+                item(),
+                item({ agentId: 'ghost' }),
+                item({ startTime: '2026-11-23T10:00:00' }),
+                item({ reasonCode: 'X' })
+            ])
+        );
         assert.equal(res.status, 202);
         const body = (await res.json()) as { accepted: number; results: Array<{ status: string; code?: string }> };
         assert.equal(body.accepted, 1);
-        assert.deepEqual(body.results.map((r) => r.code ?? r.status), ['accepted', 'UNKNOWN_AGENT', 'LOCAL_TIME_NOT_ALLOWED', 'UNMAPPED_REASON_CODE']);
+        assert.deepEqual(
+            body.results.map((r) => r.code ?? r.status),
+            ['accepted', 'UNKNOWN_AGENT', 'LOCAL_TIME_NOT_ALLOWED', 'UNMAPPED_REASON_CODE']
+        );
         // Durable: a separate connection sees it in the stream right after the reply.
         const other = connectRedis();
         await other.connect();
         assert.equal(await other.xlen(`${prefix}events`), 1);
         other.disconnect();
         const dead = await queue.deadLetters();
-        assert.deepEqual(dead.map((d) => d.rejection.code).sort(), ['LOCAL_TIME_NOT_ALLOWED', 'UNKNOWN_AGENT', 'UNMAPPED_REASON_CODE']);
+        assert.deepEqual(dead.map((d) => d.rejection.code).sort(), [
+            'LOCAL_TIME_NOT_ALLOWED',
+            'UNKNOWN_AGENT',
+            'UNMAPPED_REASON_CODE'
+        ]);
     });
 
     it('accepts NDJSON and refuses a broken line alone', async () => {
-        const text = [JSON.stringify(item({ agentId: 'u2' })), '{not json', JSON.stringify(item({ reasonCode: 'AVAIL', state: 'Available' }))].join('\n');
+        const text = [
+            JSON.stringify(item({ agentId: 'u2' })),
+            '{not json',
+            JSON.stringify(item({ reasonCode: 'AVAIL', state: 'Available' }))
+        ].join('\n');
         const res = await post(text, { 'content-type': 'application/x-ndjson' });
         assert.equal(res.status, 202);
         const body = (await res.json()) as { results: Array<{ status: string; code?: string }> };
-        assert.deepEqual(body.results.map((r) => r.code ?? r.status), ['accepted', 'INVALID_ITEM', 'accepted']);
+        assert.deepEqual(
+            body.results.map((r) => r.code ?? r.status),
+            ['accepted', 'INVALID_ITEM', 'accepted']
+        );
     });
 
     it('answers 413 for a body or batch over the limits, 400 for broken JSON', async () => {
@@ -107,9 +143,17 @@ describe('registerSyncRoutes', () => {
 
     it('registers nothing when the token is unset', async () => {
         const s = restify.createServer();
-        registerSyncRoutes(s, { config: parseSyncConfig({}), queue, resolveAgent: () => undefined, clock: new FakeClock() });
+        registerSyncRoutes(s, {
+            config: parseSyncConfig({}),
+            queue,
+            resolveAgent: () => undefined,
+            clock: new FakeClock()
+        });
         await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-        const res = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/api/sync/events`, { method: 'POST', body: '[]' });
+        const res = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/api/sync/events`, {
+            method: 'POST',
+            body: '[]'
+        });
         assert.equal(res.status, 404);
         await new Promise<void>((r) => s.close(() => r()));
     });

@@ -53,7 +53,11 @@ class FakeSpanServer {
 }
 
 const AGENTS = ['agent-1', 'agent-2', 'agent-3'];
-const CODES = JSON.stringify({ BREAK: { targetCode: 'BRK' }, AVAIL: { targetCode: 'AVL' }, MEAL: { targetCode: 'MEAL' } });
+const CODES = JSON.stringify({
+    BREAK: { targetCode: 'BRK' },
+    AVAIL: { targetCode: 'AVL' },
+    MEAL: { targetCode: 'MEAL' }
+});
 
 describe('sync worker, span target', () => {
     let redis: Redis;
@@ -75,7 +79,13 @@ describe('sync worker, span target', () => {
         const prefix = uniquePrefix('syncspan');
         prefixes.push(prefix);
         const config = parseSyncConfig(
-            { SYNC_INGEST_TOKEN: INGEST_TOKEN, SYNC_TARGET: 'span', SYNC_SPAN_URL: spans.url, SYNC_REASON_CODES_FILE: 'c', SYNC_TIME_ZONE: timeZone },
+            {
+                SYNC_INGEST_TOKEN: INGEST_TOKEN,
+                SYNC_TARGET: 'span',
+                SYNC_SPAN_URL: spans.url,
+                SYNC_REASON_CODES_FILE: 'c',
+                SYNC_TIME_ZONE: timeZone
+            },
             () => CODES
         );
         return { prefix, config };
@@ -92,18 +102,31 @@ describe('sync worker, span target', () => {
         const queue = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'w1' });
         await ingest(queue, config, AGENTS, [
             // 22:00 EST on Mar 7 → 02:00 EDT on Mar 9: two local midnights, the second day only 23 h long.
-            { agentId: 'agent-1', reasonCode: 'BREAK', at: Date.parse('2026-03-08T03:00:00Z'), endAt: Date.parse('2026-03-09T06:00:00Z') },
-            { agentId: 'agent-2', reasonCode: 'MEAL', at: Date.parse('2026-03-09T15:00:00Z'), endAt: Date.parse('2026-03-09T15:30:00Z') }
+            {
+                agentId: 'agent-1',
+                reasonCode: 'BREAK',
+                at: Date.parse('2026-03-08T03:00:00Z'),
+                endAt: Date.parse('2026-03-09T06:00:00Z')
+            },
+            {
+                agentId: 'agent-2',
+                reasonCode: 'MEAL',
+                at: Date.parse('2026-03-09T15:00:00Z'),
+                endAt: Date.parse('2026-03-09T15:30:00Z')
+            }
         ]);
         const w = worker(config, queue, clock);
         await drain(clock, queue, w);
         await w.stop();
         const a1 = spans.received.filter((r) => r.body.agentId === 'agent-1');
-        assert.deepEqual(a1.map((r) => [r.body.startTime, r.body.endTime]), [
-            ['2026-03-08T03:00:00.000Z', '2026-03-08T05:00:00.000Z'],
-            ['2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'],
-            ['2026-03-09T04:00:00.000Z', '2026-03-09T06:00:00.000Z']
-        ]);
+        assert.deepEqual(
+            a1.map((r) => [r.body.startTime, r.body.endTime]),
+            [
+                ['2026-03-08T03:00:00.000Z', '2026-03-08T05:00:00.000Z'],
+                ['2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+                ['2026-03-09T04:00:00.000Z', '2026-03-09T06:00:00.000Z']
+            ]
+        );
         assert.equal(spans.received.length, 4);
         for (const r of spans.received) {
             assert.match(String(r.headers['x-request-id']), /^[0-9a-f-]{36}$/);
@@ -153,7 +176,10 @@ describe('sync worker, span target', () => {
             set.add(r.key);
             keysByAgent.set(String(r.body.agentId), set);
         }
-        assert.ok([...keysByAgent.values()].every((s) => s.size === 1), 'same span → same key across restarts');
+        assert.ok(
+            [...keysByAgent.values()].every((s) => s.size === 1),
+            'same span → same key across restarts'
+        );
     });
 
     it('retries a failing target in order per agent and loses nothing', async () => {

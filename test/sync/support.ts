@@ -1,7 +1,11 @@
 import axios from 'axios';
 import type { FakeClock } from '../support/FakeClock';
 import { TokenManager } from '../../src/adapters/genesys/tokenManager';
-import { startGenesysEmulator, type GenesysEmulatorOptions, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import {
+    startGenesysEmulator,
+    type GenesysEmulatorOptions,
+    type RunningEmulator
+} from '../../src/emulator/GenesysEmulator';
 import { parseSyncConfig, type SyncConfig } from '../../src/sync/parseSyncConfig';
 import { prepareIngest, staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import type { SyncQueue } from '../../src/sync/SyncQueue';

@@ -36,7 +36,8 @@ export function applyTransitionMatrix(
     event: SyncEvent,
     matrix: TransitionMatrix
 ): MatrixOutcome {
-    if (previousState === undefined || previousState === event.state) return { ok: true, events: [event], repaired: false };
+    if (previousState === undefined || previousState === event.state)
+        return { ok: true, events: [event], repaired: false };
     const rule = findRule(matrix, previousState, event.state);
     if (!rule)
         return matrix.default === 'allow'
@@ -51,9 +52,17 @@ export function applyTransitionMatrix(
     if (rule.action === 'reject' || !rule.viaState || !rule.viaTarget)
         return {
             ok: false,
-            rejection: { code: 'ILLEGAL_TRANSITION', reason: `transition ${previousState} → ${event.state} is refused by rule` }
+            rejection: {
+                code: 'ILLEGAL_TRANSITION',
+                reason: `transition ${previousState} → ${event.state} is refused by rule`
+            }
         };
-    const via: SyncEvent = { ...event, state: rule.viaState, target: rule.viaTarget, reasonCode: `repair:${rule.viaState}` };
+    const via: SyncEvent = {
+        ...event,
+        state: rule.viaState,
+        target: rule.viaTarget,
+        reasonCode: `repair:${rule.viaState}`
+    };
     delete via.endAt;
     delete via.externalEventId;
     return { ok: true, events: [via, event], repaired: true };
@@ -68,8 +77,10 @@ export function matrixProblems(value: unknown): string[] {
     if (!Array.isArray(m.rules)) problems.push('rules must be an array');
     else
         m.rules.forEach((r: Partial<TransitionRule>, i) => {
-            if (typeof r.from !== 'string' || typeof r.to !== 'string') problems.push(`rules[${i}]: from/to are required strings`);
-            if (r.action !== 'reject' && r.action !== 'repair') problems.push(`rules[${i}]: action must be reject or repair`);
+            if (typeof r.from !== 'string' || typeof r.to !== 'string')
+                problems.push(`rules[${i}]: from/to are required strings`);
+            if (r.action !== 'reject' && r.action !== 'repair')
+                problems.push(`rules[${i}]: action must be reject or repair`);
             if (r.action === 'repair' && (typeof r.viaState !== 'string' || typeof r.viaTarget !== 'string'))
                 problems.push(`rules[${i}]: repair needs viaState and viaTarget`);
         });

@@ -2,8 +2,7 @@
  * ISO-8601 instants without `Date` (the pipeline is pure): only a `Z` or an explicit `±hh:mm` offset is accepted;
  * a bare local time is refused rather than guessed.
  */
-const ISO =
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export type IsoParse = { ok: true; epochMs: number } | { ok: false; localTime: boolean; reason: string };
 

@@ -20,17 +20,26 @@ export function prepareIngest(
     const out: PreparedIngest = { accepted: [], rejected: [], results: [] };
     items.forEach((item, index) => {
         const ext =
-            typeof item === 'object' && item !== null && typeof (item as { externalEventId?: unknown }).externalEventId === 'string'
-                ? ((item as { externalEventId: string }).externalEventId.slice(0, 256))
+            typeof item === 'object' &&
+            item !== null &&
+            typeof (item as { externalEventId?: unknown }).externalEventId === 'string'
+                ? (item as { externalEventId: string }).externalEventId.slice(0, 256)
                 : undefined;
         const v = validateEvent(item, deps.resolveAgent);
         const t = v.ok ? translateReason(v.value, deps.reasonCodes, deps.target) : v;
         if (t.ok) {
             out.accepted.push(t.value);
-            out.results.push(ext === undefined ? { index, status: 'accepted' } : { index, status: 'accepted', externalEventId: ext });
+            out.results.push(
+                ext === undefined ? { index, status: 'accepted' } : { index, status: 'accepted', externalEventId: ext }
+            );
         } else {
             out.rejected.push({ index, item, rejection: t.rejection });
-            const r: IngestItemResult = { index, status: 'rejected', code: t.rejection.code, reason: t.rejection.reason };
+            const r: IngestItemResult = {
+                index,
+                status: 'rejected',
+                code: t.rejection.code,
+                reason: t.rejection.reason
+            };
             if (ext !== undefined) r.externalEventId = ext;
             out.results.push(r);
         }

@@ -27,9 +27,13 @@ export function assertTimeZone(timeZone: string): void {
 }
 
 /** Local wall-clock fields of an instant in `timeZone`. */
-function localParts(epochMs: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+function localParts(
+    epochMs: number,
+    timeZone: string
+): { y: number; m: number; d: number; h: number; mi: number; s: number } {
     const parts: Record<string, number> = {};
-    for (const p of formatter(timeZone).formatToParts(epochMs)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    for (const p of formatter(timeZone).formatToParts(epochMs))
+        if (p.type !== 'literal') parts[p.type] = Number(p.value);
     return { y: parts.year, m: parts.month, d: parts.day, h: parts.hour, mi: parts.minute, s: parts.second };
 }
 

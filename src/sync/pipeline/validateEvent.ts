@@ -31,7 +31,10 @@ export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageR
         if (!str(item[field]))
             return {
                 ok: false,
-                rejection: { code: 'MISSING_FIELD', reason: `${field} must be a non-empty string (≤ ${MAX_FIELD} chars)` }
+                rejection: {
+                    code: 'MISSING_FIELD',
+                    reason: `${field} must be a non-empty string (≤ ${MAX_FIELD} chars)`
+                }
             };
     }
     if (item.endTime !== undefined && !str(item.endTime))
@@ -45,7 +48,10 @@ export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageR
     if (!start.ok)
         return {
             ok: false,
-            rejection: { code: start.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME', reason: `startTime: ${start.reason}` }
+            rejection: {
+                code: start.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME',
+                reason: `startTime: ${start.reason}`
+            }
         };
     let endAt: number | undefined;
     if (item.endTime !== undefined) {
@@ -53,7 +59,10 @@ export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageR
         if (!end.ok)
             return {
                 ok: false,
-                rejection: { code: end.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME', reason: `endTime: ${end.reason}` }
+                rejection: {
+                    code: end.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME',
+                    reason: `endTime: ${end.reason}`
+                }
             };
         if (end.epochMs <= start.epochMs)
             return { ok: false, rejection: { code: 'END_NOT_AFTER_START', reason: 'endTime must be after startTime' } };

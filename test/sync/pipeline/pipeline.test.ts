@@ -23,7 +23,12 @@ const ev = (over: Partial<SyncEvent> = {}): SyncEvent => ({
 
 describe('isoTime', () => {
     it('parses Z and offsets to UTC and formats like toISOString', () => {
-        for (const s of ['2026-11-23T10:00:00Z', '2026-11-23T12:30:15.250+02:30', '2024-02-29T23:59:59-0500', '1999-12-31T00:00Z']) {
+        for (const s of [
+            '2026-11-23T10:00:00Z',
+            '2026-11-23T12:30:15.250+02:30',
+            '2024-02-29T23:59:59-0500',
+            '1999-12-31T00:00Z'
+        ]) {
             const r = parseIsoInstant(s);
             assert.ok(r.ok, s);
             assert.equal(r.epochMs, Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), s);
@@ -33,14 +38,29 @@ describe('isoTime', () => {
     it('refuses a bare local time rather than guessing, and impossible dates', () => {
         const r = parseIsoInstant('2026-11-23T10:00:00');
         assert.ok(!r.ok && r.localTime);
-        for (const s of ['2026-02-29T10:00:00Z', '2026-11-23 10:00:00Z', '2026-13-01T00:00:00Z', 'yesterday', '2026-11-23T10:00:00+19:00'])
+        for (const s of [
+            '2026-02-29T10:00:00Z',
+            '2026-11-23 10:00:00Z',
+            '2026-13-01T00:00:00Z',
+            'yesterday',
+            '2026-11-23T10:00:00+19:00'
+        ])
             assert.ok(!parseIsoInstant(s).ok, s);
     });
 });
 
 describe('validateEvent', () => {
     it('normalises to UTC, maps external agent ids and keeps optional fields', () => {
-        const r = validateEvent({ ...base, agentId: 'EXT-1', startTime: '2026-11-23T11:00:00+01:00', endTime: '2026-11-23T10:15:00Z', externalEventId: 'x1' }, resolve);
+        const r = validateEvent(
+            {
+                ...base,
+                agentId: 'EXT-1',
+                startTime: '2026-11-23T11:00:00+01:00',
+                endTime: '2026-11-23T10:15:00Z',
+                externalEventId: 'x1'
+            },
+            resolve
+        );
         assert.ok(r.ok);
         assert.deepEqual(r.value, {
             agentId: 'u1',
@@ -99,7 +119,11 @@ describe('applyTransitionMatrix', () => {
         ]
     };
     it('allows unnamed transitions and the first event of an agent', () => {
-        assert.deepEqual(applyTransitionMatrix(undefined, ev({ state: 'Break' }), matrix), { ok: true, events: [ev()], repaired: false });
+        assert.deepEqual(applyTransitionMatrix(undefined, ev({ state: 'Break' }), matrix), {
+            ok: true,
+            events: [ev()],
+            repaired: false
+        });
         assert.ok(applyTransitionMatrix('Available', ev({ state: 'Break' }), matrix).ok);
     });
     it('rejects an illegal transition, never sending it', () => {
@@ -110,7 +134,13 @@ describe('applyTransitionMatrix', () => {
     it('repairs by inserting the intermediate state first', () => {
         const r = applyTransitionMatrix('Offline', ev({ state: 'Meal', target: 'def-meal' }), matrix);
         assert.ok(r.ok && r.repaired);
-        assert.deepEqual(r.events.map((e) => [e.state, e.target]), [['Available', 'def-avail'], ['Meal', 'def-meal']]);
+        assert.deepEqual(
+            r.events.map((e) => [e.state, e.target]),
+            [
+                ['Available', 'def-avail'],
+                ['Meal', 'def-meal']
+            ]
+        );
     });
     it('rejects anything unnamed when the default is reject', () => {
         assert.ok(!applyTransitionMatrix('A', ev({ state: 'B' }), { default: 'reject', rules: [] }).ok);
@@ -118,7 +148,13 @@ describe('applyTransitionMatrix', () => {
 });
 
 describe('dedupe and coalesceLatest', () => {
-    const acked = (state: string, target: string, startAt: number): AckedState => ({ state, target, startAt, payloadHash: 'h', ackedAt: 0 });
+    const acked = (state: string, target: string, startAt: number): AckedState => ({
+        state,
+        target,
+        startAt,
+        payloadHash: 'h',
+        ackedAt: 0
+    });
     it('sends only real changes against the last acknowledged state and within the batch', () => {
         const t = Date.UTC(2026, 10, 23, 10);
         const last = new Map([['u1', acked('Break', 'def-break', t - 60_000)]]);
@@ -130,13 +166,30 @@ describe('dedupe and coalesceLatest', () => {
             ev({ agentId: 'u2', startAt: t })
         ];
         const r = dedupe(events, last);
-        assert.deepEqual(r.send.map((e) => [e.agentId, e.state]), [['u1', 'Available'], ['u2', 'Break']]);
+        assert.deepEqual(
+            r.send.map((e) => [e.agentId, e.state]),
+            [
+                ['u1', 'Available'],
+                ['u2', 'Break']
+            ]
+        );
         assert.equal(r.duplicates.length, 2);
         assert.equal(r.stale.length, 1);
     });
     it('keeps the latest event per agent in order', () => {
-        const r = coalesceLatest([ev({ startAt: 1 }), ev({ agentId: 'u2', startAt: 1 }), ev({ startAt: 3, state: 'X' }), ev({ startAt: 2, state: 'Y' })]);
-        assert.deepEqual(r.latest.map((e) => [e.agentId, e.state]), [['u2', 'Break'], ['u1', 'X']]);
+        const r = coalesceLatest([
+            ev({ startAt: 1 }),
+            ev({ agentId: 'u2', startAt: 1 }),
+            ev({ startAt: 3, state: 'X' }),
+            ev({ startAt: 2, state: 'Y' })
+        ]);
+        assert.deepEqual(
+            r.latest.map((e) => [e.agentId, e.state]),
+            [
+                ['u2', 'Break'],
+                ['u1', 'X']
+            ]
+        );
         assert.equal(r.folded, 2);
     });
 });
@@ -145,10 +198,13 @@ describe('splitAtMidnight', () => {
     it('splits a span crossing local midnight into two', () => {
         const s = ev({ startAt: Date.parse('2026-11-23T22:00:00Z'), endAt: Date.parse('2026-11-24T02:00:00Z') });
         const parts = splitAtMidnight(s, 'Europe/Paris');
-        assert.deepEqual(parts.map((p) => [formatIsoUtc(p.startAt), formatIsoUtc(p.endAt!)]), [
-            ['2026-11-23T22:00:00.000Z', '2026-11-23T23:00:00.000Z'],
-            ['2026-11-23T23:00:00.000Z', '2026-11-24T02:00:00.000Z']
-        ]);
+        assert.deepEqual(
+            parts.map((p) => [formatIsoUtc(p.startAt), formatIsoUtc(p.endAt!)]),
+            [
+                ['2026-11-23T22:00:00.000Z', '2026-11-23T23:00:00.000Z'],
+                ['2026-11-23T23:00:00.000Z', '2026-11-24T02:00:00.000Z']
+            ]
+        );
     });
     it('leaves a span inside one local day, and an open span, unchanged', () => {
         const s = ev({ startAt: Date.parse('2026-11-23T10:00:00Z'), endAt: Date.parse('2026-11-23T22:30:00Z') });
@@ -157,17 +213,25 @@ describe('splitAtMidnight', () => {
     });
     it('finds local midnight around DST changes (23 h and 25 h days)', () => {
         // Spring forward in New York on 2026-03-08: local midnight of the 9th is 04:00Z (EDT), of the 8th 05:00Z (EST).
-        assert.equal(formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York')), '2026-03-09T04:00:00.000Z');
-        assert.equal(formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T03:00:00Z'), 'America/New_York')), '2026-03-08T05:00:00.000Z');
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York')),
+            '2026-03-09T04:00:00.000Z'
+        );
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T03:00:00Z'), 'America/New_York')),
+            '2026-03-08T05:00:00.000Z'
+        );
         // Fall back on 2026-11-01.
-        assert.equal(formatIsoUtc(nextLocalMidnight(Date.parse('2026-11-01T12:00:00Z'), 'America/New_York')), '2026-11-02T05:00:00.000Z');
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-11-01T12:00:00Z'), 'America/New_York')),
+            '2026-11-02T05:00:00.000Z'
+        );
         const night = ev({ startAt: Date.parse('2026-03-08T02:00:00Z'), endAt: Date.parse('2026-03-09T06:00:00Z') });
         const parts = splitAtMidnight(night, 'America/New_York');
-        assert.deepEqual(parts.map((p) => formatIsoUtc(p.startAt)), [
-            '2026-03-08T02:00:00.000Z',
-            '2026-03-08T05:00:00.000Z',
-            '2026-03-09T04:00:00.000Z'
-        ]);
+        assert.deepEqual(
+            parts.map((p) => formatIsoUtc(p.startAt)),
+            ['2026-03-08T02:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']
+        );
         assert.equal(parts[1].endAt! - parts[1].startAt, 23 * 3_600_000);
     });
     it('gives the same idempotency key to the same span and a different one to each part', () => {
@@ -186,11 +250,14 @@ describe('prepareIngest', () => {
             target: 'presence'
         });
         assert.equal(r.accepted.length, 1);
-        assert.deepEqual(r.results.map((x) => [x.index, x.status, x.status === 'rejected' ? x.code : '']), [
-            [0, 'accepted', ''],
-            [1, 'rejected', 'UNMAPPED_REASON_CODE'],
-            [2, 'rejected', 'INVALID_ITEM']
-        ]);
+        assert.deepEqual(
+            r.results.map((x) => [x.index, x.status, x.status === 'rejected' ? x.code : '']),
+            [
+                [0, 'accepted', ''],
+                [1, 'rejected', 'UNMAPPED_REASON_CODE'],
+                [2, 'rejected', 'INVALID_ITEM']
+            ]
+        );
         assert.equal(r.results[1].externalEventId, 'e2');
     });
 });

@@ -299,10 +299,22 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
 
     async function runOnce(): Promise<number> {
         const fresh = carry.length < config.readBatch ? await queue.read(config.readBatch - carry.length) : [];
-        const entries = [...carry, ...fresh];
+        // XAUTOCLAIM may hand back entries this process is already retrying: keep one copy, in carry order.
+        const carried = new Set(carry.map((q) => q.id));
+        const entries = [...carry, ...fresh.filter((q) => !carried.has(q.id))];
         carry = [];
         if (entries.length === 0) return 0;
         lastStepAt = clock.now();
+        try {
+            return await processEntries(entries);
+        } catch (error) {
+            // Nothing was acknowledged: keep every entry for the next step (ordering and no loss preserved).
+            carry = entries;
+            throw error;
+        }
+    }
+
+    async function processEntries(entries: QueuedEvent[]): Promise<number> {
         const byAgent = new Map<string, QueuedEvent[]>();
         for (const q of entries) {
             const list = byAgent.get(q.event.agentId);

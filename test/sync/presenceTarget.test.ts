@@ -216,6 +216,27 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal((await worker.diagnostics()).mismatches.length, 1, 'reported once');
     });
 
+    it('keeps every entry when a queue write fails mid-step, and finishes them on the next step', async () => {
+        const { config, worker } = make();
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: clock.now() },
+            { agentId: b, reasonCode: 'MEAL', at: clock.now() }
+        ]);
+        const realAck = queue.ack.bind(queue);
+        let failures = 1;
+        queue.ack = async (ids) => {
+            if (failures-- > 0) throw new Error('redis went away');
+            return realAck(ids);
+        };
+        await assert.rejects(drive(clock, worker.runOnce()), /redis went away/);
+        assert.equal(await queue.depth(), 2);
+        assert.equal(worker.status().retrying, 2);
+        await drive(clock, worker.runOnce());
+        assert.equal(await queue.depth(), 0);
+        assert.equal(presenceCalls().length, 1, 'already acknowledged states are not sent again');
+    });
+
     it('runs on its own loop after start() and stops cleanly', async () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();

@@ -96,7 +96,9 @@ async function savedByDedupe(): Promise<void> {
         duplicate: s.duplicate,
         stale: s.stale,
         coalesced: s.coalesced,
-        guideClaim: '0.70-0.80'
+        guideClaim: '0.70-0.80',
+        target: 0.7,
+        pass: saved >= 0.7
     });
     await rig.close();
 }

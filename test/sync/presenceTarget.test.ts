@@ -237,6 +237,25 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal(presenceCalls().length, 1, 'already acknowledged states are not sent again');
     });
 
+    it('never sends a transition the matrix refuses, and dead-letters it', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 }]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => w.presenceDefinitionId),
+            [rig.def('Break')]
+        );
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['ILLEGAL_TRANSITION']
+        );
+    });
+
     it('runs on its own loop after start() and stops cleanly', async () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();

@@ -231,6 +231,7 @@ export class OutboxDispatcher {
                     { err: String(error), key: entry.key },
                     'outbox entry could not be routed; will retry'
                 );
+                await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
             }
         }
         this.pump();

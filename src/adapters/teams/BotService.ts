@@ -215,7 +215,7 @@ export class BotService {
     private async status(actor: Actor): Promise<Reply> {
         if (actor.kind !== 'personal') {
             const units = await this.o.store.unitsOf(actor.conversationId);
-            if (units.length > 0) return { card: this.driftingNow(units) };
+            if (units.length > 0) return { card: await this.driftingNow(units) };
         }
         const genesysUserId = (await this.o.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
         if (!genesysUserId) return this.refuse('unknown-user');
@@ -223,9 +223,9 @@ export class BotService {
     }
 
     /** Who is drifting now in these units, ranked by minutes × impact. */
-    driftingNow(units: string[]): AdaptiveCardJson {
+    async driftingNow(units: string[]): Promise<AdaptiveCardJson> {
         const now = this.o.clock.now();
-        const rows = this.o.engine
+        const ranked = this.o.engine
             .openEpisodes({ managementUnitIds: units })
             .map(({ state }) => {
                 const minutes = minutesBetween(state.episode.startedAt, now);
@@ -233,16 +233,22 @@ export class BotService {
             })
             .sort((a, b) => b.score - a.score)
             .slice(0, 25);
+        const rows: Array<{ label: string; value: string }> = [];
+        for (const { state, minutes } of ranked) {
+            const e = state.episode;
+            const { agentName } = await this.names(e.userId, e.teamName ?? e.teamId);
+            rows.push({
+                label: agentName,
+                value: `${minutes} min · scheduled ${activityLabel(e.scheduledCategory)}, actual ${activityLabel(e.actualCategory, e.systemPresence)} · impact ${e.impact}${state.ack ? ' · acknowledged' : ''}`
+            });
+        }
         return renderStatusCard({
             title: 'Drifting now',
             summary:
                 rows.length === 0
                     ? 'Nobody in your units is out of adherence right now.'
                     : `${rows.length} agent(s) out of adherence, most urgent first.`,
-            rows: rows.map(({ state, minutes }) => ({
-                label: state.episode.userId,
-                value: `${minutes} min · scheduled ${activityLabel(state.episode.scheduledCategory)}, actual ${activityLabel(state.episode.actualCategory, state.episode.systemPresence)} · impact ${state.episode.impact}${state.ack ? ' · acknowledged' : ''}`
-            }))
+            rows
         });
     }
 

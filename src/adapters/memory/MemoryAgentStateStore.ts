@@ -24,7 +24,8 @@ interface StoredOutbox {
 /**
  * The embedded `AgentStateStore` (no Redis): one process, same semantics as the Redis store, including CAS,
  * deadline leases and outbox de-duplication. Committed records are deep-frozen and shared with readers (no copies:
- * the engine's cache and the store hold one object per agent); log entries and notifications are copied in.
+ * the engine's cache and the store hold one object per agent); notifications are frozen the same way, log entries
+ * (flat) are copied in.
  */
 export class MemoryAgentStateStore implements AgentStateStore {
     private readonly records = new Map<string, AgentRecord>();
@@ -84,7 +85,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
             if (this.enqueuedKeys.has(notification.key) || this.outbox.has(notification.key)) continue;
             this.enqueuedKeys.set(notification.key, notification.at);
             this.outbox.set(notification.key, {
-                notification: structuredClone(notification),
+                notification: deepFreeze(notification),
                 enqueuedAt: notification.at,
                 attempts: 0,
                 notBefore: notification.at
@@ -92,7 +93,12 @@ export class MemoryAgentStateStore implements AgentStateStore {
         }
         if (change.outbox.length > 0) {
             const forgetBefore = newest - this.settings.outboxKeyTtlMs;
-            for (const [key, at] of this.enqueuedKeys) if (at < forgetBefore) this.enqueuedKeys.delete(key);
+            // Keys are remembered in insertion order, which is (nearly) time order: drop expired ones from the front
+            // and stop at the first live one, so each key is visited once when it expires, not once per commit.
+            for (const [key, at] of this.enqueuedKeys) {
+                if (at >= forgetBefore) break;
+                this.enqueuedKeys.delete(key);
+            }
         }
         return { userId: change.userId, ok: true };
     }

@@ -41,7 +41,7 @@ const SHARD_HINT_LIMIT = 50_000;
 
 type Arg = string | number;
 interface StoreCommands {
-    adbCommit(...args: Arg[]): Promise<number>;
+    adbCommit(...args: Arg[]): Promise<number[]>;
     adbClaim(...args: Arg[]): Promise<string[]>;
     adbRetry(...args: Arg[]): Promise<number>;
 }
@@ -158,9 +158,18 @@ export class RedisAgentStateStore implements AgentStateStore {
         this.assertOpen();
         validateChanges(changes);
         if (changes.length === 0) return [];
+        // One script call per shard: each change inside it is still its own compare-and-set.
+        const byShard = new Map<number, number[]>();
+        changes.forEach((change, i) => {
+            const shard = this.shardOf(change.userId);
+            const list = byShard.get(shard);
+            if (list) list.push(i);
+            else byShard.set(shard, [i]);
+        });
         const pipe = this.redis.pipeline() as StorePipeline;
-        for (const change of changes) {
-            const k = this.shards[this.shardOf(change.userId)];
+        const order: number[][] = [];
+        for (const [shard, indexes] of byShard) {
+            const k = this.shards[shard];
             const args: Arg[] = [
                 k.records,
                 k.versions,
@@ -171,23 +180,33 @@ export class RedisAgentStateStore implements AgentStateStore {
                 k.outboxDue,
                 k.outboxAttempts,
                 k.outboxSeen,
-                change.userId,
-                change.expectedVersion,
-                JSON.stringify(change.record),
-                change.dueAt === null ? '' : change.dueAt,
                 this.settings.logMaxLen,
                 this.settings.outboxKeyTtlMs,
-                change.log.length
+                indexes.length
             ];
-            for (const entry of change.log) args.push(entry.at, entry.managementUnitId, JSON.stringify(entry));
-            args.push(change.outbox.length);
-            for (const n of change.outbox)
-                args.push(n.key, n.at, JSON.stringify({ notification: n, enqueuedAt: n.at }));
+            for (const i of indexes) {
+                const change = changes[i];
+                args.push(
+                    change.userId,
+                    change.expectedVersion,
+                    JSON.stringify(change.record),
+                    change.dueAt === null ? '' : change.dueAt,
+                    change.log.length
+                );
+                for (const entry of change.log) args.push(entry.at, entry.managementUnitId, JSON.stringify(entry));
+                args.push(change.outbox.length);
+                for (const n of change.outbox) {
+                    args.push(n.key, n.at, JSON.stringify({ notification: n, enqueuedAt: n.at }));
+                }
+            }
             pipe.adbCommit(...args);
+            order.push(indexes);
         }
-        const results = await this.exec('commit', pipe);
+        const replies = (await this.exec('commit', pipe)) as unknown as number[][];
+        const applied = new Array<boolean>(changes.length);
+        order.forEach((indexes, call) => indexes.forEach((i, c) => (applied[i] = replies[call][c] === 1)));
         return changes.map((change, i) =>
-            results[i] === 1
+            applied[i]
                 ? { userId: change.userId, ok: true }
                 : { userId: change.userId, ok: false, reason: 'version-conflict' }
         );

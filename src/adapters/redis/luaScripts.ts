@@ -4,60 +4,84 @@
  */
 
 /**
- * One agent's change, atomically.
+ * The changes of several agents of ONE shard, each atomically and independently (a conflict of one agent does not stop
+ * the others): one script call per shard per commit instead of one per agent.
  * KEYS: records, versions, deadlines, log, logMeta, outbox, outboxDue, outboxAttempts, outboxSeen.
- * ARGV: userId, expectedVersion, recordJson, dueAt ('' = drop), logMaxLen, outboxKeyTtlMs,
- *       nLog, nLog x (at, managementUnitId, entryJson), nOutbox, nOutbox x (key, at, entryJson).
- * Returns 1 when applied, 0 on a version conflict (nothing written).
+ * ARGV: logMaxLen, outboxKeyTtlMs, nChanges, then per change:
+ *       userId, expectedVersion, recordJson, dueAt ('' = drop), nLog, nLog x (at, managementUnitId, entryJson),
+ *       nOutbox, nOutbox x (key, at, entryJson).
+ * Returns one integer per change: 1 when applied, 0 on a version conflict (nothing of that change written).
  */
 export const COMMIT_LUA = `
-local uid = ARGV[1]
-local expected = tonumber(ARGV[2])
-local current = tonumber(redis.call('HGET', KEYS[2], uid) or '0')
-if current ~= expected then return 0 end
-redis.call('HSET', KEYS[1], uid, ARGV[3])
-redis.call('HSET', KEYS[2], uid, string.format('%d', expected + 1))
-if ARGV[4] == '' then
-  redis.call('ZREM', KEYS[3], uid)
-else
-  redis.call('ZADD', KEYS[3], ARGV[4], uid)
-end
-local i = 8
-local nLog = tonumber(ARGV[7])
-if nLog > 0 then
-  local lastMs = tonumber(redis.call('HGET', KEYS[5], 'lastMs') or '0')
-  local maxLag = tonumber(redis.call('HGET', KEYS[5], 'maxLag') or '0')
-  for _ = 1, nLog do
-    local at = tonumber(ARGV[i])
-    local ms = at
-    if ms < lastMs then ms = lastMs end
-    if ms - at > maxLag then maxLag = ms - at end
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], string.format('%d-*', ms),
-      'at', ARGV[i], 'mu', ARGV[i + 1], 'e', ARGV[i + 2])
-    lastMs = ms
-    i = i + 3
+local logMaxLen = ARGV[1]
+local ttl = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local results = {}
+local i = 4
+local lastMs = nil
+local maxLag = nil
+local newest = nil
+for c = 1, n do
+  local uid = ARGV[i]
+  local expected = tonumber(ARGV[i + 1])
+  local record = ARGV[i + 2]
+  local dueAt = ARGV[i + 3]
+  local nLog = tonumber(ARGV[i + 4])
+  local logAt = i + 5
+  local outAt = logAt + 3 * nLog
+  local nOut = tonumber(ARGV[outAt])
+  i = outAt + 1 + 3 * nOut
+  local current = tonumber(redis.call('HGET', KEYS[2], uid) or '0')
+  if current ~= expected then
+    results[c] = 0
+  else
+    results[c] = 1
+    redis.call('HSET', KEYS[1], uid, record)
+    redis.call('HSET', KEYS[2], uid, string.format('%d', expected + 1))
+    if dueAt == '' then
+      redis.call('ZREM', KEYS[3], uid)
+    else
+      redis.call('ZADD', KEYS[3], dueAt, uid)
+    end
+    if nLog > 0 then
+      if lastMs == nil then
+        lastMs = tonumber(redis.call('HGET', KEYS[5], 'lastMs') or '0')
+        maxLag = tonumber(redis.call('HGET', KEYS[5], 'maxLag') or '0')
+      end
+      local j = logAt
+      for _ = 1, nLog do
+        local at = tonumber(ARGV[j])
+        local ms = at
+        if ms < lastMs then ms = lastMs end
+        if ms - at > maxLag then maxLag = ms - at end
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', logMaxLen, string.format('%d-*', ms),
+          'at', ARGV[j], 'mu', ARGV[j + 1], 'e', ARGV[j + 2])
+        lastMs = ms
+        j = j + 3
+      end
+    end
+    local j = outAt + 1
+    for _ = 1, nOut do
+      local key = ARGV[j]
+      local at = tonumber(ARGV[j + 1])
+      if newest == nil or at > newest then newest = at end
+      if redis.call('ZSCORE', KEYS[9], key) == false and redis.call('HEXISTS', KEYS[6], key) == 0 then
+        redis.call('ZADD', KEYS[9], ARGV[j + 1], key)
+        redis.call('HSET', KEYS[6], key, ARGV[j + 2])
+        redis.call('HSET', KEYS[8], key, '0')
+        redis.call('ZADD', KEYS[7], ARGV[j + 1], key)
+      end
+      j = j + 3
+    end
   end
+end
+if lastMs ~= nil then
   redis.call('HSET', KEYS[5], 'lastMs', string.format('%d', lastMs), 'maxLag', string.format('%d', maxLag))
 end
-local nOut = tonumber(ARGV[i])
-i = i + 1
-local newest = nil
-for _ = 1, nOut do
-  local key = ARGV[i]
-  local at = tonumber(ARGV[i + 1])
-  if newest == nil or at > newest then newest = at end
-  if redis.call('ZSCORE', KEYS[9], key) == false and redis.call('HEXISTS', KEYS[6], key) == 0 then
-    redis.call('ZADD', KEYS[9], ARGV[i + 1], key)
-    redis.call('HSET', KEYS[6], key, ARGV[i + 2])
-    redis.call('HSET', KEYS[8], key, '0')
-    redis.call('ZADD', KEYS[7], ARGV[i + 1], key)
-  end
-  i = i + 3
-end
 if newest ~= nil then
-  redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', '(' .. string.format('%d', newest - tonumber(ARGV[6])))
+  redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', '(' .. string.format('%d', newest - ttl))
 end
-return 1
+return results
 `;
 
 /**

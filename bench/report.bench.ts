@@ -13,6 +13,7 @@ import { computeDriftReport } from '../src/analytics/computeDriftReport';
 import { renderReportCard } from '../src/cards/renderReportCard';
 import type { ActivityCategory, AgentRecord, EpisodeLogEntry, SuppressReason } from '../src/domain/adherence/types';
 import type { StateChange } from '../src/engine/ports';
+import { seededRandom } from '../src/emulator/seededRandom';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -22,20 +23,8 @@ const RETAINED_DAYS = 35;
 const EPISODES_PER_DAY = Math.round(50_000 / DAYS);
 const TARGET_MS = 1_000;
 
-/** Deterministic PRNG (mulberry32) so every run measures the same log. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 function buildLog(toAt: number): { entries: EpisodeLogEntry[]; episodes: number } {
-    const random = prng(42);
+    const random = seededRandom(42);
     const categories: ActivityCategory[] = [
         'OnQueueWork',
         'OnQueueWork',

@@ -1,7 +1,7 @@
 import { createAgentStateStore } from '../src/adapters/redis/createAgentStateStore';
 import { parseStoreConfig } from '../src/adapters/redis/parseStoreConfig';
 import { runReportCli } from '../src/analytics/reportCli';
-import { systemClock } from '../src/app/systemClock';
+import { systemClock } from '../src/adapters/systemClock';
 
 /** `npm run report -- --days 7 [--unit X] [--team T] [--json]`: entry point; the logic is in `runReportCli`. */
 runReportCli(process.argv.slice(2), process.env, {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock, Random, TimerHandle } from '../domain/clock';
-import { createSystemClock } from '../adapters/genesys/systemClock';
+import { createSystemClock } from '../adapters/systemClock';
 import {
     ACTIVITY_CODES,
     ContactCenter,

@@ -59,6 +59,12 @@ interface Job {
     done?: (result: ActionResult) => void;
 }
 
+interface Outcome {
+    record: AgentRecord | undefined;
+    change: StateChange | undefined;
+    refusals: Map<Job, RefusalReason> | undefined;
+}
+
 const noopLogger: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -304,48 +310,55 @@ export class AdherenceEngine {
         }
         const missing = [...byAgent.keys()].filter((id) => !this.cache.has(id));
         if (missing.length > 0) {
-            const loaded = await this.store.getMany(missing);
-            for (const [id, r] of loaded) this.cache.set(id, r);
+            this.adopt(await this.store.getMany(missing));
         }
 
         for (let attempt = 0; byAgent.size > 0; attempt++) {
             const now = this.clock.now();
             const changes: StateChange[] = [];
-            const results = new Map<string, { record: AgentRecord | undefined; refusals: Map<Job, RefusalReason> }>();
+            const outcomes = new Map<string, Outcome>();
             let stale = 0;
             for (const [userId, jobs] of byAgent) {
                 const original = this.cache.get(userId);
-                let record = original;
-                const log: EpisodeLogEntry[] = [];
-                const outbox: Notification[] = [];
-                const refusals = new Map<Job, RefusalReason>();
+                const outcome: Outcome = { record: original, change: undefined, refusals: undefined };
+                let log: EpisodeLogEntry[] | undefined;
+                let outbox: Notification[] | undefined;
                 let mustCommit = false;
                 for (const job of jobs) {
                     const event: EngineEvent =
                         job.event.type === 'DeadlineReached'
                             ? { type: 'DeadlineReached', coverage: this.coverage.coverageAt(userId, now) }
                             : job.event;
-                    const result = transition(record, event, now, this.policy);
+                    const result = transition(outcome.record, event, now, this.policy);
                     if (result.ignored === 'stale') stale++;
                     if (job.claimed) mustCommit = true;
                     for (const effect of result.effects) {
-                        if (effect.type === 'LogEpisode') log.push(effect.entry);
-                        else if (effect.type === 'Notify') outbox.push(effect.notification);
-                        else if (effect.type === 'CommandRefused') refusals.set(job, effect.reason);
+                        if (effect.type === 'LogEpisode') (log ??= []).push(effect.entry);
+                        else if (effect.type === 'Notify') (outbox ??= []).push(effect.notification);
+                        else if (effect.type === 'CommandRefused')
+                            (outcome.refusals ??= new Map()).set(job, effect.reason);
                         else if (effect.type === 'PrefetchCoverage') {
                             this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
                             this.metrics.episodesStarted?.(1);
                         }
                     }
-                    record = result.record;
+                    outcome.record = result.record;
                 }
-                results.set(userId, { record, refusals });
-                if (record && (record !== original || mustCommit)) {
+                if (outcome.record && (outcome.record !== original || mustCommit)) {
                     const expectedVersion = original?.version ?? 0;
-                    const next = { ...record, version: expectedVersion + 1 };
-                    results.set(userId, { record: next, refusals });
-                    changes.push({ userId, expectedVersion, record: next, dueAt: dueAtOf(next.state), log, outbox });
+                    const record = { ...outcome.record, version: expectedVersion + 1 };
+                    outcome.record = record;
+                    outcome.change = {
+                        userId,
+                        expectedVersion,
+                        record,
+                        dueAt: dueAtOf(record.state),
+                        log: log ?? [],
+                        outbox: outbox ?? []
+                    };
+                    changes.push(outcome.change);
                 }
+                outcomes.set(userId, outcome);
             }
             if (stale > 0) this.metrics.stale?.(stale);
 
@@ -367,10 +380,10 @@ export class AdherenceEngine {
             }
             for (const [userId, jobs] of byAgent) {
                 if (conflicts.has(userId)) continue;
-                const { record, refusals } = results.get(userId)!;
+                const { record, refusals } = outcomes.get(userId)!;
                 for (const job of jobs) {
                     if (!job.done) continue;
-                    const reason = refusals.get(job);
+                    const reason = refusals?.get(job);
                     job.done(
                         reason
                             ? { ok: false, reason }
@@ -386,14 +399,21 @@ export class AdherenceEngine {
                 // Another instance changed these agents: re-read and redo their events on the fresh record.
                 this.metrics.conflicts?.(conflicts.size);
                 const fresh = await this.store.getMany([...conflicts]);
-                for (const id of conflicts) {
-                    const r = fresh.get(id);
-                    if (r) this.cache.set(id, r);
-                    else this.cache.delete(id);
-                }
+                for (const id of conflicts) if (!fresh.has(id)) this.cache.delete(id);
+                this.adopt(fresh);
                 if (attempt >= 20)
                     throw new Error(`engine: ${conflicts.size} agents still conflicting after 20 attempts`);
             }
+        }
+    }
+
+    /** Take records read from the store (written by any instance) into the cache, and watch their deadlines too. */
+    private adopt(records: Map<string, AgentRecord>): void {
+        for (const [id, r] of records) {
+            this.cache.set(id, r);
+            const dueAt = dueAtOf(r.state);
+            if (dueAt === null) this.scheduler.cancel(id);
+            else this.scheduler.arm(id, dueAt);
         }
     }
 

@@ -121,11 +121,20 @@ export function runStoreContract(
 
             it('never lets callers mutate stored records, neither the committed input nor a read copy', () =>
                 withStore(async ({ store }) => {
+                    // A store either copies (Redis) or freezes and shares (memory): a write either lands on a copy
+                    // or throws, and the stored record never changes.
+                    const attempt = (fn: () => void) => {
+                        try {
+                            fn();
+                        } catch (e) {
+                            assert.ok(e instanceof TypeError, String(e));
+                        }
+                    };
                     const c = change('a', 0);
                     await store.commit([c]);
-                    c.record.managementUnitId = 'mutated-input';
+                    attempt(() => (c.record.managementUnitId = 'mutated-input'));
                     const read = (await store.getMany(['a'])).get('a')!;
-                    read.managementUnitId = 'mutated-output';
+                    attempt(() => (read.managementUnitId = 'mutated-output'));
                     assert.equal((await store.getMany(['a'])).get('a')!.managementUnitId, 'mu-1');
                 }));
 

@@ -23,7 +23,8 @@ interface StoredOutbox {
 
 /**
  * The embedded `AgentStateStore` (no Redis): one process, same semantics as the Redis store, including CAS,
- * deadline leases and outbox de-duplication. Records are deep-copied in and out, so callers never share stored state.
+ * deadline leases and outbox de-duplication. Committed records are deep-frozen and shared with readers (no copies:
+ * the engine's cache and the store hold one object per agent); log entries and notifications are copied in.
  */
 export class MemoryAgentStateStore implements AgentStateStore {
     private readonly records = new Map<string, AgentRecord>();
@@ -50,7 +51,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
         const out = new Map<string, AgentRecord>();
         for (const id of userIds) {
             const record = this.records.get(id);
-            if (record) out.set(id, structuredClone(record));
+            if (record) out.set(id, record);
         }
         return out;
     }
@@ -59,24 +60,23 @@ export class MemoryAgentStateStore implements AgentStateStore {
         this.assertOpen();
         const all = [...this.records.values()];
         for (let i = 0; i < all.length; i += this.settings.pageSize) {
-            onPage(all.slice(i, i + this.settings.pageSize).map((r) => structuredClone(r)));
+            onPage(all.slice(i, i + this.settings.pageSize));
         }
     }
 
     async commit(changes: readonly StateChange[]): Promise<CommitResult[]> {
         this.assertOpen();
         validateChanges(changes);
-        const copies = changes.map((c) => structuredClone(c));
-        return copies.map((change) => this.apply(change));
+        return changes.map((change) => this.apply(change));
     }
 
     private apply(change: StateChange): CommitResult {
         const current = this.records.get(change.userId)?.version ?? 0;
         if (current !== change.expectedVersion) return { userId: change.userId, ok: false, reason: 'version-conflict' };
-        this.records.set(change.userId, change.record);
+        this.records.set(change.userId, deepFreeze(change.record));
         if (change.dueAt === null) this.deadlines.delete(change.userId);
         else this.deadlines.set(change.userId, change.dueAt);
-        for (const entry of change.log) this.log.push(entry);
+        for (const entry of change.log) this.log.push({ ...entry });
         if (this.log.length > this.settings.logMaxLen) this.log.splice(0, this.log.length - this.settings.logMaxLen);
         let newest = -Infinity;
         for (const notification of change.outbox) {
@@ -84,7 +84,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
             if (this.enqueuedKeys.has(notification.key) || this.outbox.has(notification.key)) continue;
             this.enqueuedKeys.set(notification.key, notification.at);
             this.outbox.set(notification.key, {
-                notification,
+                notification: structuredClone(notification),
                 enqueuedAt: notification.at,
                 attempts: 0,
                 notBefore: notification.at
@@ -173,7 +173,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
         assertInteger('dueOutbox', 'limit', limit, 0);
         return [...this.outbox]
             .filter(([, e]) => e.notBefore <= now)
-            .sort(([ka, a], [kb, b]) => a.notBefore - b.notBefore || a.enqueuedAt - b.enqueuedAt || (ka < kb ? -1 : 1))
+            .sort(([, a], [, b]) => a.notBefore - b.notBefore || a.enqueuedAt - b.enqueuedAt) // stable: FIFO on ties
             .slice(0, limit)
             .map(([key, e]) => ({ key, ...structuredClone(e) }));
     }
@@ -199,4 +199,16 @@ export class MemoryAgentStateStore implements AgentStateStore {
     private assertOpen(): void {
         if (this.closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
     }
+}
+
+/**
+ * Freeze a plain JSON value in place. Stored records are shared with readers without any copy (the engine treats
+ * records as immutable values); freezing makes that safe: nobody can change stored state behind the store's back.
+ */
+function deepFreeze<T>(value: T): T {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
 }

@@ -67,6 +67,7 @@ export function thresholdsFor(
 ): Thresholds {
     const byCode = episode.scheduledActivityCodeId ? policy.overrides[episode.scheduledActivityCodeId] : undefined;
     const byCategory = episode.scheduledCategory ? policy.overrides[episode.scheduledCategory] : undefined;
+    if (!byCode && !byCategory) return policy.thresholds;
     return { ...policy.thresholds, ...byCategory, ...byCode };
 }
 
@@ -123,13 +124,14 @@ function logEntry(
         userId: episode.userId,
         managementUnitId: episode.managementUnitId,
         episodeId: episode.id,
-        startedAt: episode.startedAt
+        startedAt: episode.startedAt,
+        impact: episode.impact
     };
     if (episode.teamId) entry.teamId = episode.teamId;
     if (episode.scheduledCategory) entry.scheduledCategory = episode.scheduledCategory;
     if (episode.actualCategory) entry.actualCategory = episode.actualCategory;
-    entry.impact = episode.impact;
-    return { type: 'LogEpisode', entry: { ...entry, ...extra } };
+    if (extra) Object.assign(entry, extra);
+    return { type: 'LogEpisode', entry };
 }
 
 function notify(notification: Notification): Effect {

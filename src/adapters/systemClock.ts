@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../domain/clock';
+import type { Clock, TimerHandle } from '../domain/clock';
 
 /**
  * The wall clock, for the composition root, the emulator CLI and benchmarks.
@@ -18,3 +18,6 @@ export function createSystemClock(options: { unref?: boolean } = {}): Clock {
         }
     };
 }
+
+/** The wall clock with unref'd timers: the production {@link Clock}. */
+export const systemClock: Clock = createSystemClock();

@@ -1,0 +1,263 @@
+/**
+ * Drift engine benchmarks (issue 2). Run: `npm run bench -- engine` (or `node --expose-gc --import tsx bench/engine.bench.ts`).
+ * 1. frames → engine decisions per second (in memory, one core) vs JSON.parse alone over the same frames;
+ * 2. heap bytes per tracked agent at 100,000 agents;
+ * 3. threshold lateness with 20,000 agents drifting at once on the real clock (p99 of fire time − due time);
+ * 4. the same trace on Redis: events/s and the restore time of 20,000 agents after a restart.
+ */
+import { AdherenceEngine } from '../src/engine/AdherenceEngine';
+import type { AgentStateStore, StateChange } from '../src/engine/ports';
+import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
+import { createRedisStore } from '../src/adapters/redis/RedisAgentStateStore';
+import { parseAdherenceBody } from '../src/domain/adherence/parseObservation';
+import type { Observation } from '../src/domain/adherence/types';
+import { defaultPolicy } from '../src/engine/engineConfig';
+import { systemClock } from '../src/adapters/systemClock';
+import type { Clock, TimerHandle } from '../src/domain/clock';
+import { Redis } from 'ioredis';
+import { adherenceTrace, median, percentile, report } from './support';
+
+const TOPIC_PREFIX = 'v2.workforcemanagement.managementunits.';
+const MIN = 60_000;
+
+/** A clock frozen at `now` (the throughput runs must not fire deadlines mid-measurement). */
+function frozenClock(now: number): Clock {
+    return { now: () => now, setTimeout: () => ({}) as TimerHandle, clearTimeout: () => undefined };
+}
+
+/** Frame text → observations: the stream's decode path (envelope, topic, body validation). */
+function decode(frames: string[], from: number, to: number, now: number, sink: Observation[]): void {
+    for (let i = from; i < to; i++) {
+        const msg = JSON.parse(frames[i]) as { topicName?: string; eventBody?: unknown };
+        if (typeof msg.topicName !== 'string' || !msg.topicName.startsWith(TOPIC_PREFIX)) continue;
+        const r = parseAdherenceBody(msg.eventBody, now);
+        if (r.ok) sink.push(r.observation);
+    }
+}
+
+async function runEngine(store: AgentStateStore, frames: string[], now: number, batch: number): Promise<number> {
+    const engine = new AdherenceEngine({
+        store,
+        clock: frozenClock(now),
+        policy: defaultPolicy(),
+        orphanPollMs: 0,
+        maxBatch: 5_000
+    });
+    await engine.start();
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < frames.length; i += batch) {
+        const obs: Observation[] = [];
+        decode(frames, i, Math.min(frames.length, i + batch), now, obs);
+        engine.observe(obs);
+        if ((i / batch) % 8 === 7) await engine.idle();
+    }
+    await engine.idle();
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    await engine.stop();
+    return frames.length / seconds;
+}
+
+async function throughput(): Promise<void> {
+    const now = Date.UTC(2026, 10, 23, 12);
+    const trace = adherenceTrace(20_000, 10, now);
+    const parseRates: number[] = [];
+    const engineRates: number[] = [];
+    for (let run = 0; run < 4; run++) {
+        let t = process.hrtime.bigint();
+        let sink = 0;
+        for (const f of trace.frames) sink += (JSON.parse(f) as { version: string }).version.length;
+        parseRates.push(trace.frames.length / (Number(process.hrtime.bigint() - t) / 1e9));
+        if (sink === 0) throw new Error('unreachable');
+        t = process.hrtime.bigint();
+        const rate = await runEngine(new MemoryAgentStateStore(), trace.frames, now, 1_000);
+        if (run > 0)
+            engineRates.push(rate); // run 0 warms the JIT up
+        else parseRates.pop();
+    }
+    const parse = median(parseRates);
+    const decisions = median(engineRates);
+    report({
+        bench: 'engine',
+        metric: 'json_parse_only',
+        value: Math.round(parse),
+        unit: 'frames/s',
+        frames: trace.frames.length,
+        runs: 3
+    });
+    report({
+        bench: 'engine',
+        metric: 'frames_to_decisions_memory',
+        value: Math.round(decisions),
+        unit: 'frames/s',
+        ratio_to_parse: Number((decisions / parse).toFixed(3)),
+        target: '>= 100000 frames/s and >= 0.5 x parse-only',
+        pass: decisions >= 100_000 && decisions >= 0.5 * parse
+    });
+}
+
+async function heapPerAgent(): Promise<void> {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) {
+        report({
+            bench: 'engine',
+            metric: 'heap_bytes_per_agent',
+            value: -1,
+            unit: 'bytes',
+            error: 'run with node --expose-gc'
+        });
+        return;
+    }
+    const now = Date.UTC(2026, 10, 23, 12);
+    const trace = adherenceTrace(100_000, 1, now, 11);
+    const obs: Observation[] = [];
+    decode(trace.frames, 0, trace.frames.length, now, obs);
+    trace.frames.length = 0;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const store = new MemoryAgentStateStore();
+    const engine = new AdherenceEngine({
+        store,
+        clock: frozenClock(now),
+        policy: defaultPolicy(),
+        orphanPollMs: 0,
+        maxBatch: 5_000
+    });
+    await engine.start();
+    engine.observe(obs);
+    await engine.idle();
+    obs.length = 0;
+    gc();
+    const used = process.memoryUsage().heapUsed - before;
+    const perAgent = used / engine.trackedAgents;
+    report({
+        bench: 'engine',
+        metric: 'heap_bytes_per_agent',
+        value: Math.round(perAgent),
+        unit: 'bytes',
+        agents: engine.trackedAgents,
+        drifting: engine.openEpisodes().length,
+        includes: 'engine cache + in-memory store + deadline index',
+        target: '<= 1024',
+        pass: perAgent <= 1024
+    });
+    await engine.stop();
+}
+
+async function lateness(): Promise<void> {
+    const agents = 20_000;
+    const store = new MemoryAgentStateStore();
+    const fired: number[] = [];
+    const timed: AgentStateStore = Object.create(store);
+    timed.commit = async (changes: readonly StateChange[]) => {
+        const result = await store.commit(changes);
+        const at = Date.now();
+        for (const c of changes) {
+            for (const n of c.outbox) if (n.kind === 'nudge') fired.push(at - (n.episode.startedAt + 6 * MIN));
+        }
+        return result;
+    };
+    const engine = new AdherenceEngine({ store: timed, clock: systemClock, policy: defaultPolicy(), orphanPollMs: 0 });
+    await engine.start();
+    const start = Date.now();
+    const dueAt = start + 1_500;
+    const obs: Observation[] = [];
+    for (let i = 0; i < agents; i++) {
+        obs.push({
+            userId: `agent-${i}`,
+            managementUnitId: `mu-${i % 14}`,
+            adherenceState: 'OutOfAdherence',
+            impact: 'Negative',
+            scheduledCategory: 'OnQueueWork',
+            actualCategory: 'Break',
+            changedAt: dueAt - 6 * MIN + (i % 500) // due times spread over half a second
+        });
+    }
+    engine.observe(obs);
+    await engine.idle();
+    while (fired.length < agents && Date.now() - start < 30_000) await new Promise((r) => setTimeout(r, 20));
+    await engine.stop();
+    report({
+        bench: 'engine',
+        metric: 'threshold_lateness_p99',
+        value: percentile(fired, 99),
+        unit: 'ms',
+        p50: percentile(fired, 50),
+        max: Math.max(...fired),
+        agents,
+        fired: fired.length,
+        target: '<= 50 ms',
+        pass: fired.length === agents && percentile(fired, 99) <= 50
+    });
+}
+
+async function redis(): Promise<void> {
+    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const keyPrefix = `bench:engine:${process.pid}:`;
+    const now = Date.UTC(2026, 10, 23, 12);
+    const trace = adherenceTrace(20_000, 5, now, 13);
+    const store = createRedisStore({ url, keyPrefix });
+    try {
+        const rate = await runEngine(store, trace.frames, now, 2_000);
+        report({
+            bench: 'engine',
+            metric: 'frames_to_decisions_redis',
+            value: Math.round(rate),
+            unit: 'events/s',
+            frames: trace.frames.length,
+            target: '>= 20000',
+            pass: rate >= 20_000
+        });
+        const restores: number[] = [];
+        for (let i = 0; i < 3; i++) {
+            const fresh = createRedisStore({ url, keyPrefix });
+            const engine = new AdherenceEngine({
+                store: fresh,
+                clock: frozenClock(now),
+                policy: defaultPolicy(),
+                orphanPollMs: 0
+            });
+            const t = process.hrtime.bigint();
+            await engine.start();
+            restores.push(Number(process.hrtime.bigint() - t) / 1e6);
+            if (engine.trackedAgents !== 20_000)
+                throw new Error(`restored ${engine.trackedAgents} agents, expected 20000`);
+            await engine.stop();
+            await fresh.close();
+        }
+        const restore = median(restores);
+        report({
+            bench: 'engine',
+            metric: 'restore_20000_agents_redis',
+            value: Math.round(restore),
+            unit: 'ms',
+            runs: 3,
+            target: '<= 2000',
+            pass: restore <= 2_000
+        });
+    } finally {
+        await cleanupPrefix(url, keyPrefix);
+        await store.close();
+    }
+}
+
+async function cleanupPrefix(url: string, prefix: string): Promise<void> {
+    const r = new Redis(url);
+    let cursor = '0';
+    do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await r.del(...keys);
+    } while (cursor !== '0');
+    await r.quit();
+}
+
+async function main(): Promise<void> {
+    const only = process.argv[2];
+    const parts: Record<string, () => Promise<void>> = { throughput, heapPerAgent, lateness, redis };
+    for (const [name, run] of Object.entries(parts)) if (!only || only === name) await run();
+}
+
+main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+});

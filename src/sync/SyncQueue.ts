@@ -1,0 +1,104 @@
+import type { AckedState, Rejection, SyncEvent } from './pipeline/types';
+
+export interface QueuedEvent {
+    /** Queue entry id (Redis stream id, or a counter in memory). */
+    id: string;
+    event: SyncEvent;
+}
+
+/** An inspectable refused item: the raw input (or event) and why. */
+export interface DeadLetter {
+    at: number;
+    rejection: Rejection;
+    item: unknown;
+}
+
+/**
+ * The durable queue between ingest and send. `append` resolves only once the events are durable. Entries read are
+ * pending until acknowledged; a crashed consumer's pending entries are re-read on restart (own pending first) or
+ * re-claimed by another consumer after `claimIdleMs`.
+ */
+export interface SyncQueue {
+    append(events: readonly SyncEvent[]): Promise<string[]>;
+    /** Up to `max` entries: this consumer's own pending first, then idle entries of others, then new ones. */
+    read(max: number): Promise<QueuedEvent[]>;
+    ack(ids: readonly string[]): Promise<void>;
+    deadLetter(letters: readonly DeadLetter[]): Promise<void>;
+    /** Most recent first. */
+    deadLetters(limit?: number): Promise<DeadLetter[]>;
+    /** Entries appended and not yet acknowledged. */
+    depth(): Promise<number>;
+    lastAcked(agentIds: readonly string[]): Promise<Map<string, AckedState>>;
+    setLastAcked(states: ReadonlyMap<string, AckedState>): Promise<void>;
+    close(): Promise<void>;
+}
+
+/** In-process queue (tests, single instance without Redis): same contract, not crash-safe. */
+export class MemorySyncQueue implements SyncQueue {
+    private seq = 0;
+    private readonly entries = new Map<string, SyncEvent>();
+    private readonly delivered = new Set<string>();
+    private readonly letters: DeadLetter[] = [];
+    private readonly acked = new Map<string, AckedState>();
+
+    constructor(private readonly deadLetterMax = 10_000) {}
+
+    async append(events: readonly SyncEvent[]): Promise<string[]> {
+        return events.map((e) => {
+            const id = String(++this.seq);
+            this.entries.set(id, structuredClone(e));
+            return id;
+        });
+    }
+
+    async read(max: number): Promise<QueuedEvent[]> {
+        const out: QueuedEvent[] = [];
+        for (const [id, event] of this.entries) {
+            if (out.length >= max) break;
+            if (this.delivered.has(id)) continue;
+            this.delivered.add(id);
+            out.push({ id, event: structuredClone(event) });
+        }
+        return out;
+    }
+
+    /** Simulates a consumer restart: everything pending is readable again. */
+    releasePending(): void {
+        this.delivered.clear();
+    }
+
+    async ack(ids: readonly string[]): Promise<void> {
+        for (const id of ids) {
+            this.entries.delete(id);
+            this.delivered.delete(id);
+        }
+    }
+
+    async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
+        this.letters.push(...letters.map((l) => structuredClone(l)));
+        if (this.letters.length > this.deadLetterMax) this.letters.splice(0, this.letters.length - this.deadLetterMax);
+    }
+
+    async deadLetters(limit = 100): Promise<DeadLetter[]> {
+        return this.letters.slice(-limit).reverse();
+    }
+
+    async depth(): Promise<number> {
+        return this.entries.size;
+    }
+
+    async lastAcked(agentIds: readonly string[]): Promise<Map<string, AckedState>> {
+        const out = new Map<string, AckedState>();
+        for (const id of agentIds) {
+            const s = this.acked.get(id);
+            if (s) out.set(id, { ...s });
+        }
+        return out;
+    }
+
+    async setLastAcked(states: ReadonlyMap<string, AckedState>): Promise<void> {
+        for (const [id, s] of states) this.acked.set(id, { ...s });
+    }
+
+    async close(): Promise<void> {}
+}

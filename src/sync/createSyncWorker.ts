@@ -1,0 +1,510 @@
+import { setMaxListeners } from 'node:events';
+import type { Clock, Random, TimerHandle } from '../domain/clock';
+import type { Logger } from '../app/logger';
+import { silentLogger } from '../app/logger';
+import { RateLimiter } from '../adapters/genesys/rateLimiter';
+import { clockSleep, type Sleep } from '../adapters/genesys/resilience';
+import type { TokenManager } from '../adapters/genesys/tokenManager';
+import type { AxiosInstance } from 'axios';
+import { applyTransitionMatrix } from './pipeline/applyTransitionMatrix';
+import { coalesceLatest, dedupe } from './pipeline/dedupe';
+import { formatIsoUtc } from './pipeline/isoTime';
+import { idempotencyKey } from './pipeline/payloadHash';
+import { splitAtMidnight } from './pipeline/splitAtMidnight';
+import type { AckedState, Rejection, SyncEvent } from './pipeline/types';
+import type { SyncConfig } from './parseSyncConfig';
+import { SuccessRateBreaker, type BreakerState } from './SuccessRateBreaker';
+import { SyncHttp } from './SyncHttp';
+import { isSyncError } from './SyncError';
+import type { DeadLetter, QueuedEvent, SyncQueue } from './SyncQueue';
+import { createSyncMetrics, type SyncMetrics } from './createSyncMetrics';
+
+export interface SyncWorkerDeps {
+    config: SyncConfig;
+    queue: SyncQueue;
+    clock: Clock;
+    /** Jitter source (test seam). */
+    random: Random;
+    /** Waits between retries. @default clockSleep(clock) */
+    sleep?: Sleep;
+    /** Genesys REST base, e.g. `https://api.mypurecloud.com` (presence target and reconcile). */
+    apiBaseUrl?: string;
+    /** The shared Genesys token manager (required for the presence target; used for the span target when given). */
+    tokens?: TokenManager;
+    /** Token bucket at the target's limit. @default a new one at config.requestsPerMinute */
+    limiter?: RateLimiter;
+    metrics?: SyncMetrics;
+    logger?: Logger;
+    /** Agents sent concurrently on the span target. @default 16 */
+    spanConcurrency?: number;
+    /** Test seam for the HTTP client. */
+    http?: AxiosInstance;
+}
+
+/** One reconciliation finding: the target reports something else than what was last sent. */
+export interface SyncMismatch {
+    agentId: string;
+    expected: string;
+    actual: string | null;
+    payloadHash: string;
+    sentAt: string;
+    detectedAt: string;
+    lastTokenRefreshAt: string | null;
+    recent429s: Array<{ at: string; retryAfterMs: number }>;
+    queueDepth: number;
+    breakerState: BreakerState;
+}
+
+export interface SyncDiagnostics {
+    mismatches: SyncMismatch[];
+    recent429s: Array<{ at: string; retryAfterMs: number }>;
+    breakerState: BreakerState;
+    breakerOpens: number;
+    queueDepth: number;
+    lastTokenRefreshAt: string | null;
+    deadLetters: DeadLetter[];
+}
+
+export interface SyncStatus {
+    running: boolean;
+    target: SyncConfig['target'];
+    breakerState: BreakerState;
+    /** Entries waiting for a retry in this process (still pending in the queue). */
+    retrying: number;
+    delivered: number;
+    requests: number;
+    saved: { duplicate: number; stale: number; coalesced: number };
+    lastStepAt: number | null;
+}
+
+export interface SyncWorker {
+    start(): void;
+    stop(): Promise<void>;
+    diagnostics(): Promise<SyncDiagnostics>;
+    status(): SyncStatus;
+    /** One pipeline step over the queue (test seam; the loop calls it). Returns entries handled. */
+    runOnce(): Promise<number>;
+    /** One reconciliation pass (test seam; the loop calls it every reconcileIntervalMs). */
+    reconcileOnce(): Promise<void>;
+}
+
+type AgentOutcome =
+    | { kind: 'ok'; acked?: AckedState }
+    | { kind: 'retry' }
+    | { kind: 'rejected'; rejection: Rejection; acked?: AckedState };
+
+/**
+ * The sync worker: reads the durable queue, applies the transition matrix and dedupe against the last acknowledged
+ * state, sends to the target (bulk presence or spans), records what was acknowledged, then acknowledges the queue
+ * entries. Failed agents stay pending and are retried in order; reconcile reads presence back.
+ */
+export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
+    const { config, queue, clock } = deps;
+    const logger = deps.logger ?? silentLogger();
+    const metrics = deps.metrics ?? createSyncMetrics();
+    const sleep = deps.sleep ?? clockSleep(clock);
+    // Genesys counts requests in a rolling minute: burst + rate × 60 s must not exceed the limit, so keep the burst
+    // small (1 s worth) and the sustained rate at the limit minus that burst.
+    const burst = Math.max(1, Math.floor(config.requestsPerMinute / 60));
+    const limiter =
+        deps.limiter ??
+        new RateLimiter({ clock, requestsPerMinute: Math.max(1, config.requestsPerMinute - burst), burst });
+    const breaker = new SuccessRateBreaker({
+        clock,
+        minSuccessRate: config.breakerMinSuccessRate,
+        windowMs: config.breakerWindowMs,
+        minRequests: config.breakerMinRequests,
+        pauseMs: config.breakerPauseMs
+    });
+    const recent429: Array<{ at: number; retryAfterMs: number }> = [];
+    const stats = { delivered: 0, requests: 0, saved: { duplicate: 0, stale: 0, coalesced: 0 } };
+    const http = new SyncHttp({
+        clock,
+        random: deps.random,
+        sleep,
+        limiter,
+        breaker,
+        tokens: deps.tokens,
+        timeoutMs: config.requestTimeoutMs,
+        maxAttempts: config.maxAttempts,
+        logger,
+        http: deps.http,
+        onOutcome: (status, retryAfterMs) => {
+            stats.requests++;
+            metrics.requests.inc({ outcome: status === 0 ? 'network' : String(status) });
+            if (status === 429) {
+                metrics.rateLimited.inc();
+                recent429.push({ at: clock.now(), retryAfterMs: retryAfterMs ?? 0 });
+                if (recent429.length > 50) recent429.shift();
+            }
+            metrics.breakerOpen.set(breaker.state === 'closed' ? 0 : 1);
+        }
+    });
+    if (config.target === 'presence' && (!deps.apiBaseUrl || !deps.tokens || !config.presenceSourceId))
+        throw new TypeError('presence target needs apiBaseUrl, tokens and config.presenceSourceId');
+    if (config.target === 'span' && !config.spanUrl) throw new TypeError('span target needs config.spanUrl');
+
+    const sent = new Map<string, { target: string; sentAt: number; payloadHash: string; reported: boolean }>();
+    const mismatches: SyncMismatch[] = [];
+    let carry: QueuedEvent[] = [];
+    let running = false;
+    let abort = newAbort();
+    let stepTimer: TimerHandle | undefined;
+    let reconcileTimer: TimerHandle | undefined;
+    let stepping: Promise<unknown> | undefined;
+    let reconciling: Promise<unknown> | undefined;
+    let lastStepAt: number | null = null;
+
+    /** Many senders wait on one signal (limiter, sleeps): lift the listener warning threshold. */
+    function newAbort(): AbortController {
+        const c = new AbortController();
+        setMaxListeners(0, c.signal);
+        return c;
+    }
+
+    const acked = (e: SyncEvent, payloadHash: string): AckedState => ({
+        state: e.state,
+        target: e.target,
+        startAt: e.startAt,
+        payloadHash,
+        ackedAt: clock.now()
+    });
+
+    async function sendPresence(
+        plan: Map<string, SyncEvent[]>,
+        last: Map<string, AckedState>
+    ): Promise<Map<string, AgentOutcome>> {
+        const out = new Map<string, AgentOutcome>();
+        const all: SyncEvent[] = [];
+        for (const evs of plan.values()) all.push(...evs);
+        const { latest, folded } = coalesceLatest(all);
+        let coalesced = folded;
+        const toSend: SyncEvent[] = [];
+        for (const e of latest) {
+            const prev = last.get(e.agentId);
+            if (prev && prev.state === e.state && prev.target === e.target) {
+                coalesced++;
+                out.set(e.agentId, { kind: 'ok' });
+            } else toSend.push(e);
+        }
+        for (const a of plan.keys())
+            if (!out.has(a) && !toSend.some((e) => e.agentId === a)) out.set(a, { kind: 'ok' });
+        stats.saved.coalesced += coalesced;
+        metrics.saved.inc({ reason: 'coalesced' }, coalesced);
+        const sourceId = config.presenceSourceId!;
+        const chunks: SyncEvent[][] = [];
+        for (let i = 0; i < toSend.length; i += config.bulkMax) chunks.push(toSend.slice(i, i + config.bulkMax));
+        await Promise.all(
+            chunks.map(async (chunk) => {
+                try {
+                    const res = await http.send({
+                        method: 'PUT',
+                        url: `${deps.apiBaseUrl}/api/v2/users/presences/bulk`,
+                        body: chunk.map((e) => ({ id: e.agentId, sourceId, presenceDefinition: { id: e.target } })),
+                        signal: abort.signal
+                    });
+                    for (const e of chunk) {
+                        out.set(e.agentId, { kind: 'ok', acked: acked(e, res.payloadHash) });
+                        sent.set(e.agentId, {
+                            target: e.target,
+                            sentAt: clock.now(),
+                            payloadHash: res.payloadHash,
+                            reported: false
+                        });
+                    }
+                } catch (error) {
+                    if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED') {
+                        // One bad entry spoils a bulk call: fall back to one PATCH per user.
+                        for (const e of chunk) out.set(e.agentId, await patchOne(e, sourceId));
+                    } else for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
+                }
+            })
+        );
+        return out;
+    }
+
+    async function patchOne(e: SyncEvent, sourceId: string): Promise<AgentOutcome> {
+        try {
+            const res = await http.send({
+                method: 'PATCH',
+                url: `${deps.apiBaseUrl}/api/v2/users/${encodeURIComponent(e.agentId)}/presences/${encodeURIComponent(sourceId)}`,
+                body: { presenceDefinition: { id: e.target } },
+                signal: abort.signal
+            });
+            sent.set(e.agentId, {
+                target: e.target,
+                sentAt: clock.now(),
+                payloadHash: res.payloadHash,
+                reported: false
+            });
+            return { kind: 'ok', acked: acked(e, res.payloadHash) };
+        } catch (error) {
+            if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
+                return { kind: 'rejected', rejection: { code: 'TARGET_REJECTED', reason: error.message } };
+            return { kind: 'retry' };
+        }
+    }
+
+    async function sendSpansOfAgent(events: SyncEvent[]): Promise<AgentOutcome> {
+        let lastAcked: AckedState | undefined;
+        for (const e of events) {
+            let hash = '';
+            for (const span of splitAtMidnight(e, config.timeZone)) {
+                const body: Record<string, unknown> = {
+                    agentId: span.agentId,
+                    state: span.state,
+                    code: span.target,
+                    reasonCode: span.reasonCode,
+                    startTime: formatIsoUtc(span.startAt)
+                };
+                if (span.endAt !== undefined) body.endTime = formatIsoUtc(span.endAt);
+                if (span.externalEventId !== undefined) body.externalEventId = span.externalEventId;
+                try {
+                    const res = await http.send({
+                        method: 'POST',
+                        url: config.spanUrl!,
+                        body,
+                        headers: { 'Idempotency-Key': idempotencyKey(span) },
+                        signal: abort.signal
+                    });
+                    hash = res.payloadHash;
+                } catch (error) {
+                    if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
+                        return {
+                            kind: 'rejected',
+                            rejection: { code: 'TARGET_REJECTED', reason: error.message },
+                            acked: lastAcked
+                        };
+                    return { kind: 'retry' };
+                }
+            }
+            lastAcked = acked(e, hash);
+        }
+        return { kind: 'ok', acked: lastAcked };
+    }
+
+    async function sendSpans(plan: Map<string, SyncEvent[]>): Promise<Map<string, AgentOutcome>> {
+        const out = new Map<string, AgentOutcome>();
+        const agents = [...plan.keys()];
+        let next = 0;
+        const workers = Array.from({ length: Math.min(deps.spanConcurrency ?? 16, agents.length) }, async () => {
+            while (next < agents.length) {
+                const a = agents[next++];
+                out.set(a, await sendSpansOfAgent(plan.get(a)!));
+            }
+        });
+        await Promise.all(workers);
+        return out;
+    }
+
+    async function runOnce(): Promise<number> {
+        const fresh = carry.length < config.readBatch ? await queue.read(config.readBatch - carry.length) : [];
+        // XAUTOCLAIM may hand back entries this process is already retrying: keep one copy, in carry order.
+        const carried = new Set(carry.map((q) => q.id));
+        const entries = [...carry, ...fresh.filter((q) => !carried.has(q.id))];
+        carry = [];
+        if (entries.length === 0) return 0;
+        lastStepAt = clock.now();
+        try {
+            return await processEntries(entries);
+        } catch (error) {
+            // Nothing was acknowledged: keep every entry for the next step (ordering and no loss preserved).
+            carry = entries;
+            throw error;
+        }
+    }
+
+    async function processEntries(entries: QueuedEvent[]): Promise<number> {
+        const byAgent = new Map<string, QueuedEvent[]>();
+        for (const q of entries) {
+            const list = byAgent.get(q.event.agentId);
+            if (list) list.push(q);
+            else byAgent.set(q.event.agentId, [q]);
+        }
+        const last = await queue.lastAcked([...byAgent.keys()]);
+        const letters: DeadLetter[] = [];
+        const plan = new Map<string, SyncEvent[]>();
+        for (const [agent, list] of byAgent) {
+            let prev = last.get(agent)?.state;
+            const events: SyncEvent[] = [];
+            for (const q of list) {
+                const r = applyTransitionMatrix(prev, q.event, config.transitions);
+                if (!r.ok) {
+                    letters.push({ at: clock.now(), rejection: r.rejection, item: q.event });
+                    metrics.rejected.inc({ code: r.rejection.code });
+                    continue;
+                }
+                events.push(...r.events);
+                prev = q.event.state;
+            }
+            const agentLast = new Map<string, AckedState>();
+            const la = last.get(agent);
+            if (la) agentLast.set(agent, la);
+            const d = dedupe(events, agentLast);
+            stats.saved.duplicate += d.duplicates.length;
+            stats.saved.stale += d.stale.length;
+            metrics.saved.inc({ reason: 'duplicate' }, d.duplicates.length);
+            metrics.saved.inc({ reason: 'stale' }, d.stale.length);
+            plan.set(agent, d.send);
+        }
+        const outcomes = config.target === 'presence' ? await sendPresence(plan, last) : await sendSpans(plan);
+        const newAcked = new Map<string, AckedState>();
+        const ackIds: string[] = [];
+        for (const [agent, list] of byAgent) {
+            const o = outcomes.get(agent) ?? { kind: 'ok' };
+            if (o.kind === 'retry') {
+                carry.push(...list);
+                continue;
+            }
+            if (o.acked) {
+                newAcked.set(agent, o.acked);
+                stats.delivered++;
+                metrics.delivered.inc();
+            }
+            if (o.kind === 'rejected') {
+                letters.push({ at: clock.now(), rejection: o.rejection, item: plan.get(agent) });
+                metrics.rejected.inc({ code: o.rejection.code });
+            }
+            ackIds.push(...list.map((q) => q.id));
+        }
+        await queue.deadLetter(letters);
+        await queue.setLastAcked(newAcked);
+        await queue.ack(ackIds);
+        metrics.queueDepth.set(await queue.depth());
+        return entries.length;
+    }
+
+    async function reconcileOnce(): Promise<void> {
+        if (config.target !== 'presence') return;
+        const now = clock.now();
+        const horizon = Math.max(300_000, config.reconcileMismatchMs * 4);
+        for (const [id, s] of sent) if (now - s.sentAt > horizon) sent.delete(id);
+        const ids = [...sent.keys()];
+        for (let i = 0; i < ids.length; i += 50) {
+            const chunk = ids.slice(i, i + 50);
+            const qs = chunk.map((id) => `id=${encodeURIComponent(id)}`).join('&');
+            let res;
+            try {
+                res = await http.send<Array<{ userId?: string; presenceDefinition?: { id?: string } }>>({
+                    method: 'GET',
+                    url: `${deps.apiBaseUrl}/api/v2/users/presences/${encodeURIComponent(config.presenceSourceId!)}/bulk?${qs}`,
+                    signal: abort.signal
+                });
+            } catch (error) {
+                logger.warn({ err: (error as Error).message }, 'sync reconcile read failed');
+                return;
+            }
+            const actual = new Map<string, string | null>();
+            for (const p of Array.isArray(res.data) ? res.data : [])
+                if (p.userId) actual.set(p.userId, p.presenceDefinition?.id ?? null);
+            for (const id of chunk) {
+                const s = sent.get(id);
+                if (!s) continue;
+                const a = actual.get(id) ?? null;
+                if (a === s.target) {
+                    s.reported = false;
+                    continue;
+                }
+                if (s.reported || clock.now() - s.sentAt < config.reconcileMismatchMs) continue;
+                s.reported = true;
+                const m: SyncMismatch = {
+                    agentId: id,
+                    expected: s.target,
+                    actual: a,
+                    payloadHash: s.payloadHash,
+                    sentAt: formatIsoUtc(s.sentAt),
+                    detectedAt: formatIsoUtc(clock.now()),
+                    lastTokenRefreshAt: deps.tokens?.lastRefreshAt ? formatIsoUtc(deps.tokens.lastRefreshAt) : null,
+                    recent429s: recent429s(),
+                    queueDepth: await queue.depth(),
+                    breakerState: breaker.state
+                };
+                mismatches.push(m);
+                if (mismatches.length > 500) mismatches.shift();
+                metrics.mismatches.inc();
+                logger.warn({ agentId: id, expected: s.target, actual: a }, 'sync reconcile mismatch');
+            }
+        }
+    }
+
+    function recent429s(): Array<{ at: string; retryAfterMs: number }> {
+        return recent429.slice(-20).map((r) => ({ at: formatIsoUtc(r.at), retryAfterMs: r.retryAfterMs }));
+    }
+
+    function unref(h: TimerHandle): TimerHandle {
+        (h as { unref?: () => void }).unref?.();
+        return h;
+    }
+
+    function scheduleStep(ms: number): void {
+        if (!running) return;
+        stepTimer = unref(
+            clock.setTimeout(() => {
+                stepTimer = undefined;
+                stepping = runOnce().then(
+                    (n) => scheduleStep(n > 0 && carry.length < n ? 0 : config.pollIntervalMs),
+                    (error: unknown) => {
+                        logger.error({ err: (error as Error).message }, 'sync step failed');
+                        scheduleStep(config.pollIntervalMs);
+                    }
+                );
+            }, ms)
+        );
+    }
+
+    function scheduleReconcile(): void {
+        if (!running || config.target !== 'presence') return;
+        reconcileTimer = unref(
+            clock.setTimeout(() => {
+                reconcileTimer = undefined;
+                reconciling = reconcileOnce()
+                    .catch((error: unknown) => logger.error({ err: (error as Error).message }, 'sync reconcile failed'))
+                    .then(scheduleReconcile);
+            }, config.reconcileIntervalMs)
+        );
+    }
+
+    return {
+        start() {
+            if (running) return;
+            running = true;
+            abort = newAbort();
+            scheduleStep(0);
+            scheduleReconcile();
+        },
+        async stop() {
+            running = false;
+            if (stepTimer !== undefined) clock.clearTimeout(stepTimer);
+            if (reconcileTimer !== undefined) clock.clearTimeout(reconcileTimer);
+            stepTimer = reconcileTimer = undefined;
+            abort.abort();
+            await Promise.allSettled([stepping, reconciling]);
+            http.close();
+        },
+        async diagnostics() {
+            return {
+                mismatches: [...mismatches],
+                recent429s: recent429s(),
+                breakerState: breaker.state,
+                breakerOpens: breaker.opens,
+                queueDepth: await queue.depth(),
+                lastTokenRefreshAt: deps.tokens?.lastRefreshAt ? formatIsoUtc(deps.tokens.lastRefreshAt) : null,
+                deadLetters: await queue.deadLetters(50)
+            };
+        },
+        status() {
+            return {
+                running,
+                target: config.target,
+                breakerState: breaker.state,
+                retrying: carry.length,
+                delivered: stats.delivered,
+                requests: stats.requests,
+                saved: { ...stats.saved },
+                lastStepAt
+            };
+        },
+        runOnce,
+        reconcileOnce
+    };
+}

@@ -1,0 +1,86 @@
+import { parseIsoInstant } from './isoTime';
+import type { StageResult, SyncEventInput } from './types';
+
+/** Resolves an agent id (Genesys user id or a mapped external id) to a Genesys user id; undefined when unknown. */
+export type AgentResolver = (agentId: string) => string | undefined;
+
+export interface ValidatedEvent {
+    agentId: string;
+    state: string;
+    reasonCode: string;
+    startAt: number;
+    endAt?: number;
+    externalEventId?: string;
+}
+
+const MAX_FIELD = 256;
+
+function str(v: unknown): v is string {
+    return typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD;
+}
+
+/**
+ * Stage 1: shape, ISO-8601 instants with `Z` or an offset only (normalised to UTC epoch ms), `endTime > startTime`,
+ * known agent. Pure.
+ */
+export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageResult<ValidatedEvent> {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        return { ok: false, rejection: { code: 'INVALID_ITEM', reason: 'item must be a JSON object' } };
+    const item = raw as Partial<Record<keyof SyncEventInput, unknown>>;
+    for (const field of ['agentId', 'state', 'reasonCode', 'startTime'] as const) {
+        if (!str(item[field]))
+            return {
+                ok: false,
+                rejection: {
+                    code: 'MISSING_FIELD',
+                    reason: `${field} must be a non-empty string (≤ ${MAX_FIELD} chars)`
+                }
+            };
+    }
+    if (item.endTime !== undefined && !str(item.endTime))
+        return { ok: false, rejection: { code: 'MISSING_FIELD', reason: 'endTime must be a string when present' } };
+    if (item.externalEventId !== undefined && !str(item.externalEventId))
+        return {
+            ok: false,
+            rejection: { code: 'MISSING_FIELD', reason: 'externalEventId must be a non-empty string when present' }
+        };
+    const start = parseIsoInstant(item.startTime as string);
+    if (!start.ok)
+        return {
+            ok: false,
+            rejection: {
+                code: start.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME',
+                reason: `startTime: ${start.reason}`
+            }
+        };
+    let endAt: number | undefined;
+    if (item.endTime !== undefined) {
+        const end = parseIsoInstant(item.endTime as string);
+        if (!end.ok)
+            return {
+                ok: false,
+                rejection: {
+                    code: end.localTime ? 'LOCAL_TIME_NOT_ALLOWED' : 'BAD_TIME',
+                    reason: `endTime: ${end.reason}`
+                }
+            };
+        if (end.epochMs <= start.epochMs)
+            return { ok: false, rejection: { code: 'END_NOT_AFTER_START', reason: 'endTime must be after startTime' } };
+        endAt = end.epochMs;
+    }
+    const agentId = resolveAgent(item.agentId as string);
+    if (agentId === undefined)
+        return {
+            ok: false,
+            rejection: { code: 'UNKNOWN_AGENT', reason: `agent ${(item.agentId as string).slice(0, 64)} is not known` }
+        };
+    const value: ValidatedEvent = {
+        agentId,
+        state: item.state as string,
+        reasonCode: item.reasonCode as string,
+        startAt: start.epochMs
+    };
+    if (endAt !== undefined) value.endAt = endAt;
+    if (item.externalEventId !== undefined) value.externalEventId = item.externalEventId as string;
+    return { ok: true, value };
+}

@@ -1,0 +1,315 @@
+import { describe, it, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdherenceEngine, type EngineOptions } from '../../src/engine/AdherenceEngine';
+import type { AgentStateStore, CoverageSource } from '../../src/engine/ports';
+import type { Notification } from '../../src/domain/adherence/types';
+import { FakeClock } from '../support/FakeClock';
+import { back, MIN, MU, out, policy, T0 } from '../support/adherence';
+
+export interface StoreFactory {
+    /** A fresh, empty store; `shared` returns a second handle on the same data (another instance). */
+    make(): Promise<{ store: AgentStateStore; shared(): Promise<AgentStateStore> }>;
+    cleanup(): Promise<void>;
+}
+
+/** Take every due outbox entry (acking it) and describe it as `kind:userId` or `update:change:userId`. */
+export async function drain(store: AgentStateStore, now: number): Promise<string[]> {
+    const entries = await store.dueOutbox(now, 10_000);
+    for (const e of entries) await store.ackOutbox(e.key);
+    return entries.map((e) => describeNotification(e.notification));
+}
+
+export function describeNotification(n: Notification): string {
+    if (n.kind === 'alert-update') return `update:${n.change}:${n.episode.userId}`;
+    if (n.kind === 'alert' && n.reminder) return `realert:${n.episode.userId}`;
+    return `${n.kind}:${n.episode.userId}`;
+}
+
+/** The engine's behaviour over a real store implementation. */
+export function engineSuite(name: string, factory: StoreFactory): void {
+    describe(`AdherenceEngine on ${name}`, () => {
+        const engines: AdherenceEngine[] = [];
+        const stores: AgentStateStore[] = [];
+
+        async function setup(extra: Partial<EngineOptions> = {}, clock = new FakeClock(T0)) {
+            const { store, shared } = await factory.make();
+            stores.push(store);
+            const engine = new AdherenceEngine({ store, clock, policy: policy(), orphanPollMs: 0, ...extra });
+            engines.push(engine);
+            await engine.start();
+            return { engine, store, clock, shared };
+        }
+
+        afterEach(async () => {
+            for (const e of engines.splice(0)) await e.stop();
+            for (const s of stores.splice(0)) await s.close();
+            await factory.cleanup();
+        });
+
+        it('fires the nudge and alert at their due times under steady unrelated traffic (no quiet period needed)', async () => {
+            const { engine, store, clock } = await setup();
+            engine.observe([out(T0, { userId: 'drifter' })]);
+            await engine.idle();
+            const seen: Array<[number, string[]]> = [];
+            // Another agent changes state every 10 s: the source guide's tracker would never check thresholds.
+            for (let i = 1; i <= 66; i++) {
+                clock.advance(10_000);
+                engine.observe([
+                    i % 2
+                        ? out(clock.now(), { userId: 'busy', impact: 'Positive' })
+                        : back(clock.now(), { userId: 'busy' })
+                ]);
+                await engine.idle();
+                const sent = (await drain(store, clock.now())).filter((s) => s.endsWith(':drifter'));
+                if (sent.length > 0) seen.push([clock.now() - T0, sent]);
+            }
+            assert.deepEqual(seen, [
+                [6 * MIN, ['nudge:drifter']],
+                [10 * MIN, ['alert:drifter']]
+            ]);
+        });
+
+        it('queues each notification once, with the episode facts, atomically with the state', async () => {
+            const { engine, store, clock } = await setup();
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            clock.advanceTo(T0 + 6 * MIN);
+            await engine.idle();
+            const entries = await store.dueOutbox(clock.now(), 100);
+            assert.equal(entries.length, 1);
+            const n = entries[0].notification;
+            assert.equal(n.kind, 'nudge');
+            assert.equal(n.key, `${n.episode.id}:nudge`);
+            assert.equal(n.episode.startedAt, T0);
+            assert.equal(n.episode.teamName, 'Team A');
+            const stored = (await store.getMany(['a'])).get('a')!;
+            assert.equal(stored.state.status, 'drifting');
+            assert.equal(engine.agent('a')!.version, stored.version);
+        });
+
+        it('applies supervisor actions through the store and refuses stale ones', async () => {
+            const { engine, store, clock } = await setup();
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            for (let m = 1; m <= 10; m++) {
+                clock.advanceTo(T0 + m * MIN);
+                await engine.idle();
+            }
+            const episodeId = engine.openEpisodes()[0].state.episode.id;
+            clock.advance(30_000);
+            const ok = await engine.acknowledge('a', episodeId, 'sup-1');
+            assert.equal(ok.ok, true);
+            assert.deepEqual(await engine.acknowledge('a', episodeId, 'sup-2'), {
+                ok: false,
+                reason: 'already-acknowledged'
+            });
+            assert.deepEqual(await engine.snooze('a', 'a@nope', T0 + 60 * MIN, 'sup-1'), {
+                ok: false,
+                reason: 'episode-closed'
+            });
+            assert.deepEqual(await engine.acknowledge('ghost', episodeId, 'sup-1'), {
+                ok: false,
+                reason: 'unknown-agent'
+            });
+            const log = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
+            assert.deepEqual(
+                log.map((e) => e.type),
+                ['start', 'nudge', 'alert', 'acknowledge']
+            );
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a', 'alert:a', 'update:acknowledged:a']);
+        });
+
+        it('approved overtime from a card suppresses the alert until it ends', async () => {
+            const { engine, store, clock } = await setup();
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            const episodeId = engine.openEpisodes()[0].state.episode.id;
+            assert.equal((await engine.approveOvertime('a', T0 + 45 * MIN, 'sup-1', episodeId)).ok, true);
+            clock.advanceTo(T0 + 30 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), []);
+            clock.advanceTo(T0 + 45 * MIN);
+            await engine.idle();
+            // Both overdue at once; they go to different conversations, so their relative order does not matter.
+            assert.deepEqual((await drain(store, clock.now())).sort(), ['alert:a', 'nudge:a']);
+        });
+
+        it('asks the coverage port without waiting and defers a covered nudge', async () => {
+            const prefetched: string[] = [];
+            const coverage: CoverageSource = {
+                coverageAt: (userId, at) =>
+                    userId === 'off' && at < T0 + 20 * MIN
+                        ? { covered: true, until: T0 + 20 * MIN, reason: 'schedule-exception' }
+                        : { covered: false },
+                prefetch: (userId) => prefetched.push(userId)
+            };
+            const { engine, store, clock } = await setup({ coverage });
+            engine.observe([out(T0, { userId: 'off' }), out(T0, { userId: 'on' })]);
+            await engine.idle();
+            assert.deepEqual(prefetched.sort(), ['off', 'on']);
+            clock.advanceTo(T0 + 6 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:on']);
+            clock.advanceTo(T0 + 20 * MIN);
+            await engine.idle();
+            assert.deepEqual((await drain(store, clock.now())).sort(), [
+                'alert:off',
+                'alert:on',
+                'nudge:off',
+                'update:exception:on'
+            ]);
+        });
+
+        it('dampens a schedule republish: agents who only appear out are not nudged; real drifts still are', async () => {
+            const { engine, store, clock } = await setup({
+                dampening: { windowMs: 60_000, burstThreshold: 1_000, burstWindowMs: 10_000 }
+            });
+            engine.scheduleChanged(MU);
+            engine.observe([out(T0, { userId: 'flicker' }), out(T0, { userId: 'real' })]);
+            clock.advance(20_000);
+            engine.observe([back(clock.now(), { userId: 'flicker' })]);
+            await engine.idle();
+            assert.equal(engine.agent('flicker'), undefined, 'nothing applied during the window');
+            clock.advanceTo(T0 + 60_000);
+            await engine.idle();
+            assert.equal(engine.agent('real')!.state.status, 'drifting');
+            const real = engine.openEpisodes()[0].state.episode;
+            assert.equal(real.startedAt, T0, 'the settled drift keeps its event time');
+            clock.advanceTo(T0 + 6 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:real']);
+            const log = await store.readLog({ fromAt: T0, toAt: T0 + 10 * MIN });
+            assert.ok(log.some((e) => e.type === 'suppressed' && e.reason === 'dampened' && e.userId === 'flicker'));
+        });
+
+        it('detects a burst without a signal and settles it as one batch', async () => {
+            const { engine, clock } = await setup({
+                dampening: { windowMs: 60_000, burstThreshold: 10, burstWindowMs: 10_000 }
+            });
+            const burst = Array.from({ length: 50 }, (_, i) => out(T0, { userId: `b${i}` }));
+            engine.observe(burst);
+            await engine.idle();
+            assert.equal(engine.trackedAgents, 10, 'only the changes before the burst was recognised went through');
+            clock.advance(5_000);
+            engine.observe(burst.slice(0, 45).map((o) => back(clock.now(), { userId: o.userId })));
+            clock.advance(60_000);
+            await engine.idle();
+            const open = engine
+                .openEpisodes()
+                .map((e) => e.record.userId)
+                .sort();
+            assert.deepEqual(open, ['b45', 'b46', 'b47', 'b48', 'b49']);
+        });
+
+        it('reconciles a snapshot: keeps open t0, resolves what ended while disconnected, starts what began, ends who left', async () => {
+            const { engine, store, clock } = await setup();
+            engine.observe([out(T0, { userId: 'stays' }), out(T0, { userId: 'ended' }), out(T0, { userId: 'left' })]);
+            await engine.idle();
+            clock.advanceTo(T0 + 8 * MIN);
+            await engine.idle();
+            engine.reconcile(MU, [
+                out(T0 + 4 * MIN, { userId: 'stays', actualCategory: 'Break' }),
+                back(T0 + 5 * MIN, { userId: 'ended' }),
+                out(T0 + 7 * MIN, { userId: 'new' })
+            ]);
+            await engine.idle();
+            const open = new Map(engine.openEpisodes().map((e) => [e.record.userId, e.state.episode.startedAt]));
+            assert.deepEqual([...open.entries()].sort(), [
+                ['new', T0 + 7 * MIN],
+                ['stays', T0]
+            ]);
+            const log = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
+            const resolved = log.filter((e) => e.type === 'resolve').map((e) => [e.userId, e.durationMs]);
+            assert.deepEqual(resolved.sort(), [
+                ['ended', 5 * MIN],
+                ['left', 8 * MIN]
+            ]);
+        });
+
+        it('persists exclusions and applies them to later deadlines', async () => {
+            const { engine, store, clock, shared } = await setup();
+            await engine.setExcluded('Break', true);
+            engine.observe([out(T0, { userId: 'a', scheduledCategory: 'Break' })]);
+            await engine.idle();
+            clock.advanceTo(T0 + 11 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), []);
+            const other = await shared();
+            stores.push(other);
+            assert.ok((await other.getExclusions()).includes('Break'));
+            await engine.setExcluded('Break', false);
+            assert.ok(!(await other.getExclusions()).includes('Break'));
+        });
+
+        it('two instances on one store deliver each stage exactly once', async () => {
+            const clock = new FakeClock(T0);
+            const { engine: one, store, shared } = await setup({}, clock);
+            const twoStore = await shared();
+            stores.push(twoStore);
+            const two = new AdherenceEngine({ store: twoStore, clock, policy: policy(), orphanPollMs: 0 });
+            engines.push(two);
+            await two.start();
+            // Both instances receive the same stream (e.g. both subscribed): the same facts, decided once.
+            for (const e of [one, two]) e.observe([out(T0, { userId: 'a' })]);
+            await Promise.all([one.idle(), two.idle()]);
+            for (let m = 1; m <= 16; m++) {
+                clock.advanceTo(T0 + m * MIN);
+                await Promise.all([one.idle(), two.idle()]);
+            }
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a', 'alert:a', 'update:exception:a']);
+            const log = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
+            assert.deepEqual(
+                log.map((e) => e.type),
+                ['start', 'nudge', 'alert', 'exception']
+            );
+        });
+
+        it('another instance picks up the deadlines of an instance that died', async () => {
+            const clock = new FakeClock(T0);
+            const { engine: dying, store, shared } = await setup({}, clock);
+            const survivorStore = await shared();
+            stores.push(survivorStore);
+            const survivor = new AdherenceEngine({
+                store: survivorStore,
+                clock,
+                policy: policy(),
+                orphanPollMs: 1_000,
+                orphanGraceMs: 2_000
+            });
+            engines.push(survivor);
+            await survivor.start();
+            dying.observe([out(T0, { userId: 'a' })]);
+            await dying.idle();
+            await dying.stop();
+            clock.advanceTo(T0 + 6 * MIN + 3_000);
+            await survivor.idle();
+            clock.advance(1_000); // the next poll after the grace period
+            await survivor.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a']);
+            clock.advanceTo(T0 + 10 * MIN);
+            await survivor.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['alert:a'], 'the survivor now owns the next deadline');
+        });
+
+        it('keeps accepted events when the store fails, and commits them once it recovers', async () => {
+            const { store } = await factory.make();
+            stores.push(store);
+            let failures = 1;
+            const flaky: AgentStateStore = Object.create(store);
+            flaky.commit = async (changes) => {
+                if (failures-- > 0) throw new Error('connection reset');
+                return store.commit(changes);
+            };
+            const clock = new FakeClock(T0);
+            const engine = new AdherenceEngine({ store: flaky, clock, policy: policy(), orphanPollMs: 0 });
+            engines.push(engine);
+            await engine.start();
+            engine.observe([out(T0, { userId: 'a' })]);
+            for (let i = 0; i < 20 && clock.pendingCount === 0; i++) await new Promise((r) => setImmediate(r));
+            assert.equal((await store.getMany(['a'])).size, 0, 'the first commit failed');
+            clock.advance(1_000);
+            await engine.idle();
+            assert.equal((await store.getMany(['a'])).get('a')?.state.status, 'drifting');
+        });
+    });
+}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SuccessRateBreaker } from '../../src/sync/SuccessRateBreaker';
+import { FakeClock } from '../support/FakeClock';
+
+describe('SuccessRateBreaker', () => {
+    it('opens below the success rate, pauses, lets one trial through and closes on success', () => {
+        const clock = new FakeClock();
+        const b = new SuccessRateBreaker({
+            clock,
+            minSuccessRate: 0.85,
+            windowMs: 10_000,
+            minRequests: 10,
+            pauseMs: 5000
+        });
+        for (let i = 0; i < 8; i++) b.record(true);
+        b.record(false);
+        assert.equal(b.state, 'closed'); // 9 outcomes: not judged yet
+        b.record(false); // 8/10 = 0.8 < 0.85
+        assert.equal(b.state, 'open');
+        assert.equal(b.tryPass(), false);
+        assert.equal(b.waitMs(), 5000);
+        clock.advance(5000);
+        assert.equal(b.state, 'halfOpen');
+        assert.equal(b.tryPass(), true);
+        assert.equal(b.tryPass(), false);
+        b.record(true);
+        assert.equal(b.state, 'closed');
+        assert.equal(b.opens, 1);
+    });
+    it('re-opens when the trial fails, and forgets outcomes older than the window', () => {
+        const clock = new FakeClock();
+        const b = new SuccessRateBreaker({ clock, minRequests: 4, windowMs: 1000, pauseMs: 100 });
+        for (let i = 0; i < 3; i++) b.record(false);
+        clock.advance(2000);
+        b.record(true);
+        assert.equal(b.state, 'closed');
+        for (let i = 0; i < 4; i++) b.record(false);
+        assert.equal(b.state, 'open');
+        clock.advance(100);
+        assert.ok(b.tryPass());
+        b.record(false);
+        assert.equal(b.state, 'open');
+        assert.equal(b.opens, 2);
+    });
+});

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseSyncConfig } from '../../src/sync/parseSyncConfig';
+import { isSyncError } from '../../src/sync/SyncError';
+
+const files: Record<string, string> = {
+    'codes.json': JSON.stringify({ BREAK: { presenceDefinitionId: 'd1', targetCode: 'B' } }),
+    'matrix.json': JSON.stringify({ default: 'allow', rules: [{ from: 'A', to: 'B', action: 'reject' }] }),
+    'badmatrix.json': JSON.stringify({ default: 'maybe', rules: [{ from: 'A', to: 'B', action: 'repair' }] })
+};
+const read = (p: string): string => {
+    if (!(p in files)) throw new Error(`ENOENT ${p}`);
+    return files[p];
+};
+const TOKEN = 'a-very-secret-ingest-token';
+
+describe('parseSyncConfig', () => {
+    it('is off with defaults when SYNC_INGEST_TOKEN is unset', () => {
+        const c = parseSyncConfig({}, read);
+        assert.equal(c.enabled, false);
+        assert.equal(c.target, 'presence');
+        assert.equal(c.reconcileIntervalMs, 10_000);
+        assert.equal(c.requestsPerMinute, 300);
+        assert.ok(Object.isFrozen(c));
+    });
+    it('reads the files and the limits when on', () => {
+        const c = parseSyncConfig(
+            {
+                SYNC_INGEST_TOKEN: TOKEN,
+                SYNC_PRESENCE_SOURCE_ID: 'src',
+                SYNC_REASON_CODES_FILE: 'codes.json',
+                SYNC_TRANSITIONS_FILE: 'matrix.json',
+                SYNC_TIME_ZONE: 'Europe/Paris',
+                SYNC_RECONCILE_INTERVAL_MS: '5000',
+                SYNC_BREAKER_MIN_SUCCESS_RATE: '0.9'
+            },
+            read
+        );
+        assert.equal(c.reasonCodes.BREAK.presenceDefinitionId, 'd1');
+        assert.equal(c.transitions.rules.length, 1);
+        assert.equal(c.reconcileIntervalMs, 5000);
+        assert.equal(c.breakerMinSuccessRate, 0.9);
+        assert.ok(!JSON.stringify(c).includes(TOKEN));
+    });
+    it('lists every problem in one error without the token', () => {
+        try {
+            parseSyncConfig(
+                {
+                    SYNC_INGEST_TOKEN: 'short-secret',
+                    SYNC_TARGET: 'span',
+                    SYNC_TRANSITIONS_FILE: 'badmatrix.json',
+                    SYNC_TIME_ZONE: 'Mars/Olympus',
+                    SYNC_MAX_BATCH: 'lots'
+                },
+                read
+            );
+            assert.fail('should throw');
+        } catch (e) {
+            assert.ok(isSyncError(e) && e.code === 'SYNC_CONFIG_INVALID');
+            for (const part of [
+                'SYNC_INGEST_TOKEN',
+                'SYNC_SPAN_URL',
+                'SYNC_REASON_CODES_FILE',
+                'SYNC_TIME_ZONE',
+                'SYNC_MAX_BATCH',
+                'default must be',
+                'viaState'
+            ])
+                assert.match(e.message, new RegExp(part));
+            assert.ok(!e.message.includes('short-secret'));
+        }
+    });
+});

@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyTransitionMatrix, type TransitionMatrix } from '../../../src/sync/pipeline/applyTransitionMatrix';
+import { coalesceLatest, dedupe } from '../../../src/sync/pipeline/dedupe';
+import { formatIsoUtc, parseIsoInstant } from '../../../src/sync/pipeline/isoTime';
+import { idempotencyKey } from '../../../src/sync/pipeline/payloadHash';
+import { prepareIngest, staticAgentResolver } from '../../../src/sync/pipeline/prepareIngest';
+import { nextLocalMidnight, splitAtMidnight } from '../../../src/sync/pipeline/splitAtMidnight';
+import { translateReason } from '../../../src/sync/pipeline/translateReason';
+import type { AckedState, SyncEvent } from '../../../src/sync/pipeline/types';
+import { validateEvent } from '../../../src/sync/pipeline/validateEvent';
+
+const resolve = staticAgentResolver(['u1', 'u2'], { 'EXT-1': 'u1', 'EXT-9': 'nobody' });
+const base = { agentId: 'u1', state: 'Break', reasonCode: 'BREAK', startTime: '2026-11-23T10:00:00Z' };
+const ev = (over: Partial<SyncEvent> = {}): SyncEvent => ({
+    agentId: 'u1',
+    state: 'Break',
+    reasonCode: 'BREAK',
+    startAt: Date.UTC(2026, 10, 23, 10),
+    target: 'def-break',
+    ...over
+});
+
+describe('isoTime', () => {
+    it('parses Z and offsets to UTC and formats like toISOString', () => {
+        for (const s of [
+            '2026-11-23T10:00:00Z',
+            '2026-11-23T12:30:15.250+02:30',
+            '2024-02-29T23:59:59-0500',
+            '1999-12-31T00:00Z'
+        ]) {
+            const r = parseIsoInstant(s);
+            assert.ok(r.ok, s);
+            assert.equal(r.epochMs, Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), s);
+            assert.equal(formatIsoUtc(r.epochMs), new Date(r.epochMs).toISOString());
+        }
+    });
+    it('refuses a bare local time rather than guessing, and impossible dates', () => {
+        const r = parseIsoInstant('2026-11-23T10:00:00');
+        assert.ok(!r.ok && r.localTime);
+        for (const s of [
+            '2026-02-29T10:00:00Z',
+            '2026-11-23 10:00:00Z',
+            '2026-13-01T00:00:00Z',
+            'yesterday',
+            '2026-11-23T10:00:00+19:00'
+        ])
+            assert.ok(!parseIsoInstant(s).ok, s);
+    });
+});
+
+describe('validateEvent', () => {
+    it('normalises to UTC, maps external agent ids and keeps optional fields', () => {
+        const r = validateEvent(
+            {
+                ...base,
+                agentId: 'EXT-1',
+                startTime: '2026-11-23T11:00:00+01:00',
+                endTime: '2026-11-23T10:15:00Z',
+                externalEventId: 'x1'
+            },
+            resolve
+        );
+        assert.ok(r.ok);
+        assert.deepEqual(r.value, {
+            agentId: 'u1',
+            state: 'Break',
+            reasonCode: 'BREAK',
+            startAt: Date.UTC(2026, 10, 23, 10),
+            endAt: Date.UTC(2026, 10, 23, 10, 15),
+            externalEventId: 'x1'
+        });
+    });
+    it('rejects each bad input with a specific code', () => {
+        const cases: Array<[unknown, string]> = [
+            [null, 'INVALID_ITEM'],
+            [[1], 'INVALID_ITEM'],
+            [{ ...base, state: '' }, 'MISSING_FIELD'],
+            [{ ...base, reasonCode: 5 }, 'MISSING_FIELD'],
+            [{ ...base, startTime: '2026-11-23T10:00:00' }, 'LOCAL_TIME_NOT_ALLOWED'],
+            [{ ...base, endTime: '2026-11-23T11:00' }, 'LOCAL_TIME_NOT_ALLOWED'],
+            [{ ...base, startTime: 'soon' }, 'BAD_TIME'],
+            [{ ...base, endTime: '2026-11-23T10:00:00Z' }, 'END_NOT_AFTER_START'],
+            [{ ...base, endTime: '2026-11-23T09:00:00Z' }, 'END_NOT_AFTER_START'],
+            [{ ...base, agentId: 'ghost' }, 'UNKNOWN_AGENT'],
+            [{ ...base, agentId: 'EXT-9' }, 'UNKNOWN_AGENT']
+        ];
+        for (const [input, code] of cases) {
+            const r = validateEvent(input, resolve);
+            assert.ok(!r.ok, JSON.stringify(input));
+            assert.equal(r.rejection.code, code, JSON.stringify(input));
+        }
+    });
+});
+
+describe('translateReason', () => {
+    const table = { BREAK: { presenceDefinitionId: 'def-break', targetCode: 'BRK' }, SPANONLY: { targetCode: 'X' } };
+    it('maps to the presence definition or the span code depending on the target', () => {
+        const v = { agentId: 'u1', state: 'Break', reasonCode: 'BREAK', startAt: 0 };
+        assert.deepEqual(translateReason(v, table, 'presence'), { ok: true, value: { ...v, target: 'def-break' } });
+        assert.deepEqual(translateReason(v, table, 'span'), { ok: true, value: { ...v, target: 'BRK' } });
+    });
+    it('rejects an unmapped code and names it', () => {
+        const r = translateReason({ agentId: 'u1', state: 's', reasonCode: 'SPANONLY', startAt: 0 }, table, 'presence');
+        assert.ok(!r.ok);
+        assert.equal(r.rejection.code, 'UNMAPPED_REASON_CODE');
+        assert.match(r.rejection.reason, /SPANONLY/);
+        const proto = translateReason({ agentId: 'u1', state: 's', reasonCode: 'toString', startAt: 0 }, table, 'span');
+        assert.ok(!proto.ok);
+    });
+});
+
+describe('applyTransitionMatrix', () => {
+    const matrix: TransitionMatrix = {
+        default: 'allow',
+        rules: [
+            { from: 'Offline', to: 'Break', action: 'reject' },
+            { from: 'Offline', to: 'Meal', action: 'repair', viaState: 'Available', viaTarget: 'def-avail' }
+        ]
+    };
+    it('allows unnamed transitions and the first event of an agent', () => {
+        assert.deepEqual(applyTransitionMatrix(undefined, ev({ state: 'Break' }), matrix), {
+            ok: true,
+            events: [ev()],
+            repaired: false
+        });
+        assert.ok(applyTransitionMatrix('Available', ev({ state: 'Break' }), matrix).ok);
+    });
+    it('rejects an illegal transition, never sending it', () => {
+        const r = applyTransitionMatrix('Offline', ev({ state: 'Break' }), matrix);
+        assert.ok(!r.ok);
+        assert.equal(r.rejection.code, 'ILLEGAL_TRANSITION');
+    });
+    it('repairs by inserting the intermediate state first', () => {
+        const r = applyTransitionMatrix('Offline', ev({ state: 'Meal', target: 'def-meal' }), matrix);
+        assert.ok(r.ok && r.repaired);
+        assert.deepEqual(
+            r.events.map((e) => [e.state, e.target]),
+            [
+                ['Available', 'def-avail'],
+                ['Meal', 'def-meal']
+            ]
+        );
+    });
+    it('rejects anything unnamed when the default is reject', () => {
+        assert.ok(!applyTransitionMatrix('A', ev({ state: 'B' }), { default: 'reject', rules: [] }).ok);
+    });
+});
+
+describe('dedupe and coalesceLatest', () => {
+    const acked = (state: string, target: string, startAt: number): AckedState => ({
+        state,
+        target,
+        startAt,
+        payloadHash: 'h',
+        ackedAt: 0
+    });
+    it('sends only real changes against the last acknowledged state and within the batch', () => {
+        const t = Date.UTC(2026, 10, 23, 10);
+        const last = new Map([['u1', acked('Break', 'def-break', t - 60_000)]]);
+        const events = [
+            ev({ startAt: t }),
+            ev({ startAt: t + 1, state: 'Available', target: 'def-avail' }),
+            ev({ startAt: t + 2, state: 'Available', target: 'def-avail' }),
+            ev({ startAt: t - 120_000, state: 'Meal', target: 'def-meal' }),
+            ev({ agentId: 'u2', startAt: t })
+        ];
+        const r = dedupe(events, last);
+        assert.deepEqual(
+            r.send.map((e) => [e.agentId, e.state]),
+            [
+                ['u1', 'Available'],
+                ['u2', 'Break']
+            ]
+        );
+        assert.equal(r.duplicates.length, 2);
+        assert.equal(r.stale.length, 1);
+    });
+    it('keeps the latest event per agent in order', () => {
+        const r = coalesceLatest([
+            ev({ startAt: 1 }),
+            ev({ agentId: 'u2', startAt: 1 }),
+            ev({ startAt: 3, state: 'X' }),
+            ev({ startAt: 2, state: 'Y' })
+        ]);
+        assert.deepEqual(
+            r.latest.map((e) => [e.agentId, e.state]),
+            [
+                ['u2', 'Break'],
+                ['u1', 'X']
+            ]
+        );
+        assert.equal(r.folded, 2);
+    });
+});
+
+describe('splitAtMidnight', () => {
+    it('splits a span crossing local midnight into two', () => {
+        const s = ev({ startAt: Date.parse('2026-11-23T22:00:00Z'), endAt: Date.parse('2026-11-24T02:00:00Z') });
+        const parts = splitAtMidnight(s, 'Europe/Paris');
+        assert.deepEqual(
+            parts.map((p) => [formatIsoUtc(p.startAt), formatIsoUtc(p.endAt!)]),
+            [
+                ['2026-11-23T22:00:00.000Z', '2026-11-23T23:00:00.000Z'],
+                ['2026-11-23T23:00:00.000Z', '2026-11-24T02:00:00.000Z']
+            ]
+        );
+    });
+    it('leaves a span inside one local day, and an open span, unchanged', () => {
+        const s = ev({ startAt: Date.parse('2026-11-23T10:00:00Z'), endAt: Date.parse('2026-11-23T22:30:00Z') });
+        assert.equal(splitAtMidnight(s, 'Europe/Paris').length, 1);
+        assert.deepEqual(splitAtMidnight(ev(), 'Europe/Paris'), [ev()]);
+    });
+    it('finds local midnight around DST changes (23 h and 25 h days)', () => {
+        // Spring forward in New York on 2026-03-08: local midnight of the 9th is 04:00Z (EDT), of the 8th 05:00Z (EST).
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York')),
+            '2026-03-09T04:00:00.000Z'
+        );
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-03-08T03:00:00Z'), 'America/New_York')),
+            '2026-03-08T05:00:00.000Z'
+        );
+        // Fall back on 2026-11-01.
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-11-01T12:00:00Z'), 'America/New_York')),
+            '2026-11-02T05:00:00.000Z'
+        );
+        const night = ev({ startAt: Date.parse('2026-03-08T02:00:00Z'), endAt: Date.parse('2026-03-09T06:00:00Z') });
+        const parts = splitAtMidnight(night, 'America/New_York');
+        assert.deepEqual(
+            parts.map((p) => formatIsoUtc(p.startAt)),
+            ['2026-03-08T02:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']
+        );
+        assert.equal(parts[1].endAt! - parts[1].startAt, 23 * 3_600_000);
+    });
+    it('gives the same idempotency key to the same span and a different one to each part', () => {
+        const s = ev({ startAt: Date.parse('2026-11-23T22:00:00Z'), endAt: Date.parse('2026-11-24T02:00:00Z') });
+        const [a, b] = splitAtMidnight(s, 'Europe/Paris');
+        assert.equal(idempotencyKey(a), idempotencyKey({ ...a }));
+        assert.notEqual(idempotencyKey(a), idempotencyKey(b));
+    });
+});
+
+describe('prepareIngest', () => {
+    it('accepts good items and refuses bad ones item by item', () => {
+        const r = prepareIngest([base, { ...base, reasonCode: 'NOPE', externalEventId: 'e2' }, 'junk'], {
+            resolveAgent: resolve,
+            reasonCodes: { BREAK: { presenceDefinitionId: 'def-break' } },
+            target: 'presence'
+        });
+        assert.equal(r.accepted.length, 1);
+        assert.deepEqual(
+            r.results.map((x) => [x.index, x.status, x.status === 'rejected' ? x.code : '']),
+            [
+                [0, 'accepted', ''],
+                [1, 'rejected', 'UNMAPPED_REASON_CODE'],
+                [2, 'rejected', 'INVALID_ITEM']
+            ]
+        );
+        assert.equal(r.results[1].externalEventId, 'e2');
+    });
+});

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createSyncWorker, type SyncWorker } from '../../src/sync/createSyncWorker';
+import { MemorySyncQueue } from '../../src/sync/SyncQueue';
+import { seededRandom } from '../../src/emulator/seededRandom';
+import { FakeClock } from '../support/FakeClock';
+import { drive, ingest, startPresenceRig, type PresenceRig } from './support';
+
+describe('sync worker, presence target, against the Genesys emulator', () => {
+    let clock: FakeClock;
+    let rig: PresenceRig;
+    let queue: MemorySyncQueue;
+    let worker: SyncWorker | undefined;
+
+    beforeEach(async () => {
+        clock = new FakeClock();
+        rig = await startPresenceRig(clock);
+        queue = new MemorySyncQueue();
+    });
+    afterEach(async () => {
+        await worker?.stop();
+        worker = undefined;
+        await rig.close();
+    });
+
+    const make = (env: Record<string, string> = {}) => {
+        const config = rig.config(env);
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens
+        });
+        return { config, worker };
+    };
+    const writes = () => rig.emulator.control.presenceWrites;
+    const presenceCalls = () =>
+        rig.emulator.control.requests.filter((r) => r.path.startsWith('/api/v2/users/') && r.method !== 'GET');
+    const drainAll = async (w: SyncWorker) => {
+        while ((await queue.depth()) > 0) await drive(clock, w.runOnce());
+    };
+
+    it('coalesces to the latest state per agent in one bulk PUT and skips what is already acknowledged', async () => {
+        const { config, worker } = make();
+        const t = clock.now();
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: t },
+            { agentId: a, reasonCode: 'AVAIL', at: t + 1000 },
+            { agentId: a, reasonCode: 'MEAL', at: t + 2000 },
+            { agentId: b, reasonCode: 'BREAK', at: t }
+        ]);
+        await drainAll(worker);
+        assert.equal(presenceCalls().length, 1);
+        assert.deepEqual(
+            writes().map((w) => [w.userId, w.presenceDefinitionId, w.via]),
+            [
+                [a, rig.def('Meal'), 'bulk'],
+                [b, rig.def('Break'), 'bulk']
+            ]
+        );
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'MEAL', at: t + 3000 },
+            { agentId: b, reasonCode: 'BREAK', at: t + 3000 }
+        ]);
+        await drainAll(worker);
+        assert.equal(presenceCalls().length, 1, 'no call for unchanged states');
+        assert.deepEqual(worker.status().saved, { duplicate: 2, stale: 0, coalesced: 2 });
+    });
+
+    it('falls back to per-user PATCH when the bulk call is refused, dead-lettering only the bad entry', async () => {
+        const { config, worker } = make();
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: clock.now() },
+            { agentId: b, reasonCode: 'BOGUS', at: clock.now() }
+        ]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes()
+                .filter((w) => w.via === 'patch')
+                .map((w) => w.userId),
+            [a]
+        );
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['TARGET_REJECTED']
+        );
+        assert.equal(await queue.depth(), 0);
+    });
+
+    it('rides out a 429 storm with Retry-After: bounded requests, nothing lost', async () => {
+        const { config, worker } = make({
+            SYNC_BULK_MAX: '5',
+            SYNC_BREAKER_MIN_REQUESTS: '1000',
+            SYNC_REQUESTS_PER_MINUTE: '6000'
+        });
+        const agents = rig.agents.slice(0, 40);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() }))
+        );
+        rig.emulator.control.clearRequests();
+        rig.emulator.control.rateLimitNext(6, 10);
+        const start = clock.now();
+        await drainAll(worker);
+        const calls = presenceCalls();
+        const storm = calls.filter((r) => r.status === 429);
+        assert.equal(storm.length, 6);
+        // The 429s pause every sender for Retry-After (10 s): nothing is sent inside that window after the burst
+        // already in flight, and each refused chunk is retried exactly once.
+        const lastStorm = storm[storm.length - 1].at;
+        const inWindow = calls.filter((r) => r.at > lastStorm + 1000 && r.at < lastStorm + 10_000);
+        assert.deepEqual(inWindow, []);
+        assert.ok(calls.filter((r) => r.at >= lastStorm + 10_000).length === 6);
+        assert.equal(calls.length, 8 + 6);
+        assert.ok(clock.now() - start >= 10_000);
+        assert.deepEqual(
+            new Set(
+                writes()
+                    .filter((w) => w.applied)
+                    .map((w) => w.userId)
+            ),
+            new Set(agents)
+        );
+        assert.equal(calls.filter((r) => r.status === 200).length, 8);
+        assert.equal((await worker.diagnostics()).recent429s.length, 6);
+    });
+
+    it('refreshes the token once for 16 concurrent senders on a 401 mid-stream, dropping nothing', async () => {
+        const { config, worker } = make({ SYNC_BULK_MAX: '1', SYNC_REQUESTS_PER_MINUTE: '6000' });
+        const agents = rig.agents.slice(0, 16);
+        await ingest(queue, config, agents, [{ agentId: agents[0], reasonCode: 'AVAIL', at: clock.now() }]);
+        await drainAll(worker);
+        const before = rig.emulator.control.tokenRequests;
+        rig.emulator.control.revokeTokens();
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() + 1 }))
+        );
+        await drainAll(worker);
+        assert.equal(rig.emulator.control.tokenRequests - before, 1);
+        const breaks = writes().filter((w) => w.presenceDefinitionId === rig.def('Break'));
+        assert.deepEqual(new Set(breaks.map((w) => w.userId)), new Set(agents));
+        assert.equal(presenceCalls().filter((r) => r.status === 401).length, 16);
+    });
+
+    it('opens the breaker under 5xx and recovers after the pause, delivering everything', async () => {
+        const { config, worker } = make({
+            SYNC_BULK_MAX: '1',
+            SYNC_BREAKER_MIN_REQUESTS: '5',
+            SYNC_BREAKER_PAUSE_MS: '5000'
+        });
+        const agents = rig.agents.slice(0, 20);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
+        rig.emulator.control.failNext(12, 503);
+        const seen = new Set<string>();
+        const run = drainAll(worker);
+        const watch = (async () => {
+            while ((await queue.depth()) > 0) {
+                seen.add(worker.status().breakerState);
+                await new Promise<void>((r) => setImmediate(r));
+            }
+        })();
+        await run;
+        await watch;
+        const d = await worker.diagnostics();
+        assert.ok(d.breakerOpens >= 1, 'breaker opened');
+        assert.ok(seen.has('open'));
+        assert.equal(worker.status().breakerState, 'closed');
+        assert.deepEqual(
+            new Set(
+                writes()
+                    .filter((w) => w.applied)
+                    .map((w) => w.userId)
+            ),
+            new Set(agents)
+        );
+    });
+
+    it('records a reconciliation diagnostic when the emulator ignores a write', async () => {
+        const { config, worker } = make({ SYNC_RECONCILE_MISMATCH_MS: '30000' });
+        const [a, b] = rig.agents;
+        rig.emulator.control.ignorePresenceWrites(true);
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'MEAL', at: clock.now() }]);
+        await drainAll(worker);
+        rig.emulator.control.ignorePresenceWrites(false);
+        await ingest(queue, config, rig.agents, [{ agentId: b, reasonCode: 'MEAL', at: clock.now() }]);
+        await drainAll(worker);
+        await drive(clock, worker.reconcileOnce());
+        assert.equal((await worker.diagnostics()).mismatches.length, 0, 'not before 30 s');
+        clock.advance(31_000);
+        await drive(clock, worker.reconcileOnce());
+        const d = await worker.diagnostics();
+        assert.equal(d.mismatches.length, 1);
+        const m = d.mismatches[0];
+        assert.equal(m.agentId, a);
+        assert.equal(m.expected, rig.def('Meal'));
+        assert.notEqual(m.actual, rig.def('Meal'));
+        assert.match(m.payloadHash, /^[0-9a-f]{64}$/);
+        assert.ok(m.lastTokenRefreshAt);
+        assert.equal(m.breakerState, 'closed');
+        await drive(clock, worker.reconcileOnce());
+        assert.equal((await worker.diagnostics()).mismatches.length, 1, 'reported once');
+    });
+
+    it('keeps every entry when a queue write fails mid-step, and finishes them on the next step', async () => {
+        const { config, worker } = make();
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: clock.now() },
+            { agentId: b, reasonCode: 'MEAL', at: clock.now() }
+        ]);
+        const realAck = queue.ack.bind(queue);
+        let failures = 1;
+        queue.ack = async (ids) => {
+            if (failures-- > 0) throw new Error('redis went away');
+            return realAck(ids);
+        };
+        await assert.rejects(drive(clock, worker.runOnce()), /redis went away/);
+        assert.equal(await queue.depth(), 2);
+        assert.equal(worker.status().retrying, 2);
+        await drive(clock, worker.runOnce());
+        assert.equal(await queue.depth(), 0);
+        assert.equal(presenceCalls().length, 1, 'already acknowledged states are not sent again');
+    });
+
+    it('never sends a transition the matrix refuses, and dead-letters it', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 }]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => w.presenceDefinitionId),
+            [rig.def('Break')]
+        );
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['ILLEGAL_TRANSITION']
+        );
+    });
+
+    it('runs on its own loop after start() and stops cleanly', async () => {
+        const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
+        worker.start();
+        await ingest(queue, config, rig.agents, [{ agentId: rig.agents[3], reasonCode: 'BREAK', at: clock.now() }]);
+        await drive(
+            clock,
+            (async () => {
+                while (writes().length === 0) await new Promise<void>((r) => setImmediate(r));
+            })()
+        );
+        assert.equal(writes()[0].userId, rig.agents[3]);
+        await worker.stop();
+        assert.equal(worker.status().running, false);
+    });
+});

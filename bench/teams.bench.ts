@@ -18,7 +18,7 @@ import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer } from '../src/adapters/teams/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/app/logger';
-import { systemClock } from '../src/app/systemClock';
+import { systemClock } from '../src/adapters/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
 import { OutboxDispatcher, TEAMS_DEFAULT_LIMITS, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
 import { RateLimiter } from '../src/delivery/RateLimiter';

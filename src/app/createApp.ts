@@ -28,7 +28,7 @@ import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type AppMetrics } from './metrics';
 import { createServer, type ReadinessCheck, type RouteRegistrar } from './server';
-import { systemClock } from './systemClock';
+import { systemClock } from '../adapters/systemClock';
 
 /** Test seams and the hooks other parts plug into. Everything is optional. */
 export interface AppOverrides {

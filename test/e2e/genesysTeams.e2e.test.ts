@@ -80,7 +80,7 @@ describe('Genesys emulator to Teams, end to end', () => {
         assert.equal(await app.botStore.subscriptionOf(unit.id), CHANNEL, 'unit resolved by name');
         const ready = await fetch(`${app.url}/readyz`, { headers: { connection: 'close' } });
         assert.equal(ready.status, 200);
-        assert.equal((await ready.json()).checks.genesys, true);
+        assert.equal(((await ready.json()) as { checks: Record<string, boolean> }).checks.genesys, true);
 
         emulator.control.setPresence(agent.id, 'Away');
         const t0 = clock.now();

@@ -29,7 +29,14 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 5_000);
 const CHANNELS = 250;
 const APP_RATE = Number(process.env.BENCH_APP_RATE ?? 250);
 
-const unusedEngine = new Proxy({}, { get: () => () => { throw new Error('not used by delivery'); } }) as EngineActions;
+const unusedEngine = new Proxy(
+    {},
+    {
+        get: () => () => {
+            throw new Error('not used by delivery');
+        }
+    }
+) as EngineActions;
 
 async function setup(limits: DeliveryLimits) {
     const connector = new FakeBotConnector();
@@ -47,15 +54,34 @@ async function setup(limits: DeliveryLimits) {
         userOverrides: new Map(),
         timeZone: 'UTC'
     });
-    const bot = createTeamsBot({ credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' }, service, store: botStore, logger });
+    const bot = createTeamsBot({
+        credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
+        service,
+        store: botStore,
+        logger
+    });
     const deliverer = new TeamsDeliverer(botStore, bot.sender, service, {}, logger);
-    const dispatcher = new OutboxDispatcher({ store, deliverer, clock: systemClock, random: Math.random, claims: botStore, limits, logger, maxInFlight: 64 });
+    const dispatcher = new OutboxDispatcher({
+        store,
+        deliverer,
+        clock: systemClock,
+        random: Math.random,
+        claims: botStore,
+        limits,
+        logger,
+        maxInFlight: 64
+    });
     for (let i = 0; i < AGENTS; i++) {
         await botStore.saveUser({ teamsUserId: `29:u${i}`, genesysUserId: `g${i}` });
         await botStore.savePersonal(`29:u${i}`, {
             kind: 'personal',
             savedAt: 0,
-            reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: `a:p${i}`, conversationType: 'personal' }, bot: { id: '28:bot' } }
+            reference: {
+                channelId: 'msteams',
+                serviceUrl: connector.url,
+                conversation: { id: `a:p${i}`, conversationType: 'personal' },
+                bot: { id: '28:bot' }
+            }
         });
     }
     for (let c = 0; c < CHANNELS; c++) {
@@ -63,7 +89,12 @@ async function setup(limits: DeliveryLimits) {
         await botStore.saveConversation(id, {
             kind: 'channel',
             savedAt: 0,
-            reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id, conversationType: 'channel' }, bot: { id: '28:bot' } }
+            reference: {
+                channelId: 'msteams',
+                serviceUrl: connector.url,
+                conversation: { id, conversationType: 'channel' },
+                bot: { id: '28:bot' }
+            }
         });
         await botStore.subscribe(`mu${c}`, id);
     }
@@ -71,10 +102,23 @@ async function setup(limits: DeliveryLimits) {
 }
 
 function episodeOf(i: number, at: number) {
-    return { id: `g${i}@${at}`, userId: `g${i}`, managementUnitId: `mu${i % CHANNELS}`, startedAt: at - 600_000, impact: 'Negative' as const, scheduledCategory: 'Break' as const, actualCategory: 'OnQueueWork' as const };
+    return {
+        id: `g${i}@${at}`,
+        userId: `g${i}`,
+        managementUnitId: `mu${i % CHANNELS}`,
+        startedAt: at - 600_000,
+        impact: 'Negative' as const,
+        scheduledCategory: 'Break' as const,
+        actualCategory: 'OnQueueWork' as const
+    };
 }
 
-async function enqueue(store: MemoryAgentStateStore, notifications: Notification[], at: number, version: Map<string, number>): Promise<void> {
+async function enqueue(
+    store: MemoryAgentStateStore,
+    notifications: Notification[],
+    at: number,
+    version: Map<string, number>
+): Promise<void> {
     const byAgent = new Map<string, Notification[]>();
     for (const n of notifications) byAgent.set(n.episode.userId, [...(byAgent.get(n.episode.userId) ?? []), n]);
     const changes: StateChange[] = [...byAgent].map(([userId, outbox]) => {
@@ -83,7 +127,13 @@ async function enqueue(store: MemoryAgentStateStore, notifications: Notification
         return {
             userId,
             expectedVersion: v,
-            record: { userId, version: v + 1, lastChangeAt: at, managementUnitId: outbox[0].episode.managementUnitId, state: { status: 'adherent' } },
+            record: {
+                userId,
+                version: v + 1,
+                lastChangeAt: at,
+                managementUnitId: outbox[0].episode.managementUnitId,
+                state: { status: 'adherent' }
+            },
             dueAt: null,
             log: [],
             outbox
@@ -124,7 +174,10 @@ function emit(metric: string, value: number, unit: string, extra: Record<string,
 }
 
 async function throughput(): Promise<void> {
-    const limits: DeliveryLimits = { perConversation: TEAMS_DEFAULT_LIMITS.perConversation, perApp: [{ limit: APP_RATE, windowMs: 1_000 }] };
+    const limits: DeliveryLimits = {
+        perConversation: TEAMS_DEFAULT_LIMITS.perConversation,
+        perApp: [{ limit: APP_RATE, windowMs: 1_000 }]
+    };
     const { connector, store, dispatcher } = await setup(limits);
     const at = Date.now();
     const notifications: Notification[] = [];
@@ -141,10 +194,20 @@ async function throughput(): Promise<void> {
     const elapsed = Date.now() - start;
     await dispatcher.stop();
     await connector.stop();
-    const keys = notifications.map((n) => (n.kind === 'nudge' ? `a:p${n.episode.userId.slice(1)}` : `19:ch${Number(n.episode.userId.slice(1)) % CHANNELS}@thread.tacv2`));
+    const keys = notifications.map((n) =>
+        n.kind === 'nudge'
+            ? `a:p${n.episode.userId.slice(1)}`
+            : `19:ch${Number(n.episode.userId.slice(1)) % CHANNELS}@thread.tacv2`
+    );
     const min = minimumMs(keys, limits);
     const ratio = min / elapsed;
-    emit('delivery_time_all', elapsed, 'ms', { deliveries: total, agents: AGENTS, channels: CHANNELS, appRatePerS: APP_RATE, minimumAllowedMs: min });
+    emit('delivery_time_all', elapsed, 'ms', {
+        deliveries: total,
+        agents: AGENTS,
+        channels: CHANNELS,
+        appRatePerS: APP_RATE,
+        minimumAllowedMs: min
+    });
     emit('rate_vs_allowed', Number(ratio.toFixed(3)), 'ratio', { target: 0.9, pass: ratio >= 0.9 });
 }
 
@@ -168,7 +231,13 @@ async function latency(): Promise<void> {
     const arrivals = connector.posted().map((r) => r.receivedAt - dueAt.get(r.conversationId!)!);
     arrivals.sort((a, b) => a - b);
     const p = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))];
-    emit('due_to_post_p99', p(0.99), 'ms', { p50: p(0.5), max: arrivals.at(-1), deliveries: count, target: 250, pass: p(0.99) <= 250 });
+    emit('due_to_post_p99', p(0.99), 'ms', {
+        p50: p(0.5),
+        max: arrivals.at(-1),
+        deliveries: count,
+        target: 250,
+        pass: p(0.99) <= 250
+    });
 }
 
 void (async () => {

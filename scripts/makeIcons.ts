@@ -45,5 +45,11 @@ const ring = (size: number, x: number, y: number): boolean => {
     const d = Math.hypot(x - c, y - c);
     return d < size * 0.42 && d > size * 0.3;
 };
-writeFileSync('teamsAppManifest/color.png', png(192, (x, y) => (ring(192, x, y) ? [255, 255, 255, 255] : [70, 71, 117, 255])));
-writeFileSync('teamsAppManifest/outline.png', png(32, (x, y) => (ring(32, x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0])));
+writeFileSync(
+    'teamsAppManifest/color.png',
+    png(192, (x, y) => (ring(192, x, y) ? [255, 255, 255, 255] : [70, 71, 117, 255]))
+);
+writeFileSync(
+    'teamsAppManifest/outline.png',
+    png(32, (x, y) => (ring(32, x, y) ? [255, 255, 255, 255] : [0, 0, 0, 0]))
+);

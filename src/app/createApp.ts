@@ -5,8 +5,10 @@ import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { AgentStateStore, CoverageSource } from '../engine/ports';
-import { MemoryAgentStateStore } from '../adapters/memory/MemoryAgentStateStore';
-import { createRedisStore } from '../adapters/redis/RedisAgentStateStore';
+import { createAgentStateStore } from '../adapters/redis/createAgentStateStore';
+import { createRetentionJob } from '../analytics/retention';
+import { adherenceSink } from './adherenceSink';
+import { createSyncPart } from './syncPart';
 import { ActionSigner } from '../adapters/teams/ActionSigner';
 import { BotService, type DirectoryPort } from '../adapters/teams/BotService';
 import type { BotStore } from '../adapters/teams/BotStore';
@@ -90,14 +92,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const redisUrl = config.app.redisUrl?.reveal();
     let agentStore = overrides.agentStore;
     if (!agentStore) {
-        agentStore = redisUrl ? createRedisStore({ url: redisUrl, keyPrefix: config.app.redisKeyPrefix }) : new MemoryAgentStateStore();
+        agentStore = createAgentStateStore(config.store);
         const owned = agentStore;
         closers.push(() => owned.close());
     }
     let botStore = overrides.botStore;
     if (!botStore) {
         if (redisUrl) {
-            redis = new Redis(redisUrl, { keyPrefix: config.app.redisKeyPrefix, lazyConnect: true, maxRetriesPerRequest: 3 });
+            redis = new Redis(redisUrl, {
+                keyPrefix: config.app.redisKeyPrefix,
+                lazyConnect: true,
+                maxRetriesPerRequest: 3
+            });
             await redis.connect();
             botStore = new RedisBotStore(redis);
             const client = redis;
@@ -130,7 +136,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             findByEmail: async (email) => users.findByEmail(email),
             findUnit: async (nameOrId) => {
                 const units = await client.listManagementUnits();
-                const unit = units.find((u) => u.id === nameOrId) ?? units.find((u) => u.name?.toLowerCase() === nameOrId.toLowerCase());
+                const unit =
+                    units.find((u) => u.id === nameOrId) ??
+                    units.find((u) => u.name?.toLowerCase() === nameOrId.toLowerCase());
                 return unit?.id ? { id: unit.id, name: unit.name ?? unit.id } : undefined;
             }
         };
@@ -162,9 +170,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         cacheMs: a.cacheMs
     });
     const reportLimits = { defaultDays: a.defaultDays, maxDays: a.maxDays };
+    const retention = createRetentionJob({
+        store: agentStore,
+        clock,
+        retentionDays: a.retentionDays,
+        intervalMs: a.trimIntervalMs,
+        onTrimmed: ({ trimmed }) =>
+            trimmed > 0 && logger.info({ trimmed }, 'episode log trimmed to the retention period'),
+        onError: (err) => logger.warn({ err: String(err) }, 'episode log trim failed; retrying at the next interval')
+    });
     const reportCard = createReportCardProvider({ reports, limits: reportLimits });
 
-    const signer = config.teams.actionSigningSecret ? new ActionSigner(config.teams.actionSigningSecret.reveal()) : ActionSigner.random();
+    const signer = config.teams.actionSigningSecret
+        ? new ActionSigner(config.teams.actionSigningSecret.reveal())
+        : ActionSigner.random();
     const store = agentStore;
     const service = new BotService({
         engine,
@@ -226,6 +245,37 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     engine.onOutbox(() => dispatcher.kick());
 
+    let syncRedis = redis;
+    if (!syncRedis && redisUrl && config.sync.enabled) {
+        syncRedis = new Redis(redisUrl, {
+            keyPrefix: config.app.redisKeyPrefix,
+            lazyConnect: true,
+            maxRetriesPerRequest: 3
+        });
+        await syncRedis.connect();
+        const client = syncRedis;
+        closers.push(() => void client.disconnect());
+    }
+    const sync = createSyncPart({
+        config: config.sync,
+        clock,
+        random,
+        logger,
+        registry: metrics.registry,
+        redis: syncRedis,
+        // The shared client already prefixes every key with REDIS_KEY_PREFIX.
+        keyPrefix: '',
+        consumer: instanceId,
+        genesys:
+            genesys && config.genesys
+                ? {
+                      client: genesys.client,
+                      apiBaseUrl: config.genesys.apiBaseUrl,
+                      managementUnitIds: config.genesys.managementUnitIds
+                  }
+                : undefined
+    });
+
     const bots = botStore;
     let stream: AdherenceStream | undefined;
     let connectedOnce = false;
@@ -247,16 +297,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             metrics.openEpisodes.set(engine.openEpisodes().length);
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
-        routes: [(srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }), ...(overrides.routes ?? [])],
+        routes: [
+            (srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }),
+            ...(sync ? [sync.routes] : []),
+            ...(overrides.routes ?? [])
+        ],
         onError: (error) => logger.error({ err: String(error) }, 'request failed')
     });
 
     await engine.start();
     dispatcher.start();
+    retention.start();
+    await sync?.start();
     if (genesys && config.genesys) {
         stream = new AdherenceStream({
             client: genesys.client,
-            sink: engine,
+            sink: adherenceSink(engine, genesys.coverage),
             config: config.genesys,
             clock,
             random,
@@ -294,6 +350,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                 await overrides.onClose?.();
                 await new Promise<void>((resolve) => server.close(() => resolve()));
                 await stream?.stop();
+                await sync?.stop();
+                await retention.stop();
                 await dispatcher.stop();
                 await engine.stop();
                 for (const c of closers.reverse()) await c();

@@ -29,15 +29,33 @@ export function isDeliveryError(e: unknown): e is DeliveryError {
 const RETRYABLE = new Set([412, 429, 502, 503, 504]);
 
 /** Map an HTTP status (and optional `Retry-After` header value) to a {@link DeliveryError}. */
-export function deliveryErrorFromStatus(status: number | undefined, retryAfter?: string | null, now?: number): DeliveryError {
+export function deliveryErrorFromStatus(
+    status: number | undefined,
+    retryAfter?: string | null,
+    now?: number
+): DeliveryError {
     const retryAfterMs = parseRetryAfter(retryAfter, now);
     if (status === undefined) return new DeliveryError('TEAMS_NETWORK', 'Teams could not be reached', true);
-    if (status === 429) return new DeliveryError('TEAMS_THROTTLED', 'Teams throttled the bot (429)', true, status, retryAfterMs);
+    if (status === 429)
+        return new DeliveryError('TEAMS_THROTTLED', 'Teams throttled the bot (429)', true, status, retryAfterMs);
     if (RETRYABLE.has(status) || status >= 500) {
-        return new DeliveryError('TEAMS_UNAVAILABLE', `Teams answered ${status}`, RETRYABLE.has(status) || status >= 500, status, retryAfterMs);
+        return new DeliveryError(
+            'TEAMS_UNAVAILABLE',
+            `Teams answered ${status}`,
+            RETRYABLE.has(status) || status >= 500,
+            status,
+            retryAfterMs
+        );
     }
-    if (status === 403) return new DeliveryError('TEAMS_FORBIDDEN', 'Teams refused the send (403: app uninstalled or blocked)', false, status);
-    if (status === 404) return new DeliveryError('TEAMS_NOT_FOUND', 'Teams conversation or activity not found (404)', false, status);
+    if (status === 403)
+        return new DeliveryError(
+            'TEAMS_FORBIDDEN',
+            'Teams refused the send (403: app uninstalled or blocked)',
+            false,
+            status
+        );
+    if (status === 404)
+        return new DeliveryError('TEAMS_NOT_FOUND', 'Teams conversation or activity not found (404)', false, status);
     return new DeliveryError('TEAMS_REJECTED', `Teams rejected the send (${status})`, false, status);
 }
 

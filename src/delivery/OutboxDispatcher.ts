@@ -227,7 +227,11 @@ export class OutboxDispatcher {
                 await this.admit(entry);
             } catch (error) {
                 this.known.delete(entry.key);
-                this.logger.error({ err: String(error), key: entry.key }, 'outbox entry could not be routed; will retry');
+                this.logger.error(
+                    { err: String(error), key: entry.key },
+                    'outbox entry could not be routed; will retry'
+                );
+                await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
             }
         }
         this.pump();
@@ -336,7 +340,10 @@ export class OutboxDispatcher {
         const code = e?.code ?? 'TEAMS_UNKNOWN';
         this.metrics.failed?.(code);
         if (e?.code === 'TEAMS_FORBIDDEN') {
-            this.logger.warn({ key: entry.key, conversationKey, code }, 'Teams refused the send; dropping the conversation reference');
+            this.logger.warn(
+                { key: entry.key, conversationKey, code },
+                'Teams refused the send; dropping the conversation reference'
+            );
             try {
                 await this.deliverer.forbidden?.(entry.notification, conversationKey);
             } catch (dropError) {

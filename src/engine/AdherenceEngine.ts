@@ -346,7 +346,11 @@ export class AdherenceEngine {
                 }
                 if (outcome.record && (outcome.record !== original || mustCommit)) {
                     const expectedVersion = original?.version ?? 0;
-                    const record = { ...outcome.record, version: expectedVersion + 1 };
+                    // Several events folded into one change still make one version step.
+                    const record =
+                        outcome.record.version === expectedVersion + 1
+                            ? outcome.record
+                            : { ...outcome.record, version: expectedVersion + 1 };
                     outcome.record = record;
                     outcome.change = {
                         userId,

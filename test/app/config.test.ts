@@ -21,8 +21,17 @@ describe('loadConfig', () => {
 
     it('reports problems of every part at once', () => {
         assert.throws(
-            () => loadConfig({ ADHERENCE_MODE: 'test', PORT: 'x', TEAMS_RATE_PER_APP: 'fast', ADHERENCE_NUDGE_AFTER_MS: '-1' }),
-            (e: Error) => /PORT/.test(e.message) && /TEAMS_RATE_PER_APP/.test(e.message) && /ADHERENCE_NUDGE_AFTER_MS/.test(e.message)
+            () =>
+                loadConfig({
+                    ADHERENCE_MODE: 'test',
+                    PORT: 'x',
+                    TEAMS_RATE_PER_APP: 'fast',
+                    ADHERENCE_NUDGE_AFTER_MS: '-1'
+                }),
+            (e: Error) =>
+                /PORT/.test(e.message) &&
+                /TEAMS_RATE_PER_APP/.test(e.message) &&
+                /ADHERENCE_NUDGE_AFTER_MS/.test(e.message)
         );
     });
 
@@ -53,18 +62,33 @@ describe('loadConfig', () => {
 
 describe('parseTeamsConfig', () => {
     it('parses supervisors, user overrides and rate limits with defaults from the Teams reference', () => {
-        const c = parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_SUPERVISORS: 'aad-1:mu1|mu2,29:x:*', TEAMS_USER_MAP: 'Ann@Contoso.com=g1' });
+        const c = parseTeamsConfig({
+            ADHERENCE_MODE: 'test',
+            TEAMS_SUPERVISORS: 'aad-1:mu1|mu2,29:x:*',
+            TEAMS_USER_MAP: 'Ann@Contoso.com=g1'
+        });
         assert.deepEqual(c.supervisors.get('aad-1'), ['mu1', 'mu2']);
         assert.deepEqual(c.supervisors.get('29:x'), ['*']);
         assert.equal(c.userOverrides.get('ann@contoso.com'), 'g1');
-        assert.deepEqual(c.limits.perConversation.map((w) => `${w.limit}/${w.windowMs}`), ['7/1000', '8/2000', '60/30000', '1800/3600000']);
+        assert.deepEqual(
+            c.limits.perConversation.map((w) => `${w.limit}/${w.windowMs}`),
+            ['7/1000', '8/2000', '60/30000', '1800/3600000']
+        );
         assert.deepEqual(c.limits.perApp, [{ limit: 50, windowMs: 1000 }]);
     });
 
     it('rejects a wildcard supervisor in production, a bad time zone and a short signing secret', () => {
         assert.throws(
-            () => parseTeamsConfig({ BOT_ID: 'a', BOT_PASSWORD: 'b', ACTION_SIGNING_SECRET: 'short', TEAMS_SUPERVISORS: '*:*', TEAMS_TIME_ZONE: 'Mars/Base' }),
-            (e: Error) => /wildcard/.test(e.message) && /TEAMS_TIME_ZONE/.test(e.message) && /at least 32/.test(e.message)
+            () =>
+                parseTeamsConfig({
+                    BOT_ID: 'a',
+                    BOT_PASSWORD: 'b',
+                    ACTION_SIGNING_SECRET: 'short',
+                    TEAMS_SUPERVISORS: '*:*',
+                    TEAMS_TIME_ZONE: 'Mars/Base'
+                }),
+            (e: Error) =>
+                /wildcard/.test(e.message) && /TEAMS_TIME_ZONE/.test(e.message) && /at least 32/.test(e.message)
         );
     });
 });

@@ -1,4 +1,3 @@
- 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
@@ -21,7 +20,10 @@ describe('createApp in test mode (no credentials, memory stores)', () => {
     before(async () => {
         connector = new FakeBotConnector();
         await connector.start();
-        app = await createApp(loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1' }), { clock: new FakeClock(), logger: silentLogger() });
+        app = await createApp(loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1' }), {
+            clock: new FakeClock(),
+            logger: silentLogger()
+        });
     });
     after(async () => {
         await app.close();
@@ -48,7 +50,10 @@ describe('createApp in test mode (no credentials, memory stores)', () => {
     });
 
     it('answers an Action.Execute with an unknown or unsigned verb with a visible message instead of 501', async () => {
-        const res = await postActivity(app.url, actionExecute(connector.url, USER, personalConversation(USER), 'doSomethingElse', { foo: 1 }));
+        const res = await postActivity(
+            app.url,
+            actionExecute(connector.url, USER, personalConversation(USER), 'doSomethingElse', { foo: 1 })
+        );
         assert.equal(res.status, 200);
         assert.equal(res.body.statusCode, 200);
         assert.match(String(res.body.value), /could not be verified/);
@@ -65,7 +70,13 @@ describe('createApp with bot credentials', () => {
     let app: App;
     before(async () => {
         app = await createApp(
-            loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1', BOT_ID: '00000000-0000-0000-0000-000000000001', BOT_PASSWORD: 'not-a-real-password' }),
+            loadConfig({
+                ADHERENCE_MODE: 'test',
+                PORT: '0',
+                HOST: '127.0.0.1',
+                BOT_ID: '00000000-0000-0000-0000-000000000001',
+                BOT_PASSWORD: 'not-a-real-password'
+            }),
             { clock: new FakeClock(), logger: silentLogger() }
         );
     });
@@ -74,7 +85,9 @@ describe('createApp with bot credentials', () => {
     it('rejects an unsigned request (no Bot Framework token) and runs no bot logic', async () => {
         const res = await postActivity(app.url, personalMessage('http://127.0.0.1:9/', USER, 'help'));
         assert.equal(res.status, 401);
-        const forged = await postActivity(app.url, personalMessage('http://127.0.0.1:9/', USER, 'help'), { authorization: 'Bearer abc.def.ghi' });
+        const forged = await postActivity(app.url, personalMessage('http://127.0.0.1:9/', USER, 'help'), {
+            authorization: 'Bearer abc.def.ghi'
+        });
         assert.equal(forged.status, 401);
         assert.equal(await app.botStore.getPersonal(USER.id), undefined, 'nothing was stored');
     });

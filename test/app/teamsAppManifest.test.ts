@@ -20,8 +20,10 @@ describe('Teams app manifest', () => {
         const version = /v(\d+)\.(\d+)/.exec(manifest.$schema);
         assert.ok(version && (Number(version[1]) > 1 || Number(version[2]) >= 19), 'schema v1.19 or newer');
         assert.equal(manifest.manifestVersion, `${version![1]}.${version![2]}`);
-        for (const field of ['version', 'id', 'developer', 'icons', 'name', 'description', 'accentColor']) assert.ok(manifest[field], field);
-        for (const field of ['name', 'websiteUrl', 'privacyUrl', 'termsOfUseUrl']) assert.ok(manifest.developer[field], `developer.${field}`);
+        for (const field of ['version', 'id', 'developer', 'icons', 'name', 'description', 'accentColor'])
+            assert.ok(manifest[field], field);
+        for (const field of ['name', 'websiteUrl', 'privacyUrl', 'termsOfUseUrl'])
+            assert.ok(manifest.developer[field], `developer.${field}`);
         assert.ok(manifest.name.short.length <= 30 && manifest.name.full.length <= 100);
         assert.ok(manifest.description.short.length <= 80 && manifest.description.full.length <= 4000);
         assert.match(manifest.accentColor, /^#[0-9A-Fa-f]{6}$/);
@@ -31,7 +33,9 @@ describe('Teams app manifest', () => {
         const [bot] = manifest.bots;
         assert.equal(bot.botId, '${{BOT_ID}}');
         assert.deepEqual([...bot.scopes].sort(), ['groupChat', 'personal', 'team']);
-        const titles = bot.commandLists.flatMap((l: { commands: Array<{ title: string }> }) => l.commands.map((c) => c.title));
+        const titles = bot.commandLists.flatMap((l: { commands: Array<{ title: string }> }) =>
+            l.commands.map((c) => c.title)
+        );
         assert.deepEqual(titles.sort(), COMMANDS.map((c) => c.name.split(' ')[0]).sort());
         for (const list of bot.commandLists) assert.ok(list.commands.length <= 10, 'at most 10 commands per list');
     });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
-import type { DeliveryError} from '../../src/delivery/DeliveryError';
+import type { DeliveryError } from '../../src/delivery/DeliveryError';
 import { deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
 import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
 import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
@@ -22,7 +22,13 @@ async function enqueue(store: MemoryAgentStateStore, notifications: Notification
     const changes: StateChange[] = notifications.map((n) => ({
         userId: n.episode.userId,
         expectedVersion: 0,
-        record: { userId: n.episode.userId, version: 1, lastChangeAt: at, managementUnitId: 'mu', state: { status: 'adherent' } },
+        record: {
+            userId: n.episode.userId,
+            version: 1,
+            lastChangeAt: at,
+            managementUnitId: 'mu',
+            state: { status: 'adherent' }
+        },
         dueAt: null,
         log: [],
         outbox: [n]
@@ -79,7 +85,11 @@ describe('OutboxDispatcher', () => {
         const clock = new FakeClock();
         const store = new MemoryAgentStateStore();
         const start = clock.now();
-        await enqueue(store, Array.from({ length: 30 }, (_, i) => nudge(`u${i}`, start)), start);
+        await enqueue(
+            store,
+            Array.from({ length: 30 }, (_, i) => nudge(`u${i}`, start)),
+            start
+        );
         const d = new ScriptedDeliverer(clock);
         const dispatcher = new OutboxDispatcher({
             store,
@@ -91,8 +101,12 @@ describe('OutboxDispatcher', () => {
         dispatcher.start();
         await run(clock, dispatcher, 4_000);
         assert.equal(d.sends.length, 30);
-        for (let i = 0; i + 10 < d.sends.length; i++) assert.ok(d.sends[i + 10].at - d.sends[i].at >= 1_000, 'never more than 10 per second');
-        assert.ok(d.sends[29].at - start >= 2_000 && d.sends[29].at - start < 2_100, 'and not much slower than allowed');
+        for (let i = 0; i + 10 < d.sends.length; i++)
+            assert.ok(d.sends[i + 10].at - d.sends[i].at >= 1_000, 'never more than 10 per second');
+        assert.ok(
+            d.sends[29].at - start >= 2_000 && d.sends[29].at - start < 2_100,
+            'and not much slower than allowed'
+        );
         await dispatcher.stop();
     });
 
@@ -106,7 +120,11 @@ describe('OutboxDispatcher', () => {
         const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0 });
         dispatcher.start();
         await run(clock, dispatcher, 1_000);
-        assert.deepEqual(d.sends.map((s) => s.conv).sort(), ['conv-fast1', 'conv-fast2'], 'the others went out at once');
+        assert.deepEqual(
+            d.sends.map((s) => s.conv).sort(),
+            ['conv-fast1', 'conv-fast2'],
+            'the others went out at once'
+        );
         await run(clock, dispatcher, 3_500);
         assert.equal(d.sends.length, 2, 'the throttled one waits for Retry-After (5 s)');
         await run(clock, dispatcher, 1_500);
@@ -121,7 +139,10 @@ describe('OutboxDispatcher', () => {
         const store = new MemoryAgentStateStore();
         await enqueue(store, [nudge('x', clock.now())], clock.now());
         const d = new ScriptedDeliverer(clock);
-        d.failures.set('conv-x', Array.from({ length: 5 }, () => deliveryErrorFromStatus(503)));
+        d.failures.set(
+            'conv-x',
+            Array.from({ length: 5 }, () => deliveryErrorFromStatus(503))
+        );
         const dropped: string[] = [];
         const dispatcher = new OutboxDispatcher({
             store,
@@ -161,7 +182,13 @@ describe('OutboxDispatcher', () => {
         await enqueue(store, [nudge('nobody', clock.now())], clock.now());
         const d = new ScriptedDeliverer(clock, () => ({ drop: 'no-personal-conversation' }));
         const dropped: string[] = [];
-        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, metrics: { dropped: (r) => dropped.push(r) } });
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            metrics: { dropped: (r) => dropped.push(r) }
+        });
         dispatcher.start();
         await run(clock, dispatcher, 1_000);
         assert.deepEqual(dropped, ['no-personal-conversation']);
@@ -177,7 +204,14 @@ describe('OutboxDispatcher', () => {
         assert.equal(await claims.claimDelivery('a@1:nudge', 'old', 60_000), 'claimed');
         await claims.completeDelivery('a@1:nudge');
         const d = new ScriptedDeliverer(clock);
-        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, claims, instanceId: 'new' });
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            claims,
+            instanceId: 'new'
+        });
         dispatcher.start();
         await run(clock, dispatcher, 2_000);
         assert.equal(d.sends.length, 0);
@@ -192,7 +226,15 @@ describe('OutboxDispatcher', () => {
         await enqueue(store, [nudge('a', clock.now())], clock.now());
         await claims.claimDelivery('a@1:nudge', 'dead', 5_000);
         const d = new ScriptedDeliverer(clock);
-        const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5, claims, instanceId: 'new', pollMs: 1_000 });
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            claims,
+            instanceId: 'new',
+            pollMs: 1_000
+        });
         dispatcher.start();
         await run(clock, dispatcher, 3_000);
         assert.equal(d.sends.length, 0, 'the other instance still holds the lease');

@@ -37,7 +37,8 @@ describe('RateLimiter', () => {
             else now += wait;
         }
         for (const w of windows) {
-            for (let i = 0; i + w.limit < times.length; i++) assert.ok(times[i + w.limit] - times[i] >= w.windowMs, `window ${w.limit}/${w.windowMs}`);
+            for (let i = 0; i + w.limit < times.length; i++)
+                assert.ok(times[i + w.limit] - times[i] >= w.windowMs, `window ${w.limit}/${w.windowMs}`);
         }
         // 200 operations need at least three 30 s windows.
         assert.ok(times[199] >= 90_000);

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON payloads on the wire are untyped here */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
@@ -7,7 +6,14 @@ import { silentLogger } from '../../src/app/logger';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
-import { actionExecute, channelConversation, channelMessage, installChannel, installPersonal, postActivity } from '../support/activities';
+import {
+    actionExecute,
+    channelConversation,
+    channelMessage,
+    installChannel,
+    installPersonal,
+    postActivity
+} from '../support/activities';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../support/teamsRedis';
 
 // The whole product path: Genesys emulator (real REST + WebSocket) -> stream -> engine -> durable outbox (real Redis)
@@ -36,10 +42,19 @@ describe('Genesys emulator to Teams, end to end', () => {
     const teamsAgent = { id: '29:agent-g', name: 'Agent G', aadObjectId: 'aad-agent-g' };
 
     before(async () => {
-        emulator = await startGenesysEmulator({ clock, units: 1, agentsPerUnit: 5, simulate: false, rateLimitPerMinute: 0, heartbeatIntervalMs: 24 * 3_600_000 });
+        emulator = await startGenesysEmulator({
+            clock,
+            units: 1,
+            agentsPerUnit: 5,
+            simulate: false,
+            rateLimitPerMinute: 0,
+            heartbeatIntervalMs: 24 * 3_600_000
+        });
         const center = emulator.control.center;
         unit = { id: center.units[0].id, name: center.units[0].name };
-        const a = [...center.agents.values()].find((x) => x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork')!;
+        const a = [...center.agents.values()].find(
+            (x) => x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork'
+        )!;
         agent = { id: a.id, name: a.name, email: a.email };
         connector = new FakeBotConnector();
         await connector.start();
@@ -74,7 +89,11 @@ describe('Genesys emulator to Teams, end to end', () => {
 
     it('maps the agent by e-mail through the Genesys directory, subscribes by unit name, nudges and alerts on time, and acknowledges', async () => {
         await postActivity(app.url, installPersonal(connector.url, teamsAgent));
-        assert.equal((await app.botStore.userByTeamsId(teamsAgent.id))?.genesysUserId, agent.id, 'Teams user mapped by e-mail');
+        assert.equal(
+            (await app.botStore.userByTeamsId(teamsAgent.id))?.genesysUserId,
+            agent.id,
+            'Teams user mapped by e-mail'
+        );
         await postActivity(app.url, installChannel(connector.url, SUP, CHANNEL));
         await postActivity(app.url, channelMessage(connector.url, SUP, CHANNEL, `subscribe ${unit.name}`));
         assert.equal(await app.botStore.subscriptionOf(unit.id), CHANNEL, 'unit resolved by name');
@@ -84,7 +103,10 @@ describe('Genesys emulator to Teams, end to end', () => {
 
         emulator.control.setPresence(agent.id, 'Away');
         const t0 = clock.now();
-        await until(() => app.engine.agent(agent.id)?.state.status === 'drifting', 'episode opened from the live event');
+        await until(
+            () => app.engine.agent(agent.id)?.state.status === 'drifting',
+            'episode opened from the live event'
+        );
         const step = async (to: number): Promise<void> => {
             while (clock.now() < to) {
                 clock.advance(Math.min(1_000, to - clock.now()));
@@ -94,18 +116,25 @@ describe('Genesys emulator to Teams, end to end', () => {
         };
         await step(t0 + 6 * MIN);
         const personal = `a:personal-${teamsAgent.id}`;
-        await connector.waitFor(() => connector.posted(personal).some((r) => JSON.stringify(r.body).includes('ackNudge')));
+        await connector.waitFor(() =>
+            connector.posted(personal).some((r) => JSON.stringify(r.body).includes('ackNudge'))
+        );
         await step(t0 + 10 * MIN);
         await connector.waitFor(() => connector.posted(CHANNEL).length > 0);
         const alert = connector.posted(CHANNEL)[0].body.attachments[0].content;
         assert.match(JSON.stringify(alert), new RegExp(agent.name));
         const ack = JSON.parse(JSON.stringify(alert.actions[0].data));
-        const res = await postActivity(app.url, actionExecute(connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', ack));
+        const res = await postActivity(
+            app.url,
+            actionExecute(connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', ack)
+        );
         assert.match(JSON.stringify(res.body.value), /Acknowledged by Sam Supervisor/);
 
         emulator.control.setPresence(agent.id, 'OnQueue');
         await until(() => app.engine.agent(agent.id)?.state.status === 'adherent', 'back in adherence');
         app.dispatcher.kick();
-        await connector.waitFor(() => connector.delivered('update').some((u) => JSON.stringify(u.body).includes('Back in adherence')));
+        await connector.waitFor(() =>
+            connector.delivered('update').some((u) => JSON.stringify(u.body).includes('Back in adherence'))
+        );
     });
 });

@@ -7,7 +7,15 @@ import type { Observation } from '../../src/domain/adherence/types';
 import { createLogger, silentLogger } from '../../src/app/logger';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
-import { actionExecute, channelConversation, channelMessage, installChannel, installPersonal, postActivity, type TestUser } from '../support/activities';
+import {
+    actionExecute,
+    channelConversation,
+    channelMessage,
+    installChannel,
+    installPersonal,
+    postActivity,
+    type TestUser
+} from '../support/activities';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../support/teamsRedis';
 
 // End to end through HTTP: createApp with an empty BOT_ID, the real botbuilder adapter, real Redis and the fake
@@ -26,7 +34,13 @@ interface Harness {
     prefix: string;
 }
 
-async function startHarness(name: string, extraEnv: Record<string, string> = {}, prefix = uniquePrefix(name), connector?: FakeBotConnector, clock?: FakeClock): Promise<Harness> {
+async function startHarness(
+    name: string,
+    extraEnv: Record<string, string> = {},
+    prefix = uniquePrefix(name),
+    connector?: FakeBotConnector,
+    clock?: FakeClock
+): Promise<Harness> {
     const conn = connector ?? new FakeBotConnector();
     if (!connector) {
         await conn.start();
@@ -47,7 +61,11 @@ async function startHarness(name: string, extraEnv: Record<string, string> = {},
         ...extraEnv
     });
     const fakeClock = clock ?? new FakeClock();
-    const app = await createApp(config, { clock: fakeClock, random: () => 0.5, logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger() });
+    const app = await createApp(config, {
+        clock: fakeClock,
+        random: () => 0.5,
+        logger: process.env.E2E_LOG ? createLogger({ level: 'debug' }) : silentLogger()
+    });
     return { app, clock: fakeClock, connector: conn, prefix };
 }
 
@@ -90,7 +108,9 @@ async function install(h: Harness): Promise<void> {
     assert.equal((await postActivity(h.app.url, installChannel(url, SUP, CHANNEL))).status, 200);
     const sub = await postActivity(h.app.url, channelMessage(url, SUP, CHANNEL, 'subscribe mu-1'));
     assert.equal(sub.status, 200);
-    await h.connector.waitFor(() => h.connector.delivered('reply').some((r) => JSON.stringify(r.body).includes('Subscribed')));
+    await h.connector.waitFor(() =>
+        h.connector.delivered('reply').some((r) => JSON.stringify(r.body).includes('Subscribed'))
+    );
 }
 
 function cardOf(req: { body: any }): any {
@@ -128,7 +148,11 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         h.app.engine.observe([drift(h.clock)]);
         await settle(h);
         await advance(h, 6 * MIN - 1_000);
-        assert.equal(h.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length, 0, 'no nudge before 6 min');
+        assert.equal(
+            h.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length,
+            0,
+            'no nudge before 6 min'
+        );
         await advance(h, 1_000);
         const nudges = h.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge'));
         assert.equal(nudges.length, 1, 'one nudge at 6 min');
@@ -139,7 +163,9 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         assert.match(JSON.stringify(nudge), /Break/);
 
         await advance(h, 4 * MIN);
-        const alerts = h.connector.posted(CHANNEL).filter((r) => JSON.stringify(cardOf(r) ?? {}).includes('out of adherence'));
+        const alerts = h.connector
+            .posted(CHANNEL)
+            .filter((r) => JSON.stringify(cardOf(r) ?? {}).includes('out of adherence'));
         assert.equal(alerts.length, 1, 'one alert card in the channel at 10 min');
         const alert = cardOf(alerts[0]);
         assert.match(JSON.stringify(alert), /Ada Agent/);
@@ -147,18 +173,27 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         assert.ok(actionData(alert, 'snooze'));
         assert.ok(actionData(alert, 'approveOvertime'));
 
-        const res = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', ack));
+        const res = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', ack)
+        );
         assert.equal(res.status, 200);
         assert.equal(res.body.statusCode, 200);
         assert.match(JSON.stringify(res.body.value), /Acknowledged by Sam Supervisor/);
         await settle(h);
         const updates = h.connector.delivered('update').filter((r) => r.conversationId === CHANNEL);
-        assert.ok(updates.some((u) => JSON.stringify(u.body).includes('Acknowledged by')), 'card updated in place after acknowledge');
+        assert.ok(
+            updates.some((u) => JSON.stringify(u.body).includes('Acknowledged by')),
+            'card updated in place after acknowledge'
+        );
         const alertActivityId = updates[0].activityId;
 
         h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
         await settle(h);
-        const last = h.connector.delivered('update').filter((r) => r.activityId === alertActivityId).at(-1)!;
+        const last = h.connector
+            .delivered('update')
+            .filter((r) => r.activityId === alertActivityId)
+            .at(-1)!;
         assert.match(JSON.stringify(last.body), /Back in adherence after 10 min/);
     });
 
@@ -170,13 +205,25 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         const data = actionData(alert, 'acknowledge');
         const before = h.app.engine.agent('g-agent-1')!;
         const forged = { ...data, episodeId: 'g-agent-1@forged' };
-        const res = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', forged));
+        const res = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', forged)
+        );
         assert.equal(res.status, 200);
         assert.match(String(res.body.value), /could not be verified/);
         const otherAgent = { ...data, userId: 'g-other-1' };
-        const res2 = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', otherAgent));
+        const res2 = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'acknowledge', otherAgent)
+        );
         assert.match(String(res2.body.value), /could not be verified/);
-        const verbSwap = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'approveOvertime', { ...data, until: String(h.clock.now() + 30 * MIN) }));
+        const verbSwap = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'approveOvertime', {
+                ...data,
+                until: String(h.clock.now() + 30 * MIN)
+            })
+        );
         assert.match(String(verbSwap.body.value), /could not be verified/);
         await settle(h);
         assert.deepEqual(h.app.engine.agent('g-agent-1'), before, 'engine state unchanged');
@@ -184,10 +231,19 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         assert.match(metrics, /teams_action_refusals_total\{reason="forged"\} 3/);
 
         // Not a supervisor of the unit: refused even with a valid signature.
-        const notSup = await postActivity(h.app.url, actionExecute(h.connector.url, OTHER, channelConversation(CHANNEL), 'acknowledge', data));
+        const notSup = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, OTHER, channelConversation(CHANNEL), 'acknowledge', data)
+        );
         assert.match(String(notSup.body.value), /Only a supervisor/);
         // The agent cannot act on their own alert.
-        const self = await postActivity(h.app.url, actionExecute(h.connector.url, AGENT, channelConversation(CHANNEL), 'approveOvertime', { ...actionData(alert, 'approveOvertime'), until: String(h.clock.now() + 30 * MIN) }));
+        const self = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, AGENT, channelConversation(CHANNEL), 'approveOvertime', {
+                ...actionData(alert, 'approveOvertime'),
+                until: String(h.clock.now() + 30 * MIN)
+            })
+        );
         assert.match(String(self.body.value), /your own/);
         assert.deepEqual(h.app.engine.agent('g-agent-1'), before, 'still unchanged');
         h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
@@ -200,13 +256,22 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         await advance(h, 10 * MIN);
         const alert = cardOf(h.connector.posted(CHANNEL).at(-1)!);
         const snooze = actionData(alert, 'snooze');
-        const res = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'snooze', snooze));
+        const res = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'snooze', snooze)
+        );
         assert.match(JSON.stringify(res.body.value), /Snoozed by Sam Supervisor until/);
         assert.ok(h.app.engine.agent('g-agent-1')!.snooze, 'snooze recorded in the engine');
 
         const approve = actionData(alert, 'approveOvertime');
         const until = h.clock.now() + 60 * MIN;
-        const res2 = await postActivity(h.app.url, actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'approveOvertime', { ...approve, until: String(until) }));
+        const res2 = await postActivity(
+            h.app.url,
+            actionExecute(h.connector.url, SUP, channelConversation(CHANNEL), 'approveOvertime', {
+                ...approve,
+                until: String(until)
+            })
+        );
         assert.match(JSON.stringify(res2.body.value), /Approved overtime by Sam Supervisor/);
         await settle(h);
         h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
@@ -216,7 +281,10 @@ describe('Teams bot end to end (HTTP, real botbuilder, real Redis, fake connecto
         h.app.engine.observe([drift(h.clock)]);
         await settle(h);
         await advance(h, 11 * MIN);
-        const newCards = h.connector.posted().slice(sentBefore).filter((r) => cardOf(r));
+        const newCards = h.connector
+            .posted()
+            .slice(sentBefore)
+            .filter((r) => cardOf(r));
         assert.equal(newCards.length, 0, 'no nudge and no alert while approved overtime covers the agent');
         h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
         await settle(h);
@@ -234,11 +302,54 @@ describe('Teams delivery end to end: throttling and restarts', () => {
             await settle(h);
             await advance(h, 6 * MIN);
             await advance(h, 10_000);
-            const attempts = h.connector.requests.filter((r) => (r.kind === 'send' || r.kind === 'reply') && r.conversationId === personalId && r.body?.attachments?.[0]?.content?.body?.[0]?.text !== undefined && JSON.stringify(r.body).includes('ackNudge'));
-            assert.deepEqual(attempts.map((r) => r.status), [429, 429, 200]);
-            assert.equal(h.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length, 1);
+            const attempts = h.connector.requests.filter(
+                (r) =>
+                    (r.kind === 'send' || r.kind === 'reply') &&
+                    r.conversationId === personalId &&
+                    r.body?.attachments?.[0]?.content?.body?.[0]?.text !== undefined &&
+                    JSON.stringify(r.body).includes('ackNudge')
+            );
+            assert.deepEqual(
+                attempts.map((r) => r.status),
+                [429, 429, 200]
+            );
+            assert.equal(
+                h.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length,
+                1
+            );
             const metrics = await (await fetch(`${h.app.url}/metrics`, { headers: { connection: 'close' } })).text();
             assert.match(metrics, /teams_throttled_total 2/);
+        } finally {
+            await stopHarness(h);
+        }
+    });
+
+    it('drops the personal reference on a 403 (app uninstalled) and reports the missing chat once, without retrying', async () => {
+        const h = await startHarness('e2e-403');
+        try {
+            await install(h);
+            const personalId = `a:personal-${AGENT.id}`;
+            h.connector.script('post', [{ status: 403 }], personalId);
+            h.app.engine.observe([drift(h.clock)]);
+            await settle(h);
+            await advance(h, 6 * MIN + 5_000);
+            assert.equal(await h.app.botStore.getPersonal(AGENT.id), undefined, 'reference dropped');
+            assert.equal((await h.app.agentStore.dueOutbox(h.clock.now(), 10)).length, 0, 'not retried');
+            // Two more episodes: each nudge finds no personal chat; reported once only.
+            for (let i = 0; i < 2; i++) {
+                h.app.engine.observe([drift(h.clock, { adherenceState: 'InAdherence', changedAt: h.clock.now() })]);
+                await settle(h);
+                h.app.engine.observe([drift(h.clock)]);
+                await settle(h);
+                await advance(h, 6 * MIN + 1_000);
+            }
+            const attempts = h.connector.requests.filter(
+                (r) => r.conversationId === personalId && String(JSON.stringify(r.body)).includes('ackNudge')
+            );
+            assert.equal(attempts.length, 1, 'only the refused attempt reached Teams');
+            const metrics = await (await fetch(`${h.app.url}/metrics`, { headers: { connection: 'close' } })).text();
+            assert.match(metrics, /teams_references_dropped_total\{kind="personal"\} 1/);
+            assert.match(metrics, /teams_no_personal_conversation_total 1/);
         } finally {
             await stopHarness(h);
         }
@@ -262,9 +373,14 @@ describe('Teams delivery end to end: throttling and restarts', () => {
         try {
             await settle(second);
             const personalId = `a:personal-${AGENT.id}`;
-            await second.connector.waitFor(() => second.connector.posted(personalId).some((r) => JSON.stringify(r.body).includes('ackNudge')));
+            await second.connector.waitFor(() =>
+                second.connector.posted(personalId).some((r) => JSON.stringify(r.body).includes('ackNudge'))
+            );
             await advance(second, 5_000);
-            assert.equal(second.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length, 1);
+            assert.equal(
+                second.connector.posted(personalId).filter((r) => JSON.stringify(r.body).includes('ackNudge')).length,
+                1
+            );
             assert.equal((await second.app.agentStore.dueOutbox(clock.now(), 10)).length, 0);
         } finally {
             await stopHarness(second);

@@ -60,7 +60,14 @@ export function channelMessage(serviceUrl: string, user: TestUser, channelId: st
 }
 
 /** An Action.Execute click (invoke `adaptiveCard/action`). */
-export function actionExecute(serviceUrl: string, user: TestUser, conversation: Record<string, unknown>, verb: string, data: Record<string, unknown>, replyToId = 'act-x') {
+export function actionExecute(
+    serviceUrl: string,
+    user: TestUser,
+    conversation: Record<string, unknown>,
+    verb: string,
+    data: Record<string, unknown>,
+    replyToId = 'act-x'
+) {
     return {
         ...base(serviceUrl, user, conversation),
         type: 'invoke',
@@ -71,7 +78,11 @@ export function actionExecute(serviceUrl: string, user: TestUser, conversation: 
 }
 
 /** POST an activity to the bot; returns status and parsed body. */
-export async function postActivity(appUrl: string, activity: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function postActivity(
+    appUrl: string,
+    activity: unknown,
+    headers: Record<string, string> = {}
+): Promise<{ status: number; body: any }> {
     const res = await fetch(`${appUrl}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', connection: 'close', ...headers },

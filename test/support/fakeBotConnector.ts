@@ -77,7 +77,10 @@ export class FakeBotConnector {
     /** Successful new messages (send, or reply: botbuilder's proactive sends reply to the continuation id). */
     posted(conversationId?: string): ConnectorRequest[] {
         return this.requests.filter(
-            (r) => r.status < 300 && (r.kind === 'send' || r.kind === 'reply') && (conversationId === undefined || r.conversationId === conversationId)
+            (r) =>
+                r.status < 300 &&
+                (r.kind === 'send' || r.kind === 'reply') &&
+                (conversationId === undefined || r.conversationId === conversationId)
         );
     }
 
@@ -110,7 +113,14 @@ export class FakeBotConnector {
         const url = new URL(req.url ?? '/', 'http://x');
         const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
         const method = req.method ?? 'GET';
-        const record: ConnectorRequest = { method, path: url.pathname, kind: 'other', body, status: 200, receivedAt: Date.now() };
+        const record: ConnectorRequest = {
+            method,
+            path: url.pathname,
+            kind: 'other',
+            body,
+            status: 200,
+            receivedAt: Date.now()
+        };
         // /v3/conversations[/{id}[/activities[/{activityId}] | /members[/{memberId}]]]
         if (parts[0] === 'v3' && parts[1] === 'conversations') {
             record.conversationId = parts[2];
@@ -128,7 +138,9 @@ export class FakeBotConnector {
         if (scripted) {
             status = scripted.status;
             headers = scripted.headers ?? {};
-            answer = scripted.body ?? { error: { code: status === 403 ? 'MessageWritesBlocked' : 'Throttled', message: `scripted ${status}` } };
+            answer = scripted.body ?? {
+                error: { code: status === 403 ? 'MessageWritesBlocked' : 'Throttled', message: `scripted ${status}` }
+            };
         } else {
             switch (record.kind) {
                 case 'create':
@@ -170,7 +182,8 @@ export class FakeBotConnector {
 
     private nextScripted(record: ConnectorRequest): ScriptedResponse | undefined {
         for (const s of this.scripts) {
-            const matches = s.kind === record.kind || (s.kind === 'post' && (record.kind === 'send' || record.kind === 'reply'));
+            const matches =
+                s.kind === record.kind || (s.kind === 'post' && (record.kind === 'send' || record.kind === 'reply'));
             if (!matches || s.responses.length === 0) continue;
             if (s.conversationId !== undefined && s.conversationId !== record.conversationId) continue;
             return s.responses.shift();

@@ -1,3 +1,4 @@
+import { InputRejections } from '../../engine/InputRejections';
 import WebSocket from 'ws';
 import type { Clock, Random, TimerHandle } from '../../domain/clock';
 import type { Observation } from '../../domain/adherence/types';
@@ -100,9 +101,13 @@ export class AdherenceStream {
     framesReceived = 0;
     lastError: string | undefined;
 
+    /** Refused frames, counted per kind and logged once per kind. */
+    readonly refused: InputRejections;
+
     constructor(readonly options: AdherenceStreamOptions) {
         this.logger = options.logger ?? silentLogger();
         this.metrics = options.metrics ?? createGenesysMetrics();
+        this.refused = new InputRejections(this.logger, 'genesys-stream');
     }
 
     /**
@@ -387,7 +392,7 @@ class StreamChannel {
                 return;
             case 'rejected':
                 m.framesSkipped.inc({ reason: frame.reason });
-                this.stream.log.debug({ reason: frame.reason, topic: frame.topicName }, 'genesys frame skipped');
+                this.stream.refused.record(frame.reason, frame.topicName);
                 return;
         }
     }
@@ -467,8 +472,10 @@ class StreamChannel {
                 const entities = await this.o.client.getUnitAdherence(unit);
                 if (generation !== this.generation || this.closing) return;
                 const { observations, rejected } = mapSnapshot(entities, unit, clock.now());
-                for (const [reason, n] of Object.entries(rejected))
+                for (const [reason, n] of Object.entries(rejected)) {
                     this.stream.counters.framesSkipped.inc({ reason: `snapshot-${reason}` }, n);
+                    this.stream.refused.record(`snapshot-${reason}`, unit);
+                }
                 agents += observations.length;
                 this.safe(() => this.o.sink.reconcile(unit, observations));
             } catch (error) {

@@ -1,4 +1,11 @@
-import { ACTIVITY_CATEGORIES, type AgentRecord, type EpisodeLogEntry, type OpenEpisodeState, type Policy, type RefusalReason } from '../../domain/adherence/types';
+import {
+    ACTIVITY_CATEGORIES,
+    type AgentRecord,
+    type EpisodeLogEntry,
+    type OpenEpisodeState,
+    type Policy,
+    type RefusalReason
+} from '../../domain/adherence/types';
 import type { Clock } from '../../domain/clock';
 import type { LogQuery } from '../../engine/ports';
 import {
@@ -11,7 +18,15 @@ import {
 } from '../../cards/renderCard';
 import type { ActionSigner, SignedActionData } from './ActionSigner';
 import type { BotStore, ConversationKind } from './BotStore';
-import { activityLabel, alertCardData, factsFromRecord, formatTime, minutesBetween, nudgeCardData, SNOOZE_MINUTES } from './cardData';
+import {
+    activityLabel,
+    alertCardData,
+    factsFromRecord,
+    formatTime,
+    minutesBetween,
+    nudgeCardData,
+    SNOOZE_MINUTES
+} from './cardData';
 
 type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
 
@@ -187,7 +202,9 @@ export class BotService {
             case 'help':
                 return { card: this.help('') };
             default:
-                return { card: this.help(text ? `I didn't understand "${text.slice(0, 60)}". Here is what I can do:` : '') };
+                return {
+                    card: this.help(text ? `I didn't understand "${text.slice(0, 60)}". Here is what I can do:` : '')
+                };
         }
     }
 
@@ -198,7 +215,7 @@ export class BotService {
     private async status(actor: Actor): Promise<Reply> {
         if (actor.kind !== 'personal') {
             const units = await this.o.store.unitsOf(actor.conversationId);
-            if (units.length > 0) return { card: this.driftingNow(units) };
+            if (units.length > 0) return { card: await this.driftingNow(units) };
         }
         const genesysUserId = (await this.o.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
         if (!genesysUserId) return this.refuse('unknown-user');
@@ -206,9 +223,9 @@ export class BotService {
     }
 
     /** Who is drifting now in these units, ranked by minutes × impact. */
-    driftingNow(units: string[]): AdaptiveCardJson {
+    async driftingNow(units: string[]): Promise<AdaptiveCardJson> {
         const now = this.o.clock.now();
-        const rows = this.o.engine
+        const ranked = this.o.engine
             .openEpisodes({ managementUnitIds: units })
             .map(({ state }) => {
                 const minutes = minutesBetween(state.episode.startedAt, now);
@@ -216,13 +233,22 @@ export class BotService {
             })
             .sort((a, b) => b.score - a.score)
             .slice(0, 25);
+        const rows: Array<{ label: string; value: string }> = [];
+        for (const { state, minutes } of ranked) {
+            const e = state.episode;
+            const { agentName } = await this.names(e.userId, e.teamName ?? e.teamId);
+            rows.push({
+                label: agentName,
+                value: `${minutes} min · scheduled ${activityLabel(e.scheduledCategory)}, actual ${activityLabel(e.actualCategory, e.systemPresence)} · impact ${e.impact}${state.ack ? ' · acknowledged' : ''}`
+            });
+        }
         return renderStatusCard({
             title: 'Drifting now',
-            summary: rows.length === 0 ? 'Nobody in your units is out of adherence right now.' : `${rows.length} agent(s) out of adherence, most urgent first.`,
-            rows: rows.map(({ state, minutes }) => ({
-                label: state.episode.userId,
-                value: `${minutes} min · scheduled ${activityLabel(state.episode.scheduledCategory)}, actual ${activityLabel(state.episode.actualCategory, state.episode.systemPresence)} · impact ${state.episode.impact}${state.ack ? ' · acknowledged' : ''}`
-            }))
+            summary:
+                rows.length === 0
+                    ? 'Nobody in your units is out of adherence right now.'
+                    : `${rows.length} agent(s) out of adherence, most urgent first.`,
+            rows
         });
     }
 
@@ -238,7 +264,11 @@ export class BotService {
         } else if (!record) summary = 'I have no adherence data for you yet today.';
         if (this.o.readLog && record) {
             const dayStart = Math.floor(now / DAY) * DAY;
-            const log = await this.o.readLog({ fromAt: dayStart, toAt: now + 1, managementUnitId: record.managementUnitId });
+            const log = await this.o.readLog({
+                fromAt: dayStart,
+                toAt: now + 1,
+                managementUnitId: record.managementUnitId
+            });
             const mine = log.filter((l) => l.userId === genesysUserId);
             const resolved = mine.filter((l) => l.type === 'resolve');
             const minutes = resolved.reduce((s, l) => s + (l.durationMs ?? 0), 0) / 60_000;
@@ -251,21 +281,47 @@ export class BotService {
     private async report(actor: Actor, arg: string): Promise<Reply> {
         const days = arg === '' ? 7 : Number(arg);
         if (!Number.isInteger(days) || days < 1 || days > 90) {
-            return { card: this.notice('Report', 'Usage: report [days], with days between 1 and 90.', 'Warning'), refused: 'invalid-input' };
+            return {
+                card: this.notice('Report', 'Usage: report [days], with days between 1 and 90.', 'Warning'),
+                refused: 'invalid-input'
+            };
         }
-        if (!this.o.report) return { card: this.notice('Report', 'The drift report is not available in this deployment yet.', 'Default') };
+        if (!this.o.report)
+            return {
+                card: this.notice('Report', 'The drift report is not available in this deployment yet.', 'Default')
+            };
         const units = actor.kind === 'personal' ? [] : await this.o.store.unitsOf(actor.conversationId);
-        if (actor.kind === 'personal' && !(await this.isConfiguredSupervisor(actor, undefined))) return this.refuse('not-supervisor');
+        if (actor.kind === 'personal' && !(await this.isConfiguredSupervisor(actor, undefined)))
+            return this.refuse('not-supervisor');
         return { card: await this.o.report(days, units) };
     }
 
     private async subscribe(actor: Actor, arg: string): Promise<Reply> {
         if (actor.kind === 'personal') {
-            return { card: this.notice('Subscribe', 'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).', 'Warning'), refused: 'invalid-input' };
+            return {
+                card: this.notice(
+                    'Subscribe',
+                    'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).',
+                    'Warning'
+                ),
+                refused: 'invalid-input'
+            };
         }
-        if (arg === '') return { card: this.notice('Subscribe', 'Usage: subscribe <management unit name or id>', 'Warning'), refused: 'invalid-input' };
+        if (arg === '')
+            return {
+                card: this.notice('Subscribe', 'Usage: subscribe <management unit name or id>', 'Warning'),
+                refused: 'invalid-input'
+            };
         const unit = this.o.directory?.findUnit ? await this.o.directory.findUnit(arg) : { id: arg, name: arg };
-        if (!unit) return { card: this.notice('Subscribe', `I can't find a management unit called "${arg.slice(0, 60)}".`, 'Warning'), refused: 'invalid-input' };
+        if (!unit)
+            return {
+                card: this.notice(
+                    'Subscribe',
+                    `I can't find a management unit called "${arg.slice(0, 60)}".`,
+                    'Warning'
+                ),
+                refused: 'invalid-input'
+            };
         if (!(await this.isConfiguredSupervisor(actor, unit.id))) return this.refuse('not-supervisor');
         await this.o.store.subscribe(unit.id, actor.conversationId);
         this.o.logger?.info({ managementUnitId: unit.id, conversationId: actor.conversationId }, 'unit subscribed');
@@ -277,7 +333,13 @@ export class BotService {
         for (const u of units) if (!(await this.isConfiguredSupervisor(actor, u))) return this.refuse('not-supervisor');
         await this.o.store.unsubscribe(actor.conversationId);
         return {
-            card: this.notice('Unsubscribed', units.length === 0 ? 'This conversation had no subscriptions.' : `No more alerts here for ${units.join(', ')}.`, 'Default')
+            card: this.notice(
+                'Unsubscribed',
+                units.length === 0
+                    ? 'This conversation had no subscriptions.'
+                    : `No more alerts here for ${units.join(', ')}.`,
+                'Default'
+            )
         };
     }
 
@@ -285,14 +347,24 @@ export class BotService {
         const category = ACTIVITY_CATEGORIES.find((c) => c.toLowerCase() === arg.toLowerCase());
         if (!category) {
             return {
-                card: this.notice(excluded ? 'Exclude' : 'Include', `Usage: ${excluded ? 'exclude' : 'include'} <category>, one of ${ACTIVITY_CATEGORIES.join(', ')}.`, 'Warning'),
+                card: this.notice(
+                    excluded ? 'Exclude' : 'Include',
+                    `Usage: ${excluded ? 'exclude' : 'include'} <category>, one of ${ACTIVITY_CATEGORIES.join(', ')}.`,
+                    'Warning'
+                ),
                 refused: 'invalid-input'
             };
         }
         if (!(await this.isConfiguredSupervisor(actor, undefined))) return this.refuse('not-supervisor');
         await this.o.engine.setExcluded(category, excluded);
         const now = [...this.o.engine.getPolicy().excludedCategories].sort().join(', ') || 'none';
-        return { card: this.notice('Policy updated', `${category} ${excluded ? 'will no longer' : 'will again'} trigger alerts. Excluded now: ${now}.`, 'Good') };
+        return {
+            card: this.notice(
+                'Policy updated',
+                `${category} ${excluded ? 'will no longer' : 'will again'} trigger alerts. Excluded now: ${now}.`,
+                'Good'
+            )
+        };
     }
 
     // --- Card actions -----------------------------------------------------------------------------------------
@@ -331,7 +403,8 @@ export class BotService {
                     result = await this.o.engine.snooze(a.userId, a.episodeId, now + minutes * 60_000, by);
                 } else {
                     const until = Number(a.until);
-                    if (!Number.isFinite(until) || until <= now || until > now + this.maxOvertimeMs) return this.refuse('invalid-until');
+                    if (!Number.isFinite(until) || until <= now || until > now + this.maxOvertimeMs)
+                        return this.refuse('invalid-until');
                     result = await this.o.engine.approveOvertime(a.userId, until, by, a.episodeId);
                 }
                 if (!result.ok) return this.refuse(result.reason);
@@ -355,13 +428,20 @@ export class BotService {
             return this.notice('Alert', 'This episode has ended.', 'Good');
         }
         const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId);
-        return renderAlertCard(alertCardData(state.episode, factsFromRecord(record, episodeId), names, this.cardContext()));
+        return renderAlertCard(
+            alertCardData(state.episode, factsFromRecord(record, episodeId), names, this.cardContext())
+        );
     }
 
     /** Agent and team names for cards; supervisor names remembered from their actions. */
-    async names(genesysUserId: string, team: string | undefined): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
+    async names(
+        genesysUserId: string,
+        team: string | undefined
+    ): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
         const agentName =
-            (await this.o.directory?.displayName?.(genesysUserId)) ?? (await this.o.store.userByGenesysId(genesysUserId))?.name ?? genesysUserId;
+            (await this.o.directory?.displayName?.(genesysUserId)) ??
+            (await this.o.store.userByGenesysId(genesysUserId))?.name ??
+            genesysUserId;
         const known = new Map<string, string>();
         return {
             agentName,
@@ -406,7 +486,11 @@ export class BotService {
     private refuse(reason: BotRefusal): Reply {
         this.o.onRefusal?.(reason);
         this.o.logger?.warn({ reason }, 'action refused');
-        return { card: this.notice('Not done', REFUSAL_TEXT[reason], 'Attention'), refused: reason, message: REFUSAL_TEXT[reason] };
+        return {
+            card: this.notice('Not done', REFUSAL_TEXT[reason], 'Attention'),
+            refused: reason,
+            message: REFUSAL_TEXT[reason]
+        };
     }
 
     notice(title: string, message: string, color: 'Default' | 'Attention' | 'Warning' | 'Good'): AdaptiveCardJson {

@@ -34,7 +34,8 @@ export class MemoryBotStore implements BotStore {
     }
     async saveUser(user: TeamsUser): Promise<void> {
         const previous = this.usersByTeams.get(user.teamsUserId);
-        if (previous && previous.genesysUserId !== user.genesysUserId) this.usersByGenesys.delete(previous.genesysUserId);
+        if (previous && previous.genesysUserId !== user.genesysUserId)
+            this.usersByGenesys.delete(previous.genesysUserId);
         this.usersByGenesys.set(user.genesysUserId, copy(user));
         this.usersByTeams.set(user.teamsUserId, copy(user));
     }
@@ -56,7 +57,10 @@ export class MemoryBotStore implements BotStore {
         return this.subscriptions.get(unit);
     }
     async unitsOf(conversationId: string): Promise<string[]> {
-        return [...this.subscriptions].filter(([, c]) => c === conversationId).map(([u]) => u).sort();
+        return [...this.subscriptions]
+            .filter(([, c]) => c === conversationId)
+            .map(([u]) => u)
+            .sort();
     }
     async saveAlert(episodeId: string, alert: StoredAlert): Promise<void> {
         this.alerts.set(episodeId, copy(alert));

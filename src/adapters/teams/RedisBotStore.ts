@@ -60,7 +60,8 @@ export class RedisBotStore implements BotStore {
     async saveUser(user: TeamsUser): Promise<void> {
         const previous = await this.userByTeamsId(user.teamsUserId);
         const tx = this.redis.multi();
-        if (previous && previous.genesysUserId !== user.genesysUserId) tx.hdel(botKeys.usersByGenesys, previous.genesysUserId);
+        if (previous && previous.genesysUserId !== user.genesysUserId)
+            tx.hdel(botKeys.usersByGenesys, previous.genesysUserId);
         tx.hset(botKeys.usersByGenesys, user.genesysUserId, JSON.stringify(user));
         tx.hset(botKeys.usersByTeams, user.teamsUserId, JSON.stringify(user));
         await tx.exec();

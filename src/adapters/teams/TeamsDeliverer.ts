@@ -40,7 +40,10 @@ export class TeamsDeliverer implements Deliverer {
             if (!personal) {
                 if (await this.store.reportOnce(`no-personal:${n.episode.userId}`)) {
                     this.events.noPersonalConversation?.(n.episode.userId);
-                    this.logger?.warn({ userId: n.episode.userId }, 'agent has no personal conversation with the bot; nudges are skipped');
+                    this.logger?.warn(
+                        { userId: n.episode.userId },
+                        'agent has no personal conversation with the bot; nudges are skipped'
+                    );
                 }
                 return { drop: 'no-personal-conversation' };
             }
@@ -51,7 +54,10 @@ export class TeamsDeliverer implements Deliverer {
             if (!channel || !(await this.store.getConversation(channel))) {
                 if (await this.store.reportOnce(`no-channel:${n.episode.managementUnitId}`)) {
                     this.events.noAlertChannel?.(n.episode.managementUnitId);
-                    this.logger?.warn({ managementUnitId: n.episode.managementUnitId }, 'no channel subscribed to this unit; alerts are skipped');
+                    this.logger?.warn(
+                        { managementUnitId: n.episode.managementUnitId },
+                        'no channel subscribed to this unit; alerts are skipped'
+                    );
                 }
                 return { drop: 'no-alert-channel' };
             }
@@ -79,7 +85,12 @@ export class TeamsDeliverer implements Deliverer {
             const facts = previous?.facts ?? {};
             const card = renderAlertCard(alertCardData(n.episode, facts, names, ctx));
             const activityId = await this.sender.send(conversation.reference, card);
-            await this.store.saveAlert(n.episode.id, { conversationId: conversationKey, activityId, episode: n.episode, facts });
+            await this.store.saveAlert(n.episode.id, {
+                conversationId: conversationKey,
+                activityId,
+                episode: n.episode,
+                facts
+            });
             return;
         }
         const stored = await this.store.getAlert(n.episode.id);

@@ -29,14 +29,23 @@ export interface TeamsBot {
     sender: ConversationSender;
 }
 
-type Logger = { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+type Logger = {
+    info(o: object, m?: string): void;
+    warn(o: object, m?: string): void;
+    error(o: object, m?: string): void;
+};
 
 /**
  * The Teams edge: a botbuilder CloudAdapter (teams-ai `TeamsAdapter`) and a teams-ai `Application` whose routes
  * capture conversation references and hand commands and card actions to {@link BotService}. Every botbuilder and
  * teams-ai import of the product lives in this folder.
  */
-export function createTeamsBot(options: { credentials: BotCredentials; service: BotService; store: BotStore; logger: Logger }): TeamsBot {
+export function createTeamsBot(options: {
+    credentials: BotCredentials;
+    service: BotService;
+    store: BotStore;
+    logger: Logger;
+}): TeamsBot {
     const { credentials, service, store, logger } = options;
     const adapter = new TeamsAdapter(
         {},
@@ -48,7 +57,10 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
         })
     );
     adapter.onTurnError = async (context, error) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error), activityType: context.activity.type }, 'turn failed');
+        logger.error(
+            { err: error instanceof Error ? error.message : String(error), activityType: context.activity.type },
+            'turn failed'
+        );
         if (context.activity.type === ActivityTypes.Message) {
             await context.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.');
         }
@@ -100,7 +112,8 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
     app.activity(ActivityTypes.InstallationUpdate, async (context) => {
         const actor = await capture(context);
         const action = (context.activity as Activity & { action?: string }).action ?? 'add';
-        if (action.startsWith('add') && actor.kind === 'personal') await sendCard(context, service.help('Hi! I will let you know privately when your adherence drifts.'));
+        if (action.startsWith('add') && actor.kind === 'personal')
+            await sendCard(context, service.help('Hi! I will let you know privately when your adherence drifts.'));
     });
     app.conversationUpdate('membersAdded', async (context) => {
         await capture(context);
@@ -108,7 +121,10 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
     app.message(/.*/s, async (context) => {
         const actor = await capture(context);
         const value = context.activity.value as Record<string, unknown> | undefined;
-        const reply = value && typeof value.verb === 'string' ? await service.action(actor, value) : await service.command(actor, context.activity.text ?? '');
+        const reply =
+            value && typeof value.verb === 'string'
+                ? await service.action(actor, value)
+                : await service.command(actor, context.activity.text ?? '');
         await sendCard(context, reply.card);
     });
     app.adaptiveCards.actionExecute(/.*/, async (context, _state, data: Record<string, unknown>) => {
@@ -126,13 +142,17 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
     async function proactive<T>(reference: ConversationRef, op: (ctx: TurnContext) => Promise<T>): Promise<T> {
         let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
         try {
-            await adapter.continueConversationAsync(credentials.appId, reference as Partial<ConversationReference>, async (ctx) => {
-                try {
-                    result = { ok: true, value: await op(ctx) };
-                } catch (error) {
-                    result = { ok: false, error };
+            await adapter.continueConversationAsync(
+                credentials.appId,
+                reference as Partial<ConversationReference>,
+                async (ctx) => {
+                    try {
+                        result = { ok: true, value: await op(ctx) };
+                    } catch (error) {
+                        result = { ok: false, error };
+                    }
                 }
-            });
+            );
         } catch (error) {
             throw toDeliveryError(error);
         }
@@ -156,9 +176,10 @@ export function createTeamsBot(options: { credentials: BotCredentials; service: 
     };
 
     return {
-        process: (req, res) => adapter.process(req as never, res as never, async (context) => {
-            await app.run(context);
-        }),
+        process: (req, res) =>
+            adapter.process(req as never, res as never, async (context) => {
+                await app.run(context);
+            }),
         sender
     };
 }
@@ -197,7 +218,10 @@ function toRef(r: Partial<ConversationReference>): ConversationRef {
 /** botbuilder (core-rest-pipeline `RestError`) → {@link DeliveryError}. */
 function toDeliveryError(error: unknown): DeliveryError {
     if (error instanceof DeliveryError) return error;
-    const e = error as { statusCode?: number; response?: { status?: number; headers?: { get?(n: string): string | undefined } } };
+    const e = error as {
+        statusCode?: number;
+        response?: { status?: number; headers?: { get?(n: string): string | undefined } };
+    };
     const status = e?.statusCode ?? e?.response?.status;
     const retryAfter = e?.response?.headers?.get?.('retry-after');
     return deliveryErrorFromStatus(status, retryAfter ?? null, Date.now());

@@ -141,15 +141,20 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
     const minutes = resolved ? Math.round(facts.resolvedAfterMs! / MINUTE) : minutesBetween(episode.startedAt, ctx.now);
     const lines: string[] = [];
     if (facts.acknowledgedBy) {
-        lines.push(`Acknowledged by ${names.nameOf(facts.acknowledgedBy)} at ${formatTime(facts.acknowledgedAt ?? ctx.now, ctx.timeZone)}`);
+        lines.push(
+            `Acknowledged by ${names.nameOf(facts.acknowledgedBy)} at ${formatTime(facts.acknowledgedAt ?? ctx.now, ctx.timeZone)}`
+        );
     }
     if (facts.snoozedUntil !== undefined) {
         lines.push(`Snoozed by ${names.nameOf(facts.snoozedBy)} until ${formatTime(facts.snoozedUntil, ctx.timeZone)}`);
     }
     if (facts.approvedUntil !== undefined) {
-        lines.push(`Approved overtime by ${names.nameOf(facts.approvedBy)} until ${formatTime(facts.approvedUntil, ctx.timeZone)}`);
+        lines.push(
+            `Approved overtime by ${names.nameOf(facts.approvedBy)} until ${formatTime(facts.approvedUntil, ctx.timeZone)}`
+        );
     }
-    if (facts.exceptionAt !== undefined) lines.push(`Formal exception recorded at ${formatTime(facts.exceptionAt, ctx.timeZone)}`);
+    if (facts.exceptionAt !== undefined)
+        lines.push(`Formal exception recorded at ${formatTime(facts.exceptionAt, ctx.timeZone)}`);
     if (resolved) lines.push(`Back in adherence after ${minutes} min`);
     const title = resolved
         ? `${names.agentName} is back in adherence`
@@ -176,7 +181,11 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
         statusLines: lines,
         open: !resolved,
         acknowledged: facts.acknowledgedBy !== undefined,
-        snoozeOptions: SNOOZE_MINUTES.map((m) => ({ label: `${m} min`, minutes: m, sig: ctx.signer.sign('snooze', episode.userId, episode.id, m) })),
+        snoozeOptions: SNOOZE_MINUTES.map((m) => ({
+            label: `${m} min`,
+            minutes: m,
+            sig: ctx.signer.sign('snooze', episode.userId, episode.id, m)
+        })),
         overtimeOptions: slots,
         overtimeDefault: slots[1].value,
         sigs: {

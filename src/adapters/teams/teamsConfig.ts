@@ -70,7 +70,10 @@ type Env = Record<string, string | undefined>;
 function limitsOf(name: string, raw: string | undefined, fallback: string, problems: string[]): WindowLimit[] {
     const text = raw?.trim() || fallback;
     const out: WindowLimit[] = [];
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of text
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const m = /^(\d+)\/(\d+)$/.exec(part);
         if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
             problems.push(`${name}: "${part}" is not limit/windowMs (e.g. 7/1000)`);
@@ -108,13 +111,17 @@ export function parseTeamsConfig(env: Env): TeamsConfig {
     const botPassword = env.BOT_PASSWORD ?? '';
     const botTypeRaw = env.BOT_TYPE?.trim() || 'MultiTenant';
     let botType: BotCredentials['appType'] = 'MultiTenant';
-    if (botTypeRaw === 'MultiTenant' || botTypeRaw === 'SingleTenant' || botTypeRaw === 'UserAssignedMSI') botType = botTypeRaw;
+    if (botTypeRaw === 'MultiTenant' || botTypeRaw === 'SingleTenant' || botTypeRaw === 'UserAssignedMSI')
+        botType = botTypeRaw;
     else problems.push(`BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI (got "${botTypeRaw}")`);
     const botTenantId = env.BOT_TENANT_ID?.trim() ?? '';
-    if (botType === 'SingleTenant' && botId && !botTenantId) problems.push('BOT_TENANT_ID is required when BOT_TYPE is SingleTenant');
+    if (botType === 'SingleTenant' && botId && !botTenantId)
+        problems.push('BOT_TENANT_ID is required when BOT_TYPE is SingleTenant');
 
     if (mode === 'production') {
-        const missing = [!botId && 'BOT_ID', !botPassword && botType !== 'UserAssignedMSI' && 'BOT_PASSWORD'].filter(Boolean);
+        const missing = [!botId && 'BOT_ID', !botPassword && botType !== 'UserAssignedMSI' && 'BOT_PASSWORD'].filter(
+            Boolean
+        );
         if (missing.length > 0) {
             problems.push(
                 `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required in production. To try the bot without Teams credentials run \`npm run sandbox\` (ADHERENCE_MODE=sandbox).`
@@ -129,24 +136,40 @@ export function parseTeamsConfig(env: Env): TeamsConfig {
         if (secretRaw.length < 32) problems.push('ACTION_SIGNING_SECRET must be at least 32 characters');
         else actionSigningSecret = new Secret(secretRaw);
     } else if (mode === 'production') {
-        problems.push('ACTION_SIGNING_SECRET is required in production (32+ random characters, e.g. `openssl rand -base64 48`)');
+        problems.push(
+            'ACTION_SIGNING_SECRET is required in production (32+ random characters, e.g. `openssl rand -base64 48`)'
+        );
     }
 
     const supervisors = new Map<string, string[]>();
-    for (const part of (env.TEAMS_SUPERVISORS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of (env.TEAMS_SUPERVISORS ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const i = part.lastIndexOf(':');
         const id = i > 0 ? part.slice(0, i).trim() : part;
-        const units = i > 0 ? part.slice(i + 1).split('|').map((u) => u.trim()).filter(Boolean) : ['*'];
+        const units =
+            i > 0
+                ? part
+                      .slice(i + 1)
+                      .split('|')
+                      .map((u) => u.trim())
+                      .filter(Boolean)
+                : ['*'];
         if (!id || units.length === 0) {
             problems.push(`TEAMS_SUPERVISORS: "${part}" is not id:unit|unit or id:*`);
             continue;
         }
         supervisors.set(id, [...(supervisors.get(id) ?? []), ...units]);
     }
-    if (mode === 'production' && supervisors.has('*')) problems.push('TEAMS_SUPERVISORS: the wildcard user "*" is allowed only in sandbox/test mode');
+    if (mode === 'production' && supervisors.has('*'))
+        problems.push('TEAMS_SUPERVISORS: the wildcard user "*" is allowed only in sandbox/test mode');
 
     const userOverrides = new Map<string, string>();
-    for (const part of (env.TEAMS_USER_MAP ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of (env.TEAMS_USER_MAP ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const [k, v] = part.split('=').map((s) => s?.trim());
         if (!k || !v) {
             problems.push(`TEAMS_USER_MAP: "${part}" is not email=genesysUserId`);
@@ -165,7 +188,8 @@ export function parseTeamsConfig(env: Env): TeamsConfig {
     const cmsRaw = env.TEAMS_CHANNEL_MEMBERS_SUPERVISE?.trim().toLowerCase();
     let channelMembersSupervise = true;
     if (cmsRaw === 'false' || cmsRaw === '0' || cmsRaw === 'no') channelMembersSupervise = false;
-    else if (cmsRaw && !['true', '1', 'yes'].includes(cmsRaw)) problems.push(`TEAMS_CHANNEL_MEMBERS_SUPERVISE must be true or false (got "${cmsRaw}")`);
+    else if (cmsRaw && !['true', '1', 'yes'].includes(cmsRaw))
+        problems.push(`TEAMS_CHANNEL_MEMBERS_SUPERVISE must be true or false (got "${cmsRaw}")`);
 
     const config: TeamsConfig = {
         mode,
@@ -179,7 +203,12 @@ export function parseTeamsConfig(env: Env): TeamsConfig {
         userOverrides,
         timeZone,
         limits: {
-            perConversation: limitsOf('TEAMS_RATE_PER_CONVERSATION', env.TEAMS_RATE_PER_CONVERSATION, '7/1000,8/2000,60/30000,1800/3600000', problems),
+            perConversation: limitsOf(
+                'TEAMS_RATE_PER_CONVERSATION',
+                env.TEAMS_RATE_PER_CONVERSATION,
+                '7/1000,8/2000,60/30000,1800/3600000',
+                problems
+            ),
             perApp: limitsOf('TEAMS_RATE_PER_APP', env.TEAMS_RATE_PER_APP, '50/1000', problems)
         },
         maxAttempts: intOf(env, 'TEAMS_DELIVERY_MAX_ATTEMPTS', 8, 1, problems),

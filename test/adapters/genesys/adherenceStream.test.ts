@@ -260,6 +260,7 @@ describe('AdherenceStream against the emulator', () => {
         const r = await startStream();
         const a = adherentAgent(r);
         r.emulator.control.sendRaw('{this is not json');
+        r.emulator.control.sendRaw('{this is not json either');
         r.emulator.control.sendRaw(JSON.stringify({ topicName: 'v2.workforcemanagement.adherence', eventBody: {} }));
         r.emulator.control.emitAdherence(a.managementUnitId, {
             user: { id: a.id },
@@ -271,9 +272,15 @@ describe('AdherenceStream against the emulator', () => {
         await until(() => r.sink.observed.some((o) => o.userId === a.id), 'valid event after bad ones');
         const skipped = await r.metrics.framesSkipped.get();
         const by = Object.fromEntries(skipped.values.map((v) => [v.labels.reason, v.value]));
-        assert.equal(by['malformed-json'], 1);
+        assert.equal(by['malformed-json'], 2);
         assert.equal(by['unknown-topic'], 1);
         assert.equal(by['unknown-adherence-state'], 1);
+        // Counted per frame, logged once per kind.
+        assert.deepEqual(r.stream.refused.snapshot(), {
+            'malformed-json': 2,
+            'unknown-topic': 1,
+            'unknown-adherence-state': 1
+        });
         assert.equal(r.sink.observed.length, 1);
         assert.equal(r.stream.status().connected, true);
     });

@@ -4,7 +4,12 @@ import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
 
 describe('ActionSigner', () => {
     const signer = new ActionSigner('a-test-secret-that-is-long-enough-123');
-    const data = { verb: 'acknowledge', userId: 'g1', episodeId: 'g1@abc', sig: signer.sign('acknowledge', 'g1', 'g1@abc') };
+    const data = {
+        verb: 'acknowledge',
+        userId: 'g1',
+        episodeId: 'g1@abc',
+        sig: signer.sign('acknowledge', 'g1', 'g1@abc')
+    };
 
     it('accepts data it signed', () => {
         assert.equal(signer.verify(data), true);

@@ -50,8 +50,19 @@ function contract(name: string, make: () => Promise<{ store: BotStore; clock: Fa
 
         it('keeps alert card ids and reports a marker once', async () => {
             const { store } = await make();
-            const episode = { id: 'e1', userId: 'g1', managementUnitId: 'mu1', startedAt: 1, impact: 'Negative' as const };
-            await store.saveAlert('e1', { conversationId: '19:c', activityId: 'act-1', episode, facts: { acknowledgedBy: 'x' } });
+            const episode = {
+                id: 'e1',
+                userId: 'g1',
+                managementUnitId: 'mu1',
+                startedAt: 1,
+                impact: 'Negative' as const
+            };
+            await store.saveAlert('e1', {
+                conversationId: '19:c',
+                activityId: 'act-1',
+                episode,
+                facts: { acknowledgedBy: 'x' }
+            });
             assert.equal((await store.getAlert('e1'))?.facts.acknowledgedBy, 'x');
             assert.equal(await store.reportOnce('no-personal:g1'), true);
             assert.equal(await store.reportOnce('no-personal:g1'), false);

@@ -1,0 +1,222 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
+import { BotService, type Actor, type BotRefusal, type EngineActions } from '../../../src/adapters/teams/BotService';
+import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
+import { defaultPolicy } from '../../../src/engine/engineConfig';
+import type { AgentRecord, Policy } from '../../../src/domain/adherence/types';
+import { FakeClock } from '../../support/FakeClock';
+
+const MIN = 60_000;
+
+function record(
+    userId: string,
+    unit: string,
+    startedAt: number,
+    impact: 'Negative' | 'Positive' = 'Negative'
+): AgentRecord {
+    return {
+        userId,
+        version: 1,
+        lastChangeAt: startedAt,
+        managementUnitId: unit,
+        state: {
+            status: 'drifting',
+            episode: {
+                id: `${userId}@1`,
+                userId,
+                managementUnitId: unit,
+                startedAt,
+                impact,
+                scheduledCategory: 'Break'
+            },
+            exceptionDueAt: startedAt + 15 * MIN
+        }
+    };
+}
+
+/** An engine stand-in that records calls; the real engine's refusals are covered by its own tests and the e2e. */
+function stubEngine(records: AgentRecord[]) {
+    const calls: string[] = [];
+    let policy: Policy = defaultPolicy();
+    const byId = new Map(records.map((r) => [r.userId, r]));
+    const ok = async (name: string, userId: string) => {
+        calls.push(name);
+        return { ok: true as const, record: byId.get(userId)! };
+    };
+    const engine: EngineActions = {
+        acknowledge: (u) => ok('acknowledge', u),
+        snooze: (u) => ok('snooze', u),
+        approveOvertime: (u) => ok('approveOvertime', u),
+        acknowledgeNudge: (u) => ok('acknowledgeNudge', u),
+        setExcluded: async (c, e) => {
+            calls.push(`${e ? 'exclude' : 'include'}:${c}`);
+            const next = new Set(policy.excludedCategories);
+            if (e) next.add(c);
+            else next.delete(c);
+            policy = { ...policy, excludedCategories: next };
+        },
+        getPolicy: () => policy,
+        agent: (u) => byId.get(u),
+        openEpisodes: (f) =>
+            records
+                .filter((r) => !f?.managementUnitIds || f.managementUnitIds.includes(r.managementUnitId))
+                .map((r) => ({ record: r, state: r.state as Extract<AgentRecord['state'], { status: 'drifting' }> }))
+    };
+    return { engine, calls };
+}
+
+async function setup() {
+    const clock = new FakeClock();
+    const store = new MemoryBotStore(clock);
+    const signer = new ActionSigner('unit-test-secret-0123456789abcdef');
+    const now = clock.now();
+    const { engine, calls } = stubEngine([
+        record('g-a', 'mu-1', now - 12 * MIN),
+        record('g-b', 'mu-1', now - 3 * MIN),
+        record('g-c', 'mu-2', now - 20 * MIN)
+    ]);
+    const refusals: BotRefusal[] = [];
+    const service = new BotService({
+        engine,
+        store,
+        signer,
+        clock,
+        supervisors: new Map([['aad-sup', ['mu-1']]]),
+        channelMembersSupervise: true,
+        userOverrides: new Map(),
+        timeZone: 'UTC',
+        onRefusal: (r) => refusals.push(r)
+    });
+    await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g-a' });
+    await store.saveUser({ teamsUserId: '29:sup', genesysUserId: 'g-sup', aadObjectId: 'aad-sup' });
+    await store.saveUser({ teamsUserId: '29:x', genesysUserId: 'g-x' });
+    const sign = (verb: string, userId: string, minutes?: number) => ({
+        verb,
+        userId,
+        episodeId: `${userId}@1`,
+        ...(minutes === undefined ? {} : { minutes }),
+        sig: signer.sign(verb, userId, `${userId}@1`, minutes)
+    });
+    return { clock, store, service, calls, refusals, sign };
+}
+
+const personal = (teamsUserId: string, aadObjectId?: string): Actor => ({
+    teamsUserId,
+    aadObjectId,
+    conversationId: `a:${teamsUserId}`,
+    kind: 'personal'
+});
+const inChannel = (teamsUserId: string, channel: string, aadObjectId?: string): Actor => ({
+    teamsUserId,
+    aadObjectId,
+    conversationId: channel,
+    kind: 'channel'
+});
+
+describe('BotService authorization', () => {
+    it("refuses an agent's nudge buttons for someone else's card", async () => {
+        const { service, sign, calls } = await setup();
+        const res = await service.action(personal('29:x'), sign('ackNudge', 'g-a'));
+        assert.equal(res.refused, 'not-own');
+        assert.deepEqual(calls, []);
+        const own = await service.action(personal('29:a'), sign('ackNudge', 'g-a'));
+        assert.equal(own.refused, undefined);
+        assert.deepEqual(calls, ['acknowledgeNudge']);
+    });
+
+    it('lets a configured supervisor act only on agents of their units', async () => {
+        const { service, sign, calls } = await setup();
+        assert.equal(
+            (await service.action(personal('29:sup', 'aad-sup'), sign('acknowledge', 'g-a'))).refused,
+            undefined
+        );
+        assert.equal(
+            (await service.action(personal('29:sup', 'aad-sup'), sign('acknowledge', 'g-c'))).refused,
+            'not-supervisor'
+        );
+        assert.deepEqual(calls, ['acknowledge']);
+    });
+
+    it("lets members of a unit's subscribed channel act for that unit only", async () => {
+        const { service, sign, store } = await setup();
+        await store.subscribe('mu-2', '19:ch2');
+        assert.equal(
+            (await service.action(inChannel('29:x', '19:ch2'), sign('acknowledge', 'g-c'))).refused,
+            undefined
+        );
+        assert.equal(
+            (await service.action(inChannel('29:x', '19:ch2'), sign('acknowledge', 'g-a'))).refused,
+            'not-supervisor'
+        );
+        assert.equal(
+            (await service.action(inChannel('29:x', '19:other'), sign('acknowledge', 'g-c'))).refused,
+            'not-supervisor'
+        );
+    });
+
+    it('refuses a snooze length that was not offered, an overtime end in the past or too far, and unknown verbs', async () => {
+        const { service, sign, clock, calls } = await setup();
+        const sup = personal('29:sup', 'aad-sup');
+        assert.equal((await service.action(sup, sign('snooze', 'g-a', 45))).refused, 'invalid-input');
+        assert.equal(
+            (await service.action(sup, { ...sign('approveOvertime', 'g-a'), until: clock.now() - 1 })).refused,
+            'invalid-until'
+        );
+        assert.equal(
+            (await service.action(sup, { ...sign('approveOvertime', 'g-a'), until: clock.now() + 13 * 3_600_000 }))
+                .refused,
+            'invalid-until'
+        );
+        assert.equal((await service.action(sup, sign('deleteEverything', 'g-a'))).refused, 'unknown-verb');
+        assert.equal((await service.action(sup, sign('snooze', 'g-a', 30))).refused, undefined);
+        assert.deepEqual(calls, ['snooze']);
+    });
+
+    it('refuses an unsigned action and an unknown Teams user, and counts every refusal', async () => {
+        const { service, sign, refusals } = await setup();
+        assert.equal(
+            (await service.action(personal('29:a'), { verb: 'myStatus', userId: 'g-a', episodeId: 'g-a@1' })).refused,
+            'forged'
+        );
+        assert.equal((await service.action(personal('29:nobody'), sign('myStatus', 'g-a'))).refused, 'unknown-user');
+        assert.deepEqual(refusals, ['forged', 'unknown-user']);
+    });
+});
+
+describe('BotService commands', () => {
+    it('ranks who is drifting now by minutes × impact in a subscribed channel', async () => {
+        const { service, store } = await setup();
+        await store.subscribe('mu-1', '19:ch1');
+        const res = await service.command(inChannel('29:x', '19:ch1'), 'status');
+        const text = JSON.stringify(res.card);
+        assert.ok(text.indexOf('g-a') < text.indexOf('g-b'), 'the longer drift first');
+        assert.doesNotMatch(text, /g-c/, 'only the channel units');
+    });
+
+    it('changes exclusions for supervisors only and validates the category', async () => {
+        const { service, calls } = await setup();
+        assert.equal((await service.command(personal('29:x'), 'exclude Break')).refused, 'not-supervisor');
+        assert.equal((await service.command(personal('29:sup', 'aad-sup'), 'exclude Lunch')).refused, 'invalid-input');
+        const ok = await service.command(personal('29:sup', 'aad-sup'), 'exclude break');
+        assert.match(JSON.stringify(ok.card), /Break will no longer trigger alerts/);
+        await service.command(personal('29:sup', 'aad-sup'), 'include Break');
+        assert.deepEqual(calls, ['exclude:Break', 'include:Break']);
+    });
+
+    it('subscribes a channel for a supervisor of the unit and refuses others', async () => {
+        const { service, store } = await setup();
+        assert.equal((await service.command(inChannel('29:x', '19:ch'), 'subscribe mu-1')).refused, 'not-supervisor');
+        assert.equal((await service.command(personal('29:sup', 'aad-sup'), 'subscribe mu-1')).refused, 'invalid-input');
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe mu-1');
+        assert.equal(await store.subscriptionOf('mu-1'), '19:ch');
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'unsubscribe');
+        assert.equal(await store.subscriptionOf('mu-1'), undefined);
+    });
+
+    it('answers help and unknown text with the help card', async () => {
+        const { service } = await setup();
+        assert.match(JSON.stringify((await service.command(personal('29:a'), 'help')).card), /report \[days\]/);
+        assert.match(JSON.stringify((await service.command(personal('29:a'), 'gibberish')).card), /didn't understand/);
+    });
+});

@@ -81,6 +81,7 @@ export function sandboxAppEnv(
     return {
         ...env,
         ADHERENCE_MODE: 'sandbox',
+        REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX?.trim() || 'adb:sandbox:',
         PORT: String(facts.botPort),
         HOST: '127.0.0.1',
         LOG_LEVEL: config.logLevel,

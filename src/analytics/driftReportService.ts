@@ -14,6 +14,11 @@ export interface DriftReportServiceDeps {
     clock: Pick<Clock, 'now'>;
     timeZoneOf: (managementUnitId: string) => string;
     nameOf?: (userId: string) => string | undefined;
+    /**
+     * Names of the listed agents, looked up after the computation (e.g. the cached Genesys user directory). An agent it
+     * does not return is shown by id and marked unknown; a failing look-up leaves the ids. Used when `nameOf` is absent.
+     */
+    namesOf?: (userIds: string[]) => Promise<ReadonlyMap<string, string>>;
     /** Log retention, days: marks previous periods older than that as partial. */
     retentionDays?: number;
     /** @default 10 */
@@ -64,7 +69,7 @@ export function createDriftReportService(deps: DriftReportServiceDeps): DriftRep
                 cause: err
             });
         }
-        return computeDriftReport({
+        const report = computeDriftReport({
             entries,
             current: { fromAt, toAt },
             previous: { fromAt: previousFromAt, toAt: fromAt },
@@ -78,6 +83,20 @@ export function createDriftReportService(deps: DriftReportServiceDeps): DriftRep
             ...(deps.topAgents === undefined ? {} : { topAgents: deps.topAgents }),
             ...(deps.retentionDays === undefined ? {} : { retainedFromAt: toAt - deps.retentionDays * DAY_MS })
         });
+        if (deps.nameOf !== undefined || deps.namesOf === undefined || report.topAgents.length === 0) return report;
+        let names: ReadonlyMap<string, string>;
+        try {
+            names = await deps.namesOf(report.topAgents.map((a) => a.userId));
+        } catch {
+            return report;
+        }
+        return {
+            ...report,
+            topAgents: report.topAgents.map((a) => {
+                const name = names.get(a.userId);
+                return { ...a, name: name ?? a.userId, known: name !== undefined };
+            })
+        };
     }
 
     return {

@@ -161,12 +161,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
 
     const a = config.analytics;
+    const directoryUsers = genesys?.users;
     const reports = createDriftReportService({
         store: agentStore,
         clock,
         timeZoneOf: (unit) => a.unitTimeZones[unit] ?? a.defaultTimeZone,
         retentionDays: a.retentionDays,
         topAgents: a.topAgents,
+        ...(directoryUsers ? { namesOf: async (ids: string[]) => namesFrom(await directoryUsers.get(ids)) } : {}),
         cacheMs: a.cacheMs
     });
     const reportLimits = { defaultDays: a.defaultDays, maxDays: a.maxDays };
@@ -359,4 +361,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     };
     await overrides.onStart?.(app);
     return app;
+}
+
+/** Display names out of the Genesys user directory's answer. */
+function namesFrom(users: ReadonlyMap<string, { name: string }>): Map<string, string> {
+    return new Map([...users].map(([id, user]) => [id, user.name]));
 }

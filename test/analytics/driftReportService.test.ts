@@ -52,6 +52,48 @@ describe('createDriftReportService', () => {
         assert.equal(long.totals.driftMinutes, 75);
     });
 
+    it('names the listed agents through the async directory, by id when unknown or when the look-up fails', async () => {
+        const clock = new FakeClock();
+        const now = clock.now();
+        const store = fakeStore(
+            logOf(
+                { id: 'a', userId: 'u1', startedAt: now - 2 * DAY, resolve: 10 },
+                { id: 'b', userId: 'gone', startedAt: now - 3 * DAY, resolve: 5 }
+            )
+        );
+        const asked: string[][] = [];
+        const service = createDriftReportService({
+            store,
+            clock,
+            timeZoneOf: () => 'UTC',
+            namesOf: async (ids) => {
+                asked.push(ids);
+                return new Map([['u1', 'Ana Agent']]);
+            }
+        });
+        const r = await service.report({ days: 7 });
+        assert.deepEqual(asked, [['u1', 'gone']]);
+        assert.deepEqual(
+            r.topAgents.map((a) => [a.userId, a.name, a.known]),
+            [
+                ['u1', 'Ana Agent', true],
+                ['gone', 'gone', false]
+            ]
+        );
+        const failing = createDriftReportService({
+            store,
+            clock,
+            timeZoneOf: () => 'UTC',
+            namesOf: async () => {
+                throw new Error('directory down');
+            }
+        });
+        assert.deepEqual(
+            (await failing.report({ days: 7 })).topAgents.map((a) => a.name),
+            ['u1', 'gone']
+        );
+    });
+
     it('measures open episodes up to now', async () => {
         const clock = new FakeClock();
         const store = fakeStore(logOf({ id: 'o', userId: 'u', startedAt: clock.now() - 2 * HOUR }));

@@ -1,33 +1,10 @@
+import { daysFromCivil, isoDateOfDays } from '../domain/civilDate';
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Every UTC offset in use is a multiple of 15 min and changes only at a 15-min UTC boundary. */
 const SLOT_MS = 15 * MINUTE_MS;
-
-/** Days since 1970-01-01 of a proleptic Gregorian civil date (H. Hinnant's `days_from_civil`). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-    const y = month <= 2 ? year - 1 : year;
-    const era = Math.floor(y / 400);
-    const yoe = y - era * 400;
-    const mp = (month + 9) % 12;
-    const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/** `YYYY-MM-DD` of a day number since 1970-01-01 (H. Hinnant's `civil_from_days`). */
-export function civilFromDays(days: number): string {
-    const z = days + 719468;
-    const era = Math.floor(z / 146097);
-    const doe = z - era * 146097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const m = mp < 10 ? mp + 3 : mp - 9;
-    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-    return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 /**
  * Local wall-clock arithmetic in one IANA time zone, DST-aware, without the global `Date`.
@@ -84,7 +61,7 @@ export class LocalCalendar {
         const day = Math.floor((at + this.offsetAt(at)) / DAY_MS);
         let label = this.dayLabels.get(day);
         if (label === undefined) {
-            label = civilFromDays(day);
+            label = isoDateOfDays(day);
             this.dayLabels.set(day, label);
         }
         return label;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { LocalCalendar, civilFromDays, daysFromCivil } from '../../src/analytics/LocalCalendar';
+import { LocalCalendar } from '../../src/analytics/LocalCalendar';
+import { daysFromCivil, isoDateOfDays } from '../../src/domain/civilDate';
 
 const ZONES = [
     'UTC',
@@ -83,7 +84,7 @@ describe('LocalCalendar', () => {
         ]) {
             const days = daysFromCivil(y, m, d);
             assert.equal(days, Date.UTC(y, m - 1, d) / 86_400_000);
-            assert.equal(civilFromDays(days), `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+            assert.equal(isoDateOfDays(days), `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
         }
     });
 });

@@ -7,6 +7,7 @@ import {
     type Impact,
     type Observation
 } from './types';
+import { daysFromCivil } from '../civilDate';
 
 /** Why an adherence body was refused. Stable strings: they are metric labels and log fields. */
 export type RejectReason =
@@ -69,13 +70,7 @@ function parseUtcInstant(text: string): number | undefined {
         if (fraction < 0 || (n - 21 > 3 && digits(text, 23, n - 24) < 0)) return undefined;
         ms = n - 21 === 1 ? fraction * 100 : n - 21 === 2 ? fraction * 10 : fraction;
     }
-    // Days from civil (H. Hinnant): exact for the proleptic Gregorian calendar.
-    const yy = m <= 2 ? y - 1 : y;
-    const era = Math.floor(yy / 400);
-    const yoe = yy - era * 400;
-    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-    const days = era * 146097 + doe - 719468;
+    const days = daysFromCivil(y, m, d);
     return ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + ms;
 }
 

@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil } from '../../domain/civilDate';
+
 /**
  * ISO-8601 instants without `Date` (the pipeline is pure): only a `Z` or an explicit `±hh:mm` offset is accepted;
  * a bare local time is refused rather than guessed.
@@ -5,29 +7,6 @@
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export type IsoParse = { ok: true; epochMs: number } | { ok: false; localTime: boolean; reason: string };
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-    y -= m <= 2 ? 1 : 0;
-    const era = Math.floor(y / 400);
-    const yoe = y - era * 400;
-    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/** Civil date of a day count (inverse of {@link daysFromCivil}). */
-export function civilFromDays(z: number): { y: number; m: number; d: number } {
-    z += 719468;
-    const era = Math.floor(z / 146097);
-    const doe = z - era * 146097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const m = mp + (mp < 10 ? 3 : -9);
-    return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
 
 function daysInMonth(y: number, m: number): number {
     return daysFromCivil(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1) - daysFromCivil(y, m, 1);

@@ -1,4 +1,4 @@
-import { daysFromCivil } from './isoTime';
+import { daysFromCivil } from '../../domain/civilDate';
 import type { SyncEvent } from './types';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

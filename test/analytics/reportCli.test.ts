@@ -9,20 +9,11 @@ import type { DriftReport } from '../../src/analytics/computeDriftReport';
 import { parseReportCliArgs, runReportCli } from '../../src/analytics/reportCli';
 import type { AgentRecord, EpisodeLogEntry } from '../../src/domain/adherence/types';
 import { FakeClock } from '../support/FakeClock';
+import { cleanup, redisUrl as REDIS_URL } from '../support/redis';
 import { DAY, logOf } from '../support/episodeLog';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** As `scripts/report.ts` opens it: the bot's own store configuration. */
 const openStore = (env: Record<string, string | undefined>) => createAgentStateStore(parseStoreConfig(env));
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-    let cursor = '0';
-    do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-}
 
 function capture() {
     const out: string[] = [];
@@ -81,7 +72,7 @@ describe('runReportCli', () => {
         await store.close();
     });
     after(async () => {
-        await deleteByPrefix(admin, prefix);
+        await cleanup(prefix, admin);
         admin.disconnect();
     });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { parseSandboxConfig } from '../../src/sandbox/sandboxConfig';
 import { startSandbox, type Sandbox } from '../../src/sandbox/startSandbox';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../support/teamsRedis';
+import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
 
 // The real client end to end: Debian Chromium drives the Microsoft 365 Agents Playground, which talks to the bot
 // started by the sandbox orchestrator, which watches the Genesys emulator. Thresholds are seconds (scripted drift),

@@ -14,7 +14,7 @@ import {
     installPersonal,
     postActivity
 } from '../support/activities';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../support/teamsRedis';
+import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
 
 // The whole product path: Genesys emulator (real REST + WebSocket) -> stream -> engine -> durable outbox (real Redis)
 // -> dispatcher -> real botbuilder -> fake Bot Connector; card actions come back over HTTP.

@@ -16,7 +16,7 @@ import {
     postActivity,
     type TestUser
 } from '../support/activities';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../support/teamsRedis';
+import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
 
 // End to end through HTTP: createApp with an empty BOT_ID, the real botbuilder adapter, real Redis and the fake
 // Bot Connector as serviceUrl. The Genesys emulator is not on this branch yet, so adherence is fed with engine.observe.

@@ -5,7 +5,7 @@ import type { BotStore, StoredConversation } from '../../../src/adapters/teams/B
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { RedisBotStore } from '../../../src/adapters/teams/RedisBotStore';
 import { FakeClock } from '../../support/FakeClock';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../../support/teamsRedis';
+import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../../support/redis';
 
 const conv = (id: string, kind: StoredConversation['kind'] = 'personal'): StoredConversation => ({
     kind,

@@ -280,9 +280,10 @@ class StreamChannel {
             return;
         }
         if (generation !== this.generation || this.closing) return;
-        this.backoff = this.newBackoff();
         this.armRenewal();
-        await this.resync(generation);
+        // The backoff starts over only once the stream is whole again: a re-sync that keeps failing (a missing
+        // permission, a long outage) must back off further each time, not reconnect every few seconds forever.
+        if (await this.resync(generation)) this.backoff = this.newBackoff();
     }
 
     private recordRejections(
@@ -463,14 +464,15 @@ class StreamChannel {
         }
     }
 
-    private async resync(generation: number): Promise<void> {
+    /** Re-sync every unit through the REST snapshot; true when all of them were applied. */
+    private async resync(generation: number): Promise<boolean> {
         const clock = this.o.clock;
         let agents = 0;
         for (const unit of this.units) {
-            if (generation !== this.generation || this.closing) return;
+            if (generation !== this.generation || this.closing) return false;
             try {
                 const entities = await this.o.client.getUnitAdherence(unit);
-                if (generation !== this.generation || this.closing) return;
+                if (generation !== this.generation || this.closing) return false;
                 const { observations, rejected } = mapSnapshot(entities, unit, clock.now());
                 for (const [reason, n] of Object.entries(rejected)) {
                     this.stream.counters.framesSkipped.inc({ reason: `snapshot-${reason}` }, n);
@@ -485,7 +487,7 @@ class StreamChannel {
                     'adherence re-sync failed; reconnecting'
                 );
                 this.reconnectSoon('resync-failed');
-                return;
+                return false;
             }
         }
         this.stream.lastResyncAt = clock.now();
@@ -496,6 +498,7 @@ class StreamChannel {
             units: this.units.length,
             agents
         });
+        return true;
     }
 
     /** Tear down the current socket and connect again after `delayMs` (default: next jittered backoff). */

@@ -148,6 +148,34 @@ describe('AdherenceStream against the emulator', () => {
         await until(() => r.sink.observed.some((o) => o.userId === a.id), 'live after reconnect');
     });
 
+    it('backs off further on every failed re-sync, and starts over once a re-sync succeeds', async () => {
+        const r = await startStream();
+        const delays = (): number[] =>
+            r.logs
+                .map((line) => JSON.parse(line) as { msg?: string; delayMs?: number })
+                .filter((l) => l.msg === 'genesys stream reconnect scheduled')
+                .map((l) => l.delayMs!);
+        // The snapshot keeps failing (e.g. the OAuth client lacks wfm:realtimeAdherence:view): the socket opens,
+        // the re-sync fails, and the stream reconnects.
+        const realSnapshot = r.client.getUnitAdherence.bind(r.client);
+        r.client.getUnitAdherence = () => Promise.reject(new Error('403 missing permission'));
+        r.emulator.control.dropSockets();
+        for (let cycle = 1; cycle <= 8; cycle++) {
+            await until(() => delays().length >= cycle, `reconnect ${cycle} scheduled`);
+            if (cycle < 8) r.clock.advance(delays()[cycle - 1]);
+        }
+        const failing = delays().slice(0, 8);
+        assert.ok(Math.max(...failing) >= 5_000, `delays grow towards the 10 s cap: ${failing.join(', ')}`);
+        // Healthy again: the next re-sync succeeds and the following drop starts from the initial delay.
+        r.client.getUnitAdherence = realSnapshot;
+        const before = resyncs(r);
+        r.clock.advance(delays()[7]);
+        await until(() => resyncs(r) > before, 're-sync once healthy');
+        r.emulator.control.dropSockets();
+        await until(() => delays().length >= 9, 'reconnect after a healthy period');
+        assert.ok(delays()[8] <= 3_000, `backoff starts over: ${delays()[8]}`);
+    });
+
     it('reconnects at once on v2.system.socket_closing and re-syncs, losing nothing', async () => {
         const r = await startStream();
         const a = adherentAgent(r);

@@ -107,8 +107,7 @@ export class GenesysClient {
                 http: this.http
             });
         this.limiter =
-            options.limiter ??
-            new RateLimiter({ clock: options.clock, requestsPerMinute: options.config.requestsPerMinute });
+            options.limiter ?? RateLimiter.forRollingMinute(options.clock, options.config.requestsPerMinute);
         this.breaker = options.breaker ?? new CircuitBreaker({ clock: options.clock });
         this.metrics = options.metrics ?? createGenesysMetrics();
         this.sleep = options.sleep ?? clockSleep(options.clock);

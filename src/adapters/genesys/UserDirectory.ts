@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../app/logger';
 import { silentLogger } from '../../app/logger';
 import type { GenesysClient, GenesysUser } from './GenesysClient';
+import { raceAbort } from './resilience';
 
 export interface DirectoryUser {
     id: string;
@@ -52,7 +53,8 @@ export class UserDirectory {
             else missing.push(id);
         }
         if (missing.length > 0) {
-            const p = this.fetch(missing, signal);
+            // Shared with later callers: not tied to this caller's signal (raceAbort below gives up this wait only).
+            const p = this.fetch(missing);
             for (const id of missing) this.inFlight.set(id, p);
             waits.push(
                 p.finally(() => {
@@ -60,7 +62,7 @@ export class UserDirectory {
                 })
             );
         }
-        await Promise.all(waits);
+        await raceAbort(Promise.all(waits), signal);
         const out = new Map<string, DirectoryUser>();
         for (const id of ids) {
             const user = this.cache.get(id)?.user;
@@ -88,8 +90,8 @@ export class UserDirectory {
         return this.cache.size;
     }
 
-    private async fetch(ids: string[], signal?: AbortSignal): Promise<void> {
-        const users = await this.options.client.getUsers(ids, signal);
+    private async fetch(ids: string[]): Promise<void> {
+        const users = await this.options.client.getUsers(ids);
         const seen = new Set<string>();
         for (const u of users) {
             const user = toDirectoryUser(u);

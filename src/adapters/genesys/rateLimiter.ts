@@ -26,6 +26,16 @@ export class RateLimiter {
     private timer: TimerHandle | undefined;
     private pausedUntil = 0;
 
+    /**
+     * A limiter that never lets more than `limitPerMinute` requests through in any rolling 60 s, which is how Genesys
+     * counts (about 300 per minute per token): a burst of 1 s worth, and the sustained rate of the limit minus that
+     * burst (a full bucket plus a minute of refill must stay within the limit).
+     */
+    static forRollingMinute(clock: Clock, limitPerMinute: number): RateLimiter {
+        const burst = Math.max(1, Math.floor(limitPerMinute / 60));
+        return new RateLimiter({ clock, requestsPerMinute: Math.max(1, limitPerMinute - burst), burst });
+    }
+
     constructor(private readonly options: RateLimiterOptions) {
         const rpm = options.requestsPerMinute ?? 300;
         if (!(rpm > 0)) throw new RangeError('requestsPerMinute must be positive');

@@ -29,6 +29,29 @@ export function abortError(signal?: AbortSignal): GenesysError {
     return new GenesysError('GENESYS_ABORTED', 'Operation aborted', { retryable: false });
 }
 
+/**
+ * Wait for a promise that other callers share, giving up (for this caller only) when `signal` aborts: the shared work
+ * goes on for the others. Rejects with GENESYS_ABORTED.
+ */
+export function raceAbort<T>(shared: Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!signal) return shared;
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = (): void => reject(abortError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        shared.then(
+            (value) => {
+                signal.removeEventListener('abort', onAbort);
+                resolve(value);
+            },
+            (error: unknown) => {
+                signal.removeEventListener('abort', onAbort);
+                reject(error);
+            }
+        );
+    });
+}
+
 export interface BackoffOptions {
     /** First delay scale. @default 500 */
     initialMs?: number;
@@ -108,14 +131,17 @@ export interface CircuitBreakerOptions {
     failureThreshold?: number;
     /** How long the circuit stays open before one trial call. @default 30000 */
     openMs?: number;
-    /** Which failures count. @default 5xx, timeouts, network and 429 (not 4xx validation errors) */
+    /**
+     * Which failures count. @default 5xx, timeouts and network errors; not 4xx, and not 429: a rate limit is the
+     * limiter's business (it pauses for `Retry-After`), it says nothing about the service being down.
+     */
     isFailure?: (error: unknown) => boolean;
 }
 
-/** Default breaker filter: server-side trouble counts, client mistakes do not. */
+/** Default breaker filter: server-side trouble counts; client mistakes and rate limits (429) do not. */
 export function isBreakerFailure(error: unknown): boolean {
     if (!isGenesysError(error)) return false;
-    return ['GENESYS_SERVER_ERROR', 'GENESYS_TIMEOUT', 'GENESYS_NETWORK', 'GENESYS_RATE_LIMITED'].includes(error.code);
+    return ['GENESYS_SERVER_ERROR', 'GENESYS_TIMEOUT', 'GENESYS_NETWORK'].includes(error.code);
 }
 
 /** Consecutive-failure circuit breaker (cockatiel style): closed → open → one half-open trial → closed or open. */

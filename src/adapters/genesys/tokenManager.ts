@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import axios from 'axios';
 import type { Clock } from '../../domain/clock';
 import { GenesysError, codeForStatus, isGenesysError, parseRetryAfter } from './errors';
-import { withTimeout } from './resilience';
+import { raceAbort, withTimeout } from './resilience';
 
 export interface TokenManagerOptions {
     /** OAuth base, e.g. `https://login.mypurecloud.com` (no trailing path). */
@@ -17,6 +17,9 @@ export interface TokenManagerOptions {
     /** HTTP client (test seam; shares the keep-alive agent of the client). */
     http?: AxiosInstance;
 }
+
+/** How long a still-valid token is used after a failed early refresh before the next attempt, ms. */
+const REFRESH_RETRY_MS = 10_000;
 
 interface CachedToken {
     accessToken: string;
@@ -33,6 +36,8 @@ export class TokenManager {
     private cached: CachedToken | undefined;
     private inFlight: Promise<CachedToken> | undefined;
     private lastRefresh: number | undefined;
+    /** After a failed early refresh, the still-valid token is used until this time before trying again. */
+    private retryRefreshAt = 0;
     private requests = 0;
     private readonly basic: () => string;
     private readonly http: AxiosInstance;
@@ -57,22 +62,36 @@ export class TokenManager {
         return this.requests;
     }
 
-    /** A valid access token; fetches one when none is cached or the refresh margin is reached. */
+    /**
+     * A valid access token; fetches one when none is cached or the refresh margin is reached. A failed early refresh
+     * does not fail callers while the current token is still valid: it is used, and the refresh is tried again after
+     * {@link REFRESH_RETRY_MS}. `signal` gives up this caller's wait only; the shared token request goes on.
+     */
     async getToken(signal?: AbortSignal): Promise<string> {
-        const now = this.options.clock.now();
-        if (this.cached && now < this.cached.refreshAt) return this.cached.accessToken;
+        const clock = this.options.clock;
+        const now = clock.now();
+        const cached = this.cached;
+        if (cached && now < cached.refreshAt) return cached.accessToken;
+        if (cached && now < cached.expiresAt && now < this.retryRefreshAt) return cached.accessToken;
         if (!this.inFlight) {
-            const p = this.fetchToken(signal);
+            const p = this.fetchToken();
             this.inFlight = p;
             p.then(
                 () => undefined,
-                () => undefined
+                () => {
+                    this.retryRefreshAt = clock.now() + REFRESH_RETRY_MS;
+                }
             ).finally(() => {
                 if (this.inFlight === p) this.inFlight = undefined;
             });
         }
-        const token = await this.inFlight;
-        return token.accessToken;
+        try {
+            return (await raceAbort(this.inFlight, signal)).accessToken;
+        } catch (error) {
+            const still = this.cached;
+            if (!signal?.aborted && still && clock.now() < still.expiresAt) return still.accessToken;
+            throw error;
+        }
     }
 
     /** Forget `token` after Genesys refused it (401), so the next `getToken` fetches a new one. */
@@ -94,7 +113,7 @@ export class TokenManager {
         return `TokenManager ${JSON.stringify(this.toJSON())}`;
     }
 
-    private async fetchToken(signal?: AbortSignal): Promise<CachedToken> {
+    private async fetchToken(): Promise<CachedToken> {
         const clock = this.options.clock;
         this.requests++;
         const url = this.options.loginBaseUrl.replace(/\/+$/, '') + '/oauth/token';
@@ -108,8 +127,7 @@ export class TokenManager {
                         responseType: 'json'
                     }),
                 this.options.timeoutMs ?? 15_000,
-                clock,
-                signal
+                clock
             );
             const body = response.data as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
             if (response.status !== 200) {

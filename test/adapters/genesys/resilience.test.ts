@@ -123,6 +123,14 @@ describe('CircuitBreaker', () => {
         assert.equal(breaker.state, 'closed');
     });
 
+    it('does not count 429s: a rate limit is not an outage', async () => {
+        const clock = new FakeClock();
+        const breaker = new CircuitBreaker({ clock, failureThreshold: 2, openMs: 10_000 });
+        const limited = () => Promise.reject(new GenesysError('GENESYS_RATE_LIMITED', '429', { status: 429 }));
+        for (let i = 0; i < 5; i++) await assert.rejects(breaker.execute(limited));
+        assert.equal(breaker.state, 'closed');
+    });
+
     it('re-opens when the half-open trial fails', async () => {
         const clock = new FakeClock();
         const breaker = new CircuitBreaker({ clock, failureThreshold: 1, openMs: 1_000 });
@@ -172,6 +180,23 @@ describe('RateLimiter', () => {
         clock.advance(2_000);
         await Promise.all(waiting);
         assert.deepEqual(order, [1, 2, 3]);
+    });
+
+    it('forRollingMinute never lets more than the limit through in any 60 s window', async () => {
+        const clock = new FakeClock();
+        const limiter = RateLimiter.forRollingMinute(clock, 300);
+        const grants: number[] = [];
+        for (let i = 0; i < 700; i++) {
+            while (!limiter.tryAcquire()) clock.advance(50);
+            grants.push(clock.now());
+        }
+        let most = 0;
+        for (let i = 0, j = 0; i < grants.length; i++) {
+            while (grants[i] - grants[j] >= 60_000) j++;
+            most = Math.max(most, i - j + 1);
+        }
+        assert.ok(most <= 300, `${most} grants in one minute`);
+        assert.ok(most >= 285, `the sustained rate stays close to the limit: ${most}`);
     });
 
     it('rejects a waiter whose signal aborts without consuming a token', async () => {

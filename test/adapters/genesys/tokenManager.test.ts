@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import axios, { type AxiosInstance } from 'axios';
 import { FakeClock } from '../../support/FakeClock';
 import { TokenManager } from '../../../src/adapters/genesys/tokenManager';
 import { isGenesysError } from '../../../src/adapters/genesys/errors';
@@ -70,6 +71,67 @@ describe('TokenManager against the emulator', () => {
         assert.equal(await tokens.getToken(), first);
         tokens.invalidate(first);
         assert.notEqual(await tokens.getToken(), first);
+    });
+
+    /** The login service, switchable off (connection refused) for the next requests. */
+    function flakyLogin(): { http: AxiosInstance; down: (on: boolean) => void; calls: () => number } {
+        let down = false;
+        let calls = 0;
+        const real = axios.create();
+        const http = {
+            post: (...args: Parameters<AxiosInstance['post']>) => {
+                calls++;
+                if (down) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+                return real.post(...args);
+            }
+        } as unknown as AxiosInstance;
+        return { http, down: (on) => void (down = on), calls: () => calls };
+    }
+
+    it('keeps serving the still-valid token when an early refresh fails, and retries the refresh after a pause', async () => {
+        const login = flakyLogin();
+        const tokens = new TokenManager({
+            loginBaseUrl: emulator.loginUrl,
+            clientId: emulator.clientId,
+            clientSecret: emulator.clientSecret,
+            clock,
+            refreshMarginMs: 300_000,
+            http: login.http
+        });
+        const first = await tokens.getToken();
+        clock.advance(3_600_000 - 200_000); // inside the refresh margin, 200 s before expiry
+        login.down(true);
+        const got = await Promise.all(Array.from({ length: 5 }, () => tokens.getToken()));
+        assert.deepEqual(new Set(got), new Set([first]), 'callers keep working on the valid token');
+        assert.equal(login.calls(), 2, 'one failed refresh for the 5 callers');
+        assert.equal(await tokens.getToken(), first);
+        assert.equal(login.calls(), 2, 'no new attempt right after the failure');
+        clock.advance(10_000);
+        login.down(false);
+        const fresh = await tokens.getToken();
+        assert.notEqual(fresh, first);
+        assert.equal(login.calls(), 3);
+        // Past expiry there is nothing valid to fall back on: the failure reaches the caller.
+        clock.advance(3_600_000);
+        login.down(true);
+        await assert.rejects(tokens.getToken(), (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_NETWORK');
+    });
+
+    it('lets one caller give up waiting without cancelling the shared token request of the others', async () => {
+        emulator.control.setLatency(50);
+        try {
+            const tokens = manager();
+            const before = emulator.control.tokenRequests;
+            const controller = new AbortController();
+            const quitter = tokens.getToken(controller.signal);
+            const patient = tokens.getToken();
+            controller.abort();
+            await assert.rejects(quitter, (e: unknown) => isGenesysError(e) && e.code === 'GENESYS_ABORTED');
+            assert.match(await patient, /.+/);
+            assert.equal(emulator.control.tokenRequests - before, 1);
+        } finally {
+            emulator.control.setLatency(0);
+        }
     });
 
     it('fails with a non-retryable GENESYS_AUTH_FAILED on bad credentials, without leaking the secret', async () => {

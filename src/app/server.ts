@@ -15,13 +15,25 @@ export interface ServerOptions {
     readiness: ReadinessCheck[];
     metrics(): Promise<{ contentType: string; body: string }>;
     routes?: RouteRegistrar[];
+    /**
+     * Path prefixes whose routes read their own body (with their own size limit, after their own authentication):
+     * the shared body parser leaves them alone. @default ['/api/sync/']
+     */
+    rawBodyPrefixes?: readonly string[];
     onError?(error: unknown): void;
 }
 
 /** restify with the bot endpoint, health, readiness and metrics. No business logic here. */
 export function createServer(options: ServerOptions): restify.Server {
     const server = restify.createServer({ name: 'adherence-drift-bot', handleUncaughtExceptions: false });
-    server.use(restify.plugins.bodyParser({ maxBodySize: 1_000_000 }));
+    const raw = options.rawBodyPrefixes ?? ['/api/sync/'];
+    const readsOwnBody = (req: restify.Request): boolean => {
+        const path = req.getPath();
+        return raw.some((prefix) => path.startsWith(prefix));
+    };
+    for (const parse of restify.plugins.bodyParser({ maxBodySize: 1_000_000 })) {
+        server.use((req, res, next) => (readsOwnBody(req) ? next() : parse(req, res, next)));
+    }
     server.use(restify.plugins.queryParser());
 
     server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {

@@ -69,6 +69,9 @@ export function createSyncPart(deps: SyncPartDeps): SyncPart | undefined {
         random: deps.random,
         apiBaseUrl: deps.genesys?.apiBaseUrl,
         tokens: deps.genesys?.client.tokens,
+        // Presence writes count against the same Genesys token as the bot's own calls: one bucket for both, and a
+        // 429 Retry-After pauses both.
+        ...(config.target === 'presence' && deps.genesys ? { limiter: deps.genesys.client.limiter } : {}),
         metrics,
         logger
     });

@@ -103,4 +103,30 @@ describe('sync worker wired into the app, end to end', () => {
         assert.equal(diag.data.diagnostics.breakerState, 'closed');
         assert.ok(diag.data.diagnostics.deadLetters.length >= 2, 'the refused items are inspectable');
     });
+
+    it('reads its own body: authentication first, its own size limit and its own errors', async () => {
+        const post = (body: string, auth: boolean) =>
+            drive(
+                clock,
+                axios.post(`${app.url}/api/sync/events`, body, {
+                    headers: {
+                        'Content-Type': 'application/json',
+                        ...(auth ? { Authorization: `Bearer ${INGEST_TOKEN}` } : {})
+                    },
+                    validateStatus: () => true,
+                    maxBodyLength: Infinity
+                })
+            );
+        const anonymous = await post('{not json', false);
+        assert.equal(anonymous.status, 401, 'an unauthenticated body is never parsed');
+        const bad = await post('{not json', true);
+        assert.equal(bad.status, 400);
+        assert.equal(bad.data.code, 'BAD_JSON');
+        // Over the shared parser's 1,000,000 bytes, under SYNC_MAX_BODY_BYTES (1 MiB by default): the route decides.
+        const big = await post(`[${' '.repeat(1_020_000)}]`, true);
+        assert.notEqual(big.status, 413, JSON.stringify(big.data));
+        const tooBig = await post(`[${' '.repeat(1_100_000)}]`, true);
+        assert.equal(tooBig.status, 413);
+        assert.equal(tooBig.data.code, 'BODY_TOO_LARGE');
+    });
 });

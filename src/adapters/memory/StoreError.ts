@@ -9,7 +9,9 @@ export type StoreErrorCode =
     /** The backend failed or is unreachable; the call may be retried. */
     | 'STORE_UNAVAILABLE'
     /** The store was closed. */
-    | 'STORE_CLOSED';
+    | 'STORE_CLOSED'
+    /** The backend is a version the store cannot work with (Redis older than 7.0). */
+    | 'STORE_UNSUPPORTED_SERVER';
 
 const BRAND = Symbol.for('adherence-drift-bot.StoreError');
 

@@ -67,6 +67,8 @@ export class RedisAgentStateStore implements AgentStateStore {
     private readonly shards: ShardKeys[];
     private readonly outboxShardHint = new Map<string, number>();
     private closed = false;
+    /** Once per connection: the server must run Redis 7 or newer (the commit script's XADD `<ms>-*` ids). */
+    private serverChecked: Promise<void> | undefined;
 
     constructor(client: Redis, settings?: RedisStoreSettings);
     constructor(options: RedisStoreOptions);
@@ -133,6 +135,7 @@ export class RedisAgentStateStore implements AgentStateStore {
 
     async loadAll(onPage: (records: AgentRecord[]) => void): Promise<void> {
         this.assertOpen();
+        await this.checkServer();
         await Promise.all(
             this.shards.map(async (keys) => {
                 const seen = new Set<string>();
@@ -158,6 +161,7 @@ export class RedisAgentStateStore implements AgentStateStore {
         this.assertOpen();
         validateChanges(changes);
         if (changes.length === 0) return [];
+        await this.checkServer();
         // One script call per shard: each change inside it is still its own compare-and-set.
         const byShard = new Map<number, number[]>();
         changes.forEach((change, i) => {
@@ -393,6 +397,17 @@ export class RedisAgentStateStore implements AgentStateStore {
         else await this.redis.quit().catch(() => this.redis.disconnect());
     }
 
+    private checkServer(): Promise<void> {
+        this.serverChecked ??= this.call('checkServer', () => this.redis.info('server')).then(
+            (info) => assertRedisVersion(info),
+            (error: unknown) => {
+                this.serverChecked = undefined; // not reachable yet: ask again next time
+                throw error;
+            }
+        );
+        return this.serverChecked;
+    }
+
     private async claim(
         method: string,
         groups: Map<number, string[]>,
@@ -452,6 +467,18 @@ export class RedisAgentStateStore implements AgentStateStore {
 
     private assertOpen(): void {
         if (this.closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
+    }
+}
+
+/** Throws STORE_UNSUPPORTED_SERVER unless `INFO server` reports Redis 7.0 or newer. */
+export function assertRedisVersion(info: string): void {
+    const version = /^redis_version:(\d+)\.(\d+)/m.exec(info);
+    if (!version) return; // a Redis-compatible server that does not say: let the commands speak for themselves
+    if (Number(version[1]) < 7) {
+        throw new StoreError(
+            'STORE_UNSUPPORTED_SERVER',
+            `Redis ${version[1]}.${version[2]} is too old: the agent state store needs Redis 7.0 or newer`
+        );
     }
 }
 

@@ -36,17 +36,18 @@ for c = 1, n do
     results[c] = 0
   else
     results[c] = 1
-    redis.call('HSET', KEYS[1], uid, record)
-    redis.call('HSET', KEYS[2], uid, string.format('%d', expected + 1))
-    if dueAt == '' then
-      redis.call('ZREM', KEYS[3], uid)
-    else
-      redis.call('ZADD', KEYS[3], dueAt, uid)
-    end
+    -- Log and outbox first, the record last: should a write fail half-way (Redis does not roll a script back), the
+    -- record still has its old version, so the engine redoes the change; the outbox keys make that idempotent.
     if nLog > 0 then
       if lastMs == nil then
         lastMs = tonumber(redis.call('HGET', KEYS[5], 'lastMs') or '0')
         maxLag = tonumber(redis.call('HGET', KEYS[5], 'maxLag') or '0')
+        -- The stream's newest id wins over the metadata (lost, or older than the stream): an XADD id must grow.
+        local top = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
+        if top[1] then
+          local topMs = tonumber(string.match(top[1][1], '^(%d+)-'))
+          if topMs > lastMs then lastMs = topMs end
+        end
       end
       local j = logAt
       for _ = 1, nLog do
@@ -73,6 +74,13 @@ for c = 1, n do
       end
       j = j + 3
     end
+    if dueAt == '' then
+      redis.call('ZREM', KEYS[3], uid)
+    else
+      redis.call('ZADD', KEYS[3], dueAt, uid)
+    end
+    redis.call('HSET', KEYS[1], uid, record)
+    redis.call('HSET', KEYS[2], uid, string.format('%d', expected + 1))
   end
 end
 if lastMs ~= nil then

@@ -3,7 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import calculateSlot from 'cluster-key-slot';
 import Redis from 'ioredis';
 import { isStoreError } from '../../../src/adapters/memory/StoreError';
-import { RedisAgentStateStore, createRedisStore } from '../../../src/adapters/redis/RedisAgentStateStore';
+import {
+    RedisAgentStateStore,
+    assertRedisVersion,
+    createRedisStore
+} from '../../../src/adapters/redis/RedisAgentStateStore';
 import { exclusionsKey, fnv1a32, shardKeys, shardOf } from '../../../src/adapters/redis/keys';
 import { change, logEntry, nudge, record, runStoreContract } from '../storeContract';
 import type { StoreFixture } from '../storeContract';
@@ -180,6 +184,40 @@ describe('RedisAgentStateStore (Redis specifics)', () => {
         } finally {
             await f.cleanup();
         }
+    });
+
+    it('keeps committing when the log metadata is lost: the stream\'s newest id wins, nothing is half-written', async () => {
+        const f = await openFixture();
+        try {
+            const keys = shardKeys(f.prefix, shardOf('a', 16));
+            await f.store.commit([change('a', 0, { log: [logEntry('a', T0 + 5000)] })]);
+            await admin.del(keys.logMeta);
+            const result = await f.store.commit([
+                change('a', 1, { log: [logEntry('a', T0 + 1000)], outbox: [nudge('a', 'a:nudge', T0 + 1000)] })
+            ]);
+            assert.deepEqual(result, [{ userId: 'a', ok: true }]);
+            const stream = await admin.xrange(keys.log, '-', '+');
+            assert.deepEqual(
+                stream.map(([id]) => Number(id.split('-')[0]) - T0),
+                [5000, 5000]
+            );
+            assert.equal((await f.store.getMany(['a'])).get('a')?.version, 2);
+            assert.deepEqual(
+                (await f.store.dueOutbox(T0 + 60_000, 10)).map((e) => e.notification.key),
+                ['a:nudge']
+            );
+        } finally {
+            await f.cleanup();
+        }
+    });
+
+    it('refuses Redis older than 7.0 with a clear error', () => {
+        assert.doesNotThrow(() => assertRedisVersion('# Server\r\nredis_version:7.0.15\r\n'));
+        assert.doesNotThrow(() => assertRedisVersion('# Server\r\nredis_version:7.2.4\r\n'));
+        assert.throws(
+            () => assertRedisVersion('# Server\r\nredis_version:6.2.14\r\nredis_mode:standalone\r\n'),
+            (e: unknown) => isStoreError(e) && e.code === 'STORE_UNSUPPORTED_SERVER' && /7\.0 or newer/.test(e.message)
+        );
     });
 
     it('reports corrupt stored JSON as STORE_CORRUPT_DATA without the content', async () => {

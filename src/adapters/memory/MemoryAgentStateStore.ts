@@ -31,7 +31,9 @@ export class MemoryAgentStateStore implements AgentStateStore {
     private readonly records = new Map<string, AgentRecord>();
     private readonly deadlines = new Map<string, number>();
     private readonly exclusions = new Set<string>();
+    /** The episode log is `log[logStart..]`: dropping the oldest moves `logStart`, compacted now and then. */
     private log: EpisodeLogEntry[] = [];
+    private logStart = 0;
     private readonly outbox = new Map<string, StoredOutbox>();
     /** Outbox key -> time it was first enqueued. */
     private readonly enqueuedKeys = new Map<string, number>();
@@ -78,7 +80,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
         if (change.dueAt === null) this.deadlines.delete(change.userId);
         else this.deadlines.set(change.userId, change.dueAt);
         for (const entry of change.log) this.log.push({ ...entry });
-        if (this.log.length > this.settings.logMaxLen) this.log.splice(0, this.log.length - this.settings.logMaxLen);
+        if (this.log.length - this.logStart > this.settings.logMaxLen) this.dropOldestLog();
         let newest = -Infinity;
         for (const notification of change.outbox) {
             newest = Math.max(newest, notification.at);
@@ -101,6 +103,18 @@ export class MemoryAgentStateStore implements AgentStateStore {
             }
         }
         return { userId: change.userId, ok: true };
+    }
+
+    /**
+     * Forget the entries beyond `logMaxLen`, oldest first, in amortised O(1): the start index moves, and the array is
+     * compacted only once the dead head is as long as the live part (a `splice` per commit copied the whole log).
+     */
+    private dropOldestLog(): void {
+        this.logStart = this.log.length - this.settings.logMaxLen;
+        if (this.logStart >= 1024 && this.logStart * 2 >= this.log.length) {
+            this.log = this.log.slice(this.logStart);
+            this.logStart = 0;
+        }
     }
 
     async claimDeadlines(userIds: readonly string[], now: number, leaseMs: number): Promise<string[]> {
@@ -158,18 +172,22 @@ export class MemoryAgentStateStore implements AgentStateStore {
         assertEpochMs('readLog', 'fromAt', query?.fromAt);
         assertEpochMs('readLog', 'toAt', query.toAt);
         const { fromAt, toAt, managementUnitId } = query;
-        return this.log
-            .filter((e) => e.at >= fromAt && e.at < toAt)
-            .filter((e) => managementUnitId === undefined || e.managementUnitId === managementUnitId)
-            .sort((a, b) => a.at - b.at)
-            .map((e) => structuredClone(e));
+        const out: EpisodeLogEntry[] = [];
+        for (let i = this.logStart; i < this.log.length; i++) {
+            const e = this.log[i];
+            if (e.at < fromAt || e.at >= toAt) continue;
+            if (managementUnitId !== undefined && e.managementUnitId !== managementUnitId) continue;
+            out.push(structuredClone(e));
+        }
+        return out.sort((a, b) => a.at - b.at);
     }
 
     async trimLog(beforeAt: number): Promise<number> {
         this.assertOpen();
         assertEpochMs('trimLog', 'beforeAt', beforeAt);
-        const before = this.log.length;
-        this.log = this.log.filter((e) => e.at >= beforeAt);
+        const before = this.log.length - this.logStart;
+        this.log = this.log.slice(this.logStart).filter((e) => e.at >= beforeAt);
+        this.logStart = 0;
         return before - this.log.length;
     }
 

@@ -35,6 +35,29 @@ describe('MemoryAgentStateStore', () => {
         );
     });
 
+    it('keeps exactly the newest logMaxLen entries across many commits, and trims by time after that', async () => {
+        const store = new MemoryAgentStateStore({ logMaxLen: 1_500 });
+        const base = Date.UTC(2026, 0, 1);
+        for (let v = 0; v < 5_000; v++) {
+            const record = {
+                userId: 'a',
+                version: v + 1,
+                lastChangeAt: base,
+                managementUnitId: 'mu',
+                state: { status: 'adherent' as const }
+            };
+            const entry = { type: 'start' as const, at: base + v, userId: 'a', managementUnitId: 'mu' };
+            await store.commit([{ userId: 'a', expectedVersion: v, record, dueAt: null, log: [entry], outbox: [] }]);
+        }
+        const left = await store.readLog({ fromAt: 0, toAt: base + 10_000 });
+        assert.equal(left.length, 1_500);
+        assert.equal(left[0].at - base, 3_500);
+        assert.equal(left[1_499].at - base, 4_999);
+        assert.equal(await store.trimLog(base + 4_000), 500);
+        const after = await store.readLog({ fromAt: 0, toAt: base + 10_000 });
+        assert.deepEqual([after.length, after[0].at - base], [1_000, 4_000]);
+    });
+
     it('rejects invalid options with a coded error', () => {
         assert.throws(
             () => new MemoryAgentStateStore({ logMaxLen: 0 }),

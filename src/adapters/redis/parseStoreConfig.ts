@@ -38,9 +38,12 @@ function integer(env: Env, name: string, fallback: number, min: number, problems
     return value;
 }
 
-/** Redacts the password of a Redis URL for messages. */
-function redactUrl(url: string): string {
-    return url.replace(/\/\/([^@/]*)@/, '//***@');
+/**
+ * Redacts the credentials of a Redis URL for messages: everything between `//` and the LAST `@` (a password may hold
+ * `@` or `/` unencoded; hiding too much of a path is better than showing part of a password).
+ */
+export function redactUrl(url: string): string {
+    return url.replace(/\/\/.*@/s, '//***@');
 }
 
 /**

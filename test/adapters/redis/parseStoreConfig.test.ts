@@ -4,7 +4,7 @@ import { isConfigError } from '../../../src/engine/engineConfig';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
 import { RedisAgentStateStore } from '../../../src/adapters/redis/RedisAgentStateStore';
 import { createAgentStateStore } from '../../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../../../src/adapters/redis/parseStoreConfig';
+import { parseStoreConfig, redactUrl } from '../../../src/adapters/redis/parseStoreConfig';
 
 describe('parseStoreConfig', () => {
     it('selects the memory store with defaults when REDIS_URL is absent', () => {
@@ -65,5 +65,18 @@ describe('parseStoreConfig', () => {
                 return true;
             }
         );
+    });
+
+    it('never shows any part of a password, even one holding @ or /', () => {
+        for (const password of ['s3cr@tP4ss', 'a/b@c', 'plain', '@@']) {
+            const url = `redis://:${password}@cache.example:6380/2`;
+            const shown = redactUrl(url);
+            assert.equal(shown, 'redis://***@cache.example:6380/2');
+            const serialised = JSON.stringify(parseStoreConfig({ REDIS_URL: url }));
+            for (const part of password.split(/[@/]/).filter((p) => p.length >= 2)) {
+                assert.doesNotMatch(serialised, new RegExp(part), `no "${part}" in ${serialised}`);
+            }
+        }
+        assert.equal(redactUrl('redis://cache.example:6379'), 'redis://cache.example:6379');
     });
 });

@@ -12,7 +12,13 @@ import type {
     RefusalReason
 } from '../domain/adherence/types';
 import { DeadlineScheduler } from './DeadlineScheduler';
-import { noCoverage, type AgentStateStore, type CoverageSource, type StateChange } from './ports';
+import {
+    noCoverage,
+    type AgentStateStore,
+    type CoverageSource,
+    type ExclusionOverrides,
+    type StateChange
+} from './ports';
 
 export type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
 
@@ -43,7 +49,10 @@ export interface EngineOptions {
     metrics?: EngineMetrics;
     /** How long a claimed deadline is leased to this instance, ms. @default 30000 */
     deadlineLeaseMs?: number;
-    /** How often to look for overdue deadlines that another (dead) instance claimed or armed, ms. @default 5000 */
+    /**
+     * How often to look for overdue deadlines that another (dead) instance claimed or armed, and for exclusion
+     * commands given to another instance, ms. @default 5000
+     */
     orphanPollMs?: number;
     /** Grace before an overdue deadline counts as an orphan, ms. @default 2000 */
     orphanGraceMs?: number;
@@ -78,6 +87,8 @@ export class AdherenceEngine {
     private readonly store: AgentStateStore;
     private readonly clock: Clock;
     private policy: Policy;
+    /** The configured exclusions; the run-time overrides in the store apply over them. */
+    private readonly configuredExclusions: ReadonlySet<string>;
     private readonly coverage: CoverageSource;
     private readonly logger: EngineLogger;
     private readonly metrics: EngineMetrics;
@@ -102,6 +113,7 @@ export class AdherenceEngine {
         this.store = options.store;
         this.clock = options.clock;
         this.policy = options.policy;
+        this.configuredExclusions = options.policy.excludedCategories;
         this.coverage = options.coverage ?? noCoverage;
         this.logger = options.logger ?? noopLogger;
         this.metrics = options.metrics ?? {};
@@ -115,13 +127,7 @@ export class AdherenceEngine {
 
     /** Load every stored record, apply stored exclusions, re-arm every deadline from its absolute due time. */
     async start(): Promise<void> {
-        const exclusions = await this.store.getExclusions();
-        if (exclusions.length > 0) {
-            this.policy = {
-                ...this.policy,
-                excludedCategories: new Set([...this.policy.excludedCategories, ...exclusions])
-            };
-        }
+        this.applyExclusions(await this.store.getExclusions());
         const deadlines: Array<{ userId: string; dueAt: number }> = [];
         await this.store.loadAll((records) => {
             for (const r of records) {
@@ -232,9 +238,16 @@ export class AdherenceEngine {
     /** Exclude (or include again) a scheduled activity category; persisted, and applied to deadlines from now on. */
     async setExcluded(category: string, excluded: boolean): Promise<void> {
         await this.store.setExclusion(category, excluded);
-        const next = new Set(this.policy.excludedCategories);
-        if (excluded) next.add(category);
-        else next.delete(category);
+        this.applyExclusions(await this.store.getExclusions());
+    }
+
+    /** The configured exclusions with the stored overrides applied (another instance's commands included). */
+    private applyExclusions(overrides: ExclusionOverrides): void {
+        const next = new Set(this.configuredExclusions);
+        for (const c of overrides.excluded) next.add(c);
+        for (const c of overrides.included) next.delete(c);
+        const current = this.policy.excludedCategories;
+        if (next.size === current.size && [...next].every((c) => current.has(c))) return;
         this.policy = { ...this.policy, excludedCategories: next };
     }
 
@@ -462,8 +475,11 @@ export class AdherenceEngine {
             this.orphanTimer = undefined;
             const now = this.clock.now();
             this.pendingClaims++;
+            // The same tick picks up exclusion commands given to another instance.
             this.store
-                .claimOverdue(now - this.orphanGraceMs, now, this.leaseMs, this.maxBatch)
+                .getExclusions()
+                .then((overrides) => this.applyExclusions(overrides))
+                .then(() => this.store.claimOverdue(now - this.orphanGraceMs, now, this.leaseMs, this.maxBatch))
                 .then((claimed) => {
                     // Someone else may have written these agents: read them fresh.
                     for (const id of claimed) this.cache.delete(id);

@@ -39,6 +39,12 @@ export interface LogQuery {
  * Everything the bot remembers. Two implementations (memory, Redis) pass one contract suite.
  * All methods are safe to call from several instances on one shared backend (Redis).
  */
+/** Categories excluded or included again at run time, over the configured `ADHERENCE_EXCLUDED_CATEGORIES`. */
+export interface ExclusionOverrides {
+    excluded: string[];
+    included: string[];
+}
+
 export interface AgentStateStore {
     /** Records of the given agents (absent when unknown). */
     getMany(userIds: readonly string[]): Promise<Map<string, AgentRecord>>;
@@ -58,8 +64,11 @@ export interface AgentStateStore {
     /** Every indexed deadline. */
     listDeadlines(): Promise<Array<{ userId: string; dueAt: number }>>;
 
-    /** Activity categories excluded at run time (the `exclude` command). */
-    getExclusions(): Promise<string[]>;
+    /**
+     * The run-time overrides of the excluded categories (`exclude` / `include` commands), over the configured
+     * defaults: a category is in at most one of the two lists, the last command wins. Sorted.
+     */
+    getExclusions(): Promise<ExclusionOverrides>;
     setExclusion(category: string, excluded: boolean): Promise<void>;
 
     /** Episode log entries with `fromAt <= at < toAt`, in time order. */

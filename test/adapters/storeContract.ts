@@ -494,16 +494,19 @@ export function runStoreContract(
         });
 
         describe('exclusions', () => {
-            it('adds and removes categories, idempotently, visible to every instance', () =>
+            it('keeps exclude and include overrides, last command wins, idempotently, visible to every instance', () =>
                 withStore(async ({ store, peer }) => {
-                    assert.deepEqual(await store.getExclusions(), []);
+                    assert.deepEqual(await store.getExclusions(), { excluded: [], included: [] });
                     await store.setExclusion('Meeting', true);
                     await store.setExclusion('Break', true);
                     await store.setExclusion('Break', true);
-                    assert.deepEqual(await peer().getExclusions(), ['Break', 'Meeting']);
+                    assert.deepEqual(await peer().getExclusions(), { excluded: ['Break', 'Meeting'], included: [] });
                     await peer().setExclusion('Meeting', false);
                     await peer().setExclusion('Training', false);
-                    assert.deepEqual(await store.getExclusions(), ['Break']);
+                    assert.deepEqual(await store.getExclusions(), {
+                        excluded: ['Break'],
+                        included: ['Meeting', 'Training']
+                    });
                 }));
         });
 

@@ -236,9 +236,44 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.deepEqual(await drain(store, clock.now()), []);
             const other = await shared();
             stores.push(other);
-            assert.ok((await other.getExclusions()).includes('Break'));
+            assert.ok((await other.getExclusions()).excluded.includes('Break'));
             await engine.setExcluded('Break', false);
-            assert.ok(!(await other.getExclusions()).includes('Break'));
+            assert.ok(!(await other.getExclusions()).excluded.includes('Break'));
+        });
+
+        it('keeps an include of a configured exclusion across a restart', async () => {
+            // The test policy excludes Meeting and Training by configuration.
+            const { engine, clock, shared } = await setup();
+            await engine.setExcluded('Meeting', false);
+            assert.equal(engine.getPolicy().excludedCategories.has('Meeting'), false);
+            await engine.stop();
+            const again = await shared();
+            stores.push(again);
+            const restarted = new AdherenceEngine({ store: again, clock, policy: policy(), orphanPollMs: 0 });
+            engines.push(restarted);
+            await restarted.start();
+            assert.equal(restarted.getPolicy().excludedCategories.has('Meeting'), false, 'Meeting stays included');
+            assert.equal(restarted.getPolicy().excludedCategories.has('Training'), true);
+        });
+
+        it("applies another instance's exclude command within one poll, before that instance's deadlines fire", async () => {
+            const clock = new FakeClock(T0);
+            const { engine: a, store, shared } = await setup({ orphanPollMs: 5_000 }, clock);
+            const other = await shared();
+            stores.push(other);
+            const b = new AdherenceEngine({ store: other, clock, policy: policy(), orphanPollMs: 5_000 });
+            engines.push(b);
+            await b.start();
+            await a.setExcluded('Break', true);
+            clock.advance(5_000);
+            await b.idle();
+            assert.equal(b.getPolicy().excludedCategories.has('Break'), true);
+            b.observe([out(clock.now(), { userId: 'x', scheduledCategory: 'Break' })]);
+            await b.idle();
+            clock.advance(11 * MIN);
+            await b.idle();
+            await a.idle();
+            assert.deepEqual(await drain(store, clock.now()), []);
         });
 
         it('two instances on one store deliver each stage exactly once', async () => {

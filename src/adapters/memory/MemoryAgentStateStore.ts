@@ -1,5 +1,12 @@
 import type { AgentRecord, EpisodeLogEntry, Notification } from '../../domain/adherence/types';
-import type { AgentStateStore, CommitResult, LogQuery, OutboxEntry, StateChange } from '../../engine/ports';
+import type {
+    AgentStateStore,
+    CommitResult,
+    ExclusionOverrides,
+    LogQuery,
+    OutboxEntry,
+    StateChange
+} from '../../engine/ports';
 import { StoreError } from './StoreError';
 import { assertEpochMs, assertIds, assertInteger, validateChanges } from './validateStoreInput';
 
@@ -30,7 +37,8 @@ interface StoredOutbox {
 export class MemoryAgentStateStore implements AgentStateStore {
     private readonly records = new Map<string, AgentRecord>();
     private readonly deadlines = new Map<string, number>();
-    private readonly exclusions = new Set<string>();
+    /** Category -> excluded (true) or included again (false). */
+    private readonly exclusions = new Map<string, boolean>();
     /** The episode log is `log[logStart..]`: dropping the oldest moves `logStart`, compacted now and then. */
     private log: EpisodeLogEntry[] = [];
     private logStart = 0;
@@ -153,9 +161,12 @@ export class MemoryAgentStateStore implements AgentStateStore {
         return [...this.deadlines].map(([userId, dueAt]) => ({ userId, dueAt }));
     }
 
-    async getExclusions(): Promise<string[]> {
+    async getExclusions(): Promise<ExclusionOverrides> {
         this.assertOpen();
-        return [...this.exclusions].sort();
+        const excluded: string[] = [];
+        const included: string[] = [];
+        for (const [category, on] of this.exclusions) (on ? excluded : included).push(category);
+        return { excluded: excluded.sort(), included: included.sort() };
     }
 
     async setExclusion(category: string, excluded: boolean): Promise<void> {
@@ -163,8 +174,7 @@ export class MemoryAgentStateStore implements AgentStateStore {
         if (typeof category !== 'string' || category.length === 0) {
             throw new StoreError('STORE_INVALID_ARGUMENT', 'setExclusion: category must be a non-empty string');
         }
-        if (excluded) this.exclusions.add(category);
-        else this.exclusions.delete(category);
+        this.exclusions.set(category, excluded);
     }
 
     async readLog(query: LogQuery): Promise<EpisodeLogEntry[]> {

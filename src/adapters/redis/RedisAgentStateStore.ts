@@ -1,10 +1,17 @@
 import Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import type { AgentRecord, EpisodeLogEntry, Notification } from '../../domain/adherence/types';
-import type { AgentStateStore, CommitResult, LogQuery, OutboxEntry, StateChange } from '../../engine/ports';
+import type {
+    AgentStateStore,
+    CommitResult,
+    ExclusionOverrides,
+    LogQuery,
+    OutboxEntry,
+    StateChange
+} from '../../engine/ports';
 import { StoreError, isStoreError } from '../memory/StoreError';
 import { assertEpochMs, assertIds, assertInteger, validateChanges } from '../memory/validateStoreInput';
-import { exclusionsKey, keyPrefixProblem, shardKeys, shardOf } from './keys';
+import { exclusionsKey, inclusionsKey, keyPrefixProblem, shardKeys, shardOf } from './keys';
 import type { ShardKeys } from './keys';
 import { CLAIM_LUA, COMMIT_LUA, RETRY_LUA } from './luaScripts';
 
@@ -265,12 +272,13 @@ export class RedisAgentStateStore implements AgentStateStore {
         return out;
     }
 
-    async getExclusions(): Promise<string[]> {
+    async getExclusions(): Promise<ExclusionOverrides> {
         this.assertOpen();
-        const members = await this.call('getExclusions', () =>
-            this.redis.smembers(exclusionsKey(this.settings.keyPrefix))
+        const prefix = this.settings.keyPrefix;
+        const [excluded, included] = await this.call('getExclusions', () =>
+            Promise.all([this.redis.smembers(exclusionsKey(prefix)), this.redis.smembers(inclusionsKey(prefix))])
         );
-        return members.sort();
+        return { excluded: excluded.sort(), included: included.sort() };
     }
 
     async setExclusion(category: string, excluded: boolean): Promise<void> {
@@ -278,10 +286,10 @@ export class RedisAgentStateStore implements AgentStateStore {
         if (typeof category !== 'string' || category.length === 0) {
             throw new StoreError('STORE_INVALID_ARGUMENT', 'setExclusion: category must be a non-empty string');
         }
-        const key = exclusionsKey(this.settings.keyPrefix);
-        await this.call('setExclusion', () =>
-            excluded ? this.redis.sadd(key, category) : this.redis.srem(key, category)
-        );
+        const [add, remove] = excluded
+            ? [exclusionsKey(this.settings.keyPrefix), inclusionsKey(this.settings.keyPrefix)]
+            : [inclusionsKey(this.settings.keyPrefix), exclusionsKey(this.settings.keyPrefix)];
+        await this.call('setExclusion', () => this.redis.multi().sadd(add, category).srem(remove, category).exec());
     }
 
     async readLog(query: LogQuery): Promise<EpisodeLogEntry[]> {

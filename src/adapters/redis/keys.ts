@@ -59,8 +59,14 @@ export function shardKeys(prefix: string, shard: number): ShardKeys {
 }
 
 /** Global set of excluded activity categories. */
+/** Categories excluded at run time (a set; one hash tag with {@link inclusionsKey}: they change in one MULTI). */
 export function exclusionsKey(prefix: string): string {
-    return `${prefix}exclusions`;
+    return `${prefix}{exclusions}`;
+}
+
+/** Categories included again at run time, over the configured exclusions (a set). */
+export function inclusionsKey(prefix: string): string {
+    return `${prefix}{exclusions}:included`;
 }
 
 /** Why a key prefix is unusable, or `undefined` when it is fine. A brace would break the shard hash tag. */

@@ -130,7 +130,7 @@ describe('RedisAgentStateStore (Redis specifics)', () => {
             await a.store.setExclusion('Break', true);
             assert.equal((await a.store.getMany(['same'])).get('same')!.managementUnitId, 'A');
             assert.equal((await b.store.getMany(['same'])).get('same')!.managementUnitId, 'B');
-            assert.deepEqual(await b.store.getExclusions(), []);
+            assert.deepEqual(await b.store.getExclusions(), { excluded: [], included: [] });
             assert.deepEqual(await b.store.listDeadlines(), []);
             const loaded: string[] = [];
             await b.store.loadAll((records) => loaded.push(...records.map((r) => r.managementUnitId)));

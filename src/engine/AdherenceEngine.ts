@@ -338,24 +338,31 @@ export class AdherenceEngine {
                 let outbox: Notification[] | undefined;
                 let mustCommit = false;
                 for (const job of jobs) {
-                    const event: EngineEvent =
-                        job.event.type === 'DeadlineReached'
-                            ? { type: 'DeadlineReached', coverage: this.coverage.coverageAt(userId, now) }
-                            : job.event;
-                    const result = transition(outcome.record, event, now, this.policy);
-                    if (result.ignored === 'stale') stale++;
                     if (job.claimed) mustCommit = true;
-                    for (const effect of result.effects) {
-                        if (effect.type === 'LogEpisode') (log ??= []).push(effect.entry);
-                        else if (effect.type === 'Notify') (outbox ??= []).push(effect.notification);
-                        else if (effect.type === 'CommandRefused')
-                            (outcome.refusals ??= new Map()).set(job, effect.reason);
-                        else if (effect.type === 'PrefetchCoverage') {
-                            this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
-                            this.metrics.episodesStarted?.(1);
+                    const events: EngineEvent[] = [];
+                    if (job.event.type === 'DeadlineReached') {
+                        // The unit is held back by a schedule republish and this agent's held events end the drift:
+                        // apply that first, so the deadline does not nudge or alert on a drift that is over.
+                        const unit = outcome.record?.managementUnitId;
+                        const held = unit === undefined ? undefined : this.dampener?.heldReturn(unit, userId);
+                        if (held) events.push({ type: 'AdherenceObserved', observation: held });
+                        events.push({ type: 'DeadlineReached', coverage: this.coverage.coverageAt(userId, now) });
+                    } else events.push(job.event);
+                    for (const event of events) {
+                        const result = transition(outcome.record, event, now, this.policy);
+                        if (result.ignored === 'stale') stale++;
+                        for (const effect of result.effects) {
+                            if (effect.type === 'LogEpisode') (log ??= []).push(effect.entry);
+                            else if (effect.type === 'Notify') (outbox ??= []).push(effect.notification);
+                            else if (effect.type === 'CommandRefused')
+                                (outcome.refusals ??= new Map()).set(job, effect.reason);
+                            else if (effect.type === 'PrefetchCoverage') {
+                                this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
+                                this.metrics.episodesStarted?.(1);
+                            }
                         }
+                        outcome.record = result.record;
                     }
-                    outcome.record = result.record;
                 }
                 if (outcome.record && (outcome.record !== original || mustCommit)) {
                     const expectedVersion = original?.version ?? 0;

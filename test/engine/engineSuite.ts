@@ -182,6 +182,35 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.ok(log.some((e) => e.type === 'suppressed' && e.reason === 'dampened' && e.userId === 'flicker'));
         });
 
+        it('does not alert on a drift that events held back by a republish have already ended', async () => {
+            const { engine, store, clock } = await setup({
+                dampening: { windowMs: 60_000, burstThreshold: 1_000, burstWindowMs: 10_000 }
+            });
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            clock.advanceTo(T0 + 6 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a']);
+            clock.advanceTo(T0 + 9 * MIN + 30_000);
+            engine.scheduleChanged(MU);
+            engine.observe([back(clock.now(), { userId: 'a' })]); // back at 9:30, held until the unit settles
+            clock.advanceTo(T0 + 10 * MIN); // the alert is due while the unit is still held back
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), [], 'no alert for a drift that ended at 9:30');
+            assert.equal(engine.agent('a')!.state.status, 'adherent');
+            clock.advanceTo(T0 + 11 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), []);
+            const resolved = (await store.readLog({ fromAt: T0, toAt: T0 + 20 * MIN })).filter(
+                (e) => e.type === 'resolve'
+            );
+            assert.deepEqual(
+                resolved.map((e) => e.at - T0),
+                [9 * MIN + 30_000],
+                'resolved once, at the held event time'
+            );
+        });
+
         it('detects a burst without a signal and settles it as one batch', async () => {
             const { engine, clock } = await setup({
                 dampening: { windowMs: 60_000, burstThreshold: 10, burstWindowMs: 10_000 }

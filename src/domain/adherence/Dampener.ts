@@ -73,6 +73,15 @@ export class Dampener {
         return true;
     }
 
+    /**
+     * The agent's latest held observation when it ends a drift (anything but `OutOfAdherence`), while the unit is
+     * buffering: a deadline due now must not act on a drift that the held events already ended.
+     */
+    heldReturn(managementUnitId: string, userId: string): Observation | undefined {
+        const latest = this.buffers.get(managementUnitId)?.latest.get(userId);
+        return latest && latest.adherenceState !== 'OutOfAdherence' ? latest : undefined;
+    }
+
     /** Earliest time a buffered unit settles, or `undefined`. */
     nextSettleAt(): number | undefined {
         let next: number | undefined;

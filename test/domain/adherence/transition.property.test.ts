@@ -51,6 +51,8 @@ describe('transition: properties over random and hostile event sequences', () =>
                 const a = new Agent(policy());
                 const startOf = new Map<string, number>();
                 const stagesSeen = new Set<string>();
+                /** Open periods so far: stages are counted per period, whatever its episode id says. */
+                let period = 0;
                 const keys = new Set<string>();
                 let lastEpisodeId = 'none@0';
                 for (const s of steps) {
@@ -97,6 +99,14 @@ describe('transition: properties over random and hostile event sequences', () =>
                     }
                     const effects = a.apply(event);
                     const after = a.record;
+                    const openBefore = before && before.state.status !== 'adherent' ? before.state : undefined;
+                    const openAfter = after && after.state.status !== 'adherent' ? after.state : undefined;
+                    if (openBefore && openAfter) {
+                        // Still the same drift: neither its identity nor its start may change.
+                        assert.equal(openAfter.episode.id, openBefore.episode.id, 'episode id changed while open');
+                        assert.equal(openAfter.episode.startedAt, openBefore.episode.startedAt, 't0 moved');
+                    }
+                    if (!openBefore && openAfter) period++;
 
                     // Versions: +1 on change, same object otherwise.
                     if (after !== before) assert.equal(after!.version, (before?.version ?? 0) + 1);
@@ -108,7 +118,7 @@ describe('transition: properties over random and hostile event sequences', () =>
                             e.entry.episodeId &&
                             ['nudge', 'alert', 'exception'].includes(e.entry.type)
                         ) {
-                            const k = `${e.entry.episodeId}:${e.entry.type}`;
+                            const k = `${period}:${e.entry.type}`;
                             assert.ok(!stagesSeen.has(k), `stage twice: ${k}`);
                             stagesSeen.add(k);
                         }

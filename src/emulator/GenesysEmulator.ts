@@ -285,7 +285,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             eventBody,
             metadata: { CorrelationId: seededUuid(idRandom) }
         });
+        const now = clock.now();
         for (const ch of channels.values()) {
+            // A channel expires 24 h after creation or its last subscription change: it carries nothing any more.
+            if (ch.expiresAt <= now) continue;
             if (ch.socket && ch.topics.has(topic) && ch.socket.readyState === 1) {
                 ch.socket.send(text);
                 framesSent++;
@@ -855,6 +858,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     });
 
     const heartbeat = (): void => {
+        // Expired channels are closed, as Genesys does; a client that never renewed has to start over.
+        for (const ch of channels.values()) {
+            if (ch.expiresAt <= clock.now() && ch.socket && ch.socket.readyState === 1) ch.socket.close(1000, 'expired');
+        }
         if (!silenced) {
             const text = JSON.stringify({
                 topicName: 'channel.metadata',

@@ -20,7 +20,10 @@ export interface AppConfig {
     redisKeyPrefix: string;
     /** `LOG_LEVEL`. @default 'info' */
     logLevel: string;
-    /** `INSTANCE_ID` (delivery claims, logs). @default hostname-pid chosen by the caller */
+    /**
+     * `INSTANCE_ID` (delivery claims, logs, the sync consumer name). @default chosen by the caller: hostname-pid for
+     * delivery claims and logs, the hostname for the sync consumer (stable across restarts)
+     */
     instanceId: string | undefined;
 }
 

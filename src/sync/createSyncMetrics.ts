@@ -8,6 +8,8 @@ export interface SyncMetrics {
     rateLimited: Counter<string>;
     mismatches: Counter<string>;
     delivered: Counter<string>;
+    superseded: Counter<string>;
+    late: Counter<string>;
     queueDepth: Gauge<string>;
     breakerOpen: Gauge<string>;
 }
@@ -49,6 +51,16 @@ export function createSyncMetrics(registry?: Registry): SyncMetrics {
         delivered: new Counter({
             name: 'sync_events_delivered_total',
             help: 'State changes acknowledged by the target',
+            registers
+        }),
+        superseded: new Counter({
+            name: 'sync_events_superseded_total',
+            help: "Presence states older than the agent's last acknowledged state: not sent, a newer state replaced them (listed in the diagnostics)",
+            registers
+        }),
+        late: new Counter({
+            name: 'sync_spans_late_total',
+            help: "Spans older than the agent's last acknowledged span, sent anyway (a span is a historical fact)",
             registers
         }),
         queueDepth: new Gauge({ name: 'sync_queue_depth', help: 'Queue entries not yet acknowledged', registers }),

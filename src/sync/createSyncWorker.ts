@@ -55,8 +55,21 @@ export interface SyncMismatch {
     breakerState: BreakerState;
 }
 
+/** A presence state not sent because a newer one was already acknowledged for the agent (e.g. re-claimed late). */
+export interface SyncSuperseded {
+    agentId: string;
+    state: string;
+    target: string;
+    startTime: string;
+    /** The newest state known for the agent when it was dropped (acknowledged, or in the same step). */
+    supersededBy: { state: string; startTime: string } | null;
+    at: string;
+}
+
 export interface SyncDiagnostics {
     mismatches: SyncMismatch[];
+    /** Presence states dropped as superseded: how many since start, and the most recent ones. */
+    superseded: { total: number; recent: SyncSuperseded[] };
     recent429s: Array<{ at: string; retryAfterMs: number }>;
     breakerState: BreakerState;
     breakerOpens: number;
@@ -74,6 +87,8 @@ export interface SyncStatus {
     delivered: number;
     requests: number;
     saved: { duplicate: number; stale: number; coalesced: number };
+    /** Span target: spans older than the agent's last acknowledged one, sent anyway. */
+    late: number;
     lastStepAt: number | null;
 }
 
@@ -117,7 +132,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         pauseMs: config.breakerPauseMs
     });
     const recent429: Array<{ at: number; retryAfterMs: number }> = [];
-    const stats = { delivered: 0, requests: 0, saved: { duplicate: 0, stale: 0, coalesced: 0 } };
+    const stats = { delivered: 0, requests: 0, late: 0, saved: { duplicate: 0, stale: 0, coalesced: 0 } };
+    const superseded: SyncSuperseded[] = [];
+    let supersededTotal = 0;
     const http = new SyncHttp({
         clock,
         random: deps.random,
@@ -278,7 +295,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                     return { kind: 'retry' };
                 }
             }
-            lastAcked = acked(e, hash);
+            // The newest span sent is the agent's state (a late span sent after a newer one does not replace it).
+            if (!lastAcked || e.startAt >= lastAcked.startAt) lastAcked = acked(e, hash);
         }
         return { kind: 'ok', acked: lastAcked };
     }
@@ -340,11 +358,27 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             const agentLast = new Map<string, AckedState>();
             const la = last.get(agent);
             if (la) agentLast.set(agent, la);
-            const d = dedupe(events, agentLast);
+            // A span is a historical fact: one older than the last acknowledged span (an entry re-claimed after
+            // newer ones went out) is sent anyway, its idempotency key covers repeats. A presence state that old is
+            // superseded: counted and kept inspectable, never dropped silently.
+            const d = dedupe(events, agentLast, { stale: config.target === 'span' ? 'send' : 'drop' });
             stats.saved.duplicate += d.duplicates.length;
             stats.saved.stale += d.stale.length;
             metrics.saved.inc({ reason: 'duplicate' }, d.duplicates.length);
             metrics.saved.inc({ reason: 'stale' }, d.stale.length);
+            if (d.stale.length > 0) {
+                let newest: { state: string; startAt: number } | undefined = la;
+                for (const e of d.send) if (!newest || e.startAt > newest.startAt) newest = e;
+                noteSuperseded(d.stale, newest);
+            }
+            if (d.late.length > 0) {
+                stats.late += d.late.length;
+                metrics.late.inc(d.late.length);
+                logger.info(
+                    { agentId: agent, spans: d.late.length, lastAckedStartTime: la && formatIsoUtc(la.startAt) },
+                    'sync: sending spans older than the last acknowledged one (re-claimed late)'
+                );
+            }
             plan.set(agent, d.send);
         }
         const outcomes = config.target === 'presence' ? await sendPresence(plan, last) : await sendSpans(plan);
@@ -357,7 +391,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 continue;
             }
             if (o.acked) {
-                newAcked.set(agent, o.acked);
+                // A late span never moves the agent's last acknowledged state back.
+                const prev = last.get(agent);
+                if (!prev || o.acked.startAt >= prev.startAt) newAcked.set(agent, o.acked);
                 stats.delivered++;
                 metrics.delivered.inc();
             }
@@ -427,6 +463,34 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         }
     }
 
+    function noteSuperseded(events: readonly SyncEvent[], by: { state: string; startAt: number } | undefined): void {
+        const supersededBy = by ? { state: by.state, startTime: formatIsoUtc(by.startAt) } : null;
+        if (supersededTotal === 0)
+            logger.warn(
+                {
+                    agentId: events[0].agentId,
+                    state: events[0].state,
+                    startTime: formatIsoUtc(events[0].startAt),
+                    supersededBy
+                },
+                'sync: a presence state older than the last acknowledged one was not sent (superseded). Logged once; ' +
+                    'all are counted in sync_events_superseded_total and the latest listed in GET /api/sync/diagnostics'
+            );
+        supersededTotal += events.length;
+        metrics.superseded.inc(events.length);
+        for (const e of events) {
+            superseded.push({
+                agentId: e.agentId,
+                state: e.state,
+                target: e.target,
+                startTime: formatIsoUtc(e.startAt),
+                supersededBy,
+                at: formatIsoUtc(clock.now())
+            });
+            if (superseded.length > 100) superseded.shift();
+        }
+    }
+
     function recent429s(): Array<{ at: string; retryAfterMs: number }> {
         return recent429.slice(-20).map((r) => ({ at: formatIsoUtc(r.at), retryAfterMs: r.retryAfterMs }));
     }
@@ -484,6 +548,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         async diagnostics() {
             return {
                 mismatches: [...mismatches],
+                superseded: { total: supersededTotal, recent: superseded.slice(-50) },
                 recent429s: recent429s(),
                 breakerState: breaker.state,
                 breakerOpens: breaker.opens,
@@ -501,6 +566,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 delivered: stats.delivered,
                 requests: stats.requests,
                 saved: { ...stats.saved },
+                late: stats.late,
                 lastStepAt
             };
         },

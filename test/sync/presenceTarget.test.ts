@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createSyncWorker, type SyncWorker } from '../../src/sync/createSyncWorker';
 import { MemorySyncQueue } from '../../src/sync/SyncQueue';
+import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
+import { createLogger } from '../../src/app/logger';
 import { seededRandom } from '../../src/emulator/seededRandom';
 import { FakeClock } from '../support/FakeClock';
 import { drive, ingest, startPresenceRig, type PresenceRig } from './support';
@@ -254,6 +256,50 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
             d.deadLetters.map((l) => l.rejection.code),
             ['ILLEGAL_TRANSITION']
         );
+    });
+
+    it('does not send a presence state older than the acknowledged one, but counts it, lists it and logs it once', async () => {
+        const lines: string[] = [];
+        const logger = createLogger({ level: 'warn', destination: { write: (s: string) => void lines.push(s) } });
+        const metrics = createSyncMetrics();
+        const config = rig.config();
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens,
+            logger,
+            metrics
+        });
+        const [a, b] = rig.agents;
+        const t = clock.now();
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'AVAIL', at: t },
+            { agentId: b, reasonCode: 'AVAIL', at: t }
+        ]);
+        await drainAll(worker);
+        // Entries re-claimed late (their consumer died): a newer state is already acknowledged.
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: t - 60_000 },
+            { agentId: b, reasonCode: 'MEAL', at: t - 60_000 }
+        ]);
+        await drainAll(worker);
+        assert.equal(presenceCalls().length, 1, 'the superseded states are not sent');
+        assert.equal(await queue.depth(), 0);
+        const d = await worker.diagnostics();
+        assert.equal(d.superseded.total, 2);
+        assert.deepEqual(
+            d.superseded.recent.map((s) => [s.agentId, s.state, s.supersededBy?.state]),
+            [
+                [a, 'Break', 'Available'],
+                [b, 'Meal', 'Available']
+            ]
+        );
+        assert.equal((await metrics.superseded.get()).values[0].value, 2);
+        const warned = lines.map((l) => JSON.parse(l) as { msg: string }).filter((l) => /superseded/.test(l.msg));
+        assert.equal(warned.length, 1, 'logged once');
     });
 
     it('runs on its own loop after start() and stops cleanly', async () => {

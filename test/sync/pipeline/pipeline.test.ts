@@ -177,6 +177,20 @@ describe('dedupe and coalesceLatest', () => {
         assert.equal(r.duplicates.length, 2);
         assert.equal(r.stale.length, 1);
     });
+    it('sends an event older than the last acknowledged one when asked (spans), without making it the current state', () => {
+        const t = Date.UTC(2026, 10, 23, 10);
+        const last = new Map([['u1', acked('Available', 'def-avail', t)]]);
+        const late = ev({ startAt: t - 300_000, endAt: t - 60_000 });
+        const after = ev({ startAt: t + 1, state: 'Available', target: 'def-avail' });
+        const dropped = dedupe([late, after], last);
+        assert.deepEqual(dropped.stale, [late]);
+        assert.deepEqual(dropped.send, []);
+        const sent = dedupe([late, after], last, { stale: 'send' });
+        assert.deepEqual(sent.send, [late]);
+        assert.deepEqual(sent.late, [late]);
+        assert.deepEqual(sent.stale, []);
+        assert.deepEqual(sent.duplicates, [after], 'still compared with the acknowledged state, not the late one');
+    });
     it('keeps the latest event per agent in order', () => {
         const r = coalesceLatest([
             ev({ startAt: 1 }),

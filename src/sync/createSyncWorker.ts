@@ -7,7 +7,7 @@ import { clockSleep, type Sleep } from '../adapters/genesys/resilience';
 import type { TokenManager } from '../adapters/genesys/tokenManager';
 import type { AxiosInstance } from 'axios';
 import { applyTransitionMatrix } from './pipeline/applyTransitionMatrix';
-import { coalesceLatest, dedupe } from './pipeline/dedupe';
+import { coalescePath, dedupe } from './pipeline/dedupe';
 import { formatIsoUtc } from './pipeline/isoTime';
 import { idempotencyKey } from './pipeline/payloadHash';
 import { splitAtMidnight } from './pipeline/splitAtMidnight';
@@ -187,27 +187,47 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         ackedAt: clock.now()
     });
 
+    /**
+     * Presence: per agent, the fewest states that reach its latest one from the last acknowledged state within the
+     * transition matrix (usually just the latest: coalescing), sent in rounds of bulk calls. Round n carries the n-th
+     * state of every agent still on its way; an agent goes on only once its previous state was acknowledged.
+     */
     async function sendPresence(
         plan: Map<string, SyncEvent[]>,
         last: Map<string, AckedState>
     ): Promise<Map<string, AgentOutcome>> {
         const out = new Map<string, AgentOutcome>();
-        const all: SyncEvent[] = [];
-        for (const evs of plan.values()) all.push(...evs);
-        const { latest, folded } = coalesceLatest(all);
-        let coalesced = folded;
-        const toSend: SyncEvent[] = [];
-        for (const e of latest) {
-            const prev = last.get(e.agentId);
-            if (prev && prev.state === e.state && prev.target === e.target) {
-                coalesced++;
-                out.set(e.agentId, { kind: 'ok' });
-            } else toSend.push(e);
+        const paths = new Map<string, SyncEvent[]>();
+        let coalesced = 0;
+        for (const [agent, events] of plan) {
+            const path = coalescePath(last.get(agent), events, config.transitions);
+            coalesced += events.length - path.length;
+            if (path.length === 0) out.set(agent, { kind: 'ok' });
+            else paths.set(agent, path);
         }
-        for (const a of plan.keys())
-            if (!out.has(a) && !toSend.some((e) => e.agentId === a)) out.set(a, { kind: 'ok' });
         stats.saved.coalesced += coalesced;
         metrics.saved.inc({ reason: 'coalesced' }, coalesced);
+        const reached = new Map<string, AckedState>();
+        let active = [...paths.keys()];
+        for (let round = 0; active.length > 0; round++) {
+            const results = await sendBulk(active.map((a) => paths.get(a)![round]));
+            const next: string[] = [];
+            for (const a of active) {
+                const r = results.get(a)!;
+                if (r.kind === 'ok' && r.acked) reached.set(a, r.acked);
+                if (r.kind === 'ok' && round + 1 < paths.get(a)!.length) next.push(a);
+                // Refused part-way: what was acknowledged before stays the agent's state.
+                else if (r.kind === 'rejected' && reached.has(a)) out.set(a, { ...r, acked: reached.get(a) });
+                else out.set(a, r);
+            }
+            active = next;
+        }
+        return out;
+    }
+
+    /** One state per agent in bulk calls of up to `bulkMax` users. */
+    async function sendBulk(toSend: SyncEvent[]): Promise<Map<string, AgentOutcome>> {
+        const out = new Map<string, AgentOutcome>();
         const sourceId = config.presenceSourceId!;
         const chunks: SyncEvent[][] = [];
         for (let i = 0; i < toSend.length; i += config.bulkMax) chunks.push(toSend.slice(i, i + config.bulkMax));

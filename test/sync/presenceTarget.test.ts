@@ -302,6 +302,54 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal(warned.length, 1, 'logged once');
     });
 
+    it('sends a repair intermediate instead of coalescing it away, in a second round for that agent only', async () => {
+        const matrix = JSON.stringify({
+            default: 'allow',
+            rules: [
+                { from: 'Break', to: 'Meal', action: 'repair', viaState: 'Available', viaTarget: rig.def('Available') }
+            ]
+        });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 },
+            { agentId: b, reasonCode: 'MEAL', at: clock.now() + 1 }
+        ]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => [w.userId, w.presenceDefinitionId]),
+            [
+                [a, rig.def('Break')],
+                [a, rig.def('Available')],
+                [b, rig.def('Meal')],
+                [a, rig.def('Meal')]
+            ]
+        );
+        assert.equal(presenceCalls().length, 3);
+        assert.equal((await queue.lastAcked([a])).get(a)?.target, rig.def('Meal'));
+    });
+
+    it('does not coalesce a batch into a transition the matrix refuses: the state in between is sent first', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        // Break → Available → Meal: each step is allowed; Break → Meal is not.
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'AVAIL', at: clock.now() + 1 },
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 2 }
+        ]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => w.presenceDefinitionId),
+            [rig.def('Break'), rig.def('Available'), rig.def('Meal')]
+        );
+        assert.deepEqual((await worker.diagnostics()).deadLetters, []);
+    });
+
     it('runs on its own loop after start() and stops cleanly', async () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();

@@ -1,3 +1,4 @@
+import { applyTransitionMatrix, type TransitionMatrix } from './applyTransitionMatrix';
 import type { AckedState, SyncEvent } from './types';
 
 export interface DedupeResult {
@@ -50,15 +51,31 @@ export function dedupe(
 }
 
 /**
- * Presence target: only the latest state per agent matters (presence is "now"), so keep the last event of each
- * agent, in the order of those last events. Returns the kept events and how many were folded away. Pure.
+ * Presence target, one agent: the fewest states to send, in order, to go from the last acknowledged state to the
+ * agent's latest event without a transition the matrix forbids. `events` are the agent's events as they passed the
+ * matrix one after the other (repairs inserted), in time order. Usually that is just the latest event (or nothing when
+ * it equals the acknowledged state); a state in between is kept only where jumping over it would be refused or need a
+ * repair: a repair's intermediate state, or Available in Offline → Available → Busy when Offline → Busy is refused.
+ * Each step sent is either allowed as is by the matrix or a step the events already took one after the other. Pure.
  */
-export function coalesceLatest(events: readonly SyncEvent[]): { latest: SyncEvent[]; folded: number } {
-    const last = new Map<string, number>();
-    events.forEach((e, i) => {
-        const prev = last.get(e.agentId);
-        if (prev === undefined || events[prev].startAt <= e.startAt) last.set(e.agentId, i);
-    });
-    const keep = [...last.values()].sort((a, b) => a - b);
-    return { latest: keep.map((i) => events[i]), folded: events.length - keep.length };
+export function coalescePath(
+    lastAcked: Pick<AckedState, 'state' | 'target'> | undefined,
+    events: readonly SyncEvent[],
+    matrix: TransitionMatrix
+): SyncEvent[] {
+    const out: SyncEvent[] = [];
+    const allowedAsIs = (from: string | undefined, to: SyncEvent): boolean => {
+        const r = applyTransitionMatrix(from, to, matrix);
+        return r.ok && !r.repaired;
+    };
+    let current: Pick<SyncEvent, 'state' | 'target'> | undefined = lastAcked;
+    for (let i = -1; i < events.length - 1;) {
+        let j = events.length - 1;
+        while (j > i + 1 && !allowedAsIs(current?.state, events[j])) j--;
+        const e = events[j];
+        if (!current || current.state !== e.state || current.target !== e.target) out.push(e);
+        current = e;
+        i = j;
+    }
+    return out;
 }

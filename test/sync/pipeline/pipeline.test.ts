@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { applyTransitionMatrix, type TransitionMatrix } from '../../../src/sync/pipeline/applyTransitionMatrix';
-import { coalesceLatest, dedupe } from '../../../src/sync/pipeline/dedupe';
+import { coalescePath, dedupe } from '../../../src/sync/pipeline/dedupe';
 import { formatIsoUtc, parseIsoInstant } from '../../../src/sync/pipeline/isoTime';
 import { idempotencyKey } from '../../../src/sync/pipeline/payloadHash';
 import { prepareIngest, staticAgentResolver } from '../../../src/sync/pipeline/prepareIngest';
@@ -148,7 +148,7 @@ describe('applyTransitionMatrix', () => {
     });
 });
 
-describe('dedupe and coalesceLatest', () => {
+describe('dedupe', () => {
     const acked = (state: string, target: string, startAt: number): AckedState => ({
         state,
         target,
@@ -191,21 +191,35 @@ describe('dedupe and coalesceLatest', () => {
         assert.deepEqual(sent.stale, []);
         assert.deepEqual(sent.duplicates, [after], 'still compared with the acknowledged state, not the late one');
     });
-    it('keeps the latest event per agent in order', () => {
-        const r = coalesceLatest([
-            ev({ startAt: 1 }),
-            ev({ agentId: 'u2', startAt: 1 }),
-            ev({ startAt: 3, state: 'X' }),
-            ev({ startAt: 2, state: 'Y' })
-        ]);
-        assert.deepEqual(
-            r.latest.map((e) => [e.agentId, e.state]),
-            [
-                ['u2', 'Break'],
-                ['u1', 'X']
+});
+
+describe('coalescePath (presence target)', () => {
+    const t = Date.UTC(2026, 10, 23, 10);
+    const st = (state: string, at: number): SyncEvent => ev({ state, target: `def-${state}`, startAt: at });
+    const offline = { state: 'Offline', target: 'def-Offline' };
+    const states = (events: SyncEvent[]) => events.map((e) => e.state);
+    it('sends only the latest state when the matrix allows the jump, nothing when it is the acknowledged one', () => {
+        const open: TransitionMatrix = { default: 'allow', rules: [] };
+        assert.deepEqual(states(coalescePath(offline, [st('Available', t), st('Busy', t + 1)], open)), ['Busy']);
+        assert.deepEqual(states(coalescePath(undefined, [st('Available', t), st('Busy', t + 1)], open)), ['Busy']);
+        assert.deepEqual(coalescePath(offline, [st('Available', t), st('Offline', t + 1)], open), []);
+    });
+    it('keeps a repair intermediate: the jump over it would need the repair again', () => {
+        const m: TransitionMatrix = {
+            default: 'allow',
+            rules: [
+                { from: 'Offline', to: 'Busy', action: 'repair', viaState: 'Available', viaTarget: 'def-Available' }
             ]
-        );
-        assert.equal(r.folded, 2);
+        };
+        const r = applyTransitionMatrix('Offline', st('Busy', t), m);
+        assert.ok(r.ok);
+        assert.deepEqual(states(coalescePath(offline, r.events, m)), ['Available', 'Busy']);
+    });
+    it('keeps the state in between when jumping over it is refused, and only that one', () => {
+        const m: TransitionMatrix = { default: 'allow', rules: [{ from: 'Offline', to: 'Busy', action: 'reject' }] };
+        const events = [st('Break', t), st('Available', t + 1), st('Meal', t + 2), st('Busy', t + 3)];
+        assert.deepEqual(states(coalescePath(offline, events, m)), ['Meal', 'Busy']);
+        assert.deepEqual(states(coalescePath({ state: 'Meal', target: 'def-Meal' }, events, m)), ['Busy']);
     });
 });
 

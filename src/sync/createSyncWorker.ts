@@ -3,7 +3,7 @@ import type { Clock, Random, TimerHandle } from '../domain/clock';
 import type { Logger } from '../app/logger';
 import { silentLogger } from '../app/logger';
 import { RateLimiter } from '../adapters/genesys/rateLimiter';
-import { clockSleep, type Sleep } from '../adapters/genesys/resilience';
+import { clockSleep, decorrelatedJitter, type Sleep } from '../adapters/genesys/resilience';
 import type { TokenManager } from '../adapters/genesys/tokenManager';
 import type { AxiosInstance } from 'axios';
 import { applyTransitionMatrix } from './pipeline/applyTransitionMatrix';
@@ -15,7 +15,7 @@ import type { AckedState, Rejection, SyncEvent } from './pipeline/types';
 import type { SyncConfig } from './parseSyncConfig';
 import { SuccessRateBreaker, type BreakerState } from './SuccessRateBreaker';
 import { SyncHttp } from './SyncHttp';
-import { isSyncError } from './SyncError';
+import { isSyncError, type SyncError } from './SyncError';
 import type { DeadLetter, QueuedEvent, SyncQueue } from './SyncQueue';
 import { createSyncMetrics, type SyncMetrics } from './createSyncMetrics';
 
@@ -66,8 +66,29 @@ export interface SyncSuperseded {
     at: string;
 }
 
+/**
+ * The target refused the worker itself (401 with a fresh token, 403, 404 on the bulk presence call or the span URL):
+ * credentials, a permission or the presence source / URL is wrong. Nothing is wrong with the entries: they stay
+ * pending, and the worker pauses and retries with backoff until the target accepts writes again.
+ */
+export interface SyncConfigFailure {
+    status: number;
+    /** The request and the target's message. */
+    message: string;
+    /** What to fix. */
+    hint: string;
+    since: string;
+    lastAt: string;
+    /** Refusals in a row. */
+    attempts: number;
+    /** When the worker tries again. */
+    retryAt: string;
+}
+
 export interface SyncDiagnostics {
     mismatches: SyncMismatch[];
+    /** Set while the target refuses the worker's configuration (see {@link SyncConfigFailure}). */
+    configFailure: SyncConfigFailure | null;
     /** Presence states dropped as superseded: how many since start, and the most recent ones. */
     superseded: { total: number; recent: SyncSuperseded[] };
     recent429s: Array<{ at: string; retryAfterMs: number }>;
@@ -89,6 +110,8 @@ export interface SyncStatus {
     saved: { duplicate: number; stale: number; coalesced: number };
     /** Span target: spans older than the agent's last acknowledged one, sent anyway. */
     late: number;
+    /** Paused until then (epoch ms) because the target refuses the configuration; null when not paused. */
+    pausedUntil: number | null;
     lastStepAt: number | null;
 }
 
@@ -171,6 +194,20 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     let stepping: Promise<unknown> | undefined;
     let reconciling: Promise<unknown> | undefined;
     let lastStepAt: number | null = null;
+    /** Aborted when the target refuses the configuration: the step's other requests are not sent. */
+    let stepAbort = newAbort();
+    let sendSignal: AbortSignal = abort.signal;
+    let configFailure:
+        | (Omit<SyncConfigFailure, 'since' | 'lastAt' | 'retryAt'> & {
+              since: number;
+              lastAt: number;
+              retryAt: number;
+              delays: Generator<number, never, void>;
+              /** The step that last counted an attempt (several requests of one step count once). */
+              step: number;
+          })
+        | undefined;
+    let stepNo = 0;
 
     /** Many senders wait on one signal (limiter, sleeps): lift the listener warning threshold. */
     function newAbort(): AbortController {
@@ -238,8 +275,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                         method: 'PUT',
                         url: `${deps.apiBaseUrl}/api/v2/users/presences/bulk`,
                         body: chunk.map((e) => ({ id: e.agentId, sourceId, presenceDefinition: { id: e.target } })),
-                        signal: abort.signal
+                        signal: sendSignal
                     });
+                    targetAccepts();
                     for (const e of chunk) {
                         out.set(e.agentId, { kind: 'ok', acked: acked(e, res.payloadHash) });
                         sent.set(e.agentId, {
@@ -250,8 +288,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                         });
                     }
                 } catch (error) {
-                    if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED') {
-                        // One bad entry spoils a bulk call: fall back to one PATCH per user.
+                    if (isConfigFailure(error)) {
+                        // Wrong credentials, permission or presence source: one PATCH per user would be refused
+                        // the same way. Keep every entry pending and pause.
+                        noteConfigFailure(error);
+                        for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
+                    } else if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED') {
+                        // One bad entry spoils a bulk call (a 400): fall back to one PATCH per user.
                         for (const e of chunk) out.set(e.agentId, await patchOne(e, sourceId));
                     } else for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
                 }
@@ -266,8 +309,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 method: 'PATCH',
                 url: `${deps.apiBaseUrl}/api/v2/users/${encodeURIComponent(e.agentId)}/presences/${encodeURIComponent(sourceId)}`,
                 body: { presenceDefinition: { id: e.target } },
-                signal: abort.signal
+                signal: sendSignal
             });
+            targetAccepts();
             sent.set(e.agentId, {
                 target: e.target,
                 sentAt: clock.now(),
@@ -276,6 +320,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             });
             return { kind: 'ok', acked: acked(e, res.payloadHash) };
         } catch (error) {
+            if (isConfigFailure(error)) {
+                noteConfigFailure(error);
+                return { kind: 'retry' };
+            }
             if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
                 return { kind: 'rejected', rejection: { code: 'TARGET_REJECTED', reason: error.message } };
             return { kind: 'retry' };
@@ -302,10 +350,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                         url: config.spanUrl!,
                         body,
                         headers: { 'Idempotency-Key': idempotencyKey(span) },
-                        signal: abort.signal
+                        signal: sendSignal
                     });
                     hash = res.payloadHash;
+                    targetAccepts();
                 } catch (error) {
+                    if (isConfigFailure(error)) {
+                        noteConfigFailure(error);
+                        return { kind: 'retry' };
+                    }
                     if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED')
                         return {
                             kind: 'rejected',
@@ -336,6 +389,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     }
 
     async function runOnce(): Promise<number> {
+        // The target refuses the configuration: nothing is read or sent until the retry time.
+        if (configFailure && clock.now() < configFailure.retryAt) return 0;
         const fresh = carry.length < config.readBatch ? await queue.read(config.readBatch - carry.length) : [];
         // XAUTOCLAIM may hand back entries this process is already retrying: keep one copy, in carry order.
         const carried = new Set(carry.map((q) => q.id));
@@ -343,6 +398,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         carry = [];
         if (entries.length === 0) return 0;
         lastStepAt = clock.now();
+        stepNo++;
+        stepAbort = newAbort();
+        sendSignal = AbortSignal.any([abort.signal, stepAbort.signal]);
+        setMaxListeners(0, sendSignal);
         try {
             return await processEntries(entries);
         } catch (error) {
@@ -511,6 +570,76 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         }
     }
 
+    function isConfigFailure(error: unknown): error is SyncError {
+        return (
+            isSyncError(error) &&
+            error.code === 'SYNC_TARGET_REJECTED' &&
+            (error.status === 401 || error.status === 403 || error.status === 404)
+        );
+    }
+
+    function configHint(status: number): string {
+        if (config.target === 'span') {
+            if (status === 404) return `SYNC_SPAN_URL (${config.spanUrl}) answers 404: check the URL`;
+            return 'the span endpoint (SYNC_SPAN_URL) refuses the worker: check the credentials it expects';
+        }
+        if (status === 401)
+            return 'Genesys refuses the OAuth client even with a fresh token: check GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and the region';
+        if (status === 403)
+            return "the OAuth client may not set presence: add the permission presence:userPresence:edit to its role (and the users' divisions)";
+        return `presence source "${config.presenceSourceId}" (SYNC_PRESENCE_SOURCE_ID) is unknown to Genesys: register one with POST /api/v2/presence/sources and set its id (a 404 can also name a user Genesys does not know: see the message)`;
+    }
+
+    /** The target refused the configuration: stop this step's other requests, keep everything pending, back off. */
+    function noteConfigFailure(error: SyncError): void {
+        stepAbort.abort();
+        const now = clock.now();
+        const status = error.status ?? 0;
+        metrics.configRefusals.inc({ status: String(status) });
+        if (!configFailure || configFailure.status !== status) {
+            configFailure = {
+                status,
+                message: error.message,
+                hint: configHint(status),
+                attempts: 0,
+                since: now,
+                lastAt: now,
+                retryAt: now,
+                delays: decorrelatedJitter({ initialMs: 5000, maxMs: 300_000, random: deps.random }),
+                step: -1
+            };
+            logger.error(
+                { status, message: error.message, fix: configFailure.hint },
+                'sync: the target refuses the worker configuration; every entry stays pending (nothing is ' +
+                    'dead-lettered) and the worker retries with backoff until it is fixed. Logged once; see ' +
+                    'sync_config_failure and GET /api/sync/diagnostics'
+            );
+        }
+        if (configFailure.step !== stepNo) {
+            configFailure.step = stepNo;
+            configFailure.attempts++;
+            configFailure.retryAt = now + configFailure.delays.next().value;
+        }
+        configFailure.lastAt = now;
+        configFailure.message = error.message;
+        metrics.configFailure.set(1);
+    }
+
+    /** A write went through: the configuration is fine (again). */
+    function targetAccepts(): void {
+        if (!configFailure) return;
+        logger.info(
+            {
+                status: configFailure.status,
+                since: formatIsoUtc(configFailure.since),
+                attempts: configFailure.attempts
+            },
+            'sync: the target accepts writes again'
+        );
+        configFailure = undefined;
+        metrics.configFailure.set(0);
+    }
+
     function recent429s(): Array<{ at: string; retryAfterMs: number }> {
         return recent429.slice(-20).map((r) => ({ at: formatIsoUtc(r.at), retryAfterMs: r.retryAfterMs }));
     }
@@ -526,7 +655,14 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             clock.setTimeout(() => {
                 stepTimer = undefined;
                 stepping = runOnce().then(
-                    (n) => scheduleStep(n > 0 && carry.length < n ? 0 : config.pollIntervalMs),
+                    (n) =>
+                        scheduleStep(
+                            configFailure
+                                ? Math.max(config.pollIntervalMs, configFailure.retryAt - clock.now())
+                                : n > 0 && carry.length < n
+                                  ? 0
+                                  : config.pollIntervalMs
+                        ),
                     (error: unknown) => {
                         logger.error({ err: (error as Error).message }, 'sync step failed');
                         scheduleStep(config.pollIntervalMs);
@@ -568,6 +704,17 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         async diagnostics() {
             return {
                 mismatches: [...mismatches],
+                configFailure: configFailure
+                    ? {
+                          status: configFailure.status,
+                          message: configFailure.message,
+                          hint: configFailure.hint,
+                          since: formatIsoUtc(configFailure.since),
+                          lastAt: formatIsoUtc(configFailure.lastAt),
+                          attempts: configFailure.attempts,
+                          retryAt: formatIsoUtc(configFailure.retryAt)
+                      }
+                    : null,
                 superseded: { total: supersededTotal, recent: superseded.slice(-50) },
                 recent429s: recent429s(),
                 breakerState: breaker.state,
@@ -587,6 +734,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 requests: stats.requests,
                 saved: { ...stats.saved },
                 late: stats.late,
+                pausedUntil: configFailure ? configFailure.retryAt : null,
                 lastStepAt
             };
         },

@@ -350,6 +350,99 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.deepEqual((await worker.diagnostics()).deadLetters, []);
     });
 
+    const withLogs = (env: Record<string, string>) => {
+        const lines: string[] = [];
+        const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
+        const metrics = createSyncMetrics();
+        const config = rig.config(env);
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens,
+            logger,
+            metrics
+        });
+        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
+        return { config, worker, metrics, logged };
+    };
+
+    it('treats a bulk 404 (unknown presence source) as a configuration failure: pending, paused, never dead-lettered', async () => {
+        const { config, worker, metrics, logged } = withLogs({ SYNC_PRESENCE_SOURCE_ID: 'no-such-source' });
+        const agents = rig.agents.slice(0, 5);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() }))
+        );
+        await drive(clock, worker.runOnce());
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [['PUT', 404]],
+            'no per-user PATCH fallback'
+        );
+        assert.equal(await queue.depth(), 5, 'every entry stays pending');
+        let d = await worker.diagnostics();
+        assert.deepEqual(d.deadLetters, []);
+        assert.equal(d.configFailure?.status, 404);
+        assert.match(d.configFailure!.hint, /SYNC_PRESENCE_SOURCE_ID/);
+        assert.equal(d.configFailure!.attempts, 1);
+        assert.equal((await metrics.configFailure.get()).values[0].value, 1);
+        // Paused: nothing is sent before the retry time.
+        assert.equal(await drive(clock, worker.runOnce()), 0);
+        assert.equal(presenceCalls().length, 1);
+        assert.equal(worker.status().pausedUntil, Date.parse(d.configFailure!.retryAt));
+        clock.advanceTo(Date.parse(d.configFailure!.retryAt));
+        await drive(clock, worker.runOnce());
+        assert.equal(presenceCalls().length, 2, 'retried after the pause');
+        d = await worker.diagnostics();
+        assert.equal(d.configFailure?.attempts, 2);
+        assert.ok(Date.parse(d.configFailure!.retryAt) > clock.now());
+        assert.equal(await queue.depth(), 5);
+        assert.deepEqual(d.deadLetters, []);
+        const errors = logged().filter((l) => l.level === 50);
+        assert.equal(errors.length, 1, 'the error is logged once');
+        assert.match(errors[0].fix ?? '', /POST \/api\/v2\/presence\/sources/);
+    });
+
+    it('recovers from a bulk 403 once the permission is there: delivered in bulk, nothing dead-lettered', async () => {
+        const { config, worker, metrics } = withLogs({});
+        const agents = rig.agents.slice(0, 3);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
+        rig.emulator.control.failNext(1, 403);
+        await drive(clock, worker.runOnce());
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [['PUT', 403]]
+        );
+        assert.equal(await queue.depth(), 3);
+        const d = await worker.diagnostics();
+        assert.equal(d.configFailure?.status, 403);
+        assert.match(d.configFailure!.hint, /presence:userPresence:edit/);
+        clock.advanceTo(Date.parse(d.configFailure!.retryAt));
+        await drainAll(worker);
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [
+                ['PUT', 403],
+                ['PUT', 200]
+            ]
+        );
+        assert.deepEqual(new Set(writes().map((w) => w.userId)), new Set(agents));
+        const after = await worker.diagnostics();
+        assert.equal(after.configFailure, null);
+        assert.deepEqual(after.deadLetters, []);
+        assert.equal((await metrics.configFailure.get()).values[0].value, 0);
+    });
+
     it('runs on its own loop after start() and stops cleanly', async () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();

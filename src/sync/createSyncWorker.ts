@@ -420,6 +420,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         }
         const last = await queue.lastAcked([...byAgent.keys()]);
         const letters: DeadLetter[] = [];
+        // Matrix refusals are dead-lettered with the agent's other entries, not while the agent is retried (a retried
+        // entry is refused again on the next step: once is enough).
+        const refused = new Map<string, DeadLetter[]>();
         const plan = new Map<string, SyncEvent[]>();
         for (const [agent, list] of byAgent) {
             let prev = last.get(agent)?.state;
@@ -427,8 +430,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             for (const q of list) {
                 const r = applyTransitionMatrix(prev, q.event, config.transitions);
                 if (!r.ok) {
-                    letters.push({ at: clock.now(), rejection: r.rejection, item: q.event });
-                    metrics.rejected.inc({ code: r.rejection.code });
+                    const list = refused.get(agent) ?? [];
+                    list.push({ at: clock.now(), rejection: r.rejection, item: q.event });
+                    refused.set(agent, list);
                     continue;
                 }
                 events.push(...r.events);
@@ -468,6 +472,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             if (o.kind === 'retry') {
                 carry.push(...list);
                 continue;
+            }
+            for (const l of refused.get(agent) ?? []) {
+                letters.push(l);
+                metrics.rejected.inc({ code: l.rejection.code });
             }
             if (o.acked) {
                 // A late span never moves the agent's last acknowledged state back.

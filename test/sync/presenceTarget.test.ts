@@ -443,6 +443,28 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal((await metrics.configFailure.get()).values[0].value, 0);
     });
 
+    it('dead-letters a refused transition once, even when the agent is retried', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix, SYNC_MAX_ATTEMPTS: '1' });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 },
+            { agentId: a, reasonCode: 'AVAIL', at: clock.now() + 2 }
+        ]);
+        // The send fails twice: the agent's entries are retried on two more steps.
+        rig.emulator.control.failNext(2, 503);
+        await drainAll(worker);
+        assert.equal(worker.status().requests, 4);
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['ILLEGAL_TRANSITION']
+        );
+        assert.equal(writes().at(-1)?.presenceDefinitionId, rig.def('Available'));
+    });
+
     it('runs on its own loop after start() and stops cleanly', async () => {
         const { config, worker } = make({ SYNC_POLL_INTERVAL_MS: '100' });
         worker.start();

@@ -514,8 +514,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                     signal: abort.signal
                 });
             } catch (error) {
-                logger.warn({ err: (error as Error).message }, 'sync reconcile read failed');
-                return;
+                if (abort.signal.aborted) return;
+                // One failed read skips its chunk only: the other agents are still checked.
+                logger.warn({ err: (error as Error).message, agents: chunk.length }, 'sync reconcile read failed');
+                continue;
             }
             const actual = new Map<string, string | null>();
             for (const p of Array.isArray(res.data) ? res.data : [])

@@ -218,6 +218,29 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal((await worker.diagnostics()).mismatches.length, 1, 'reported once');
     });
 
+    it('goes on reconciling the other chunks when one read fails', async () => {
+        await rig.close();
+        rig = await startPresenceRig(clock, { agentsPerUnit: 60 });
+        const { config, worker } = make({ SYNC_RECONCILE_MISMATCH_MS: '30000', SYNC_MAX_ATTEMPTS: '1' });
+        const agents = rig.agents.slice(0, 60);
+        rig.emulator.control.ignorePresenceWrites(true);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
+        await drainAll(worker);
+        clock.advance(31_000);
+        rig.emulator.control.failNext(1, 503); // the first read (agents 1-50) fails
+        await drive(clock, worker.reconcileOnce());
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.mismatches.map((m) => m.agentId),
+            agents.slice(50)
+        );
+    });
+
     it('keeps every entry when a queue write fails mid-step, and finishes them on the next step', async () => {
         const { config, worker } = make();
         const [a, b] = rig.agents;

@@ -20,7 +20,10 @@ export interface AppConfig {
     redisKeyPrefix: string;
     /** `LOG_LEVEL`. @default 'info' */
     logLevel: string;
-    /** `INSTANCE_ID` (delivery claims, logs). @default hostname-pid chosen by the caller */
+    /**
+     * `INSTANCE_ID` (delivery claims, logs, the sync consumer name). @default chosen by the caller: hostname-pid for
+     * delivery claims and logs, the hostname for the sync consumer (stable across restarts)
+     */
     instanceId: string | undefined;
 }
 
@@ -57,8 +60,8 @@ export function parseAppConfig(env: Env, mode: RunMode): AppConfig {
     const portRaw = env.PORT?.trim() || '3978';
     const port = Number(portRaw);
     if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0-65535 (got "${portRaw}")`);
+    // The format of REDIS_URL is checked (once, password redacted) by parseStoreConfig.
     const redisRaw = env.REDIS_URL?.trim();
-    if (redisRaw && !/^rediss?:\/\//.test(redisRaw)) problems.push('REDIS_URL must start with redis:// or rediss://');
     if (!redisRaw && mode === 'production')
         problems.push('REDIS_URL is required in production (the in-memory store is for sandbox/test only)');
     const logLevel = env.LOG_LEVEL?.trim() || 'info';

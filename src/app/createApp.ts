@@ -70,6 +70,16 @@ export interface App {
 }
 
 /**
+ * The sync worker's consumer name in the Redis consumer group: `INSTANCE_ID`, else the hostname. It stays the same
+ * across restarts of the same host, so a restarted process re-reads its own pending entries first, before newer ones; a
+ * per-process name (`hostname-pid`) left them to XAUTOCLAIM `SYNC_CLAIM_IDLE_MS` later, after newer events had been
+ * sent. Several processes on one host need an `INSTANCE_ID` each.
+ */
+export function syncConsumerName(instanceId: string | undefined, host: string = hostname()): string {
+    return instanceId ?? host;
+}
+
+/**
  * The one composition root: builds clock, logger, stores, engine, bot, outbox dispatcher and HTTP server from a
  * parsed {@link Config}, starts them, and returns a handle whose `close()` stops everything it started.
  */
@@ -267,7 +277,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         redis: syncRedis,
         // The shared client already prefixes every key with REDIS_KEY_PREFIX.
         keyPrefix: '',
-        consumer: instanceId,
+        consumer: syncConsumerName(config.app.instanceId),
         genesys:
             genesys && config.genesys
                 ? {

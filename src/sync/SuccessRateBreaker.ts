@@ -14,9 +14,16 @@ export interface SuccessRateBreakerOptions {
     pauseMs?: number;
 }
 
+/** What {@link SuccessRateBreaker.acquire} grants: an ordinary pass (closed) or the one half-open trial. */
+export type BreakerPass = 'normal' | 'trial';
+
 /**
  * Success-rate circuit breaker over a sliding time window: below `minSuccessRate` it opens for `pauseMs`, then lets
  * one trial through (half-open): success closes it with a fresh window, failure re-opens it.
+ *
+ * The trial belongs to the caller that acquired it, who must settle it exactly once: {@link record} with the
+ * outcome, or {@link release} when the request ended without reaching the target (aborted, no token). An unsettled
+ * trial would keep the breaker half-open with nobody allowed through.
  */
 export class SuccessRateBreaker {
     private outcomes: Array<{ at: number; ok: boolean }> = [];
@@ -44,22 +51,38 @@ export class SuccessRateBreaker {
         return this.trialInFlight ? this.pauseMs : 0;
     }
 
-    /** Call before a request: true when allowed (marks the half-open trial). */
-    tryPass(): boolean {
+    /**
+     * Call before a request: `undefined` when not allowed now; `'trial'` when this request is the half-open trial
+     * (settle it with `record(ok, 'trial')` or `release()`); `'normal'` otherwise.
+     */
+    acquire(): BreakerPass | undefined {
         const s = this.state;
-        if (s === 'closed') return true;
+        if (s === 'closed') return 'normal';
         if (s === 'halfOpen' && !this.trialInFlight) {
             this.trialInFlight = true;
-            return true;
+            return 'trial';
         }
-        return false;
+        return undefined;
     }
 
-    record(ok: boolean): void {
+    /** Call before a request: true when allowed (marks the half-open trial, see {@link acquire}). */
+    tryPass(): boolean {
+        return this.acquire() !== undefined;
+    }
+
+    /** The trial ended without an outcome (aborted, no token): the next request may be the trial. */
+    release(): void {
+        this.trialInFlight = false;
+    }
+
+    /**
+     * The outcome of a request. While the breaker is open only the trial's outcome counts (pass `'trial'`): requests
+     * that were in flight when it opened decide nothing.
+     */
+    record(ok: boolean, pass: BreakerPass = 'normal'): void {
         const now = this.options.clock.now();
         if (this.openedAt !== undefined) {
-            // Requests that were in flight when the breaker opened do not decide anything; only the trial does.
-            if (!this.trialInFlight) return;
+            if (pass !== 'trial' || !this.trialInFlight) return;
             this.trialInFlight = false;
             if (ok) {
                 this.openedAt = undefined;

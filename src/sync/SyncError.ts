@@ -13,17 +13,20 @@ export class SyncError extends Error {
     readonly code: SyncErrorCode;
     readonly retryable: boolean;
     readonly status?: number;
+    /** SYNC_CONFIG_INVALID: every problem, one line each (the app lists them with the other parts' problems). */
+    readonly problems?: readonly string[];
 
     constructor(
         code: SyncErrorCode,
         message: string,
-        options: { retryable?: boolean; status?: number; cause?: unknown } = {}
+        options: { retryable?: boolean; status?: number; cause?: unknown; problems?: readonly string[] } = {}
     ) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = 'SyncError';
         this.code = code;
         this.retryable = options.retryable ?? (code !== 'SYNC_TARGET_REJECTED' && code !== 'SYNC_CONFIG_INVALID');
         if (options.status !== undefined) this.status = options.status;
+        if (options.problems !== undefined) this.problems = Object.freeze([...options.problems]);
         Object.defineProperty(this, BRAND, { value: true });
     }
 }

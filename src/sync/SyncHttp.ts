@@ -11,7 +11,7 @@ import { decorrelatedJitter, withTimeout, type Sleep } from '../adapters/genesys
 import type { TokenManager } from '../adapters/genesys/tokenManager';
 import { formatIsoUtc } from './pipeline/isoTime';
 import { payloadHash } from './pipeline/payloadHash';
-import type { SuccessRateBreaker } from './SuccessRateBreaker';
+import type { BreakerPass, SuccessRateBreaker } from './SuccessRateBreaker';
 import { SyncError } from './SyncError';
 
 export interface SyncHttpOptions {
@@ -21,7 +21,7 @@ export interface SyncHttpOptions {
     limiter: RateLimiter;
     breaker: SuccessRateBreaker;
     /** Bearer tokens (the shared Genesys token manager). Omitted: requests go without Authorization. */
-    tokens?: TokenManager;
+    tokens?: Pick<TokenManager, 'getToken' | 'invalidate'>;
     /** @default 15000 */
     timeoutMs?: number;
     /** Attempts per request (401 re-tries do not count). @default 5 */
@@ -86,71 +86,92 @@ export class SyncHttp {
         const delays = decorrelatedJitter({ initialMs: 500, maxMs: 30_000, random: o.random });
         const maxAttempts = o.maxAttempts ?? 5;
         let authRetried = false;
-        for (let attempt = 1; ; attempt++) {
-            if (req.signal?.aborted) throw new SyncError('SYNC_STOPPED', 'sync worker stopped', { retryable: true });
-            while (!o.breaker.tryPass()) await o.sleep(Math.max(1, o.breaker.waitMs()), req.signal);
-            await o.limiter.acquire(req.signal);
-            const token = o.tokens ? await o.tokens.getToken(req.signal) : undefined;
-            const headers: Record<string, string> = {
-                Accept: 'application/json',
-                'X-Request-Id': requestId,
-                'X-Timestamp-Dispatch': formatIsoUtc(o.clock.now()),
-                'X-Payload-Hash': hash,
-                ...req.headers
-            };
-            if (body !== undefined) headers['Content-Type'] = 'application/json';
-            if (token) headers.Authorization = `Bearer ${token}`;
-            let status = 0;
-            let data: unknown;
-            let retryAfterMs: number | undefined;
-            try {
-                const res = await withTimeout(
-                    (signal) => this.http.request({ method: req.method, url: req.url, data: body, headers, signal }),
-                    o.timeoutMs ?? 15_000,
-                    o.clock,
-                    req.signal
-                );
-                status = res.status;
-                data = res.data;
-                if (status === 429) retryAfterMs = parseRetryAfter(res.headers['retry-after'], o.clock.now()) ?? 1000;
-            } catch (e) {
+        // The breaker pass of the attempt under way. A half-open trial is always settled (finally): an unsettled trial
+        // would leave the breaker half-open with nobody allowed through, for good.
+        let pass: BreakerPass | undefined;
+        const settle = (ok: boolean): void => {
+            if (pass !== undefined) o.breaker.record(ok, pass);
+            pass = undefined;
+        };
+        try {
+            for (let attempt = 1; ; attempt++) {
                 if (req.signal?.aborted)
                     throw new SyncError('SYNC_STOPPED', 'sync worker stopped', { retryable: true });
-                this.logger.warn({ url: req.url, attempt, err: (e as Error).message }, 'sync request failed');
+                // A 401 re-try keeps its pass: the same request re-sent with a fresh token, still the same trial.
+                while (pass === undefined && (pass = o.breaker.acquire()) === undefined)
+                    await o.sleep(Math.max(1, o.breaker.waitMs()), req.signal);
+                await o.limiter.acquire(req.signal);
+                const token = o.tokens ? await o.tokens.getToken(req.signal) : undefined;
+                const headers: Record<string, string> = {
+                    Accept: 'application/json',
+                    'X-Request-Id': requestId,
+                    'X-Timestamp-Dispatch': formatIsoUtc(o.clock.now()),
+                    'X-Payload-Hash': hash,
+                    ...req.headers
+                };
+                if (body !== undefined) headers['Content-Type'] = 'application/json';
+                if (token) headers.Authorization = `Bearer ${token}`;
+                let status = 0;
+                let data: unknown;
+                let retryAfterMs: number | undefined;
+                try {
+                    const res = await withTimeout(
+                        (signal) =>
+                            this.http.request({ method: req.method, url: req.url, data: body, headers, signal }),
+                        o.timeoutMs ?? 15_000,
+                        o.clock,
+                        req.signal
+                    );
+                    status = res.status;
+                    data = res.data;
+                    if (status === 429)
+                        retryAfterMs = parseRetryAfter(res.headers['retry-after'], o.clock.now()) ?? 1000;
+                } catch (e) {
+                    if (req.signal?.aborted)
+                        throw new SyncError('SYNC_STOPPED', 'sync worker stopped', { retryable: true });
+                    this.logger.warn({ url: req.url, attempt, err: (e as Error).message }, 'sync request failed');
+                }
+                o.onOutcome?.(status, retryAfterMs);
+                if (status >= 200 && status < 300) {
+                    settle(true);
+                    return { status, data: data as T, payloadHash: hash };
+                }
+                if (status === 401 && token && !authRetried) {
+                    authRetried = true;
+                    o.tokens!.invalidate(token);
+                    // An ordinary pass is taken again (the breaker may have opened meanwhile); a trial is kept.
+                    if (pass === 'normal') pass = undefined;
+                    attempt--;
+                    continue;
+                }
+                const retryable = status === 0 || status === 429 || status === 408 || status >= 500;
+                if (!retryable) {
+                    // The target answered: for the breaker that is a healthy target refusing one request.
+                    settle(true);
+                    const msg = (data as { message?: unknown } | undefined)?.message;
+                    throw new SyncError(
+                        'SYNC_TARGET_REJECTED',
+                        `${req.method} ${req.url} → ${status}${typeof msg === 'string' ? `: ${msg.slice(0, 200)}` : ''}`,
+                        { status, retryable: false }
+                    );
+                }
+                settle(false);
+                if (retryAfterMs !== undefined) o.limiter.pauseUntil(o.clock.now() + retryAfterMs);
+                if (attempt >= maxAttempts)
+                    throw new SyncError(
+                        'SYNC_TARGET_FAILED',
+                        `${req.method} ${req.url} failed after ${attempt} attempts (last ${status})`,
+                        {
+                            status,
+                            retryable: true
+                        }
+                    );
+                const delayMs = retryAfterMs ?? (delays.next().value as number);
+                await o.sleep(delayMs, req.signal);
             }
-            o.onOutcome?.(status, retryAfterMs);
-            if (status >= 200 && status < 300) {
-                o.breaker.record(true);
-                return { status, data: data as T, payloadHash: hash };
-            }
-            if (status === 401 && token && !authRetried) {
-                authRetried = true;
-                o.tokens!.invalidate(token);
-                attempt--;
-                continue;
-            }
-            const retryable = status === 0 || status === 429 || status === 408 || status >= 500;
-            if (!retryable) {
-                const msg = (data as { message?: unknown } | undefined)?.message;
-                throw new SyncError(
-                    'SYNC_TARGET_REJECTED',
-                    `${req.method} ${req.url} → ${status}${typeof msg === 'string' ? `: ${msg.slice(0, 200)}` : ''}`,
-                    { status, retryable: false }
-                );
-            }
-            o.breaker.record(false);
-            if (retryAfterMs !== undefined) o.limiter.pauseUntil(o.clock.now() + retryAfterMs);
-            if (attempt >= maxAttempts)
-                throw new SyncError(
-                    'SYNC_TARGET_FAILED',
-                    `${req.method} ${req.url} failed after ${attempt} attempts (last ${status})`,
-                    {
-                        status,
-                        retryable: true
-                    }
-                );
-            const delayMs = retryAfterMs ?? (delays.next().value as number);
-            await o.sleep(delayMs, req.signal);
+        } finally {
+            // Ended without an outcome (aborted, no token, limiter refused): give the trial back.
+            if (pass === 'trial') o.breaker.release();
         }
     }
 }

@@ -8,6 +8,10 @@ export interface SyncMetrics {
     rateLimited: Counter<string>;
     mismatches: Counter<string>;
     delivered: Counter<string>;
+    superseded: Counter<string>;
+    late: Counter<string>;
+    configFailure: Gauge<string>;
+    configRefusals: Counter<'status'>;
     queueDepth: Gauge<string>;
     breakerOpen: Gauge<string>;
 }
@@ -49,6 +53,27 @@ export function createSyncMetrics(registry?: Registry): SyncMetrics {
         delivered: new Counter({
             name: 'sync_events_delivered_total',
             help: 'State changes acknowledged by the target',
+            registers
+        }),
+        superseded: new Counter({
+            name: 'sync_events_superseded_total',
+            help: "Presence states older than the agent's last acknowledged state: not sent, a newer state replaced them (listed in the diagnostics)",
+            registers
+        }),
+        late: new Counter({
+            name: 'sync_spans_late_total',
+            help: "Spans older than the agent's last acknowledged span, sent anyway (a span is a historical fact)",
+            registers
+        }),
+        configFailure: new Gauge({
+            name: 'sync_config_failure',
+            help: '1 while the target refuses the worker configuration (401/403/404): entries stay pending, the worker retries with backoff',
+            registers
+        }),
+        configRefusals: new Counter({
+            name: 'sync_config_refusals_total',
+            help: 'Target replies that refuse the worker configuration, by HTTP status',
+            labelNames: ['status'],
             registers
         }),
         queueDepth: new Gauge({ name: 'sync_queue_depth', help: 'Queue entries not yet acknowledged', registers }),

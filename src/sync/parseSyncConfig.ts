@@ -119,7 +119,8 @@ function readJson(path: string, name: string, read: ReadText, problems: string[]
 
 /**
  * Parse the sync worker's env vars (and the files they name) into a frozen config, or throw one
- * `SyncError('SYNC_CONFIG_INVALID')` listing every problem. The token never appears in the message.
+ * `SyncError('SYNC_CONFIG_INVALID')` listing every problem (in its message, and one per item in `problems`). The
+ * token never appears in either.
  */
 export function parseSyncConfig(
     env: Record<string, string | undefined>,
@@ -189,7 +190,9 @@ export function parseSyncConfig(
         }
     }
     if (problems.length > 0)
-        throw new SyncError('SYNC_CONFIG_INVALID', `Invalid sync configuration:\n- ${problems.join('\n- ')}`);
+        throw new SyncError('SYNC_CONFIG_INVALID', `Invalid sync configuration:\n- ${problems.join('\n- ')}`, {
+            problems
+        });
     const config: SyncConfig = {
         enabled,
         ingestToken: token,

@@ -35,9 +35,12 @@ function digest(s: string): Buffer {
     return createHash('sha256').update(s).digest();
 }
 
-/** Constant-time bearer check (hashing first makes the comparison length-independent). */
+/**
+ * Constant-time bearer check (hashing first makes the comparison length-independent). The scheme is case-insensitive
+ * (RFC 7235 §2.1), as on the report route.
+ */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-    const m = /^Bearer (.+)$/.exec(header ?? '');
+    const m = /^bearer +(.+)$/i.exec(header ?? '');
     return timingSafeEqual(digest(m ? m[1] : ''), digest(token)) && m !== null;
 }
 

@@ -35,6 +35,30 @@ describe('loadConfig', () => {
         );
     });
 
+    it("counts every problem once, the sync worker's one by one and REDIS_URL once, without the password", () => {
+        try {
+            loadConfig({
+                ADHERENCE_MODE: 'sandbox',
+                SYNC_INGEST_TOKEN: 'short',
+                SYNC_TARGET: 'span',
+                SYNC_MAX_BATCH: 'abc',
+                PORT: 'x',
+                REDIS_URL: 'http://:hunter2@h:1'
+            });
+            assert.fail('should throw');
+        } catch (error) {
+            assert.ok(isConfigProblemsError(error));
+            assert.deepEqual(
+                error.problems.map((p) => p.split(/[ :]/)[0]),
+                ['PORT', 'REDIS_URL', 'SYNC_MAX_BATCH', 'SYNC_INGEST_TOKEN', 'SYNC_SPAN_URL', 'SYNC_REASON_CODES_FILE']
+            );
+            assert.ok(error.problems.every((p) => !p.includes('\n')));
+            assert.match(error.message, /^Invalid configuration \(6 problems\):/);
+            assert.equal(error.message.split('\n').length, 1 + 6);
+            assert.doesNotMatch(error.message, /hunter2/);
+        }
+    });
+
     it('runs without credentials in sandbox and test mode, with in-memory stores', () => {
         const config = loadConfig({ ADHERENCE_MODE: 'sandbox' });
         assert.equal(config.teams.botId, '');

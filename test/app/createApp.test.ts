@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
-import { createApp, type App } from '../../src/app/createApp';
+import { hostname } from 'node:os';
+import { createApp, syncConsumerName, type App } from '../../src/app/createApp';
 import { silentLogger } from '../../src/app/logger';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
@@ -90,5 +91,13 @@ describe('createApp with bot credentials', () => {
         });
         assert.equal(forged.status, 401);
         assert.equal(await app.botStore.getPersonal(USER.id), undefined, 'nothing was stored');
+    });
+});
+
+describe('syncConsumerName', () => {
+    it('is the same across restarts of the same host (so a restart re-reads its own pending entries), INSTANCE_ID wins', () => {
+        assert.equal(syncConsumerName(undefined), hostname());
+        assert.equal(syncConsumerName(undefined, 'bot-host-1'), 'bot-host-1');
+        assert.equal(syncConsumerName('bot-a', 'bot-host-1'), 'bot-a');
     });
 });

@@ -22,9 +22,9 @@ describe('SuccessRateBreaker', () => {
         assert.equal(b.waitMs(), 5000);
         clock.advance(5000);
         assert.equal(b.state, 'halfOpen');
-        assert.equal(b.tryPass(), true);
+        assert.equal(b.acquire(), 'trial');
         assert.equal(b.tryPass(), false);
-        b.record(true);
+        b.record(true, 'trial');
         assert.equal(b.state, 'closed');
         assert.equal(b.opens, 1);
     });
@@ -38,9 +38,35 @@ describe('SuccessRateBreaker', () => {
         for (let i = 0; i < 4; i++) b.record(false);
         assert.equal(b.state, 'open');
         clock.advance(100);
-        assert.ok(b.tryPass());
-        b.record(false);
+        assert.equal(b.acquire(), 'trial');
+        b.record(false, 'trial');
         assert.equal(b.state, 'open');
         assert.equal(b.opens, 2);
+    });
+    it('lets a new trial through once the trial is released without an outcome', () => {
+        const clock = new FakeClock();
+        const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
+        b.record(false);
+        b.record(false);
+        clock.advance(100);
+        assert.equal(b.acquire(), 'trial');
+        assert.equal(b.acquire(), undefined);
+        b.release();
+        assert.equal(b.state, 'halfOpen');
+        assert.equal(b.waitMs(), 0);
+        assert.equal(b.acquire(), 'trial');
+    });
+    it('is decided by the trial only, not by requests that were in flight when it opened', () => {
+        const clock = new FakeClock();
+        const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
+        b.record(false);
+        b.record(false);
+        clock.advance(100);
+        assert.equal(b.acquire(), 'trial');
+        b.record(true); // a late reply of an older request
+        assert.equal(b.state, 'halfOpen');
+        assert.equal(b.acquire(), undefined, 'the trial is still out');
+        b.record(true, 'trial');
+        assert.equal(b.state, 'closed');
     });
 });

@@ -68,6 +68,21 @@ describe('parseSyncConfig', () => {
             ])
                 assert.match(e.message, new RegExp(part));
             assert.ok(!e.message.includes('short-secret'));
+            // One item per problem, each on one line, for the app's list.
+            assert.equal(e.problems?.length, 7);
+            assert.ok(e.problems!.every((p) => !p.includes('\n') && !p.includes('short-secret')));
+            assert.deepEqual(
+                e.problems!.map((p) => p.split(':')[0]),
+                [
+                    'SYNC_MAX_BATCH',
+                    'SYNC_INGEST_TOKEN',
+                    'SYNC_TIME_ZONE',
+                    'SYNC_SPAN_URL',
+                    'SYNC_REASON_CODES_FILE',
+                    'SYNC_TRANSITIONS_FILE',
+                    'SYNC_TRANSITIONS_FILE'
+                ]
+            );
         }
     });
 });

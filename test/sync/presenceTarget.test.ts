@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createSyncWorker, type SyncWorker } from '../../src/sync/createSyncWorker';
 import { MemorySyncQueue } from '../../src/sync/SyncQueue';
+import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
+import { createLogger } from '../../src/app/logger';
 import { seededRandom } from '../../src/emulator/seededRandom';
 import { FakeClock } from '../support/FakeClock';
 import { drive, ingest, startPresenceRig, type PresenceRig } from './support';
@@ -216,6 +218,29 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.equal((await worker.diagnostics()).mismatches.length, 1, 'reported once');
     });
 
+    it('goes on reconciling the other chunks when one read fails', async () => {
+        await rig.close();
+        rig = await startPresenceRig(clock, { agentsPerUnit: 60 });
+        const { config, worker } = make({ SYNC_RECONCILE_MISMATCH_MS: '30000', SYNC_MAX_ATTEMPTS: '1' });
+        const agents = rig.agents.slice(0, 60);
+        rig.emulator.control.ignorePresenceWrites(true);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
+        await drainAll(worker);
+        clock.advance(31_000);
+        rig.emulator.control.failNext(1, 503); // the first read (agents 1-50) fails
+        await drive(clock, worker.reconcileOnce());
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.mismatches.map((m) => m.agentId),
+            agents.slice(50)
+        );
+    });
+
     it('keeps every entry when a queue write fails mid-step, and finishes them on the next step', async () => {
         const { config, worker } = make();
         const [a, b] = rig.agents;
@@ -254,6 +279,213 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
             d.deadLetters.map((l) => l.rejection.code),
             ['ILLEGAL_TRANSITION']
         );
+    });
+
+    it('does not send a presence state older than the acknowledged one, but counts it, lists it and logs it once', async () => {
+        const lines: string[] = [];
+        const logger = createLogger({ level: 'warn', destination: { write: (s: string) => void lines.push(s) } });
+        const metrics = createSyncMetrics();
+        const config = rig.config();
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens,
+            logger,
+            metrics
+        });
+        const [a, b] = rig.agents;
+        const t = clock.now();
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'AVAIL', at: t },
+            { agentId: b, reasonCode: 'AVAIL', at: t }
+        ]);
+        await drainAll(worker);
+        // Entries re-claimed late (their consumer died): a newer state is already acknowledged.
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'BREAK', at: t - 60_000 },
+            { agentId: b, reasonCode: 'MEAL', at: t - 60_000 }
+        ]);
+        await drainAll(worker);
+        assert.equal(presenceCalls().length, 1, 'the superseded states are not sent');
+        assert.equal(await queue.depth(), 0);
+        const d = await worker.diagnostics();
+        assert.equal(d.superseded.total, 2);
+        assert.deepEqual(
+            d.superseded.recent.map((s) => [s.agentId, s.state, s.supersededBy?.state]),
+            [
+                [a, 'Break', 'Available'],
+                [b, 'Meal', 'Available']
+            ]
+        );
+        assert.equal((await metrics.superseded.get()).values[0].value, 2);
+        const warned = lines.map((l) => JSON.parse(l) as { msg: string }).filter((l) => /superseded/.test(l.msg));
+        assert.equal(warned.length, 1, 'logged once');
+    });
+
+    it('sends a repair intermediate instead of coalescing it away, in a second round for that agent only', async () => {
+        const matrix = JSON.stringify({
+            default: 'allow',
+            rules: [
+                { from: 'Break', to: 'Meal', action: 'repair', viaState: 'Available', viaTarget: rig.def('Available') }
+            ]
+        });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a, b] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 },
+            { agentId: b, reasonCode: 'MEAL', at: clock.now() + 1 }
+        ]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => [w.userId, w.presenceDefinitionId]),
+            [
+                [a, rig.def('Break')],
+                [a, rig.def('Available')],
+                [b, rig.def('Meal')],
+                [a, rig.def('Meal')]
+            ]
+        );
+        assert.equal(presenceCalls().length, 3);
+        assert.equal((await queue.lastAcked([a])).get(a)?.target, rig.def('Meal'));
+    });
+
+    it('does not coalesce a batch into a transition the matrix refuses: the state in between is sent first', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        // Break → Available → Meal: each step is allowed; Break → Meal is not.
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'AVAIL', at: clock.now() + 1 },
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 2 }
+        ]);
+        await drainAll(worker);
+        assert.deepEqual(
+            writes().map((w) => w.presenceDefinitionId),
+            [rig.def('Break'), rig.def('Available'), rig.def('Meal')]
+        );
+        assert.deepEqual((await worker.diagnostics()).deadLetters, []);
+    });
+
+    const withLogs = (env: Record<string, string>) => {
+        const lines: string[] = [];
+        const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
+        const metrics = createSyncMetrics();
+        const config = rig.config(env);
+        worker = createSyncWorker({
+            config,
+            queue,
+            clock,
+            random: seededRandom(7),
+            apiBaseUrl: rig.emulator.url,
+            tokens: rig.tokens,
+            logger,
+            metrics
+        });
+        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
+        return { config, worker, metrics, logged };
+    };
+
+    it('treats a bulk 404 (unknown presence source) as a configuration failure: pending, paused, never dead-lettered', async () => {
+        const { config, worker, metrics, logged } = withLogs({ SYNC_PRESENCE_SOURCE_ID: 'no-such-source' });
+        const agents = rig.agents.slice(0, 5);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'BREAK', at: clock.now() }))
+        );
+        await drive(clock, worker.runOnce());
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [['PUT', 404]],
+            'no per-user PATCH fallback'
+        );
+        assert.equal(await queue.depth(), 5, 'every entry stays pending');
+        let d = await worker.diagnostics();
+        assert.deepEqual(d.deadLetters, []);
+        assert.equal(d.configFailure?.status, 404);
+        assert.match(d.configFailure!.hint, /SYNC_PRESENCE_SOURCE_ID/);
+        assert.equal(d.configFailure!.attempts, 1);
+        assert.equal((await metrics.configFailure.get()).values[0].value, 1);
+        // Paused: nothing is sent before the retry time.
+        assert.equal(await drive(clock, worker.runOnce()), 0);
+        assert.equal(presenceCalls().length, 1);
+        assert.equal(worker.status().pausedUntil, Date.parse(d.configFailure!.retryAt));
+        clock.advanceTo(Date.parse(d.configFailure!.retryAt));
+        await drive(clock, worker.runOnce());
+        assert.equal(presenceCalls().length, 2, 'retried after the pause');
+        d = await worker.diagnostics();
+        assert.equal(d.configFailure?.attempts, 2);
+        assert.ok(Date.parse(d.configFailure!.retryAt) > clock.now());
+        assert.equal(await queue.depth(), 5);
+        assert.deepEqual(d.deadLetters, []);
+        const errors = logged().filter((l) => l.level === 50);
+        assert.equal(errors.length, 1, 'the error is logged once');
+        assert.match(errors[0].fix ?? '', /POST \/api\/v2\/presence\/sources/);
+    });
+
+    it('recovers from a bulk 403 once the permission is there: delivered in bulk, nothing dead-lettered', async () => {
+        const { config, worker, metrics } = withLogs({});
+        const agents = rig.agents.slice(0, 3);
+        await ingest(
+            queue,
+            config,
+            agents,
+            agents.map((agentId) => ({ agentId, reasonCode: 'MEAL', at: clock.now() }))
+        );
+        rig.emulator.control.failNext(1, 403);
+        await drive(clock, worker.runOnce());
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [['PUT', 403]]
+        );
+        assert.equal(await queue.depth(), 3);
+        const d = await worker.diagnostics();
+        assert.equal(d.configFailure?.status, 403);
+        assert.match(d.configFailure!.hint, /presence:userPresence:edit/);
+        clock.advanceTo(Date.parse(d.configFailure!.retryAt));
+        await drainAll(worker);
+        assert.deepEqual(
+            presenceCalls().map((r) => [r.method, r.status]),
+            [
+                ['PUT', 403],
+                ['PUT', 200]
+            ]
+        );
+        assert.deepEqual(new Set(writes().map((w) => w.userId)), new Set(agents));
+        const after = await worker.diagnostics();
+        assert.equal(after.configFailure, null);
+        assert.deepEqual(after.deadLetters, []);
+        assert.equal((await metrics.configFailure.get()).values[0].value, 0);
+    });
+
+    it('dead-letters a refused transition once, even when the agent is retried', async () => {
+        const matrix = JSON.stringify({ default: 'allow', rules: [{ from: 'Break', to: 'Meal', action: 'reject' }] });
+        const { config, worker } = make({ SYNC_TRANSITIONS_FILE: 'm', 'FILE:m': matrix, SYNC_MAX_ATTEMPTS: '1' });
+        const [a] = rig.agents;
+        await ingest(queue, config, rig.agents, [{ agentId: a, reasonCode: 'BREAK', at: clock.now() }]);
+        await drainAll(worker);
+        await ingest(queue, config, rig.agents, [
+            { agentId: a, reasonCode: 'MEAL', at: clock.now() + 1 },
+            { agentId: a, reasonCode: 'AVAIL', at: clock.now() + 2 }
+        ]);
+        // The send fails twice: the agent's entries are retried on two more steps.
+        rig.emulator.control.failNext(2, 503);
+        await drainAll(worker);
+        assert.equal(worker.status().requests, 4);
+        const d = await worker.diagnostics();
+        assert.deepEqual(
+            d.deadLetters.map((l) => l.rejection.code),
+            ['ILLEGAL_TRANSITION']
+        );
+        assert.equal(writes().at(-1)?.presenceDefinitionId, rig.def('Available'));
     });
 
     it('runs on its own loop after start() and stops cleanly', async () => {

@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { parseSyncConfig } from '../../src/sync/parseSyncConfig';
 import { staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../../src/sync/RedisSyncQueue';
-import { registerSyncRoutes } from '../../src/sync/registerSyncRoutes';
+import { bearerMatches, registerSyncRoutes } from '../../src/sync/registerSyncRoutes';
 import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
 import { FakeClock } from '../support/FakeClock';
 import { cleanup, connectRedis, uniquePrefix } from '../support/redis';
@@ -79,6 +79,20 @@ describe('registerSyncRoutes', () => {
         assert.equal((await fetch(`${url}/api/sync/events`, { method: 'POST', body: '[]' })).status, 401);
         assert.equal((await fetch(`${url}/api/sync/diagnostics`)).status, 401);
         assert.equal(await queue.depth(), depth);
+    });
+
+    it('takes the bearer scheme in any case (RFC 7235), and nothing but the token', () => {
+        for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR'])
+            assert.ok(bearerMatches(`${scheme} ${TOKEN}`, TOKEN), scheme);
+        for (const header of [undefined, '', TOKEN, `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, `Bearer`, `Bearer${TOKEN}`])
+            assert.equal(bearerMatches(header, TOKEN), false, String(header));
+    });
+
+    it('accepts a lower-case bearer scheme on the routes', async () => {
+        const res = await fetch(`${url}/api/sync/diagnostics`, { headers: { authorization: `bearer ${TOKEN}` } });
+        assert.equal(res.status, 200);
+        const empty = await post('[]', { authorization: `BEARER ${TOKEN}` });
+        assert.notEqual(empty.status, 401);
     });
 
     it('queues accepted items durably before the 202 and lists per-item results', async () => {

@@ -25,6 +25,8 @@ class FakeSpanServer {
     readonly received: Received[] = [];
     readonly stored = new Map<string, Record<string, unknown>>();
     failNext = 0;
+    /** Answer every request with this status (a misconfigured endpoint). */
+    refuseWith: number | undefined;
     private server = http.createServer((req, res) => {
         let raw = '';
         req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -32,6 +34,10 @@ class FakeSpanServer {
             const key = String(req.headers['idempotency-key'] ?? '');
             const body = JSON.parse(raw) as Record<string, unknown>;
             this.received.push({ key, body, headers: req.headers, raw });
+            if (this.refuseWith !== undefined) {
+                res.writeHead(this.refuseWith, { 'content-type': 'application/json' }).end('{"message":"no"}');
+                return;
+            }
             if (this.failNext > 0) {
                 this.failNext--;
                 res.writeHead(503).end();
@@ -180,6 +186,77 @@ describe('sync worker, span target', () => {
             [...keysByAgent.values()].every((s) => s.size === 1),
             'same span → same key across restarts'
         );
+    });
+
+    it('sends a span re-claimed from a consumer that never came back, after newer spans went out', async () => {
+        const { prefix, config } = await setup();
+        const clock = new FakeClock();
+        const t = clock.now();
+        // Instance A reads E1 and dies; E2 arrives; instance B (another name) sends E2 first.
+        const qA = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'host-a' });
+        await ingest(qA, config, AGENTS, [{ agentId: 'agent-1', reasonCode: 'BREAK', at: t, endAt: t + 300_000 }]);
+        assert.equal((await qA.read(10)).length, 1);
+        await ingest(qA, config, AGENTS, [
+            { agentId: 'agent-1', reasonCode: 'AVAIL', at: t + 300_000, endAt: t + 600_000 }
+        ]);
+        const qB = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'host-b', claimIdleMs: 60_000 });
+        const wB = worker(config, qB, clock);
+        await drive(clock, wB.runOnce());
+        await wB.stop();
+        assert.deepEqual(
+            spans.received.map((r) => r.body.code),
+            ['AVL']
+        );
+        // A's entry, idle, is taken over (claim idle 0 here instead of waiting a minute): older than what was
+        // acknowledged for the agent, but a span is a historical fact, so it is sent, not dropped.
+        const qC = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'host-c', claimIdleMs: 0 });
+        const wC = worker(config, qC, clock);
+        await drain(clock, qC, wC);
+        await wC.stop();
+        assert.deepEqual(
+            spans.received.map((r) => [r.body.code, r.body.startTime]),
+            [
+                ['AVL', new Date(t + 300_000).toISOString()],
+                ['BRK', new Date(t).toISOString()]
+            ]
+        );
+        assert.equal(await qC.depth(), 0);
+        assert.deepEqual(await qC.deadLetters(), []);
+        assert.equal(wC.status().late, 1);
+        assert.equal(wC.status().saved.stale, 0);
+        const last = (await qC.lastAcked(['agent-1'])).get('agent-1');
+        assert.equal(last?.startAt, t + 300_000, 'the late span does not move the last acknowledged state back');
+    });
+
+    it('keeps everything pending while the span endpoint answers 404 (wrong URL), then delivers it all', async () => {
+        const { prefix, config } = await setup();
+        const clock = new FakeClock();
+        const t = clock.now();
+        const q = new RedisSyncQueue({ redis, keyPrefix: prefix, consumer: 'w1' });
+        await ingest(q, config, AGENTS, [
+            { agentId: 'agent-1', reasonCode: 'BREAK', at: t, endAt: t + 60_000 },
+            { agentId: 'agent-1', reasonCode: 'AVAIL', at: t + 60_000, endAt: t + 120_000 },
+            { agentId: 'agent-2', reasonCode: 'MEAL', at: t, endAt: t + 60_000 },
+            { agentId: 'agent-3', reasonCode: 'MEAL', at: t, endAt: t + 60_000 }
+        ]);
+        spans.refuseWith = 404;
+        const w = worker(config, q, clock);
+        await drive(clock, w.runOnce());
+        // The agents' first spans were in flight together; nothing more is sent once the endpoint refused.
+        assert.ok(spans.received.length <= 3, `${spans.received.length} requests`);
+        assert.ok(spans.received.every((r) => r.body.code !== 'AVL'));
+        assert.equal(await q.depth(), 4);
+        const d = await w.diagnostics();
+        assert.deepEqual(d.deadLetters, []);
+        assert.equal(d.configFailure?.status, 404);
+        assert.match(d.configFailure!.hint, /SYNC_SPAN_URL/);
+        spans.refuseWith = undefined;
+        clock.advanceTo(Date.parse(d.configFailure!.retryAt));
+        await drain(clock, q, w);
+        await w.stop();
+        assert.equal(await q.depth(), 0);
+        assert.equal(spans.stored.size, 4);
+        assert.equal((await w.diagnostics()).configFailure, null);
     });
 
     it('retries a failing target in order per agent and loses nothing', async () => {

@@ -44,19 +44,45 @@ export function zoneOffsetMs(epochMs: number, timeZone: string): number {
     return asUtc - (epochMs - (((epochMs % 1000) + 1000) % 1000));
 }
 
-/** The first instant of the local day after the one containing `epochMs` (DST-aware: days are 23, 24 or 25 h). */
-export function nextLocalMidnight(epochMs: number, timeZone: string): number {
+/** Days since 1970-01-01 of the local date of an instant in `timeZone`. */
+function localDay(epochMs: number, timeZone: string): number {
     const l = localParts(epochMs, timeZone);
-    const nextDayLocalAsUtc = daysFromCivil(l.y, l.m, l.d + 1) * 86_400_000;
-    // Local midnight = UTC instant whose offset maps it to local 00:00; iterate to converge across a DST change.
+    return daysFromCivil(l.y, l.m, l.d);
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The first instant after `epochMs` whose local date in `timeZone` is a later day: the start of the next local day.
+ * DST-aware: days are 23, 24 or 25 h, and where the clock jumps at midnight (America/Santiago, America/Havana,
+ * Asia/Beirut) local 00:00 does not exist and the day starts at 01:00. Always greater than `epochMs`.
+ */
+export function nextLocalMidnight(epochMs: number, timeZone: string): number {
+    const day = localDay(epochMs, timeZone);
+    // Fast path: local 00:00 of the next day through the offset, checked to be the boundary (the day's first instant).
+    const nextDayLocalAsUtc = (day + 1) * 86_400_000;
     let guess = nextDayLocalAsUtc - zoneOffsetMs(epochMs, timeZone);
     for (let i = 0; i < 3; i++) guess = nextDayLocalAsUtc - zoneOffsetMs(guess, timeZone);
-    return guess;
+    if (guess > epochMs && localDay(guess, timeZone) > day && localDay(guess - 1, timeZone) <= day) return guess;
+    // Local 00:00 does not exist (or is ambiguous): step an hour at a time to the next day, then bisect to the ms.
+    let lo = epochMs;
+    let hi = epochMs + HOUR_MS;
+    for (let i = 0; i < 72 && localDay(hi, timeZone) <= day; i++) {
+        lo = hi;
+        hi += HOUR_MS;
+    }
+    // Invariant: localDay(lo) <= day < localDay(hi).
+    while (hi - lo > 1) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (localDay(mid, timeZone) > day) hi = mid;
+        else lo = mid;
+    }
+    return hi;
 }
 
 /**
  * Stage 5 (span target): a span crossing the compliance-day boundary (local midnight in `timeZone`) becomes one span
- * per local day. Spans without an end are returned unchanged. Pure.
+ * per local day. Spans without an end are returned unchanged. Never returns a span with `endAt <= startAt`. Pure.
  */
 export function splitAtMidnight(span: SyncEvent, timeZone: string): SyncEvent[] {
     if (span.endAt === undefined) return [span];
@@ -64,7 +90,7 @@ export function splitAtMidnight(span: SyncEvent, timeZone: string): SyncEvent[] 
     let start = span.startAt;
     for (let guard = 0; guard < 400; guard++) {
         const midnight = nextLocalMidnight(start, timeZone);
-        if (midnight >= span.endAt) break;
+        if (midnight >= span.endAt || midnight <= start) break;
         out.push({ ...span, startAt: start, endAt: midnight });
         start = midnight;
     }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { applyTransitionMatrix, type TransitionMatrix } from '../../../src/sync/pipeline/applyTransitionMatrix';
-import { coalesceLatest, dedupe } from '../../../src/sync/pipeline/dedupe';
+import { coalescePath, dedupe } from '../../../src/sync/pipeline/dedupe';
 import { formatIsoUtc, parseIsoInstant } from '../../../src/sync/pipeline/isoTime';
 import { idempotencyKey } from '../../../src/sync/pipeline/payloadHash';
 import { prepareIngest, staticAgentResolver } from '../../../src/sync/pipeline/prepareIngest';
@@ -147,7 +148,7 @@ describe('applyTransitionMatrix', () => {
     });
 });
 
-describe('dedupe and coalesceLatest', () => {
+describe('dedupe', () => {
     const acked = (state: string, target: string, startAt: number): AckedState => ({
         state,
         target,
@@ -176,21 +177,49 @@ describe('dedupe and coalesceLatest', () => {
         assert.equal(r.duplicates.length, 2);
         assert.equal(r.stale.length, 1);
     });
-    it('keeps the latest event per agent in order', () => {
-        const r = coalesceLatest([
-            ev({ startAt: 1 }),
-            ev({ agentId: 'u2', startAt: 1 }),
-            ev({ startAt: 3, state: 'X' }),
-            ev({ startAt: 2, state: 'Y' })
-        ]);
-        assert.deepEqual(
-            r.latest.map((e) => [e.agentId, e.state]),
-            [
-                ['u2', 'Break'],
-                ['u1', 'X']
+    it('sends an event older than the last acknowledged one when asked (spans), without making it the current state', () => {
+        const t = Date.UTC(2026, 10, 23, 10);
+        const last = new Map([['u1', acked('Available', 'def-avail', t)]]);
+        const late = ev({ startAt: t - 300_000, endAt: t - 60_000 });
+        const after = ev({ startAt: t + 1, state: 'Available', target: 'def-avail' });
+        const dropped = dedupe([late, after], last);
+        assert.deepEqual(dropped.stale, [late]);
+        assert.deepEqual(dropped.send, []);
+        const sent = dedupe([late, after], last, { stale: 'send' });
+        assert.deepEqual(sent.send, [late]);
+        assert.deepEqual(sent.late, [late]);
+        assert.deepEqual(sent.stale, []);
+        assert.deepEqual(sent.duplicates, [after], 'still compared with the acknowledged state, not the late one');
+    });
+});
+
+describe('coalescePath (presence target)', () => {
+    const t = Date.UTC(2026, 10, 23, 10);
+    const st = (state: string, at: number): SyncEvent => ev({ state, target: `def-${state}`, startAt: at });
+    const offline = { state: 'Offline', target: 'def-Offline' };
+    const states = (events: SyncEvent[]) => events.map((e) => e.state);
+    it('sends only the latest state when the matrix allows the jump, nothing when it is the acknowledged one', () => {
+        const open: TransitionMatrix = { default: 'allow', rules: [] };
+        assert.deepEqual(states(coalescePath(offline, [st('Available', t), st('Busy', t + 1)], open)), ['Busy']);
+        assert.deepEqual(states(coalescePath(undefined, [st('Available', t), st('Busy', t + 1)], open)), ['Busy']);
+        assert.deepEqual(coalescePath(offline, [st('Available', t), st('Offline', t + 1)], open), []);
+    });
+    it('keeps a repair intermediate: the jump over it would need the repair again', () => {
+        const m: TransitionMatrix = {
+            default: 'allow',
+            rules: [
+                { from: 'Offline', to: 'Busy', action: 'repair', viaState: 'Available', viaTarget: 'def-Available' }
             ]
-        );
-        assert.equal(r.folded, 2);
+        };
+        const r = applyTransitionMatrix('Offline', st('Busy', t), m);
+        assert.ok(r.ok);
+        assert.deepEqual(states(coalescePath(offline, r.events, m)), ['Available', 'Busy']);
+    });
+    it('keeps the state in between when jumping over it is refused, and only that one', () => {
+        const m: TransitionMatrix = { default: 'allow', rules: [{ from: 'Offline', to: 'Busy', action: 'reject' }] };
+        const events = [st('Break', t), st('Available', t + 1), st('Meal', t + 2), st('Busy', t + 3)];
+        assert.deepEqual(states(coalescePath(offline, events, m)), ['Meal', 'Busy']);
+        assert.deepEqual(states(coalescePath({ state: 'Meal', target: 'def-Meal' }, events, m)), ['Busy']);
     });
 });
 
@@ -233,6 +262,97 @@ describe('splitAtMidnight', () => {
             ['2026-03-08T02:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']
         );
         assert.equal(parts[1].endAt! - parts[1].startAt, 23 * 3_600_000);
+    });
+    it('starts the day at 01:00 where the clock jumps at midnight (Santiago, Havana, Beirut): one split, no empty spans', () => {
+        // America/Santiago 2026-09-06: 00:00 -04 does not exist, the clock goes to 01:00 -03 (04:00Z).
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-09-05T12:00:00Z'), 'America/Santiago')),
+            '2026-09-06T04:00:00.000Z'
+        );
+        // ... and back on 2026-04-05: 24:00 -03 becomes 23:00 -04, the 4th lasts 25 h, the 5th starts 00:00 -04.
+        assert.equal(
+            formatIsoUtc(nextLocalMidnight(Date.parse('2026-04-04T12:00:00Z'), 'America/Santiago')),
+            '2026-04-05T04:00:00.000Z'
+        );
+        for (const [tz, start, end, boundary] of [
+            ['America/Santiago', '2026-09-05T20:00:00-04:00', '2026-09-06T10:00:00-03:00', '2026-09-06T04:00:00.000Z'],
+            ['America/Havana', '2026-03-07T20:00:00-05:00', '2026-03-08T10:00:00-04:00', '2026-03-08T05:00:00.000Z'],
+            ['Asia/Beirut', '2026-03-28T20:00:00+02:00', '2026-03-29T10:00:00+03:00', '2026-03-28T22:00:00.000Z']
+        ]) {
+            const s = ev({ startAt: Date.parse(start), endAt: Date.parse(end) });
+            const parts = splitAtMidnight(s, tz);
+            assert.deepEqual(
+                parts.map((p) => [formatIsoUtc(p.startAt), formatIsoUtc(p.endAt!)]),
+                [
+                    [formatIsoUtc(s.startAt), boundary],
+                    [boundary, formatIsoUtc(s.endAt!)]
+                ],
+                tz
+            );
+            assert.equal(new Set(parts.map(idempotencyKey)).size, 2, tz);
+        }
+    });
+    it('splits at local midnight in Europe/Dublin on both DST changes (23 h and 25 h days)', () => {
+        // 2026-03-29: 01:00 GMT → 02:00 IST; the 29th starts 00:00Z and lasts 23 h.
+        const spring = splitAtMidnight(
+            ev({ startAt: Date.parse('2026-03-28T22:00:00Z'), endAt: Date.parse('2026-03-30T01:00:00Z') }),
+            'Europe/Dublin'
+        );
+        assert.deepEqual(
+            spring.map((p) => formatIsoUtc(p.startAt)),
+            ['2026-03-28T22:00:00.000Z', '2026-03-29T00:00:00.000Z', '2026-03-29T23:00:00.000Z']
+        );
+        assert.equal(spring[1].endAt! - spring[1].startAt, 23 * 3_600_000);
+        // 2026-10-25: 02:00 IST → 01:00 GMT; the 25th starts 23:00Z on the 24th and lasts 25 h.
+        const autumn = splitAtMidnight(
+            ev({ startAt: Date.parse('2026-10-24T20:00:00Z'), endAt: Date.parse('2026-10-26T03:00:00Z') }),
+            'Europe/Dublin'
+        );
+        assert.deepEqual(
+            autumn.map((p) => formatIsoUtc(p.startAt)),
+            ['2026-10-24T20:00:00.000Z', '2026-10-24T23:00:00.000Z', '2026-10-26T00:00:00.000Z']
+        );
+        assert.equal(autumn[1].endAt! - autumn[1].startAt, 25 * 3_600_000);
+    });
+    it('cuts any span into contiguous, non-empty parts, each inside one local day', () => {
+        const zones = ['America/Santiago', 'America/Havana', 'Asia/Beirut', 'Europe/Dublin', 'America/New_York', 'UTC'];
+        const day = (t: number, tz: string) =>
+            new Intl.DateTimeFormat('en-CA', {
+                timeZone: tz,
+                year: 'numeric',
+                month: '2-digit',
+                day: '2-digit'
+            }).format(t);
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...zones),
+                fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }),
+                fc.integer({ min: 1, max: 4 * 86_400_000 }),
+                (tz, startAt, length) => {
+                    const parts = splitAtMidnight(ev({ startAt, endAt: startAt + length }), tz);
+                    assert.equal(parts[0].startAt, startAt);
+                    assert.equal(parts[parts.length - 1].endAt, startAt + length);
+                    parts.forEach((p, i) => {
+                        assert.ok(p.endAt! > p.startAt, `${tz}: empty part`);
+                        if (i > 0) assert.equal(p.startAt, parts[i - 1].endAt);
+                        assert.equal(day(p.startAt, tz), day(p.endAt! - 1, tz), `${tz}: part spans two local days`);
+                        if (i > 0) assert.notEqual(day(p.startAt, tz), day(p.startAt - 1, tz), 'cut at a day boundary');
+                    });
+                }
+            ),
+            { numRuns: 300, seed: 42 }
+        );
+        // The DST days themselves, not left to chance.
+        for (const [tz, at] of [
+            ['America/Santiago', '2026-09-05T12:00:00Z'],
+            ['America/Santiago', '2026-04-04T12:00:00Z'],
+            ['America/Havana', '2026-03-07T12:00:00Z'],
+            ['Asia/Beirut', '2026-03-28T12:00:00Z']
+        ]) {
+            const parts = splitAtMidnight(ev({ startAt: Date.parse(at), endAt: Date.parse(at) + 2 * 86_400_000 }), tz);
+            assert.equal(parts.length, 3, tz);
+            assert.ok(parts.every((p) => p.endAt! > p.startAt));
+        }
     });
     it('gives the same idempotency key to the same span and a different one to each part', () => {
         const s = ev({ startAt: Date.parse('2026-11-23T22:00:00Z'), endAt: Date.parse('2026-11-24T02:00:00Z') });

@@ -84,6 +84,7 @@ export type BotRefusal =
     | 'unknown-user'
     | 'unknown-verb'
     | 'invalid-input'
+    | 'not-subscribed'
     | RefusalReason;
 
 export interface BotServiceOptions {
@@ -130,6 +131,7 @@ const REFUSAL_TEXT: Record<BotRefusal, string> = {
     'unknown-user': "I don't know your Genesys user yet. Ask an administrator to map your account.",
     'unknown-verb': "I don't know that action. Type help to see what I can do.",
     'invalid-input': 'That choice is not valid. Nothing was changed.',
+    'not-subscribed': 'This conversation is not subscribed to a management unit.',
     'unknown-agent': 'I have no adherence data for that agent.',
     'no-open-episode': 'That agent is not out of adherence any more.',
     'episode-closed': 'That episode has already ended; this card is out of date.',
@@ -290,10 +292,49 @@ export class BotService {
             return {
                 card: this.notice('Report', 'The drift report is not available in this deployment yet.', 'Default')
             };
-        const units = actor.kind === 'personal' ? [] : await this.o.store.unitsOf(actor.conversationId);
-        if (actor.kind === 'personal' && !(await this.isConfiguredSupervisor(actor, undefined)))
-            return this.refuse('not-supervisor');
-        return { card: await this.o.report(days, units) };
+        const scope = await this.reportScope(actor);
+        if ('refused' in scope) return scope.refused;
+        // The report provider reads an empty unit list as "every unit": only a `*` supervisor gets that.
+        return { card: await this.o.report(days, scope.all ? [] : scope.units) };
+    }
+
+    /**
+     * The units whose report `actor` may see here. In a channel or group chat: the units subscribed to it that the
+     * actor supervises (nothing when the conversation is not subscribed). In a personal chat: the units the actor is a
+     * configured supervisor of (`all` for a `*` supervisor); an agent who supervises nothing gets no report.
+     */
+    private async reportScope(actor: Actor): Promise<{ all: boolean; units: string[] } | { refused: Reply }> {
+        if (actor.kind !== 'personal') {
+            const subscribed = await this.o.store.unitsOf(actor.conversationId);
+            if (subscribed.length === 0) {
+                return {
+                    refused: this.refuse(
+                        'not-subscribed',
+                        'This conversation is not subscribed to a management unit, so there is no report to show here. ' +
+                            'A supervisor can subscribe it first with "@adherence subscribe <unit name or id>".'
+                    )
+                };
+            }
+            const units: string[] = [];
+            for (const u of subscribed) if (await this.supervises(actor, u)) units.push(u);
+            if (units.length === 0)
+                return {
+                    refused: this.refuse(
+                        'not-supervisor',
+                        "Only a supervisor of this channel's units can see their drift report."
+                    )
+                };
+            return { all: false, units };
+        }
+        const units = this.configuredUnits(actor);
+        if (units.length === 0)
+            return {
+                refused: this.refuse(
+                    'not-supervisor',
+                    'The drift report is for supervisors. Type status to see your own adherence.'
+                )
+            };
+        return units.includes('*') ? { all: true, units: [] } : { all: false, units };
     }
 
     private async subscribe(actor: Actor, arg: string): Promise<Reply> {
@@ -472,6 +513,16 @@ export class BotService {
         return (await this.o.store.subscriptionOf(unitId)) === actor.conversationId;
     }
 
+    /** The units the actor is a configured supervisor of (`*` among them = every unit). */
+    private configuredUnits(actor: Actor): string[] {
+        const units = new Set<string>();
+        for (const id of [actor.teamsUserId, actor.aadObjectId, '*']) {
+            if (!id) continue;
+            for (const u of this.o.supervisors.get(id) ?? []) units.add(u);
+        }
+        return [...units].sort();
+    }
+
     /** A configured supervisor of `unitId` (or of any unit when undefined). */
     private async isConfiguredSupervisor(actor: Actor, unitId: string | undefined): Promise<boolean> {
         for (const id of [actor.teamsUserId, actor.aadObjectId, '*']) {
@@ -483,13 +534,14 @@ export class BotService {
         return false;
     }
 
-    private refuse(reason: BotRefusal): Reply {
+    /** A visible, counted refusal; `text` replaces the reason's default wording. */
+    private refuse(reason: BotRefusal, text: string = REFUSAL_TEXT[reason]): Reply {
         this.o.onRefusal?.(reason);
         this.o.logger?.warn({ reason }, 'action refused');
         return {
-            card: this.notice('Not done', REFUSAL_TEXT[reason], 'Attention'),
+            card: this.notice('Not done', text, 'Attention'),
             refused: reason,
-            message: REFUSAL_TEXT[reason]
+            message: text
         };
     }
 

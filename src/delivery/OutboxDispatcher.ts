@@ -361,6 +361,10 @@ export class OutboxDispatcher {
         if (e.code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
         const delay = retryDelayMs(attempts, this.backoff, this.random, e.retryAfterMs);
         const now = this.clock.now();
+        if (e.code === 'NOT_READY') {
+            await this.setAside(entry, attempts, now + delay);
+            return;
+        }
         conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
         this.logger.warn({ key: entry.key, code, attempts, delayMs: delay }, 'delivery failed; will retry');
         // Keep it in memory at the head of its conversation (order), and persist the attempt for a restart.
@@ -371,6 +375,24 @@ export class OutboxDispatcher {
         } catch (storeError) {
             this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
         }
+    }
+
+    /**
+     * Not sendable yet (it waits for another entry, possibly queued behind it in the same conversation): leave the
+     * queue without blocking the conversation, and come back from the store once `notBefore` is due.
+     */
+    private async setAside(entry: OutboxEntry, attempts: number, notBefore: number): Promise<void> {
+        this.logger.info(
+            { key: entry.key, attempts, delayMs: notBefore - this.clock.now() },
+            'outbox entry not ready; will retry'
+        );
+        try {
+            await this.store.retryOutbox(entry.key, notBefore);
+        } catch (storeError) {
+            this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
+        }
+        await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
+        this.known.delete(entry.key);
     }
 
     private async finish(entry: OutboxEntry, outcome: { sent: true } | { dropped: string }): Promise<void> {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
 import type { DeliveryError } from '../../src/delivery/DeliveryError';
-import { deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
+import { deliveryErrorFromStatus, notReady, parseRetryAfter } from '../../src/delivery/DeliveryError';
 import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
 import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
 import type { Notification } from '../../src/domain/adherence/types';
@@ -158,6 +158,40 @@ describe('OutboxDispatcher', () => {
         assert.equal(d.sends.length, 0);
         assert.deepEqual(dropped, ['max-attempts']);
         assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0, 'abandoned entries leave the outbox');
+        await dispatcher.stop();
+    });
+
+    it('sets a not-ready entry aside without holding up its conversation, and retries it within the budget', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, [nudge('first', start), nudge('second', start)], start);
+        const d = new ScriptedDeliverer(clock, () => ({ conversationKey: 'conv-1' }));
+        d.failures.set('conv-1', [notReady('waits for another entry')]);
+        const dropped: string[] = [];
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            backoff: { initialMs: 1_000, maxMs: 10_000 },
+            metrics: { dropped: (r) => dropped.push(r) }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 200);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['second@1:nudge'],
+            'the next entry of the conversation is not blocked by the backoff'
+        );
+        await run(clock, dispatcher, 3_000);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['second@1:nudge', 'first@1:nudge']
+        );
+        assert.ok(d.sends[1].at - start >= 750, 'retried after the backoff');
+        assert.deepEqual(dropped, []);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
         await dispatcher.stop();
     });
 

@@ -337,7 +337,10 @@ export class OutboxDispatcher {
     private async failed(item: Queued, conv: Conversation, error: unknown): Promise<void> {
         const { entry, conversationKey } = item;
         const e: DeliveryError | undefined = isDeliveryError(error) ? error : undefined;
-        const code = e?.code ?? 'TEAMS_UNKNOWN';
+        // Anything that is not a classified Teams answer (a directory or store blip while building the card, a bug)
+        // is retried like a 5xx: only Teams' own refusals are final.
+        const code = e?.code ?? 'INTERNAL';
+        const retryable = e?.retryable ?? true;
         this.metrics.failed?.(code);
         if (e?.code === 'TEAMS_FORBIDDEN') {
             this.logger.warn(
@@ -353,20 +356,26 @@ export class OutboxDispatcher {
             return;
         }
         const attempts = entry.attempts + 1;
-        if (!e?.retryable || attempts >= this.maxAttempts) {
-            this.logger.error({ key: entry.key, code, attempts, kind: entry.notification.kind }, 'delivery abandoned');
-            await this.finish(entry, { dropped: e?.retryable ? 'max-attempts' : code });
+        if (!retryable || attempts >= this.maxAttempts) {
+            this.logger.error(
+                { key: entry.key, code, attempts, kind: entry.notification.kind, ...(e ? {} : { err: String(error) }) },
+                'delivery abandoned'
+            );
+            await this.finish(entry, { dropped: retryable ? 'max-attempts' : code });
             return;
         }
-        if (e.code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
-        const delay = retryDelayMs(attempts, this.backoff, this.random, e.retryAfterMs);
+        if (code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
+        const delay = retryDelayMs(attempts, this.backoff, this.random, e?.retryAfterMs);
         const now = this.clock.now();
-        if (e.code === 'NOT_READY') {
+        if (code === 'NOT_READY') {
             await this.setAside(entry, attempts, now + delay);
             return;
         }
         conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
-        this.logger.warn({ key: entry.key, code, attempts, delayMs: delay }, 'delivery failed; will retry');
+        this.logger.warn(
+            { key: entry.key, code, attempts, delayMs: delay, ...(e ? {} : { err: String(error) }) },
+            'delivery failed; will retry'
+        );
         // Keep it in memory at the head of its conversation (order), and persist the attempt for a restart.
         entry.attempts = attempts;
         conv.queue.unshift(item);

@@ -195,6 +195,41 @@ describe('OutboxDispatcher', () => {
         await dispatcher.stop();
     });
 
+    it('retries an error that is not a Teams answer (a directory or store blip) instead of dropping the entry', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, [nudge('x', start), nudge('y', start)], start);
+        const d = new ScriptedDeliverer(clock);
+        d.failures.set('conv-x', [new Error('GENESYS_UNAVAILABLE 503') as DeliveryError]);
+        d.failures.set(
+            'conv-y',
+            Array.from({ length: 5 }, () => new Error('redis down') as DeliveryError)
+        );
+        const dropped: string[] = [];
+        const failed: string[] = [];
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            maxAttempts: 3,
+            backoff: { initialMs: 100, maxMs: 1_000 },
+            metrics: { dropped: (r) => dropped.push(r), failed: (c) => failed.push(c) }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 5_000);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['x@1:nudge'],
+            'sent on the retry'
+        );
+        assert.ok(d.sends[0].at - start >= 50, 'after a backoff');
+        assert.deepEqual(dropped, ['max-attempts'], 'still bounded by the retry budget');
+        assert.deepEqual(failed, ['INTERNAL', 'INTERNAL', 'INTERNAL', 'INTERNAL']);
+        await dispatcher.stop();
+    });
+
     it('drops the reference on 403 and does not retry', async () => {
         const clock = new FakeClock();
         const store = new MemoryAgentStateStore();

@@ -480,7 +480,7 @@ export class BotService {
         team: string | undefined
     ): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
         const agentName =
-            (await this.o.directory?.displayName?.(genesysUserId)) ??
+            (await this.displayName(genesysUserId)) ??
             (await this.o.store.userByGenesysId(genesysUserId))?.name ??
             genesysUserId;
         const known = new Map<string, string>();
@@ -489,6 +489,20 @@ export class BotService {
             teamName: team ?? '—',
             nameOf: (by) => (by ? (known.get(by) ?? this.nameCache.get(by) ?? 'a supervisor') : 'a supervisor')
         };
+    }
+
+    /** The directory's name for a Genesys user; undefined (the caller falls back) when the directory fails. */
+    private async displayName(genesysUserId: string): Promise<string | undefined> {
+        if (!this.o.directory?.displayName) return undefined;
+        try {
+            return await this.o.directory.displayName(genesysUserId);
+        } catch (error) {
+            this.o.logger?.warn(
+                { err: String(error), userId: genesysUserId },
+                'user directory unavailable; showing the stored name or the user id'
+            );
+            return undefined;
+        }
     }
 
     cardContext(): { signer: ActionSigner; now: number; timeZone: string } {

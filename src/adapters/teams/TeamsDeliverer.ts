@@ -97,12 +97,20 @@ export class TeamsDeliverer implements Deliverer {
         const facts = previous?.facts ?? {};
         const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
         const activityId = await this.sender.send(conversation.reference, card);
-        await this.store.saveAlert(n.episode.id, {
-            conversationId: conversationKey,
-            activityId,
-            episode: n.episode,
-            facts
-        });
+        const stored = { conversationId: conversationKey, activityId, episode: n.episode, facts };
+        // The card is posted: a failure from here on must not make the outbox post it again.
+        try {
+            await this.store.saveAlert(n.episode.id, stored);
+        } catch (first) {
+            try {
+                await this.store.saveAlert(n.episode.id, stored);
+            } catch (error) {
+                this.logger?.warn(
+                    { err: String(error), firstErr: String(first), episodeId: n.episode.id },
+                    'alert card posted but its id could not be stored; later updates of this card will be dropped'
+                );
+            }
+        }
     }
 
     /** Update the stored alert card in place; the card may not be posted yet (retried, bounded by the outbox). */

@@ -194,3 +194,44 @@ describe('TeamsDeliverer alert updates', () => {
         assert.deepEqual(t.dropped, ['no-alert-card']);
     });
 });
+
+describe('TeamsDeliverer with the Genesys directory down', () => {
+    it('posts the alert with the agent id instead of losing it', async () => {
+        let down = true;
+        const t = await setup({
+            directory: {
+                displayName: async () => {
+                    if (down) throw new Error('GENESYS_UNAVAILABLE 503');
+                    return 'Alex Agent';
+                }
+            }
+        });
+        const e = episode('g-a', t.clock.now() - 10 * MIN);
+        await t.enqueue([alertOf(e, t.clock.now()), exceptionOf(e, t.clock.now())]);
+        t.dispatcher.start();
+        await t.run(1_000);
+        down = false;
+        await t.run(1_000);
+        await t.dispatcher.stop();
+        assert.deepEqual(t.sender.calls, [
+            'POST act-1 g-a is out of adherence',
+            'PUT act-1 g-a: formal adherence exception'
+        ]);
+        assert.deepEqual(t.dropped, []);
+    });
+
+    it('does not post an alert twice when storing its card id fails after the post', async () => {
+        const t = await setup();
+        const saveAlert = t.bots.saveAlert.bind(t.bots);
+        let failures = 2;
+        t.bots.saveAlert = async (id, alert) => {
+            if (failures-- > 0) throw new Error('redis down');
+            return saveAlert(id, alert);
+        };
+        await t.enqueue([alertOf(episode('g-a', t.clock.now()), t.clock.now())]);
+        t.dispatcher.start();
+        await t.run(5_000);
+        await t.dispatcher.stop();
+        assert.deepEqual(t.sender.calls, ['POST act-1 g-a is out of adherence']);
+    });
+});

@@ -83,6 +83,8 @@ export interface OutboxDispatcherOptions {
 interface Queued {
     entry: OutboxEntry;
     conversationKey: string;
+    /** When this instance's claim on the entry expires at the latest (with `claims`). */
+    leaseUntil: number;
 }
 
 interface Conversation {
@@ -238,6 +240,7 @@ export class OutboxDispatcher {
     }
 
     private async admit(entry: OutboxEntry): Promise<void> {
+        const claimedAt = this.clock.now();
         if (this.claims) {
             const claim = await this.claims.claimDelivery(entry.key, this.owner, this.leaseMs);
             if (claim === 'done') {
@@ -260,7 +263,7 @@ export class OutboxDispatcher {
             conv = { queue: [], busy: false, blockedUntil: 0 };
             this.conversations.set(route.conversationKey, conv);
         }
-        conv.queue.push({ entry, conversationKey: route.conversationKey });
+        conv.queue.push({ entry, conversationKey: route.conversationKey, leaseUntil: claimedAt + this.leaseMs });
     }
 
     /** Start every send that the limits allow now; arm one timer for the earliest that must wait. */
@@ -325,6 +328,11 @@ export class OutboxDispatcher {
     private async sendOne(item: Queued, conv: Conversation): Promise<void> {
         const { entry, conversationKey } = item;
         try {
+            // The claim taken at admission may have expired while the entry waited for a rate slot or a retry, and
+            // another instance may have taken it over: renew it right before the send, and send only if still ours.
+            // (A claim with at least half its lease left cannot have been taken over: the send keeps one round trip.)
+            if (item.leaseUntil - this.clock.now() < this.leaseMs / 2 && !(await this.stillOwned(item, this.leaseMs)))
+                return;
             await this.deliverer.send(entry.notification, conversationKey);
         } catch (error) {
             await this.failed(item, conv, error);
@@ -332,6 +340,25 @@ export class OutboxDispatcher {
         }
         this.metrics.sent?.(entry.notification.kind, Math.max(0, this.clock.now() - entry.notBefore));
         await this.finish(entry, { sent: true });
+    }
+
+    /**
+     * Renew this instance's claim on `entry` for `leaseMs`. False (and the entry leaves this instance's memory) when
+     * another instance holds it now or it was already delivered.
+     */
+    private async stillOwned(item: Queued, leaseMs: number): Promise<boolean> {
+        if (!this.claims) return true;
+        const { entry } = item;
+        const at = this.clock.now();
+        const claim = await this.claims.claimDelivery(entry.key, this.owner, leaseMs);
+        if (claim === 'claimed') {
+            item.leaseUntil = at + leaseMs;
+            return true;
+        }
+        this.logger.info({ key: entry.key, claim }, 'outbox entry taken over by another instance; not sending it');
+        if (claim === 'done') await this.store.ackOutbox(entry.key);
+        this.known.delete(entry.key);
+        return false;
     }
 
     private async failed(item: Queued, conv: Conversation, error: unknown): Promise<void> {
@@ -370,6 +397,12 @@ export class OutboxDispatcher {
         if (code === 'NOT_READY') {
             await this.setAside(entry, attempts, now + delay);
             return;
+        }
+        // Keep the claim through the backoff, so another instance does not take the entry over meanwhile.
+        try {
+            if (!(await this.stillOwned(item, delay + this.leaseMs))) return;
+        } catch (claimError) {
+            this.logger.warn({ err: String(claimError), key: entry.key }, 'could not renew the delivery claim');
         }
         conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
         this.logger.warn(

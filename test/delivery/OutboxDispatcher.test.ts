@@ -311,6 +311,89 @@ describe('OutboxDispatcher', () => {
         assert.equal(d.sends.length, 1);
         await dispatcher.stop();
     });
+
+    it('sends each entry once with two instances even when entries wait in a throttled queue longer than the lease', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock); // shared, like Redis
+        const start = clock.now();
+        await enqueue(
+            store,
+            Array.from({ length: 60 }, (_, i) => nudge(`u${i}`, start)),
+            start
+        );
+        const d = new ScriptedDeliverer(clock, () => ({ conversationKey: '19:supervisors' }));
+        const options = {
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            claims,
+            claimLeaseMs: 5_000,
+            limits: { perConversation: [{ limit: 2, windowMs: 1_000 }], perApp: [{ limit: 50, windowMs: 1_000 }] }
+        };
+        const a = new OutboxDispatcher({ ...options, instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...options, instanceId: 'B' });
+        a.start();
+        await a.idle();
+        b.start();
+        for (let t = 0; t < 40_000; t += 100) {
+            clock.advance(100);
+            await a.idle();
+            await b.idle();
+        }
+        await a.stop();
+        await b.stop();
+        const counts = new Map<string, number>();
+        for (const s of d.sends) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
+        assert.equal(counts.size, 60, 'every entry went out');
+        assert.deepEqual(
+            [...counts].filter(([, n]) => n > 1),
+            [],
+            'none twice'
+        );
+        assert.equal((await store.dueOutbox(clock.now(), 100)).length, 0);
+    });
+
+    it('keeps its claim through a Retry-After longer than the lease, so no other instance sends early', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock);
+        const start = clock.now();
+        await enqueue(store, [nudge('a', start)], start);
+        const sent: Array<{ by: string; at: number }> = [];
+        const deliverer = (name: string, failures: number): Deliverer => ({
+            route: async () => ({ conversationKey: 'conv' }),
+            send: async () => {
+                if (failures-- > 0) throw deliveryErrorFromStatus(503, '20');
+                sent.push({ by: name, at: clock.now() });
+            }
+        });
+        // A's store cannot persist the retry time (a blip), so the entry stays due in the outbox for B to read.
+        const blip = {
+            dueOutbox: store.dueOutbox.bind(store),
+            ackOutbox: store.ackOutbox.bind(store),
+            retryOutbox: async () => {
+                throw new Error('store unavailable');
+            }
+        };
+        const common = { clock, random: () => 0.5, claims, claimLeaseMs: 5_000, pollMs: 1_000 };
+        const a = new OutboxDispatcher({ ...common, store: blip, deliverer: deliverer('A', 1), instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...common, store, deliverer: deliverer('B', 0), instanceId: 'B' });
+        a.start();
+        await a.idle();
+        b.start();
+        for (let t = 0; t < 30_000; t += 100) {
+            clock.advance(100);
+            await a.idle();
+            await b.idle();
+        }
+        await a.stop();
+        await b.stop();
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0].by, 'A', 'the owner retried it');
+        assert.ok(sent[0].at - start >= 20_000, 'not before Retry-After');
+    });
 });
 
 describe('DeliveryError', () => {

@@ -118,7 +118,9 @@ export function createTeamsBot(options: {
     app.conversationUpdate('membersAdded', async (context) => {
         await capture(context);
     });
-    app.message(/.*/s, async (context) => {
+    // Every message activity, not `app.message(/.*/)`: teams-ai matches a RegExp only when `activity.text` is set, so an
+    // Action.Submit fallback (data in `value`, no text) or a text-less message would get no answer at all.
+    app.activity(ActivityTypes.Message, async (context) => {
         const actor = await capture(context);
         const value = context.activity.value as Record<string, unknown> | undefined;
         const reply =

@@ -433,7 +433,15 @@ export class BotService {
             case 'approveOvertime': {
                 const record = this.o.engine.agent(a.userId);
                 if (!record) return this.refuse('unknown-agent');
-                if (me === a.userId) return this.refuse('self-action');
+                if (await this.isSelf(actor, me, a.userId)) return this.refuse('self-action');
+                // Without the actor's Genesys id the self check above proves nothing (directory down, no e-mail
+                // match): only a configured supervisor of the unit may act then, never a mere channel member.
+                if (!me && !(await this.isConfiguredSupervisor(actor, record.managementUnitId)))
+                    return this.refuse(
+                        'unknown-user',
+                        "I can't match your Teams account to a Genesys user yet, so I can't act on alerts for you. " +
+                            'Ask an administrator to map your account. Nothing was changed.'
+                    );
                 if (!(await this.supervises(actor, record.managementUnitId))) return this.refuse('not-supervisor');
                 const by = actor.aadObjectId ?? actor.teamsUserId;
                 let result: ActionResult;
@@ -519,6 +527,17 @@ export class BotService {
     /** Record a supervisor's display name (from any activity) so cards say who acted. */
     noteName(id: string, name: string | undefined): void {
         if (name) void this.rememberName(id, name);
+    }
+
+    /** The actor is the agent: by Genesys id, or by the Teams id / AAD object id the agent is mapped to. */
+    private async isSelf(actor: Actor, me: string | undefined, agentId: string): Promise<boolean> {
+        if (me !== undefined && me === agentId) return true;
+        const agent = await this.o.store.userByGenesysId(agentId);
+        if (!agent) return false;
+        return (
+            agent.teamsUserId === actor.teamsUserId ||
+            (actor.aadObjectId !== undefined && agent.aadObjectId === actor.aadObjectId)
+        );
     }
 
     private async supervises(actor: Actor, unitId: string): Promise<boolean> {

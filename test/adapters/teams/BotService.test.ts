@@ -195,6 +195,44 @@ describe('BotService authorization', () => {
     });
 });
 
+describe('BotService self-action when the actor is not mapped to Genesys', () => {
+    it('refuses an unmapped member of the subscribed channel (they may be the agent), and changes nothing', async () => {
+        const { service, sign, store, calls } = await setup();
+        await store.subscribe('mu-1', '19:team-general');
+        const res = await service.action(inChannel('29:unmapped', '19:team-general'), {
+            ...sign('approveOvertime', 'g-a'),
+            until: String(Date.UTC(2026, 10, 23, 12, 0, 0))
+        });
+        assert.equal(res.refused, 'unknown-user');
+        assert.match(res.message ?? '', /map your account/);
+        assert.equal(
+            (await service.action(inChannel('29:unmapped', '19:team-general'), sign('acknowledge', 'g-a'))).refused,
+            'unknown-user'
+        );
+        assert.deepEqual(calls, []);
+    });
+
+    it('still lets an unmapped configured supervisor of the unit act', async () => {
+        const { service, sign, calls } = await setup();
+        const res = await service.action(personal('29:sup-unmapped', 'aad-sup'), sign('acknowledge', 'g-a'));
+        assert.equal(res.refused, undefined);
+        assert.deepEqual(calls, ['acknowledge']);
+    });
+
+    it("refuses an actor whose Teams or AAD id is the agent's own, even when configured as a supervisor", async () => {
+        const { service, sign, store, calls } = await setup({
+            supervisors: new Map([['aad-a', ['mu-1']]])
+        });
+        await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g-a', aadObjectId: 'aad-a' });
+        const res = await service.action(personal('29:a-elsewhere', 'aad-a'), {
+            ...sign('approveOvertime', 'g-a'),
+            until: String(Date.UTC(2026, 10, 23, 12, 0, 0))
+        });
+        assert.equal(res.refused, 'self-action');
+        assert.deepEqual(calls, []);
+    });
+});
+
 describe('BotService commands', () => {
     it('ranks who is drifting now by minutes × impact in a subscribed channel', async () => {
         const { service, store } = await setup();

@@ -73,6 +73,11 @@ export interface Reply {
     card: AdaptiveCardJson;
     refused?: BotRefusal;
     message?: string;
+    /**
+     * Post `card` as a new message and leave the clicked card as it is (a card action answers with `message`).
+     * Otherwise a card action's answer replaces the clicked card.
+     */
+    asNewMessage?: boolean;
 }
 
 /** Why the bot refused an action or command: every refusal is visible to the user and counted. */
@@ -254,12 +259,12 @@ export class BotService {
         });
     }
 
-    /** An agent's own state and today's figures. */
-    async ownStatus(genesysUserId: string): Promise<AdaptiveCardJson> {
+    /** An agent's own state and today's figures; `adherentSummary` replaces the in-adherence wording. */
+    async ownStatus(genesysUserId: string, adherentSummary?: string): Promise<AdaptiveCardJson> {
         const now = this.o.clock.now();
         const record = this.o.engine.agent(genesysUserId);
         const rows: Array<{ label: string; value: string }> = [];
-        let summary = "You're in adherence right now. Nice work!";
+        let summary = adherentSummary ?? "You're in adherence right now. Nice work!";
         if (record && record.state.status !== 'adherent') {
             const e = record.state.episode;
             summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
@@ -421,8 +426,13 @@ export class BotService {
             case 'ackNudge': {
                 if (!me) return this.refuse('unknown-user');
                 if (me !== a.userId) return this.refuse('not-own');
-                if (a.verb === 'myStatus') return { card: await this.ownStatus(me) };
+                // The status goes out as a new message: the nudge (and its "I'm on it") stays.
+                if (a.verb === 'myStatus')
+                    return { card: await this.ownStatus(me), asNewMessage: true, message: 'Your adherence is below.' };
                 const result = await this.o.engine.acknowledgeNudge(a.userId, a.episodeId);
+                // "I'm on it" after the agent is already back: no refusal, just their own (good) news.
+                if (!result.ok && result.reason === 'no-open-episode')
+                    return { card: await this.ownStatus(me, "You're back in adherence. Thanks for sorting it out!") };
                 if (!result.ok) return this.refuse(result.reason);
                 const state = result.record.state;
                 if (state.status === 'adherent') return { card: await this.ownStatus(me) };

@@ -134,6 +134,11 @@ export function createTeamsBot(options: {
         // The invoke's verb is authoritative: a card cannot carry one verb and signed data for another.
         const verb = (context.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb;
         const reply = await service.action(actor, { ...data, verb: verb ?? data.verb });
+        if (reply.asNewMessage) {
+            // A string answer keeps the clicked card as it is; the card goes out as its own message.
+            await sendCard(context, reply.card);
+            return reply.message ?? 'Done.';
+        }
         return reply.message ?? (reply.card as AdaptiveCardJson & { type: 'AdaptiveCard' });
     });
 

@@ -100,6 +100,32 @@ describe('Teams bot message routing', () => {
         assert.match(answer[0], /Your adherence/);
     });
 
+    it('answers "Show my adherence" (Action.Execute) with a message and posts the status as a new card', async () => {
+        const data = {
+            verb: 'myStatus',
+            userId: 'g-agent',
+            episodeId: 'g-agent@1',
+            sig: signer.sign('myStatus', 'g-agent', 'g-agent@1')
+        };
+        const before = replies().length;
+        const res = await post(
+            bot,
+            personalMessage({
+                type: 'invoke',
+                name: 'adaptiveCard/action',
+                replyToId: 'nudge-activity',
+                value: { action: { type: 'Action.Execute', verb: 'myStatus', data } }
+            })
+        );
+        assert.equal(res.status, 200);
+        const body = res.body as { type?: string };
+        assert.equal(body.type, 'application/vnd.microsoft.activity.message', 'the nudge card is not replaced');
+        const answer = replies().slice(before);
+        assert.equal(answer.length, 1, 'the status went out as its own message');
+        assert.match(answer[0], /Your adherence/);
+        assert.equal(connector.delivered('update').length, 0, 'nothing was updated in place');
+    });
+
     it('answers a text-less message with the help card instead of silence', async () => {
         const before = replies().length;
         assert.equal((await post(bot, personalMessage({ attachments: [] }))).status, 200);

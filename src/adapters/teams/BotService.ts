@@ -6,6 +6,7 @@ import {
     type Policy,
     type RefusalReason
 } from '../../domain/adherence/types';
+import { LocalCalendar } from '../../analytics/LocalCalendar';
 import type { Clock } from '../../domain/clock';
 import type { LogQuery } from '../../engine/ports';
 import {
@@ -126,7 +127,6 @@ export const COMMANDS: ReadonlyArray<{ name: string; description: string }> = [
 ];
 
 const IMPACT_WEIGHT: Record<string, number> = { Negative: 2, Neutral: 1, Unknown: 1, Positive: 0.5 };
-const DAY = 24 * 3_600_000;
 
 const REFUSAL_TEXT: Record<BotRefusal, string> = {
     forged: 'This card action could not be verified, so nothing was changed. Please use the buttons on the latest card.',
@@ -152,8 +152,12 @@ export class BotService {
     private readonly o: BotServiceOptions;
     private readonly maxOvertimeMs: number;
 
+    /** "Today" on the status card is the local day of `timeZone` (TEAMS_TIME_ZONE). */
+    private readonly calendar: LocalCalendar;
+
     constructor(options: BotServiceOptions) {
         this.o = options;
+        this.calendar = new LocalCalendar(options.timeZone);
         this.maxOvertimeMs = options.maxOvertimeMs ?? 12 * 3_600_000;
     }
 
@@ -270,7 +274,7 @@ export class BotService {
             summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
         } else if (!record) summary = 'I have no adherence data for you yet today.';
         if (this.o.readLog && record) {
-            const dayStart = Math.floor(now / DAY) * DAY;
+            const dayStart = this.calendar.startOfDay(now);
             const log = await this.o.readLog({
                 fromAt: dayStart,
                 toAt: now + 1,

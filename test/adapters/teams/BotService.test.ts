@@ -1,10 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
-import { BotService, type Actor, type BotRefusal, type EngineActions } from '../../../src/adapters/teams/BotService';
+import {
+    BotService,
+    type Actor,
+    type BotRefusal,
+    type BotServiceOptions,
+    type EngineActions
+} from '../../../src/adapters/teams/BotService';
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { defaultPolicy } from '../../../src/engine/engineConfig';
-import type { AgentRecord, Policy } from '../../../src/domain/adherence/types';
+import type { AgentRecord, EpisodeLogEntry, Policy } from '../../../src/domain/adherence/types';
+import type { LogQuery } from '../../../src/engine/ports';
 import { FakeClock } from '../../support/FakeClock';
 
 const MIN = 60_000;
@@ -67,7 +74,12 @@ function stubEngine(records: AgentRecord[]) {
 }
 
 async function setup(
-    options: { supervisors?: Map<string, string[]>; channelMembersSupervise?: boolean; withReport?: boolean } = {}
+    options: {
+        supervisors?: Map<string, string[]>;
+        channelMembersSupervise?: boolean;
+        withReport?: boolean;
+        extra?: Partial<BotServiceOptions>;
+    } = {}
 ) {
     const clock = new FakeClock();
     const store = new MemoryBotStore(clock);
@@ -97,7 +109,8 @@ async function setup(
         channelMembersSupervise: options.channelMembersSupervise ?? true,
         userOverrides: new Map(),
         timeZone: 'UTC',
-        onRefusal: (r) => refusals.push(r)
+        onRefusal: (r) => refusals.push(r),
+        ...options.extra
     });
     await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g-a' });
     await store.saveUser({ teamsUserId: '29:sup', genesysUserId: 'g-sup', aadObjectId: 'aad-sup' });
@@ -254,6 +267,31 @@ describe('BotService nudge buttons', () => {
         const text = JSON.stringify(res.card);
         assert.match(text, /back in adherence/);
         assert.doesNotMatch(text, /Not done|not out of adherence any more/);
+    });
+});
+
+describe('BotService status', () => {
+    it("counts today's episodes from local midnight in TEAMS_TIME_ZONE, not from UTC midnight", async () => {
+        const queries: LogQuery[] = [];
+        const { service, clock } = await setup({
+            extra: {
+                timeZone: 'America/New_York',
+                readLog: async (q: LogQuery): Promise<EpisodeLogEntry[]> => {
+                    queries.push(q);
+                    return [];
+                }
+            }
+        });
+        // 09:00 UTC on 23 November is 04:00 in New York (EST, UTC-5): today began at 05:00 UTC.
+        assert.equal(clock.now(), Date.UTC(2026, 10, 23, 9));
+        await service.command(personal('29:a'), 'status');
+        assert.deepEqual(
+            queries.map((q) => q.fromAt),
+            [Date.UTC(2026, 10, 23, 5)]
+        );
+        clock.advanceTo(Date.UTC(2026, 10, 24, 3)); // 22:00 on the 23rd in New York: still the same local day
+        await service.command(personal('29:a'), 'status');
+        assert.equal(queries[1].fromAt, Date.UTC(2026, 10, 23, 5));
     });
 });
 

@@ -374,6 +374,8 @@ export class BotService {
             };
         if (!(await this.isConfiguredSupervisor(actor, unit.id))) return this.refuse('not-supervisor');
         await this.o.store.subscribe(unit.id, actor.conversationId);
+        // A missing channel for this unit is reported again if it ever goes missing again.
+        await this.o.store.clearReported(`no-channel:${unit.id}`);
         this.o.logger?.info({ managementUnitId: unit.id, conversationId: actor.conversationId }, 'unit subscribed');
         return { card: this.notice('Subscribed', `Alerts for ${unit.name} will be posted here.`, 'Good') };
     }

@@ -89,6 +89,7 @@ export function createTeamsBot(options: {
         if (activity.from.aadObjectId) actor.aadObjectId = activity.from.aadObjectId;
         if (activity.from.name) actor.name = activity.from.name;
         const known = await store.userByTeamsId(activity.from.id);
+        let genesysUserId = known?.genesysUserId;
         if (!known && activity.from.role !== 'bot') {
             let member: { email?: string; userPrincipalName?: string; aadObjectId?: string; name?: string } = {};
             try {
@@ -96,15 +97,16 @@ export function createTeamsBot(options: {
             } catch (error) {
                 logger.warn({ err: String(error) }, 'roster look-up failed; mapping by id only');
             }
-            const genesysUserId = await service.identify({
+            genesysUserId = await service.identify({
                 teamsUserId: activity.from.id,
                 aadObjectId: member.aadObjectId ?? activity.from.aadObjectId,
                 name: member.name ?? activity.from.name,
                 email: member.email,
                 userPrincipalName: member.userPrincipalName
             });
-            if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);
         }
+        // The personal chat was just stored: an agent reported once as unreachable is reported again if it goes.
+        if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);
         service.noteName(actor.aadObjectId ?? actor.teamsUserId, actor.name);
         return actor;
     }

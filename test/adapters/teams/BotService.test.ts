@@ -325,6 +325,14 @@ describe('BotService commands', () => {
         assert.equal(await store.subscriptionOf('mu-1'), undefined);
     });
 
+    it('subscribing a unit clears its "no alert channel" marker, so a later loss of the channel is reported again', async () => {
+        const { service, store } = await setup();
+        assert.equal(await store.reportOnce('no-channel:mu-1'), true);
+        assert.equal(await store.reportOnce('no-channel:mu-1'), false);
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe mu-1');
+        assert.equal(await store.reportOnce('no-channel:mu-1'), true);
+    });
+
     it('answers help and unknown text with the help card', async () => {
         const { service } = await setup();
         assert.match(JSON.stringify((await service.command(personal('29:a'), 'help')).card), /report \[days\]/);

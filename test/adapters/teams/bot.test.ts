@@ -40,6 +40,7 @@ describe('Teams bot message routing', () => {
     const connector = new FakeBotConnector();
     let bot: TeamsBot;
     let signer: ActionSigner;
+    let store: MemoryBotStore;
     let serviceUrl = '';
     let seq = 0;
     const personalMessage = (extra: object) => ({
@@ -58,7 +59,7 @@ describe('Teams bot message routing', () => {
     before(async () => {
         serviceUrl = await connector.start();
         const clock = new FakeClock();
-        const store = new MemoryBotStore(clock);
+        store = new MemoryBotStore(clock);
         await store.saveUser({ teamsUserId: AGENT.id, genesysUserId: 'g-agent', aadObjectId: AGENT.aadObjectId });
         signer = new ActionSigner('bot-test-secret-0123456789abcdef0123');
         const engine = {
@@ -124,6 +125,12 @@ describe('Teams bot message routing', () => {
         assert.equal(answer.length, 1, 'the status went out as its own message');
         assert.match(answer[0], /Your adherence/);
         assert.equal(connector.delivered('update').length, 0, 'nothing was updated in place');
+    });
+
+    it('clears the "no personal chat" marker of an already mapped agent when their personal chat is stored', async () => {
+        assert.equal(await store.reportOnce('no-personal:g-agent'), true);
+        assert.equal((await post(bot, personalMessage({ text: 'help' }))).status, 200);
+        assert.equal(await store.reportOnce('no-personal:g-agent'), true, 'reported again next time it is missing');
     });
 
     it('answers a text-less message with the help card instead of silence', async () => {

@@ -22,6 +22,7 @@ import type { BotStore, ConversationKind } from './BotStore';
 import {
     activityLabel,
     alertCardData,
+    type AlertFacts,
     factsFromRecord,
     formatTime,
     minutesBetween,
@@ -460,6 +461,11 @@ export class BotService {
                     );
                 if (!(await this.supervises(actor, record.managementUnitId))) return this.refuse('not-supervisor');
                 const by = actor.aadObjectId ?? actor.teamsUserId;
+                // Stored before the engine commits the card update, which any instance may render at once.
+                if (actor.name)
+                    await this.rememberName(by, actor.name).catch((error: unknown) =>
+                        this.o.logger?.warn({ err: String(error) }, 'could not store a display name')
+                    );
                 let result: ActionResult;
                 if (a.verb === 'acknowledge') result = await this.o.engine.acknowledge(a.userId, a.episodeId, by);
                 else if (a.verb === 'snooze') {
@@ -473,7 +479,6 @@ export class BotService {
                     result = await this.o.engine.approveOvertime(a.userId, until, by, a.episodeId);
                 }
                 if (!result.ok) return this.refuse(result.reason);
-                if (actor.name) await this.rememberName(by, actor.name);
                 return { card: await this.alertCard(result.record, a.episodeId) };
             }
             default:
@@ -487,31 +492,56 @@ export class BotService {
         if (state.status === 'adherent' || state.episode.id !== episodeId) {
             const stored = await this.o.store.getAlert(episodeId);
             if (stored) {
-                const names = await this.names(stored.episode.userId, stored.episode.teamName ?? stored.episode.teamId);
+                const names = await this.names(
+                    stored.episode.userId,
+                    stored.episode.teamName ?? stored.episode.teamId,
+                    stored.facts
+                );
                 return renderAlertCard(alertCardData(stored.episode, stored.facts, names, this.cardContext()));
             }
             return this.notice('Alert', 'This episode has ended.', 'Good');
         }
-        const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId);
-        return renderAlertCard(
-            alertCardData(state.episode, factsFromRecord(record, episodeId), names, this.cardContext())
-        );
+        const facts = factsFromRecord(record, episodeId);
+        const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId, facts);
+        return renderAlertCard(alertCardData(state.episode, facts, names, this.cardContext()));
     }
 
-    /** Agent and team names for cards; supervisor names remembered from their actions. */
+    /**
+     * Agent and team names for cards, and the display names of the people named in `facts` (who acknowledged,
+     * snoozed, approved), read from the bot store so a card rendered by any instance, or after a restart, says who.
+     */
     async names(
         genesysUserId: string,
-        team: string | undefined
+        team: string | undefined,
+        facts?: AlertFacts
     ): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
         const agentName =
             (await this.displayName(genesysUserId)) ??
             (await this.o.store.userByGenesysId(genesysUserId))?.name ??
             genesysUserId;
         const known = new Map<string, string>();
+        const ids = [facts?.acknowledgedBy, facts?.snoozedBy, facts?.approvedBy].filter(
+            (id): id is string => id !== undefined
+        );
+        const missing = [...new Set(ids)].filter((id) => {
+            const cached = this.nameCache.get(id);
+            if (cached !== undefined) known.set(id, cached);
+            return cached === undefined;
+        });
+        if (missing.length > 0) {
+            try {
+                for (const [id, name] of await this.o.store.namesOf(missing)) {
+                    known.set(id, name);
+                    this.cache(id, name);
+                }
+            } catch (error) {
+                this.o.logger?.warn({ err: String(error) }, 'supervisor names unavailable; cards say "a supervisor"');
+            }
+        }
         return {
             agentName,
             teamName: team ?? '—',
-            nameOf: (by) => (by ? (known.get(by) ?? this.nameCache.get(by) ?? 'a supervisor') : 'a supervisor')
+            nameOf: (by) => (by ? (known.get(by) ?? 'a supervisor') : 'a supervisor')
         };
     }
 
@@ -533,16 +563,28 @@ export class BotService {
         return { signer: this.o.signer, now: this.o.clock.now(), timeZone: this.o.timeZone };
     }
 
+    /** Display names by card id (AAD object id or Teams id): a bounded cache of the bot store's names. */
     private readonly nameCache = new Map<string, string>();
 
-    private async rememberName(id: string, name: string): Promise<void> {
+    private cache(id: string, name: string): void {
+        this.nameCache.delete(id);
         this.nameCache.set(id, name);
         if (this.nameCache.size > 10_000) this.nameCache.delete(this.nameCache.keys().next().value as string);
     }
 
-    /** Record a supervisor's display name (from any activity) so cards say who acted. */
+    /** Store a display name for every instance (written only when it changed since this process last saw it). */
+    private async rememberName(id: string, name: string): Promise<void> {
+        if (this.nameCache.get(id) === name) return;
+        await this.o.store.saveName(id, name);
+        this.cache(id, name);
+    }
+
+    /** Record a display name (from any activity) so cards say who acted. Never throws. */
     noteName(id: string, name: string | undefined): void {
-        if (name) void this.rememberName(id, name);
+        if (!name) return;
+        this.rememberName(id, name).catch((error: unknown) =>
+            this.o.logger?.warn({ err: String(error) }, 'could not store a display name')
+        );
     }
 
     /** The actor is the agent: by Genesys id, or by the Teams id / AAD object id the agent is mapped to. */

@@ -92,9 +92,9 @@ export class TeamsDeliverer implements Deliverer {
     private async alert(n: Extract<Notification, { kind: 'alert' }>, conversationKey: string): Promise<void> {
         const conversation = await this.store.getConversation(conversationKey);
         if (!conversation) return;
-        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId);
         const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
         const facts = previous?.facts ?? {};
+        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
         const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
         const activityId = await this.sender.send(conversation.reference, card);
         const stored = { conversationId: conversationKey, activityId, episode: n.episode, facts };
@@ -119,8 +119,8 @@ export class TeamsDeliverer implements Deliverer {
         if (!stored) throw notReady(`the alert card of episode ${n.episode.id} is not posted yet`);
         const conversation = await this.store.getConversation(stored.conversationId);
         if (!conversation) return;
-        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId);
         const facts = applyChange(stored.facts, n);
+        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
         const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
         await this.sender.update(conversation.reference, stored.activityId, card);
         await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
-import { BotService, type DirectoryPort } from '../../../src/adapters/teams/BotService';
+import { BotService, type DirectoryPort, type EngineActions } from '../../../src/adapters/teams/BotService';
 import type { ConversationRef } from '../../../src/adapters/teams/BotStore';
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer, type ConversationSender } from '../../../src/adapters/teams/TeamsDeliverer';
@@ -9,7 +9,7 @@ import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentS
 import type { AdaptiveCardJson } from '../../../src/cards/renderCard';
 import { deliveryErrorFromStatus, type DeliveryError } from '../../../src/delivery/DeliveryError';
 import { OutboxDispatcher } from '../../../src/delivery/OutboxDispatcher';
-import type { Episode, Notification } from '../../../src/domain/adherence/types';
+import type { AgentRecord, Episode, Notification } from '../../../src/domain/adherence/types';
 import { FakeClock } from '../../support/FakeClock';
 
 const MIN = 60_000;
@@ -37,6 +37,7 @@ const exceptionOf = (e: Episode, at: number): Notification => ({
 /** Records card posts and updates by card title; fails the next sends as scripted. */
 class RecordingSender implements ConversationSender {
     readonly calls: string[] = [];
+    readonly cards: AdaptiveCardJson[] = [];
     readonly failures: DeliveryError[] = [];
     private next = 1;
     async send(_ref: ConversationRef, card: AdaptiveCardJson): Promise<string> {
@@ -48,6 +49,7 @@ class RecordingSender implements ConversationSender {
     }
     async update(_ref: ConversationRef, activityId: string, card: AdaptiveCardJson): Promise<void> {
         this.calls.push(`PUT ${activityId} ${title(card)}`);
+        this.cards.push(card);
     }
 }
 
@@ -233,5 +235,57 @@ describe('TeamsDeliverer with the Genesys directory down', () => {
         await t.run(5_000);
         await t.dispatcher.stop();
         assert.deepEqual(t.sender.calls, ['POST act-1 g-a is out of adherence']);
+    });
+});
+
+describe('TeamsDeliverer supervisor names', () => {
+    it('names who acknowledged on a card rendered by another instance (or after a restart)', async () => {
+        const t = await setup();
+        const now = t.clock.now();
+        const e = episode('g-a', now - 12 * MIN);
+        const record: AgentRecord = {
+            userId: 'g-a',
+            version: 2,
+            lastChangeAt: now,
+            managementUnitId: 'mu',
+            state: { status: 'drifting', episode: e, exceptionDueAt: now + 3 * MIN }
+        };
+        // The instance that handles the click: a different BotService (its own memory) on the same bot store.
+        const signer = ActionSigner.random();
+        const acting = new BotService({
+            engine: {
+                agent: () => record,
+                acknowledge: async () => ({ ok: true as const, record })
+            } as unknown as EngineActions,
+            store: t.bots,
+            signer,
+            clock: t.clock,
+            supervisors: new Map([['aad-sup', ['mu']]]),
+            channelMembersSupervise: false,
+            userOverrides: new Map(),
+            timeZone: 'UTC'
+        });
+        const res = await acting.action(
+            {
+                teamsUserId: '29:sup',
+                aadObjectId: 'aad-sup',
+                name: 'Sam Supervisor',
+                conversationId: '19:chan',
+                kind: 'channel'
+            },
+            { verb: 'acknowledge', userId: 'g-a', episodeId: e.id, sig: signer.sign('acknowledge', 'g-a', e.id) }
+        );
+        assert.equal(res.refused, undefined);
+        // The engine's update, delivered by this (other) instance.
+        await t.enqueue([
+            alertOf(e, now),
+            { kind: 'alert-update', key: `${e.id}:ack`, episode: e, at: now, change: 'acknowledged', by: 'aad-sup' }
+        ]);
+        t.dispatcher.start();
+        await t.run(2_000);
+        await t.dispatcher.stop();
+        assert.equal(t.sender.cards.length, 1);
+        const text = JSON.stringify(t.sender.cards[0]);
+        assert.match(text, /Acknowledged by Sam Supervisor/);
     });
 });

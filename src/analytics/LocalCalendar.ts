@@ -68,6 +68,24 @@ export class LocalCalendar {
     }
 
     /**
+     * The first instant of the local day containing `at`: local midnight, DST-aware (the offset at midnight may
+     * differ from the one at `at`); on a day whose midnight was skipped (a spring-forward at 00:00), the instant of
+     * the change.
+     */
+    startOfDay(at: number): number {
+        const midnight = Math.floor((at + this.offsetAt(at)) / DAY_MS) * DAY_MS; // local midnight, as local ms
+        let start = midnight - this.offsetAt(at);
+        for (let i = 0; i < 3; i++) {
+            const next = midnight - this.offsetAt(start);
+            if (next === start) break;
+            start = next;
+        }
+        // A skipped midnight leaves `start` in the previous local day: the day begins at the offset change.
+        while (start + this.offsetAt(start) < midnight) start = (Math.floor(start / SLOT_MS) + 1) * SLOT_MS;
+        return start;
+    }
+
+    /**
      * Split `[fromAt, toAt)` into pieces that each lie within one local clock hour, calling `visit` with the
      * local hour, local day and length (ms) of each piece. Handles midnight and DST changes: on a fall-back
      * night the repeated hour receives both passes, on a spring-forward night the skipped hour receives nothing.

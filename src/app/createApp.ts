@@ -229,6 +229,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         service,
         {
             noPersonalConversation: () => metrics.noPersonalConversation.inc(),
+            noAlertChannel: () => metrics.noAlertChannel.inc(),
             referenceDropped: (kind) => metrics.referencesDropped.inc({ kind })
         },
         logger

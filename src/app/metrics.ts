@@ -67,6 +67,11 @@ export function createMetrics() {
             help: 'Agents without a personal conversation (reported once each)',
             registers: [registry]
         }),
+        noAlertChannel: new Counter({
+            name: 'teams_no_alert_channel_total',
+            help: 'Units with alerts but no subscribed channel (reported once each until a channel subscribes)',
+            registers: [registry]
+        }),
         referencesDropped: new Counter({
             name: 'teams_references_dropped_total',
             help: 'References dropped after a 403',

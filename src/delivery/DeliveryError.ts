@@ -4,7 +4,9 @@ export type DeliveryErrorCode =
     | 'TEAMS_FORBIDDEN'
     | 'TEAMS_NOT_FOUND'
     | 'TEAMS_REJECTED'
-    | 'TEAMS_NETWORK';
+    | 'TEAMS_NETWORK'
+    /** Not sendable yet (e.g. an alert update whose alert card is not posted yet): retried later, off the queue. */
+    | 'NOT_READY';
 
 /** A failed send to Teams, classified so the outbox knows whether (and when) to try again. */
 export class DeliveryError extends Error {
@@ -19,6 +21,14 @@ export class DeliveryError extends Error {
         super(message);
         this.name = 'DeliveryError';
     }
+}
+
+/**
+ * The entry depends on something not delivered yet. The dispatcher sets it aside (the conversation keeps flowing),
+ * retries it with the normal backoff and drops it, logged, after `maxAttempts`.
+ */
+export function notReady(message: string): DeliveryError {
+    return new DeliveryError('NOT_READY', message, true);
 }
 
 export function isDeliveryError(e: unknown): e is DeliveryError {

@@ -83,6 +83,8 @@ export interface OutboxDispatcherOptions {
 interface Queued {
     entry: OutboxEntry;
     conversationKey: string;
+    /** When this instance's claim on the entry expires at the latest (with `claims`). */
+    leaseUntil: number;
 }
 
 interface Conversation {
@@ -238,6 +240,7 @@ export class OutboxDispatcher {
     }
 
     private async admit(entry: OutboxEntry): Promise<void> {
+        const claimedAt = this.clock.now();
         if (this.claims) {
             const claim = await this.claims.claimDelivery(entry.key, this.owner, this.leaseMs);
             if (claim === 'done') {
@@ -260,7 +263,7 @@ export class OutboxDispatcher {
             conv = { queue: [], busy: false, blockedUntil: 0 };
             this.conversations.set(route.conversationKey, conv);
         }
-        conv.queue.push({ entry, conversationKey: route.conversationKey });
+        conv.queue.push({ entry, conversationKey: route.conversationKey, leaseUntil: claimedAt + this.leaseMs });
     }
 
     /** Start every send that the limits allow now; arm one timer for the earliest that must wait. */
@@ -325,6 +328,11 @@ export class OutboxDispatcher {
     private async sendOne(item: Queued, conv: Conversation): Promise<void> {
         const { entry, conversationKey } = item;
         try {
+            // The claim taken at admission may have expired while the entry waited for a rate slot or a retry, and
+            // another instance may have taken it over: renew it right before the send, and send only if still ours.
+            // (A claim with at least half its lease left cannot have been taken over: the send keeps one round trip.)
+            if (item.leaseUntil - this.clock.now() < this.leaseMs / 2 && !(await this.stillOwned(item, this.leaseMs)))
+                return;
             await this.deliverer.send(entry.notification, conversationKey);
         } catch (error) {
             await this.failed(item, conv, error);
@@ -334,10 +342,32 @@ export class OutboxDispatcher {
         await this.finish(entry, { sent: true });
     }
 
+    /**
+     * Renew this instance's claim on `entry` for `leaseMs`. False (and the entry leaves this instance's memory) when
+     * another instance holds it now or it was already delivered.
+     */
+    private async stillOwned(item: Queued, leaseMs: number): Promise<boolean> {
+        if (!this.claims) return true;
+        const { entry } = item;
+        const at = this.clock.now();
+        const claim = await this.claims.claimDelivery(entry.key, this.owner, leaseMs);
+        if (claim === 'claimed') {
+            item.leaseUntil = at + leaseMs;
+            return true;
+        }
+        this.logger.info({ key: entry.key, claim }, 'outbox entry taken over by another instance; not sending it');
+        if (claim === 'done') await this.store.ackOutbox(entry.key);
+        this.known.delete(entry.key);
+        return false;
+    }
+
     private async failed(item: Queued, conv: Conversation, error: unknown): Promise<void> {
         const { entry, conversationKey } = item;
         const e: DeliveryError | undefined = isDeliveryError(error) ? error : undefined;
-        const code = e?.code ?? 'TEAMS_UNKNOWN';
+        // Anything that is not a classified Teams answer (a directory or store blip while building the card, a bug)
+        // is retried like a 5xx: only Teams' own refusals are final.
+        const code = e?.code ?? 'INTERNAL';
+        const retryable = e?.retryable ?? true;
         this.metrics.failed?.(code);
         if (e?.code === 'TEAMS_FORBIDDEN') {
             this.logger.warn(
@@ -353,16 +383,32 @@ export class OutboxDispatcher {
             return;
         }
         const attempts = entry.attempts + 1;
-        if (!e?.retryable || attempts >= this.maxAttempts) {
-            this.logger.error({ key: entry.key, code, attempts, kind: entry.notification.kind }, 'delivery abandoned');
-            await this.finish(entry, { dropped: e?.retryable ? 'max-attempts' : code });
+        if (!retryable || attempts >= this.maxAttempts) {
+            this.logger.error(
+                { key: entry.key, code, attempts, kind: entry.notification.kind, ...(e ? {} : { err: String(error) }) },
+                'delivery abandoned'
+            );
+            await this.finish(entry, { dropped: retryable ? 'max-attempts' : code });
             return;
         }
-        if (e.code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
-        const delay = retryDelayMs(attempts, this.backoff, this.random, e.retryAfterMs);
+        if (code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
+        const delay = retryDelayMs(attempts, this.backoff, this.random, e?.retryAfterMs);
         const now = this.clock.now();
+        if (code === 'NOT_READY') {
+            await this.setAside(entry, attempts, now + delay);
+            return;
+        }
+        // Keep the claim through the backoff, so another instance does not take the entry over meanwhile.
+        try {
+            if (!(await this.stillOwned(item, delay + this.leaseMs))) return;
+        } catch (claimError) {
+            this.logger.warn({ err: String(claimError), key: entry.key }, 'could not renew the delivery claim');
+        }
         conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
-        this.logger.warn({ key: entry.key, code, attempts, delayMs: delay }, 'delivery failed; will retry');
+        this.logger.warn(
+            { key: entry.key, code, attempts, delayMs: delay, ...(e ? {} : { err: String(error) }) },
+            'delivery failed; will retry'
+        );
         // Keep it in memory at the head of its conversation (order), and persist the attempt for a restart.
         entry.attempts = attempts;
         conv.queue.unshift(item);
@@ -371,6 +417,24 @@ export class OutboxDispatcher {
         } catch (storeError) {
             this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
         }
+    }
+
+    /**
+     * Not sendable yet (it waits for another entry, possibly queued behind it in the same conversation): leave the
+     * queue without blocking the conversation, and come back from the store once `notBefore` is due.
+     */
+    private async setAside(entry: OutboxEntry, attempts: number, notBefore: number): Promise<void> {
+        this.logger.info(
+            { key: entry.key, attempts, delayMs: notBefore - this.clock.now() },
+            'outbox entry not ready; will retry'
+        );
+        try {
+            await this.store.retryOutbox(entry.key, notBefore);
+        } catch (storeError) {
+            this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
+        }
+        await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
+        this.known.delete(entry.key);
     }
 
     private async finish(entry: OutboxEntry, outcome: { sent: true } | { dropped: string }): Promise<void> {

@@ -59,6 +59,42 @@ describe('LocalCalendar', () => {
         }
     });
 
+    it('finds the start of the local day, DST changes and a skipped midnight included', () => {
+        const cases: Array<[string, number, number]> = [
+            ['UTC', Date.UTC(2026, 10, 23, 9), Date.UTC(2026, 10, 23, 0)],
+            ['America/New_York', Date.UTC(2026, 10, 23, 3), Date.UTC(2026, 10, 22, 5)],
+            ['Pacific/Auckland', Date.UTC(2026, 10, 23, 9), Date.UTC(2026, 10, 22, 11)],
+            // Berlin springs forward at 02:00 on 29 March: midnight was still CET (+1), noon is CEST (+2).
+            ['Europe/Berlin', Date.UTC(2026, 2, 29, 10), Date.UTC(2026, 2, 28, 23)],
+            // ... and falls back on 25 October: midnight was CEST (+2), noon is CET (+1).
+            ['Europe/Berlin', Date.UTC(2026, 9, 25, 11), Date.UTC(2026, 9, 24, 22)],
+            // Santiago skips 00:00–01:00 on 6 September: the day begins at the change, 04:00 UTC.
+            ['America/Santiago', Date.UTC(2026, 8, 6, 15), Date.UTC(2026, 8, 6, 4)]
+        ];
+        for (const [zone, at, expected] of cases) {
+            assert.equal(new LocalCalendar(zone).startOfDay(at), expected, `${zone} ${new Date(at).toISOString()}`);
+        }
+        const calendars = new Map(ZONES.map((z) => [z, new LocalCalendar(z)]));
+        fc.assert(
+            fc.property(
+                fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2028, 0, 1) }),
+                fc.constantFrom(...ZONES),
+                (at, zone) => {
+                    const calendar = calendars.get(zone)!;
+                    const start = calendar.startOfDay(at);
+                    assert.ok(start <= at);
+                    assert.equal(calendar.dayOf(start), calendar.dayOf(at), 'same local day');
+                    assert.notEqual(
+                        calendar.dayOf(start - 60_000),
+                        calendar.dayOf(at),
+                        'the minute before is the day before'
+                    );
+                }
+            ),
+            { numRuns: 1000 }
+        );
+    });
+
     it('splits a span into local hour pieces that add up to its length', () => {
         const calendar = new LocalCalendar('Asia/Kathmandu');
         const byHour = new Map<string, number>();

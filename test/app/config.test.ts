@@ -101,6 +101,42 @@ describe('parseTeamsConfig', () => {
         assert.deepEqual(c.limits.perApp, [{ limit: 50, windowMs: 1000 }]);
     });
 
+    it('reads a bare Teams user id (29:…) as a supervisor of every unit and 29:…:<units> as scoped', () => {
+        const c = parseTeamsConfig({
+            ADHERENCE_MODE: 'test',
+            TEAMS_SUPERVISORS:
+                '29:1AbCdEf-teams-user,5f1c2d3e-aad-object-id, 29:scoped:mu1|mu2,aad-2:*,29:1AbCdEf-teams-user:mu3'
+        });
+        assert.deepEqual(
+            [...c.supervisors],
+            [
+                ['29:1AbCdEf-teams-user', ['*', 'mu3']],
+                ['5f1c2d3e-aad-object-id', ['*']],
+                ['29:scoped', ['mu1', 'mu2']],
+                ['aad-2', ['*']]
+            ]
+        );
+    });
+
+    it('rejects ambiguous or malformed supervisor entries with a clear problem each', () => {
+        for (const bad of [
+            '29:x:mu1:mu2',
+            'aad:mu1:mu2',
+            '29',
+            '29:',
+            '8:orgid:abc',
+            'aad-1:',
+            'aad-1:mu1||mu2',
+            ':mu1'
+        ]) {
+            assert.throws(
+                () => parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_SUPERVISORS: bad }),
+                (e: Error) => e.message.includes(`TEAMS_SUPERVISORS: "${bad}"`),
+                bad
+            );
+        }
+    });
+
     it('rejects a wildcard supervisor in production, a bad time zone and a short signing secret', () => {
         assert.throws(
             () =>

@@ -67,6 +67,41 @@ describe('createApp in test mode (no credentials, memory stores)', () => {
     });
 });
 
+describe('createApp delivery metrics', () => {
+    it('counts a unit whose alerts have no subscribed channel (teams_no_alert_channel_total), once', async () => {
+        const clock = new FakeClock();
+        const app = await createApp(loadConfig({ ADHERENCE_MODE: 'test', PORT: '0', HOST: '127.0.0.1' }), {
+            clock,
+            random: () => 0.5,
+            logger: silentLogger()
+        });
+        try {
+            for (const userId of ['g-1', 'g-2']) {
+                app.engine.observe([
+                    {
+                        userId,
+                        managementUnitId: 'mu-nochannel',
+                        adherenceState: 'OutOfAdherence',
+                        impact: 'Negative',
+                        scheduledCategory: 'Break',
+                        actualCategory: 'OnQueueWork',
+                        changedAt: clock.now()
+                    }
+                ]);
+            }
+            for (let i = 0; i < 12 * 60; i++) {
+                clock.advance(1_000);
+                await app.engine.idle();
+                await app.dispatcher.idle();
+            }
+            const metrics = (await get(`${app.url}/metrics`)).text;
+            assert.match(metrics, /^teams_no_alert_channel_total 1$/m);
+        } finally {
+            await app.close();
+        }
+    });
+});
+
 describe('createApp with bot credentials', () => {
     let app: App;
     before(async () => {

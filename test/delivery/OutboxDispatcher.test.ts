@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
 import type { DeliveryError } from '../../src/delivery/DeliveryError';
-import { deliveryErrorFromStatus, parseRetryAfter } from '../../src/delivery/DeliveryError';
+import { deliveryErrorFromStatus, notReady, parseRetryAfter } from '../../src/delivery/DeliveryError';
 import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
 import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
 import type { Notification } from '../../src/domain/adherence/types';
@@ -161,6 +161,75 @@ describe('OutboxDispatcher', () => {
         await dispatcher.stop();
     });
 
+    it('sets a not-ready entry aside without holding up its conversation, and retries it within the budget', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, [nudge('first', start), nudge('second', start)], start);
+        const d = new ScriptedDeliverer(clock, () => ({ conversationKey: 'conv-1' }));
+        d.failures.set('conv-1', [notReady('waits for another entry')]);
+        const dropped: string[] = [];
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            backoff: { initialMs: 1_000, maxMs: 10_000 },
+            metrics: { dropped: (r) => dropped.push(r) }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 200);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['second@1:nudge'],
+            'the next entry of the conversation is not blocked by the backoff'
+        );
+        await run(clock, dispatcher, 3_000);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['second@1:nudge', 'first@1:nudge']
+        );
+        assert.ok(d.sends[1].at - start >= 750, 'retried after the backoff');
+        assert.deepEqual(dropped, []);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
+        await dispatcher.stop();
+    });
+
+    it('retries an error that is not a Teams answer (a directory or store blip) instead of dropping the entry', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        await enqueue(store, [nudge('x', start), nudge('y', start)], start);
+        const d = new ScriptedDeliverer(clock);
+        d.failures.set('conv-x', [new Error('GENESYS_UNAVAILABLE 503') as DeliveryError]);
+        d.failures.set(
+            'conv-y',
+            Array.from({ length: 5 }, () => new Error('redis down') as DeliveryError)
+        );
+        const dropped: string[] = [];
+        const failed: string[] = [];
+        const dispatcher = new OutboxDispatcher({
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            maxAttempts: 3,
+            backoff: { initialMs: 100, maxMs: 1_000 },
+            metrics: { dropped: (r) => dropped.push(r), failed: (c) => failed.push(c) }
+        });
+        dispatcher.start();
+        await run(clock, dispatcher, 5_000);
+        assert.deepEqual(
+            d.sends.map((s) => s.key),
+            ['x@1:nudge'],
+            'sent on the retry'
+        );
+        assert.ok(d.sends[0].at - start >= 50, 'after a backoff');
+        assert.deepEqual(dropped, ['max-attempts'], 'still bounded by the retry budget');
+        assert.deepEqual(failed, ['INTERNAL', 'INTERNAL', 'INTERNAL', 'INTERNAL']);
+        await dispatcher.stop();
+    });
+
     it('drops the reference on 403 and does not retry', async () => {
         const clock = new FakeClock();
         const store = new MemoryAgentStateStore();
@@ -241,6 +310,89 @@ describe('OutboxDispatcher', () => {
         await run(clock, dispatcher, 4_000);
         assert.equal(d.sends.length, 1);
         await dispatcher.stop();
+    });
+
+    it('sends each entry once with two instances even when entries wait in a throttled queue longer than the lease', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock); // shared, like Redis
+        const start = clock.now();
+        await enqueue(
+            store,
+            Array.from({ length: 60 }, (_, i) => nudge(`u${i}`, start)),
+            start
+        );
+        const d = new ScriptedDeliverer(clock, () => ({ conversationKey: '19:supervisors' }));
+        const options = {
+            store,
+            deliverer: d,
+            clock,
+            random: () => 0.5,
+            claims,
+            claimLeaseMs: 5_000,
+            limits: { perConversation: [{ limit: 2, windowMs: 1_000 }], perApp: [{ limit: 50, windowMs: 1_000 }] }
+        };
+        const a = new OutboxDispatcher({ ...options, instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...options, instanceId: 'B' });
+        a.start();
+        await a.idle();
+        b.start();
+        for (let t = 0; t < 40_000; t += 100) {
+            clock.advance(100);
+            await a.idle();
+            await b.idle();
+        }
+        await a.stop();
+        await b.stop();
+        const counts = new Map<string, number>();
+        for (const s of d.sends) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
+        assert.equal(counts.size, 60, 'every entry went out');
+        assert.deepEqual(
+            [...counts].filter(([, n]) => n > 1),
+            [],
+            'none twice'
+        );
+        assert.equal((await store.dueOutbox(clock.now(), 100)).length, 0);
+    });
+
+    it('keeps its claim through a Retry-After longer than the lease, so no other instance sends early', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const claims = new MemoryBotStore(clock);
+        const start = clock.now();
+        await enqueue(store, [nudge('a', start)], start);
+        const sent: Array<{ by: string; at: number }> = [];
+        const deliverer = (name: string, failures: number): Deliverer => ({
+            route: async () => ({ conversationKey: 'conv' }),
+            send: async () => {
+                if (failures-- > 0) throw deliveryErrorFromStatus(503, '20');
+                sent.push({ by: name, at: clock.now() });
+            }
+        });
+        // A's store cannot persist the retry time (a blip), so the entry stays due in the outbox for B to read.
+        const blip = {
+            dueOutbox: store.dueOutbox.bind(store),
+            ackOutbox: store.ackOutbox.bind(store),
+            retryOutbox: async () => {
+                throw new Error('store unavailable');
+            }
+        };
+        const common = { clock, random: () => 0.5, claims, claimLeaseMs: 5_000, pollMs: 1_000 };
+        const a = new OutboxDispatcher({ ...common, store: blip, deliverer: deliverer('A', 1), instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...common, store, deliverer: deliverer('B', 0), instanceId: 'B' });
+        a.start();
+        await a.idle();
+        b.start();
+        for (let t = 0; t < 30_000; t += 100) {
+            clock.advance(100);
+            await a.idle();
+            await b.idle();
+        }
+        await a.stop();
+        await b.stop();
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0].by, 'A', 'the owner retried it');
+        assert.ok(sent[0].at - start >= 20_000, 'not before Retry-After');
     });
 });
 

@@ -6,6 +6,7 @@ import {
     type Policy,
     type RefusalReason
 } from '../../domain/adherence/types';
+import { LocalCalendar } from '../../analytics/LocalCalendar';
 import type { Clock } from '../../domain/clock';
 import type { LogQuery } from '../../engine/ports';
 import {
@@ -21,6 +22,7 @@ import type { BotStore, ConversationKind } from './BotStore';
 import {
     activityLabel,
     alertCardData,
+    type AlertFacts,
     factsFromRecord,
     formatTime,
     minutesBetween,
@@ -73,6 +75,11 @@ export interface Reply {
     card: AdaptiveCardJson;
     refused?: BotRefusal;
     message?: string;
+    /**
+     * Post `card` as a new message and leave the clicked card as it is (a card action answers with `message`).
+     * Otherwise a card action's answer replaces the clicked card.
+     */
+    asNewMessage?: boolean;
 }
 
 /** Why the bot refused an action or command: every refusal is visible to the user and counted. */
@@ -84,6 +91,7 @@ export type BotRefusal =
     | 'unknown-user'
     | 'unknown-verb'
     | 'invalid-input'
+    | 'not-subscribed'
     | RefusalReason;
 
 export interface BotServiceOptions {
@@ -120,7 +128,6 @@ export const COMMANDS: ReadonlyArray<{ name: string; description: string }> = [
 ];
 
 const IMPACT_WEIGHT: Record<string, number> = { Negative: 2, Neutral: 1, Unknown: 1, Positive: 0.5 };
-const DAY = 24 * 3_600_000;
 
 const REFUSAL_TEXT: Record<BotRefusal, string> = {
     forged: 'This card action could not be verified, so nothing was changed. Please use the buttons on the latest card.',
@@ -130,6 +137,7 @@ const REFUSAL_TEXT: Record<BotRefusal, string> = {
     'unknown-user': "I don't know your Genesys user yet. Ask an administrator to map your account.",
     'unknown-verb': "I don't know that action. Type help to see what I can do.",
     'invalid-input': 'That choice is not valid. Nothing was changed.',
+    'not-subscribed': 'This conversation is not subscribed to a management unit.',
     'unknown-agent': 'I have no adherence data for that agent.',
     'no-open-episode': 'That agent is not out of adherence any more.',
     'episode-closed': 'That episode has already ended; this card is out of date.',
@@ -145,8 +153,12 @@ export class BotService {
     private readonly o: BotServiceOptions;
     private readonly maxOvertimeMs: number;
 
+    /** "Today" on the status card is the local day of `timeZone` (TEAMS_TIME_ZONE). */
+    private readonly calendar: LocalCalendar;
+
     constructor(options: BotServiceOptions) {
         this.o = options;
+        this.calendar = new LocalCalendar(options.timeZone);
         this.maxOvertimeMs = options.maxOvertimeMs ?? 12 * 3_600_000;
     }
 
@@ -252,18 +264,18 @@ export class BotService {
         });
     }
 
-    /** An agent's own state and today's figures. */
-    async ownStatus(genesysUserId: string): Promise<AdaptiveCardJson> {
+    /** An agent's own state and today's figures; `adherentSummary` replaces the in-adherence wording. */
+    async ownStatus(genesysUserId: string, adherentSummary?: string): Promise<AdaptiveCardJson> {
         const now = this.o.clock.now();
         const record = this.o.engine.agent(genesysUserId);
         const rows: Array<{ label: string; value: string }> = [];
-        let summary = "You're in adherence right now. Nice work!";
+        let summary = adherentSummary ?? "You're in adherence right now. Nice work!";
         if (record && record.state.status !== 'adherent') {
             const e = record.state.episode;
             summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
         } else if (!record) summary = 'I have no adherence data for you yet today.';
         if (this.o.readLog && record) {
-            const dayStart = Math.floor(now / DAY) * DAY;
+            const dayStart = this.calendar.startOfDay(now);
             const log = await this.o.readLog({
                 fromAt: dayStart,
                 toAt: now + 1,
@@ -290,10 +302,49 @@ export class BotService {
             return {
                 card: this.notice('Report', 'The drift report is not available in this deployment yet.', 'Default')
             };
-        const units = actor.kind === 'personal' ? [] : await this.o.store.unitsOf(actor.conversationId);
-        if (actor.kind === 'personal' && !(await this.isConfiguredSupervisor(actor, undefined)))
-            return this.refuse('not-supervisor');
-        return { card: await this.o.report(days, units) };
+        const scope = await this.reportScope(actor);
+        if ('refused' in scope) return scope.refused;
+        // The report provider reads an empty unit list as "every unit": only a `*` supervisor gets that.
+        return { card: await this.o.report(days, scope.all ? [] : scope.units) };
+    }
+
+    /**
+     * The units whose report `actor` may see here. In a channel or group chat: the units subscribed to it that the
+     * actor supervises (nothing when the conversation is not subscribed). In a personal chat: the units the actor is a
+     * configured supervisor of (`all` for a `*` supervisor); an agent who supervises nothing gets no report.
+     */
+    private async reportScope(actor: Actor): Promise<{ all: boolean; units: string[] } | { refused: Reply }> {
+        if (actor.kind !== 'personal') {
+            const subscribed = await this.o.store.unitsOf(actor.conversationId);
+            if (subscribed.length === 0) {
+                return {
+                    refused: this.refuse(
+                        'not-subscribed',
+                        'This conversation is not subscribed to a management unit, so there is no report to show here. ' +
+                            'A supervisor can subscribe it first with "@adherence subscribe <unit name or id>".'
+                    )
+                };
+            }
+            const units: string[] = [];
+            for (const u of subscribed) if (await this.supervises(actor, u)) units.push(u);
+            if (units.length === 0)
+                return {
+                    refused: this.refuse(
+                        'not-supervisor',
+                        "Only a supervisor of this channel's units can see their drift report."
+                    )
+                };
+            return { all: false, units };
+        }
+        const units = this.configuredUnits(actor);
+        if (units.length === 0)
+            return {
+                refused: this.refuse(
+                    'not-supervisor',
+                    'The drift report is for supervisors. Type status to see your own adherence.'
+                )
+            };
+        return units.includes('*') ? { all: true, units: [] } : { all: false, units };
     }
 
     private async subscribe(actor: Actor, arg: string): Promise<Reply> {
@@ -324,6 +375,8 @@ export class BotService {
             };
         if (!(await this.isConfiguredSupervisor(actor, unit.id))) return this.refuse('not-supervisor');
         await this.o.store.subscribe(unit.id, actor.conversationId);
+        // A missing channel for this unit is reported again if it ever goes missing again.
+        await this.o.store.clearReported(`no-channel:${unit.id}`);
         this.o.logger?.info({ managementUnitId: unit.id, conversationId: actor.conversationId }, 'unit subscribed');
         return { card: this.notice('Subscribed', `Alerts for ${unit.name} will be posted here.`, 'Good') };
     }
@@ -380,8 +433,13 @@ export class BotService {
             case 'ackNudge': {
                 if (!me) return this.refuse('unknown-user');
                 if (me !== a.userId) return this.refuse('not-own');
-                if (a.verb === 'myStatus') return { card: await this.ownStatus(me) };
+                // The status goes out as a new message: the nudge (and its "I'm on it") stays.
+                if (a.verb === 'myStatus')
+                    return { card: await this.ownStatus(me), asNewMessage: true, message: 'Your adherence is below.' };
                 const result = await this.o.engine.acknowledgeNudge(a.userId, a.episodeId);
+                // "I'm on it" after the agent is already back: no refusal, just their own (good) news.
+                if (!result.ok && result.reason === 'no-open-episode')
+                    return { card: await this.ownStatus(me, "You're back in adherence. Thanks for sorting it out!") };
                 if (!result.ok) return this.refuse(result.reason);
                 const state = result.record.state;
                 if (state.status === 'adherent') return { card: await this.ownStatus(me) };
@@ -392,9 +450,22 @@ export class BotService {
             case 'approveOvertime': {
                 const record = this.o.engine.agent(a.userId);
                 if (!record) return this.refuse('unknown-agent');
-                if (me === a.userId) return this.refuse('self-action');
+                if (await this.isSelf(actor, me, a.userId)) return this.refuse('self-action');
+                // Without the actor's Genesys id the self check above proves nothing (directory down, no e-mail
+                // match): only a configured supervisor of the unit may act then, never a mere channel member.
+                if (!me && !(await this.isConfiguredSupervisor(actor, record.managementUnitId)))
+                    return this.refuse(
+                        'unknown-user',
+                        "I can't match your Teams account to a Genesys user yet, so I can't act on alerts for you. " +
+                            'Ask an administrator to map your account. Nothing was changed.'
+                    );
                 if (!(await this.supervises(actor, record.managementUnitId))) return this.refuse('not-supervisor');
                 const by = actor.aadObjectId ?? actor.teamsUserId;
+                // Stored before the engine commits the card update, which any instance may render at once.
+                if (actor.name)
+                    await this.rememberName(by, actor.name).catch((error: unknown) =>
+                        this.o.logger?.warn({ err: String(error) }, 'could not store a display name')
+                    );
                 let result: ActionResult;
                 if (a.verb === 'acknowledge') result = await this.o.engine.acknowledge(a.userId, a.episodeId, by);
                 else if (a.verb === 'snooze') {
@@ -408,7 +479,6 @@ export class BotService {
                     result = await this.o.engine.approveOvertime(a.userId, until, by, a.episodeId);
                 }
                 if (!result.ok) return this.refuse(result.reason);
-                if (actor.name) await this.rememberName(by, actor.name);
                 return { card: await this.alertCard(result.record, a.episodeId) };
             }
             default:
@@ -422,54 +492,126 @@ export class BotService {
         if (state.status === 'adherent' || state.episode.id !== episodeId) {
             const stored = await this.o.store.getAlert(episodeId);
             if (stored) {
-                const names = await this.names(stored.episode.userId, stored.episode.teamName ?? stored.episode.teamId);
+                const names = await this.names(
+                    stored.episode.userId,
+                    stored.episode.teamName ?? stored.episode.teamId,
+                    stored.facts
+                );
                 return renderAlertCard(alertCardData(stored.episode, stored.facts, names, this.cardContext()));
             }
             return this.notice('Alert', 'This episode has ended.', 'Good');
         }
-        const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId);
-        return renderAlertCard(
-            alertCardData(state.episode, factsFromRecord(record, episodeId), names, this.cardContext())
-        );
+        const facts = factsFromRecord(record, episodeId);
+        const names = await this.names(state.episode.userId, state.episode.teamName ?? state.episode.teamId, facts);
+        return renderAlertCard(alertCardData(state.episode, facts, names, this.cardContext()));
     }
 
-    /** Agent and team names for cards; supervisor names remembered from their actions. */
+    /**
+     * Agent and team names for cards, and the display names of the people named in `facts` (who acknowledged,
+     * snoozed, approved), read from the bot store so a card rendered by any instance, or after a restart, says who.
+     */
     async names(
         genesysUserId: string,
-        team: string | undefined
+        team: string | undefined,
+        facts?: AlertFacts
     ): Promise<{ agentName: string; teamName: string; nameOf(by: string | undefined): string }> {
         const agentName =
-            (await this.o.directory?.displayName?.(genesysUserId)) ??
+            (await this.displayName(genesysUserId)) ??
             (await this.o.store.userByGenesysId(genesysUserId))?.name ??
             genesysUserId;
         const known = new Map<string, string>();
+        const ids = [facts?.acknowledgedBy, facts?.snoozedBy, facts?.approvedBy].filter(
+            (id): id is string => id !== undefined
+        );
+        const missing = [...new Set(ids)].filter((id) => {
+            const cached = this.nameCache.get(id);
+            if (cached !== undefined) known.set(id, cached);
+            return cached === undefined;
+        });
+        if (missing.length > 0) {
+            try {
+                for (const [id, name] of await this.o.store.namesOf(missing)) {
+                    known.set(id, name);
+                    this.cache(id, name);
+                }
+            } catch (error) {
+                this.o.logger?.warn({ err: String(error) }, 'supervisor names unavailable; cards say "a supervisor"');
+            }
+        }
         return {
             agentName,
             teamName: team ?? '—',
-            nameOf: (by) => (by ? (known.get(by) ?? this.nameCache.get(by) ?? 'a supervisor') : 'a supervisor')
+            nameOf: (by) => (by ? (known.get(by) ?? 'a supervisor') : 'a supervisor')
         };
+    }
+
+    /** The directory's name for a Genesys user; undefined (the caller falls back) when the directory fails. */
+    private async displayName(genesysUserId: string): Promise<string | undefined> {
+        if (!this.o.directory?.displayName) return undefined;
+        try {
+            return await this.o.directory.displayName(genesysUserId);
+        } catch (error) {
+            this.o.logger?.warn(
+                { err: String(error), userId: genesysUserId },
+                'user directory unavailable; showing the stored name or the user id'
+            );
+            return undefined;
+        }
     }
 
     cardContext(): { signer: ActionSigner; now: number; timeZone: string } {
         return { signer: this.o.signer, now: this.o.clock.now(), timeZone: this.o.timeZone };
     }
 
+    /** Display names by card id (AAD object id or Teams id): a bounded cache of the bot store's names. */
     private readonly nameCache = new Map<string, string>();
 
-    private async rememberName(id: string, name: string): Promise<void> {
+    private cache(id: string, name: string): void {
+        this.nameCache.delete(id);
         this.nameCache.set(id, name);
         if (this.nameCache.size > 10_000) this.nameCache.delete(this.nameCache.keys().next().value as string);
     }
 
-    /** Record a supervisor's display name (from any activity) so cards say who acted. */
+    /** Store a display name for every instance (written only when it changed since this process last saw it). */
+    private async rememberName(id: string, name: string): Promise<void> {
+        if (this.nameCache.get(id) === name) return;
+        await this.o.store.saveName(id, name);
+        this.cache(id, name);
+    }
+
+    /** Record a display name (from any activity) so cards say who acted. Never throws. */
     noteName(id: string, name: string | undefined): void {
-        if (name) void this.rememberName(id, name);
+        if (!name) return;
+        this.rememberName(id, name).catch((error: unknown) =>
+            this.o.logger?.warn({ err: String(error) }, 'could not store a display name')
+        );
+    }
+
+    /** The actor is the agent: by Genesys id, or by the Teams id / AAD object id the agent is mapped to. */
+    private async isSelf(actor: Actor, me: string | undefined, agentId: string): Promise<boolean> {
+        if (me !== undefined && me === agentId) return true;
+        const agent = await this.o.store.userByGenesysId(agentId);
+        if (!agent) return false;
+        return (
+            agent.teamsUserId === actor.teamsUserId ||
+            (actor.aadObjectId !== undefined && agent.aadObjectId === actor.aadObjectId)
+        );
     }
 
     private async supervises(actor: Actor, unitId: string): Promise<boolean> {
         if (await this.isConfiguredSupervisor(actor, unitId)) return true;
         if (!this.o.channelMembersSupervise || actor.kind === 'personal') return false;
         return (await this.o.store.subscriptionOf(unitId)) === actor.conversationId;
+    }
+
+    /** The units the actor is a configured supervisor of (`*` among them = every unit). */
+    private configuredUnits(actor: Actor): string[] {
+        const units = new Set<string>();
+        for (const id of [actor.teamsUserId, actor.aadObjectId, '*']) {
+            if (!id) continue;
+            for (const u of this.o.supervisors.get(id) ?? []) units.add(u);
+        }
+        return [...units].sort();
     }
 
     /** A configured supervisor of `unitId` (or of any unit when undefined). */
@@ -483,13 +625,14 @@ export class BotService {
         return false;
     }
 
-    private refuse(reason: BotRefusal): Reply {
+    /** A visible, counted refusal; `text` replaces the reason's default wording. */
+    private refuse(reason: BotRefusal, text: string = REFUSAL_TEXT[reason]): Reply {
         this.o.onRefusal?.(reason);
         this.o.logger?.warn({ reason }, 'action refused');
         return {
-            card: this.notice('Not done', REFUSAL_TEXT[reason], 'Attention'),
+            card: this.notice('Not done', text, 'Attention'),
             refused: reason,
-            message: REFUSAL_TEXT[reason]
+            message: text
         };
     }
 

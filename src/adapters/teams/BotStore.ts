@@ -43,7 +43,7 @@ export interface StoredAlert {
 /**
  * Everything the Teams side remembers: conversation references (per user for 1:1 chats, per conversation for
  * channels and group chats), the Teams ↔ Genesys user mapping, unit subscriptions, alert card ids per episode,
- * "reported once" markers and the per-key delivery claims of the outbox. Memory and Redis implementations.
+ * display names of the people who act on cards, "reported once" markers and the per-key delivery claims of the outbox. Memory and Redis implementations.
  */
 export interface BotStore extends DeliveryClaims {
     savePersonal(teamsUserId: string, conversation: StoredConversation): Promise<void>;
@@ -67,6 +67,11 @@ export interface BotStore extends DeliveryClaims {
 
     saveAlert(episodeId: string, alert: StoredAlert): Promise<void>;
     getAlert(episodeId: string): Promise<StoredAlert | undefined>;
+
+    /** Remember a person's display name by the id cards store for them (AAD object id or Teams id). */
+    saveName(id: string, name: string): Promise<void>;
+    /** Display names of the given ids that are known (missing ids are absent from the map). */
+    namesOf(ids: readonly string[]): Promise<Map<string, string>>;
 
     /** True the first time `marker` is reported (until {@link BotStore.clearReported}). */
     reportOnce(marker: string): Promise<boolean>;

@@ -10,6 +10,7 @@ export class MemoryBotStore implements BotStore {
     private readonly subscriptions = new Map<string, string>();
     private readonly alerts = new Map<string, StoredAlert>();
     private readonly reported = new Set<string>();
+    private readonly names = new Map<string, string>();
     private readonly claims = new Map<string, { owner: string; until: number } | 'done'>();
 
     constructor(private readonly clock: Clock) {}
@@ -67,6 +68,17 @@ export class MemoryBotStore implements BotStore {
     }
     async getAlert(episodeId: string): Promise<StoredAlert | undefined> {
         return copy(this.alerts.get(episodeId));
+    }
+    async saveName(id: string, name: string): Promise<void> {
+        this.names.set(id, name);
+    }
+    async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+        const found = new Map<string, string>();
+        for (const id of ids) {
+            const name = this.names.get(id);
+            if (name !== undefined) found.set(id, name);
+        }
+        return found;
     }
     async reportOnce(marker: string): Promise<boolean> {
         if (this.reported.has(marker)) return false;

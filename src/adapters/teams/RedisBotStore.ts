@@ -12,6 +12,7 @@ export const botKeys = {
     usersByTeams: 'bot:user:teams',
     subscriptions: 'bot:sub',
     reported: 'bot:reported',
+    names: 'bot:name',
     alert: (episodeId: string) => `bot:alert:${episodeId}`,
     delivery: (key: string) => `bot:delivery:${key}`
 } as const;
@@ -95,6 +96,19 @@ export class RedisBotStore implements BotStore {
     }
     async getAlert(episodeId: string): Promise<StoredAlert | undefined> {
         return parse(await this.redis.get(botKeys.alert(episodeId)));
+    }
+    async saveName(id: string, name: string): Promise<void> {
+        await this.redis.hset(botKeys.names, id, name);
+    }
+    async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+        const found = new Map<string, string>();
+        if (ids.length === 0) return found;
+        const values = await this.redis.hmget(botKeys.names, ...ids);
+        ids.forEach((id, i) => {
+            const name = values[i];
+            if (name !== null && name !== undefined) found.set(id, name);
+        });
+        return found;
     }
     async reportOnce(marker: string): Promise<boolean> {
         return (await this.redis.sadd(botKeys.reported, marker)) === 1;

@@ -1,4 +1,5 @@
 import type { Notification } from '../../domain/adherence/types';
+import { notReady } from '../../delivery/DeliveryError';
 import type { Deliverer, Route } from '../../delivery/OutboxDispatcher';
 import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../cards/renderCard';
 import type { BotService } from './BotService';
@@ -63,40 +64,64 @@ export class TeamsDeliverer implements Deliverer {
             }
             return { conversationKey: channel };
         }
+        // An alert update goes where its card is, or, when the card is not stored yet (its alert is in the same read,
+        // or waiting for a rate slot or a retry), into the same per-conversation queue as the alert: in order behind it.
         const alert = await this.store.getAlert(n.episode.id);
-        if (!alert) return { drop: 'no-alert-card' };
-        return { conversationKey: alert.conversationId };
+        if (alert) return { conversationKey: alert.conversationId };
+        const channel = await this.store.subscriptionOf(n.episode.managementUnitId);
+        if (!channel) return { drop: 'no-alert-card' };
+        return { conversationKey: channel };
     }
 
     async send(n: Notification, conversationKey: string): Promise<void> {
-        const ctx = this.service.cardContext();
-        if (n.kind === 'nudge') {
-            const user = await this.store.userByGenesysId(n.episode.userId);
-            const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
-            if (!personal) return;
-            await this.sender.send(personal.reference, renderNudgeCard(nudgeCardData(n.episode, ctx)));
-            return;
-        }
+        if (n.kind === 'nudge') return this.nudge(n);
+        if (n.kind === 'alert') return this.alert(n, conversationKey);
+        return this.update(n);
+    }
+
+    private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<void> {
+        const user = await this.store.userByGenesysId(n.episode.userId);
+        const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
+        if (!personal) return;
+        await this.sender.send(
+            personal.reference,
+            renderNudgeCard(nudgeCardData(n.episode, this.service.cardContext()))
+        );
+    }
+
+    private async alert(n: Extract<Notification, { kind: 'alert' }>, conversationKey: string): Promise<void> {
         const conversation = await this.store.getConversation(conversationKey);
         if (!conversation) return;
-        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId);
-        if (n.kind === 'alert') {
-            const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
-            const facts = previous?.facts ?? {};
-            const card = renderAlertCard(alertCardData(n.episode, facts, names, ctx));
-            const activityId = await this.sender.send(conversation.reference, card);
-            await this.store.saveAlert(n.episode.id, {
-                conversationId: conversationKey,
-                activityId,
-                episode: n.episode,
-                facts
-            });
-            return;
+        const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
+        const facts = previous?.facts ?? {};
+        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
+        const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
+        const activityId = await this.sender.send(conversation.reference, card);
+        const stored = { conversationId: conversationKey, activityId, episode: n.episode, facts };
+        // The card is posted: a failure from here on must not make the outbox post it again.
+        try {
+            await this.store.saveAlert(n.episode.id, stored);
+        } catch (first) {
+            try {
+                await this.store.saveAlert(n.episode.id, stored);
+            } catch (error) {
+                this.logger?.warn(
+                    { err: String(error), firstErr: String(first), episodeId: n.episode.id },
+                    'alert card posted but its id could not be stored; later updates of this card will be dropped'
+                );
+            }
         }
+    }
+
+    /** Update the stored alert card in place; the card may not be posted yet (retried, bounded by the outbox). */
+    private async update(n: Extract<Notification, { kind: 'alert-update' }>): Promise<void> {
         const stored = await this.store.getAlert(n.episode.id);
-        if (!stored) return;
+        if (!stored) throw notReady(`the alert card of episode ${n.episode.id} is not posted yet`);
+        const conversation = await this.store.getConversation(stored.conversationId);
+        if (!conversation) return;
         const facts = applyChange(stored.facts, n);
-        const card = renderAlertCard(alertCardData(n.episode, facts, names, ctx));
+        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
+        const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
         await this.sender.update(conversation.reference, stored.activityId, card);
         await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
     }

@@ -89,6 +89,7 @@ export function createTeamsBot(options: {
         if (activity.from.aadObjectId) actor.aadObjectId = activity.from.aadObjectId;
         if (activity.from.name) actor.name = activity.from.name;
         const known = await store.userByTeamsId(activity.from.id);
+        let genesysUserId = known?.genesysUserId;
         if (!known && activity.from.role !== 'bot') {
             let member: { email?: string; userPrincipalName?: string; aadObjectId?: string; name?: string } = {};
             try {
@@ -96,15 +97,16 @@ export function createTeamsBot(options: {
             } catch (error) {
                 logger.warn({ err: String(error) }, 'roster look-up failed; mapping by id only');
             }
-            const genesysUserId = await service.identify({
+            genesysUserId = await service.identify({
                 teamsUserId: activity.from.id,
                 aadObjectId: member.aadObjectId ?? activity.from.aadObjectId,
                 name: member.name ?? activity.from.name,
                 email: member.email,
                 userPrincipalName: member.userPrincipalName
             });
-            if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);
         }
+        // The personal chat was just stored: an agent reported once as unreachable is reported again if it goes.
+        if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);
         service.noteName(actor.aadObjectId ?? actor.teamsUserId, actor.name);
         return actor;
     }
@@ -118,7 +120,9 @@ export function createTeamsBot(options: {
     app.conversationUpdate('membersAdded', async (context) => {
         await capture(context);
     });
-    app.message(/.*/s, async (context) => {
+    // Every message activity, not `app.message(/.*/)`: teams-ai matches a RegExp only when `activity.text` is set, so an
+    // Action.Submit fallback (data in `value`, no text) or a text-less message would get no answer at all.
+    app.activity(ActivityTypes.Message, async (context) => {
         const actor = await capture(context);
         const value = context.activity.value as Record<string, unknown> | undefined;
         const reply =
@@ -132,6 +136,11 @@ export function createTeamsBot(options: {
         // The invoke's verb is authoritative: a card cannot carry one verb and signed data for another.
         const verb = (context.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb;
         const reply = await service.action(actor, { ...data, verb: verb ?? data.verb });
+        if (reply.asNewMessage) {
+            // A string answer keeps the clicked card as it is; the card goes out as its own message.
+            await sendCard(context, reply.card);
+            return reply.message ?? 'Done.';
+        }
         return reply.message ?? (reply.card as AdaptiveCardJson & { type: 'AdaptiveCard' });
     });
 

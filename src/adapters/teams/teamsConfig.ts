@@ -35,7 +35,10 @@ export interface TeamsConfig {
     botTenantId: string;
     /** `ACTION_SIGNING_SECRET` (≥ 32 chars; required in production; random per process otherwise). */
     actionSigningSecret: Secret | undefined;
-    /** `TEAMS_SUPERVISORS`: `id:unitA|unitB,id2:*` (Teams user ids or AAD object ids; `*:*` = everyone, sandbox). */
+    /**
+     * `TEAMS_SUPERVISORS`: comma-separated `<id>` (every unit), `<id>:*` or `<id>:<unit>|<unit>`; id = a Teams user
+     * id (`29:…`) or an AAD object id (`*:*` = everyone, sandbox/test only).
+     */
     supervisors: ReadonlyMap<string, readonly string[]>;
     /** `TEAMS_CHANNEL_MEMBERS_SUPERVISE`: members of a unit's subscribed channel may act on its alerts. @default true */
     channelMembersSupervise: boolean;
@@ -96,6 +99,34 @@ function intOf(env: Env, name: string, fallback: number, min: number, problems: 
     return n;
 }
 
+const SUPERVISOR_FORM = 'is not <id> or <id>:<unit>|<unit>|… or <id>:* (id = a Teams user id 29:… or an AAD object id)';
+
+/**
+ * One `TEAMS_SUPERVISORS` entry: `<id>` (every unit), `<id>:*` or `<id>:<unit>|<unit>…`. The id is a Teams user id
+ * (`29:<opaque>`, itself containing one `:`), an AAD object id, or `*` (anyone; sandbox/test). Returns the problem
+ * when the entry is malformed or ambiguous.
+ */
+function parseSupervisor(part: string): { id: string; units: string[] } | string {
+    const segments = part.split(':').map((x) => x.trim());
+    let id: string;
+    let rest: string[];
+    if (/^\d+$/.test(segments[0])) {
+        if (segments[0] !== '29') return `${SUPERVISOR_FORM}: a Teams user id starts with 29:`;
+        if (segments.length < 2 || !segments[1]) return `${SUPERVISOR_FORM}: the Teams user id is incomplete`;
+        id = `${segments[0]}:${segments[1]}`;
+        rest = segments.slice(2);
+    } else {
+        id = segments[0];
+        rest = segments.slice(1);
+    }
+    if (!id || /[|\s]/.test(id)) return SUPERVISOR_FORM;
+    if (rest.length > 1) return `${SUPERVISOR_FORM}: too many ":" (ambiguous)`;
+    if (rest.length === 0) return { id, units: ['*'] };
+    const units = rest[0].split('|').map((u) => u.trim());
+    if (units.some((u) => !u || /\s/.test(u))) return `${SUPERVISOR_FORM}: empty or malformed unit list`;
+    return { id, units: units.includes('*') ? ['*'] : units };
+}
+
 /**
  * Teams settings from the environment; throws one {@link TeamsConfigError} listing every problem.
  * Production (the default mode) refuses to run without `BOT_ID`, `BOT_PASSWORD` and `ACTION_SIGNING_SECRET`.
@@ -146,21 +177,12 @@ export function parseTeamsConfig(env: Env): TeamsConfig {
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean)) {
-        const i = part.lastIndexOf(':');
-        const id = i > 0 ? part.slice(0, i).trim() : part;
-        const units =
-            i > 0
-                ? part
-                      .slice(i + 1)
-                      .split('|')
-                      .map((u) => u.trim())
-                      .filter(Boolean)
-                : ['*'];
-        if (!id || units.length === 0) {
-            problems.push(`TEAMS_SUPERVISORS: "${part}" is not id:unit|unit or id:*`);
+        const entry = parseSupervisor(part);
+        if (typeof entry === 'string') {
+            problems.push(`TEAMS_SUPERVISORS: "${part}" ${entry}`);
             continue;
         }
-        supervisors.set(id, [...(supervisors.get(id) ?? []), ...units]);
+        supervisors.set(entry.id, [...(supervisors.get(entry.id) ?? []), ...entry.units]);
     }
     if (mode === 'production' && supervisors.has('*'))
         problems.push('TEAMS_SUPERVISORS: the wildcard user "*" is allowed only in sandbox/test mode');

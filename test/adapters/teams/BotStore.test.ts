@@ -70,6 +70,21 @@ function contract(name: string, make: () => Promise<{ store: BotStore; clock: Fa
             assert.equal(await store.reportOnce('no-personal:g1'), true);
         });
 
+        it('remembers display names by id and answers only the known ones', async () => {
+            const { store } = await make();
+            assert.deepEqual(await store.namesOf([]), new Map());
+            await store.saveName('aad-sup', 'Sam Supervisor');
+            await store.saveName('29:x', 'Xavier');
+            await store.saveName('aad-sup', 'Sam S.');
+            assert.deepEqual(
+                await store.namesOf(['aad-sup', 'nobody', '29:x']),
+                new Map([
+                    ['aad-sup', 'Sam S.'],
+                    ['29:x', 'Xavier']
+                ])
+            );
+        });
+
         it('claims a delivery for one owner at a time and remembers it as done', async () => {
             const { store } = await make();
             assert.equal(await store.claimDelivery('k', 'a', 60_000), 'claimed');

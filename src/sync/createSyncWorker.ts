@@ -288,7 +288,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                         });
                     }
                 } catch (error) {
-                    if (isConfigFailure(error)) {
+                    const sourceKnown =
+                        isConfigFailure(error) && error.status === 404 ? await presenceSourceExists(sourceId) : false;
+                    if (sourceKnown === undefined) {
+                        for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
+                    } else if (sourceKnown) {
+                        // A 404 while the presence source exists: a user of the chunk is unknown to Genesys (deleted
+                        // after ingest). One PATCH per user finds who; the others go through.
+                        for (const e of chunk) out.set(e.agentId, await patchOne(e, sourceId, true));
+                    } else if (isConfigFailure(error)) {
                         // Wrong credentials, permission or presence source: one PATCH per user would be refused
                         // the same way. Keep every entry pending and pause.
                         noteConfigFailure(error);
@@ -303,7 +311,26 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         return out;
     }
 
-    async function patchOne(e: SyncEvent, sourceId: string): Promise<AgentOutcome> {
+    /**
+     * Whether the configured presence source exists (`GET /api/v2/presence/sources`); undefined when that cannot be
+     * told right now. Tells a wrong `SYNC_PRESENCE_SOURCE_ID` (pause) from an unknown user (refuse that one entry).
+     */
+    async function presenceSourceExists(sourceId: string): Promise<boolean | undefined> {
+        try {
+            const res = await http.send<{ entities?: Array<{ id?: string }> } | Array<{ id?: string }>>({
+                method: 'GET',
+                url: `${deps.apiBaseUrl}/api/v2/presence/sources`,
+                signal: sendSignal
+            });
+            const list = Array.isArray(res.data) ? res.data : (res.data?.entities ?? []);
+            return list.some((source: { id?: string }) => source.id === sourceId);
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** `sourceKnown`: the presence source was just seen to exist, so a 404 means this user is unknown. */
+    async function patchOne(e: SyncEvent, sourceId: string, sourceKnown = false): Promise<AgentOutcome> {
         try {
             const res = await http.send({
                 method: 'PATCH',
@@ -320,6 +347,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             });
             return { kind: 'ok', acked: acked(e, res.payloadHash) };
         } catch (error) {
+            if (sourceKnown && isConfigFailure(error) && error.status === 404)
+                return {
+                    kind: 'rejected',
+                    rejection: { code: 'TARGET_REJECTED', reason: `Genesys does not know this user: ${error.message}` }
+                };
             if (isConfigFailure(error)) {
                 noteConfigFailure(error);
                 return { kind: 'retry' };

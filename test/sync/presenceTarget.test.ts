@@ -431,6 +431,38 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.match(errors[0].fix ?? '', /POST \/api\/v2\/presence\/sources/);
     });
 
+    it('tells an unknown user from a wrong source on a bulk 404: that entry is refused, the others delivered, no pause', async () => {
+        const { config, worker } = withLogs({});
+        const agents = rig.agents.slice(0, 3);
+        const ghost = 'deleted-after-ingest';
+        const known = [...agents, ghost];
+        await ingest(
+            queue,
+            config,
+            known,
+            [agents[0], ghost, agents[1], agents[2]].map((agentId) => ({
+                agentId,
+                reasonCode: 'BREAK',
+                at: clock.now()
+            }))
+        );
+        for (let i = 0; i < 5 && (await queue.depth()) > 0; i++) await drive(clock, worker.runOnce());
+        const d = await worker.diagnostics();
+        assert.equal(d.configFailure, null, 'the source exists: not a configuration failure');
+        assert.equal(worker.status().pausedUntil, null);
+        assert.deepEqual(
+            d.deadLetters.flatMap((l) => (l.item as Array<{ agentId: string }>).map((e) => e.agentId)),
+            [ghost]
+        );
+        assert.match(JSON.stringify(d.deadLetters[0]), /does not know this user/);
+        for (const a of agents)
+            assert.ok(
+                writes().some((w) => w.userId === a && w.presenceDefinitionId === rig.def('Break')),
+                `${a} delivered`
+            );
+        assert.equal(await queue.depth(), 0);
+    });
+
     it('recovers from a bulk 403 once the permission is there: delivered in bulk, nothing dead-lettered', async () => {
         const { config, worker, metrics } = withLogs({});
         const agents = rig.agents.slice(0, 3);

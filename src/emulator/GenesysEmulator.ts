@@ -860,7 +860,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     const heartbeat = (): void => {
         // Expired channels are closed, as Genesys does; a client that never renewed has to start over.
         for (const ch of channels.values()) {
-            if (ch.expiresAt <= clock.now() && ch.socket && ch.socket.readyState === 1) ch.socket.close(1000, 'expired');
+            if (ch.expiresAt <= clock.now() && ch.socket && ch.socket.readyState === 1)
+                ch.socket.close(1000, 'expired');
         }
         if (!silenced) {
             const text = JSON.stringify({

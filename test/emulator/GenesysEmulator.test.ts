@@ -323,7 +323,9 @@ describe('Genesys emulator: channel expiry', () => {
             await fetch(`${emu.url}/api/v2/notifications/channels/${ch.id}/subscriptions`, {
                 method: 'PUT',
                 headers,
-                body: JSON.stringify([{ id: `v2.workforcemanagement.managementunits.${agent.managementUnitId}.adherence` }])
+                body: JSON.stringify([
+                    { id: `v2.workforcemanagement.managementunits.${agent.managementUnitId}.adherence` }
+                ])
             });
             const frames: Array<{ topicName: string }> = [];
             const ws = new WebSocket(ch.connectUri);

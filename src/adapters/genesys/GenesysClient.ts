@@ -106,8 +106,7 @@ export class GenesysClient {
                 refreshMarginMs: options.config.tokenRefreshMarginMs,
                 http: this.http
             });
-        this.limiter =
-            options.limiter ?? RateLimiter.forRollingMinute(options.clock, options.config.requestsPerMinute);
+        this.limiter = options.limiter ?? RateLimiter.forRollingMinute(options.clock, options.config.requestsPerMinute);
         this.breaker = options.breaker ?? new CircuitBreaker({ clock: options.clock });
         this.metrics = options.metrics ?? createGenesysMetrics();
         this.sleep = options.sleep ?? clockSleep(options.clock);

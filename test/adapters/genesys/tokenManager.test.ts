@@ -81,7 +81,8 @@ describe('TokenManager against the emulator', () => {
         const http = {
             post: (...args: Parameters<AxiosInstance['post']>) => {
                 calls++;
-                if (down) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+                if (down)
+                    return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
                 return real.post(...args);
             }
         } as unknown as AxiosInstance;

@@ -186,7 +186,7 @@ describe('RedisAgentStateStore (Redis specifics)', () => {
         }
     });
 
-    it('keeps committing when the log metadata is lost: the stream\'s newest id wins, nothing is half-written', async () => {
+    it("keeps committing when the log metadata is lost: the stream's newest id wins, nothing is half-written", async () => {
         const f = await openFixture();
         try {
             const keys = shardKeys(f.prefix, shardOf('a', 16));

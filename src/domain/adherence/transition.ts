@@ -413,7 +413,8 @@ function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEp
 function acknowledge(record: AgentRecord | undefined, episodeId: string, by: string, now: number): TransitionResult {
     const state = openEpisode(record, episodeId);
     if (typeof state === 'string') return refused(record, state);
-    if (state.ack) return refused(record, 'already-acknowledged');
+    // The same supervisor again (a double click, or a retry after a lost reply) is a success that changes nothing.
+    if (state.ack) return state.ack.by === by ? unchanged(record) : refused(record, 'already-acknowledged');
     const { realertAt: _r, ...rest } = state;
     const { version: _v, ...base } = record!;
     const effects = [logEntry('acknowledge', state.episode, now, { by })];

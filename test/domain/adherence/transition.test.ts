@@ -254,13 +254,16 @@ describe('transition: supervisor and agent actions', () => {
         assert.deepEqual(a.kinds(), ['nudge', 'alert', 'update:snoozed', 'update:acknowledged', 'update:exception']);
     });
 
-    it('refuses a second acknowledge, an action on a closed episode, and an unknown agent', () => {
+    it("refuses another supervisor's second acknowledge, an action on a closed episode, and an unknown agent", () => {
         const a = new Agent();
         a.observe(out(T0));
         a.tick(T0 + 10 * MIN);
         const id = a.episodeId;
-        a.ack();
-        assert.deepEqual(a.ack(), [{ type: 'CommandRefused', reason: 'already-acknowledged' }]);
+        a.ack('sup-1');
+        const acked = a.record;
+        assert.deepEqual(a.ack('sup-1'), [], 'the same supervisor again: success, nothing new logged or sent');
+        assert.equal(a.record, acked);
+        assert.deepEqual(a.ack('sup-2'), [{ type: 'CommandRefused', reason: 'already-acknowledged' }]);
         a.now = T0 + 12 * MIN;
         a.observe(back(T0 + 12 * MIN));
         a.now = T0 + 13 * MIN;

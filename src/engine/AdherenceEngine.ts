@@ -150,7 +150,7 @@ export class AdherenceEngine {
         if (this.orphanTimer !== undefined) this.clock.clearTimeout(this.orphanTimer);
         this.settleTimer = this.orphanTimer = undefined;
         await this.idle();
-        for (const job of this.queue) job.done?.({ ok: false, reason: 'unknown-agent' });
+        for (const job of this.queue) job.done?.({ ok: false, reason: 'stopping' });
         this.queue = [];
     }
 
@@ -292,7 +292,8 @@ export class AdherenceEngine {
         if (this.draining || this.queue.length === 0) return;
         this.draining = this.drain().finally(() => {
             this.draining = undefined;
-            if (this.queue.length > 0) this.kick();
+            // After stop() a drain that gave up on a failing store is not restarted: stop() answers what is left.
+            if (this.queue.length > 0 && this.running) this.kick();
         });
     }
 

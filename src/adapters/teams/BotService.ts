@@ -139,6 +139,7 @@ const REFUSAL_TEXT: Record<BotRefusal, string> = {
     'invalid-input': 'That choice is not valid. Nothing was changed.',
     'not-subscribed': 'This conversation is not subscribed to a management unit.',
     'unknown-agent': 'I have no adherence data for that agent.',
+    stopping: 'The bot is restarting, so nothing was changed. Please try again in a moment.',
     'no-open-episode': 'That agent is not out of adherence any more.',
     'episode-closed': 'That episode has already ended; this card is out of date.',
     'already-acknowledged': 'This alert was already acknowledged.',

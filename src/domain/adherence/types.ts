@@ -240,7 +240,13 @@ export type Effect =
 
 /** Why a supervisor or agent action changed nothing. */
 export type RefusalReason =
-    'unknown-agent' | 'no-open-episode' | 'episode-closed' | 'already-acknowledged' | 'invalid-until';
+    | 'unknown-agent'
+    | 'no-open-episode'
+    | 'episode-closed'
+    | 'already-acknowledged'
+    | 'invalid-until'
+    /** The engine stopped (shutdown or restart) before the action was applied: nothing changed, try again. */
+    | 'stopping';
 
 export interface TransitionResult {
     /** The next record (its `version` one higher), or the very same object when nothing changed. */

@@ -227,7 +227,10 @@ export class BotService {
 
     private async status(actor: Actor): Promise<Reply> {
         if (actor.kind !== 'personal') {
-            const units = await this.o.store.unitsOf(actor.conversationId);
+            // Who is drifting is for supervisors of the channel's units; anyone else gets their own status.
+            const units: string[] = [];
+            for (const u of await this.o.store.unitsOf(actor.conversationId))
+                if (await this.supervises(actor, u)) units.push(u);
             if (units.length > 0) return { card: await this.driftingNow(units) };
         }
         const genesysUserId = (await this.o.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;

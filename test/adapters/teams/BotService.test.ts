@@ -305,6 +305,15 @@ describe('BotService commands', () => {
         assert.doesNotMatch(text, /g-c/, 'only the channel units');
     });
 
+    it("shows who is drifting only to the channel's supervisors when channel membership does not count", async () => {
+        const strict = await setup({ channelMembersSupervise: false });
+        await strict.store.subscribe('mu-1', '19:ch1');
+        const member = await strict.service.command(inChannel('29:x', '19:ch1'), 'status');
+        assert.doesNotMatch(JSON.stringify(member.card), /Drifting now/, 'a mere member gets their own status');
+        const sup = await strict.service.command(inChannel('29:sup', '19:ch1', 'aad-sup'), 'status');
+        assert.match(JSON.stringify(sup.card), /Drifting now/);
+    });
+
     it('changes exclusions for supervisors only and validates the category', async () => {
         const { service, calls } = await setup();
         assert.equal((await service.command(personal('29:x'), 'exclude Break')).refused, 'not-supervisor');

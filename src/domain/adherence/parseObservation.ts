@@ -143,7 +143,11 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
             return { ok: false, reason: 'unknown-impact', field: 'impact' };
         }
 
-        const timeField = b.adherenceChangeTime !== undefined ? 'adherenceChangeTime' : 'timeOfAdherenceChange';
+        // Notification bodies carry `adherenceChangeTime`, REST entities `timeOfAdherenceChange`; a null one defers to the other.
+        const timeField =
+            b.adherenceChangeTime !== undefined && b.adherenceChangeTime !== null
+                ? 'adherenceChangeTime'
+                : 'timeOfAdherenceChange';
         const timeText = optionalString(b, timeField);
         if (timeText === undefined || timeText === '')
             return { ok: false, reason: 'missing-change-time', field: timeField };

@@ -64,6 +64,17 @@ describe('parseAdherenceBody', () => {
         assert.equal(r.observation.changedAt, NOW);
     });
 
+    it('takes timeOfAdherenceChange when adherenceChangeTime is null', () => {
+        const r = parseAdherenceBody(
+            { ...eventBody, adherenceChangeTime: null, timeOfAdherenceChange: '2023-11-07T16:20:03.808Z' },
+            NOW
+        );
+        assert.ok(r.ok, JSON.stringify(r));
+        assert.equal(r.observation.changedAt, Date.UTC(2023, 10, 7, 16, 20, 3, 808));
+        const neither = parseAdherenceBody({ ...eventBody, adherenceChangeTime: null }, NOW);
+        assert.deepEqual(neither, { ok: false, reason: 'missing-change-time', field: 'timeOfAdherenceChange' });
+    });
+
     it('refuses each kind of bad input with a specific reason and field', () => {
         const cases: Array<[unknown, string, string?]> = [
             [null, 'not-an-object'],

@@ -59,6 +59,24 @@ describe('loadConfig', () => {
         }
     });
 
+    it("lists the Genesys part's problems one by one", () => {
+        try {
+            loadConfig({
+                ADHERENCE_MODE: 'sandbox',
+                GENESYS_REGION: 'not a host',
+                GENESYS_REQUESTS_PER_MINUTE: 'lots'
+            });
+            assert.fail('should throw');
+        } catch (error) {
+            assert.ok(isConfigProblemsError(error));
+            assert.deepEqual(
+                error.problems.map((p) => p.split(/[ :]/)[0]),
+                ['GENESYS_REGION', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET', 'GENESYS_REQUESTS_PER_MINUTE']
+            );
+            assert.match(error.message, /^Invalid configuration \(4 problems\):/);
+        }
+    });
+
     it('runs without credentials in sandbox and test mode, with in-memory stores', () => {
         const config = loadConfig({ ADHERENCE_MODE: 'sandbox' });
         assert.equal(config.teams.botId, '');

@@ -156,7 +156,8 @@ export function parseGenesysConfig(env: Record<string, string | undefined>): Gen
     };
     if (problems.length > 0) {
         throw new GenesysError('GENESYS_CONFIG_INVALID', 'Invalid Genesys configuration:\n- ' + problems.join('\n- '), {
-            retryable: false
+            retryable: false,
+            problems
         });
     }
     Object.defineProperty(config, 'clientSecret', { value: clientSecret, enumerable: false });

@@ -236,7 +236,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             businessUnitId: agent.businessUnitId,
             team: { id: agent.teamId, name: agent.teamName },
             scheduledActivityCategory: a.scheduledCategory,
-            scheduledActivityCode: { id: a.scheduledActivityCodeId ?? '', secondaryPresences: [] },
+            // Unscheduled agents have no activity code: the field is left out rather than sent with an empty id.
+            ...(a.scheduledActivityCodeId === undefined
+                ? {}
+                : { scheduledActivityCode: { id: a.scheduledActivityCodeId, secondaryPresences: [] } }),
             systemPresence: agent.systemPresence,
             organizationSecondaryPresenceId: agent.presenceDefinitionId,
             routingStatus: routingStatusOf(agent.systemPresence),

@@ -511,6 +511,10 @@ function approve(
 function agentAck(record: AgentRecord | undefined, episodeId: string, now: number): TransitionResult {
     const state = openEpisode(record, episodeId);
     if (typeof state === 'string') return refused(record, state);
+    // Pressed again (or retried after a lost reply): already recorded, nothing new.
+    if (state.agentAckAt !== undefined) return unchanged(record);
     const { version: _v, ...base } = record!;
-    return commit(record, base as Omit<AgentRecord, 'version'>, [logEntry('agent-ack', state.episode, now)]);
+    return commit(record, { ...base, state: { ...state, agentAckAt: now } }, [
+        logEntry('agent-ack', state.episode, now)
+    ]);
 }

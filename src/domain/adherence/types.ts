@@ -127,6 +127,8 @@ interface OpenEpisodeFields {
     nudge?: StageOutcome;
     alert?: StageOutcome;
     ack?: Acknowledgement;
+    /** When the agent pressed "I'm on it" (once per episode: a second press logs nothing). */
+    agentAckAt?: number;
     /** A snoozed (or approved) alert re-alerts at this time if the episode is still open and unacknowledged. */
     realertAt?: number;
 }

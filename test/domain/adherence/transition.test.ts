@@ -291,14 +291,21 @@ describe('transition: supervisor and agent actions', () => {
         assert.deepEqual(a.approve(T0 + 10 * MIN), [{ type: 'CommandRefused', reason: 'invalid-until' }]);
     });
 
-    it('logs the agent pressing "I\'m on it" without changing the episode', () => {
+    it('logs the agent pressing "I\'m on it" once, without changing the episode or its deadlines', () => {
         const a = new Agent();
         a.observe(out(T0));
         a.tick(T0 + 6 * MIN);
         const state = a.record!.state;
+        a.now = T0 + 7 * MIN;
         a.apply({ type: 'NudgeAcknowledged', episodeId: a.episodeId });
-        assert.deepEqual(a.record!.state, state);
+        assert.deepEqual(a.record!.state, { ...state, agentAckAt: T0 + 7 * MIN });
         assert.equal(a.logTypes().at(-1), 'agent-ack');
+        const acked = a.record;
+        assert.deepEqual(a.apply({ type: 'NudgeAcknowledged', episodeId: a.episodeId }), [], 'a second press: nothing');
+        assert.equal(a.record, acked);
+        assert.equal(a.logTypes().filter((t) => t === 'agent-ack').length, 1);
+        a.tick(T0 + 10 * MIN);
+        assert.equal(a.kinds().at(-1), 'alert', 'the alert still comes on time');
     });
 
     it('increments the record version by one on every change', () => {

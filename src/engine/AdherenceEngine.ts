@@ -203,7 +203,8 @@ export class AdherenceEngine {
                 managementUnitId,
                 adherenceState: 'Unknown',
                 impact: 'Unknown',
-                changedAt: now
+                // Not older than what was applied (a source clock ahead of ours): the episode still ends now.
+                changedAt: Math.max(now, record.lastChangeAt)
             };
             this.queue.push({ userId: record.userId, event: { type: 'AdherenceObserved', observation: left } });
         }

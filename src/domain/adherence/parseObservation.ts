@@ -8,6 +8,7 @@ import {
     type Observation
 } from './types';
 import { daysFromCivil } from '../civilDate';
+import { MAX_CLOCK_SKEW_MS } from './transition';
 
 /** Why an adherence body was refused. Stable strings: they are metric labels and log fields. */
 export type RejectReason =
@@ -118,7 +119,9 @@ function idOf(body: Record<string, unknown>, field: string): string | undefined 
 /**
  * Validate one adherence body — a notification `eventBody` (`adherenceChangeTime`) or a REST snapshot entity
  * (`UserScheduleAdherence`, `timeOfAdherenceChange`, `managementUnit.id`) — into an {@link Observation}.
- * Every field is guarded: the SDK typings mark all of them optional. A change time in the future is clamped to `now`.
+ * Every field is guarded: the SDK typings mark all of them optional. A change time more than the clock-skew tolerance
+ * in the future is capped at `now` + that tolerance (the transition orders events by it; an episode never starts later
+ * than now).
  *
  * @param now epoch ms, the caller's clock (test seam).
  */
@@ -164,7 +167,7 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
             managementUnitId,
             adherenceState: state as AdherenceState,
             impact: (impactText || 'Unknown') as Impact,
-            changedAt: Math.min(changedAt, now)
+            changedAt: Math.min(changedAt, now + MAX_CLOCK_SKEW_MS)
         };
         if (teamId) observation.teamId = teamId;
         if (teamName) observation.teamName = teamName;

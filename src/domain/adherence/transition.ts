@@ -80,6 +80,12 @@ export function dueAtOf(state: AgentState): number | null {
     return Number.isFinite(due) ? due : null;
 }
 
+/**
+ * How far ahead of this host's clock a source change time is still taken as is for ordering events, ms. Beyond it the
+ * time is capped; an episode's start is never later than now whatever the source says.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Deterministic episode id: the same agent and drift start give the same id on every instance. */
 export function episodeIdOf(userId: string, startedAt: number): string {
     return `${userId}@${startedAt.toString(36)}`;
@@ -199,8 +205,11 @@ function observe(
     now: number,
     policy: Policy
 ): TransitionResult {
-    // Event time, clamped: a change time in the future counts as now.
-    const o = observed.changedAt > now ? { ...observed, changedAt: now } : observed;
+    // Order by the source's own time, so events that arrive out of order are recognised even when the Genesys clock is
+    // a little ahead of ours; a time beyond the skew tolerance is capped (one bogus far-future time must not make
+    // every later event look stale). Drift start and end are never later than now (see below).
+    const o =
+        observed.changedAt > now + MAX_CLOCK_SKEW_MS ? { ...observed, changedAt: now + MAX_CLOCK_SKEW_MS } : observed;
     if (record && o.changedAt < record.lastChangeAt) return unchanged(record, { ignored: 'stale' });
     const state = record?.state ?? ADHERENT;
     const base = baseOf(record, o);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapFrame, mapSnapshot, unitAdherenceTopic } from '../../../src/adapters/genesys/mapping';
+import { MAX_CLOCK_SKEW_MS } from '../../../src/domain/adherence/transition';
 
 const NOW = Date.parse('2023-11-07T16:30:00.000Z');
 const MU = '52e1c6a5-4270-4cd1-8b09-850e3290aa11';
@@ -88,13 +89,13 @@ describe('mapFrame', () => {
         assert.equal((mapFrame(JSON.stringify(noUser), NOW) as { reason: string }).reason, 'missing-user-id');
     });
 
-    it('clamps a change time in the future to receipt time', () => {
+    it('caps a far-future change time at receipt time plus the clock-skew tolerance', () => {
         const future = {
             ...referenceFrame,
             eventBody: { ...referenceFrame.eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' }
         };
         const m = mapFrame(JSON.stringify(future), NOW);
-        assert.equal(m.kind === 'adherence' && m.observation.changedAt, NOW);
+        assert.equal(m.kind === 'adherence' && m.observation.changedAt, NOW + MAX_CLOCK_SKEW_MS);
     });
 });
 

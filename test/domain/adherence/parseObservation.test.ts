@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAdherenceBody, parseIsoInstant } from '../../../src/domain/adherence/parseObservation';
+import { MAX_CLOCK_SKEW_MS } from '../../../src/domain/adherence/transition';
 
 const NOW = Date.UTC(2023, 10, 7, 17, 0, 0);
 
@@ -58,10 +59,16 @@ describe('parseAdherenceBody', () => {
         assert.equal(r.observation.changedAt, Date.parse('2023-11-07T16:20:03Z'));
     });
 
-    it('clamps a change time in the future to now', () => {
+    it('keeps a change time slightly ahead (source clock skew) and caps a far-future one at the tolerance', () => {
+        const ahead = parseAdherenceBody(
+            { ...eventBody, adherenceChangeTime: new Date(NOW + 3_000).toISOString() },
+            NOW
+        );
+        assert.ok(ahead.ok);
+        assert.equal(ahead.observation.changedAt, NOW + 3_000);
         const r = parseAdherenceBody({ ...eventBody, adherenceChangeTime: '2030-01-01T00:00:00Z' }, NOW);
         assert.ok(r.ok);
-        assert.equal(r.observation.changedAt, NOW);
+        assert.equal(r.observation.changedAt, NOW + MAX_CLOCK_SKEW_MS);
     });
 
     it('takes timeOfAdherenceChange when adherenceChangeTime is null', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { dueAtOf, episodeIdOf, thresholdsFor } from '../../../src/domain/adherence/transition';
+import { dueAtOf, episodeIdOf, MAX_CLOCK_SKEW_MS, thresholdsFor } from '../../../src/domain/adherence/transition';
 import { Agent, back, MIN, out, policy, T0 } from '../../support/adherence';
 
 describe('transition: the drift clock', () => {
@@ -17,13 +17,31 @@ describe('transition: the drift clock', () => {
         assert.deepEqual(a.logTypes(), ['start']);
     });
 
-    it('clamps a change time in the future to now', () => {
+    it('never starts an episode in the future, and caps a far-future change time at the skew tolerance', () => {
         const a = new Agent(policy(), T0);
-        a.observe(out(T0 + 5 * MIN));
+        a.observe(out(T0 + 2 * MIN));
         const s = a.record!.state;
         assert.ok(s.status === 'drifting');
         assert.equal(s.episode.startedAt, T0);
-        assert.equal(a.record!.lastChangeAt, T0);
+        assert.equal(a.record!.lastChangeAt, T0 + 2 * MIN, 'ordering keeps the source time');
+        const b = new Agent(policy(), T0);
+        b.observe(out(T0 + 24 * 60 * MIN)); // a bogus time a day ahead
+        assert.equal(b.record!.lastChangeAt, T0 + MAX_CLOCK_SKEW_MS);
+        b.now = T0 + MAX_CLOCK_SKEW_MS + 1;
+        b.observe(back(T0 + MAX_CLOCK_SKEW_MS + 1));
+        assert.equal(b.status, 'adherent', 'later real events are not stale for long');
+    });
+
+    it('orders events by the source time when its clock is ahead: a late older event does not reopen a drift', () => {
+        // Genesys is 3 s ahead: back in adherence at 09:00:02 (its clock) arrives at 09:00:00 (ours); the earlier
+        // "out" of 09:00:01 arrives after it.
+        const a = new Agent(policy(), T0);
+        a.observe(out(T0 - 10 * MIN));
+        a.observe(back(T0 + 2_000));
+        assert.equal(a.status, 'adherent');
+        a.now = T0 + 500;
+        assert.deepEqual(a.observe(out(T0 + 1_000)), []);
+        assert.equal(a.status, 'adherent', 'the older event is stale, not a new episode');
     });
 
     it('starts an episode for an agent first seen already out of adherence (startup, reconnect, new to the unit)', () => {

@@ -13,21 +13,27 @@ runStoreContract(
     { pageSize: 1000 }
 );
 
+const base = Date.UTC(2026, 0, 1);
+
+/** `count` commits of agent `a`, each logging one entry at `base + i`. */
+async function commitLogged(store: MemoryAgentStateStore, count: number): Promise<void> {
+    for (let v = 0; v < count; v++) {
+        const record = {
+            userId: 'a',
+            version: v + 1,
+            lastChangeAt: base,
+            managementUnitId: 'mu',
+            state: { status: 'adherent' as const }
+        };
+        const entry = { type: 'start' as const, at: base + v, userId: 'a', managementUnitId: 'mu' };
+        await store.commit([{ userId: 'a', expectedVersion: v, record, dueAt: null, log: [entry], outbox: [] }]);
+    }
+}
+
 describe('MemoryAgentStateStore', () => {
     it('drops the oldest log entries beyond logMaxLen', async () => {
         const store = new MemoryAgentStateStore({ logMaxLen: 3 });
-        const base = Date.UTC(2026, 0, 1);
-        for (let v = 0; v < 5; v++) {
-            const record = {
-                userId: 'a',
-                version: v + 1,
-                lastChangeAt: base,
-                managementUnitId: 'mu',
-                state: { status: 'adherent' as const }
-            };
-            const entry = { type: 'start' as const, at: base + v, userId: 'a', managementUnitId: 'mu' };
-            await store.commit([{ userId: 'a', expectedVersion: v, record, dueAt: null, log: [entry], outbox: [] }]);
-        }
+        await commitLogged(store, 5);
         const left = await store.readLog({ fromAt: 0, toAt: base + 10 });
         assert.deepEqual(
             left.map((e) => e.at - base),
@@ -37,18 +43,7 @@ describe('MemoryAgentStateStore', () => {
 
     it('keeps exactly the newest logMaxLen entries across many commits, and trims by time after that', async () => {
         const store = new MemoryAgentStateStore({ logMaxLen: 1_500 });
-        const base = Date.UTC(2026, 0, 1);
-        for (let v = 0; v < 5_000; v++) {
-            const record = {
-                userId: 'a',
-                version: v + 1,
-                lastChangeAt: base,
-                managementUnitId: 'mu',
-                state: { status: 'adherent' as const }
-            };
-            const entry = { type: 'start' as const, at: base + v, userId: 'a', managementUnitId: 'mu' };
-            await store.commit([{ userId: 'a', expectedVersion: v, record, dueAt: null, log: [entry], outbox: [] }]);
-        }
+        await commitLogged(store, 5_000);
         const left = await store.readLog({ fromAt: 0, toAt: base + 10_000 });
         assert.equal(left.length, 1_500);
         assert.equal(left[0].at - base, 3_500);

@@ -1,6 +1,6 @@
 import type { EpisodeLogEntry, SuppressReason } from '../domain/adherence/types';
 import { SUPPRESS_REASONS } from '../domain/adherence/types';
-import { LocalCalendar } from './LocalCalendar';
+import { LocalCalendar } from '../domain/LocalCalendar';
 
 const DAY_MS = 86_400_000;
 

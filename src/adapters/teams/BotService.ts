@@ -6,7 +6,7 @@ import {
     type Policy,
     type RefusalReason
 } from '../../domain/adherence/types';
-import { LocalCalendar } from '../../analytics/LocalCalendar';
+import { LocalCalendar } from '../../domain/LocalCalendar';
 import type { Clock } from '../../domain/clock';
 import type { LogQuery } from '../../engine/ports';
 import {

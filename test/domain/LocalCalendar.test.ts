@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { LocalCalendar } from '../../src/analytics/LocalCalendar';
+import { LocalCalendar } from '../../src/domain/LocalCalendar';
 import { daysFromCivil, isoDateOfDays } from '../../src/domain/civilDate';
 
 const ZONES = [

@@ -1,4 +1,4 @@
-import { daysFromCivil, isoDateOfDays } from '../domain/civilDate';
+import { daysFromCivil, isoDateOfDays } from './civilDate';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -83,6 +83,15 @@ export class LocalCalendar {
         // A skipped midnight leaves `start` in the previous local day: the day begins at the offset change.
         while (start + this.offsetAt(start) < midnight) start = (Math.floor(start / SLOT_MS) + 1) * SLOT_MS;
         return start;
+    }
+
+    /**
+     * The first instant of the local day after the one containing `at` (always later than `at`): DST-aware, and where
+     * that day's midnight is skipped (America/Santiago, America/Havana, Asia/Beirut) the instant of the change.
+     */
+    nextDayStart(at: number): number {
+        // Local days last 23 to 25 h: 26 h after this day's start always lies in the next day.
+        return this.startOfDay(this.startOfDay(at) + 26 * HOUR_MS);
     }
 
     /**

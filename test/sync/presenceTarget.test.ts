@@ -25,7 +25,11 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         await rig.close();
     });
 
-    const make = (env: Record<string, string> = {}) => {
+    /** The test's worker on the rig, with its metrics and what it logged at `level` and above. */
+    const make = (env: Record<string, string> = {}, level: 'info' | 'warn' = 'info') => {
+        const lines: string[] = [];
+        const logger = createLogger({ level, destination: { write: (s: string) => void lines.push(s) } });
+        const metrics = createSyncMetrics();
         const config = rig.config(env);
         worker = createSyncWorker({
             config,
@@ -33,9 +37,12 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
             clock,
             random: seededRandom(7),
             apiBaseUrl: rig.emulator.url,
-            tokens: rig.tokens
+            tokens: rig.tokens,
+            logger,
+            metrics
         });
-        return { config, worker };
+        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
+        return { config, worker, metrics, logged };
     };
     const writes = () => rig.emulator.control.presenceWrites;
     const presenceCalls = () =>
@@ -282,20 +289,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('does not send a presence state older than the acknowledged one, but counts it, lists it and logs it once', async () => {
-        const lines: string[] = [];
-        const logger = createLogger({ level: 'warn', destination: { write: (s: string) => void lines.push(s) } });
-        const metrics = createSyncMetrics();
-        const config = rig.config();
-        worker = createSyncWorker({
-            config,
-            queue,
-            clock,
-            random: seededRandom(7),
-            apiBaseUrl: rig.emulator.url,
-            tokens: rig.tokens,
-            logger,
-            metrics
-        });
+        const { config, worker, metrics, logged } = make({}, 'warn');
         const [a, b] = rig.agents;
         const t = clock.now();
         await ingest(queue, config, rig.agents, [
@@ -321,7 +315,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
             ]
         );
         assert.equal((await metrics.superseded.get()).values[0].value, 2);
-        const warned = lines.map((l) => JSON.parse(l) as { msg: string }).filter((l) => /superseded/.test(l.msg));
+        const warned = logged().filter((l) => /superseded/.test(l.msg));
         assert.equal(warned.length, 1, 'logged once');
     });
 
@@ -373,27 +367,8 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.deepEqual((await worker.diagnostics()).deadLetters, []);
     });
 
-    const withLogs = (env: Record<string, string>) => {
-        const lines: string[] = [];
-        const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
-        const metrics = createSyncMetrics();
-        const config = rig.config(env);
-        worker = createSyncWorker({
-            config,
-            queue,
-            clock,
-            random: seededRandom(7),
-            apiBaseUrl: rig.emulator.url,
-            tokens: rig.tokens,
-            logger,
-            metrics
-        });
-        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
-        return { config, worker, metrics, logged };
-    };
-
     it('treats a bulk 404 (unknown presence source) as a configuration failure: pending, paused, never dead-lettered', async () => {
-        const { config, worker, metrics, logged } = withLogs({ SYNC_PRESENCE_SOURCE_ID: 'no-such-source' });
+        const { config, worker, metrics, logged } = make({ SYNC_PRESENCE_SOURCE_ID: 'no-such-source' });
         const agents = rig.agents.slice(0, 5);
         await ingest(
             queue,
@@ -432,7 +407,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('tells an unknown user from a wrong source on a bulk 404: that entry is refused, the others delivered, no pause', async () => {
-        const { config, worker } = withLogs({});
+        const { config, worker } = make({});
         const agents = rig.agents.slice(0, 3);
         const ghost = 'deleted-after-ingest';
         const known = [...agents, ghost];
@@ -464,7 +439,7 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
     });
 
     it('recovers from a bulk 403 once the permission is there: delivered in bulk, nothing dead-lettered', async () => {
-        const { config, worker, metrics } = withLogs({});
+        const { config, worker, metrics } = make({});
         const agents = rig.agents.slice(0, 3);
         await ingest(
             queue,

@@ -60,10 +60,12 @@ class ScriptedDeliverer implements Deliverer {
     }
 }
 
-async function run(clock: FakeClock, d: OutboxDispatcher, ms: number, step = 50): Promise<void> {
+/** Advance the clock `ms` in steps, letting each dispatcher (one instance or several) settle after every step. */
+async function run(clock: FakeClock, d: OutboxDispatcher | OutboxDispatcher[], ms: number, step = 50): Promise<void> {
+    const all = Array.isArray(d) ? d : [d];
     for (let t = 0; t < ms; t += step) {
         clock.advance(step);
-        await d.idle();
+        for (const x of all) await x.idle();
     }
 }
 
@@ -337,11 +339,7 @@ describe('OutboxDispatcher', () => {
         a.start();
         await a.idle();
         b.start();
-        for (let t = 0; t < 40_000; t += 100) {
-            clock.advance(100);
-            await a.idle();
-            await b.idle();
-        }
+        await run(clock, [a, b], 40_000, 100);
         await a.stop();
         await b.stop();
         const counts = new Map<string, number>();
@@ -383,11 +381,7 @@ describe('OutboxDispatcher', () => {
         a.start();
         await a.idle();
         b.start();
-        for (let t = 0; t < 30_000; t += 100) {
-            clock.advance(100);
-            await a.idle();
-            await b.idle();
-        }
+        await run(clock, [a, b], 30_000, 100);
         await a.stop();
         await b.stop();
         assert.equal(sent.length, 1);

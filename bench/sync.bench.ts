@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import restify from 'restify';
 import { FakeClock } from '../test/support/FakeClock';
-import { drive, ingest, startPresenceRig } from '../test/sync/support';
+import { drive, ingest, startPresenceRig, type PresenceRig } from '../test/sync/support';
 import { seededRandom } from '../src/emulator/seededRandom';
-import { createSyncWorker } from '../src/sync/createSyncWorker';
-import { parseSyncConfig } from '../src/sync/parseSyncConfig';
+import { createSyncWorker, type SyncWorker } from '../src/sync/createSyncWorker';
+import { parseSyncConfig, type SyncConfig } from '../src/sync/parseSyncConfig';
 import { staticAgentResolver } from '../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../src/sync/RedisSyncQueue';
 import { registerSyncRoutes } from '../src/sync/registerSyncRoutes';
@@ -31,12 +31,9 @@ async function turn(clock: FakeClock, ms: number): Promise<void> {
     clock.advance(ms);
 }
 
-async function savedByDedupe(): Promise<void> {
-    const clock = new FakeClock();
-    const rig = await startPresenceRig(clock, { agentsPerUnit: AGENTS });
-    const config = rig.config({ SYNC_POLL_INTERVAL_MS: '250' });
-    const queue = new MemorySyncQueue();
-    const worker = createSyncWorker({
+/** A sync worker writing presence to the rig's emulator. */
+function workerOn(rig: PresenceRig, config: SyncConfig, queue: MemorySyncQueue, clock: FakeClock): SyncWorker {
+    return createSyncWorker({
         config,
         queue,
         clock,
@@ -44,6 +41,14 @@ async function savedByDedupe(): Promise<void> {
         apiBaseUrl: rig.emulator.url,
         tokens: rig.tokens
     });
+}
+
+async function savedByDedupe(): Promise<void> {
+    const clock = new FakeClock();
+    const rig = await startPresenceRig(clock, { agentsPerUnit: AGENTS });
+    const config = rig.config({ SYNC_POLL_INTERVAL_MS: '250' });
+    const queue = new MemorySyncQueue();
+    const worker = workerOn(rig, config, queue, clock);
     const rnd = seededRandom(42);
     const t0 = clock.now();
     const state = new Map(rig.agents.map((a) => [a, 'AVAIL']));
@@ -108,14 +113,7 @@ async function sustainedRate(): Promise<void> {
     const rig = await startPresenceRig(clock, { agentsPerUnit: AGENTS, rateLimitPerMinute: 300 });
     const config = rig.config({ SYNC_BULK_MAX: '1', SYNC_REQUESTS_PER_MINUTE: '300' });
     const queue = new MemorySyncQueue();
-    const worker = createSyncWorker({
-        config,
-        queue,
-        clock,
-        random: seededRandom(5),
-        apiBaseUrl: rig.emulator.url,
-        tokens: rig.tokens
-    });
+    const worker = workerOn(rig, config, queue, clock);
     worker.start();
     const t0 = clock.now();
     // Far more distinct changes than the limit allows: every 10 s all 500 agents move (per-user calls, bulk max 1).
@@ -151,14 +149,7 @@ async function burstVisibility(): Promise<void> {
     const rig = await startPresenceRig(clock, { agentsPerUnit: AGENTS, rateLimitPerMinute: 300 });
     const config = rig.config({ SYNC_POLL_INTERVAL_MS: '100' });
     const queue = new MemorySyncQueue();
-    const worker = createSyncWorker({
-        config,
-        queue,
-        clock,
-        random: seededRandom(5),
-        apiBaseUrl: rig.emulator.url,
-        tokens: rig.tokens
-    });
+    const worker = workerOn(rig, config, queue, clock);
     worker.start();
     // Quiet start: the limiter bucket is full, as it is before a shift change.
     for (let i = 0; i < 20; i++) await turn(clock, 100);

@@ -25,6 +25,19 @@ function frozenClock(now: number): Clock {
     return { now: () => now, setTimeout: () => ({}) as TimerHandle, clearTimeout: () => undefined };
 }
 
+/** An engine on a frozen clock with large batches, started (its restore is not part of any measurement here). */
+async function startFrozenEngine(store: AgentStateStore, now: number): Promise<AdherenceEngine> {
+    const engine = new AdherenceEngine({
+        store,
+        clock: frozenClock(now),
+        policy: defaultPolicy(),
+        orphanPollMs: 0,
+        maxBatch: 5_000
+    });
+    await engine.start();
+    return engine;
+}
+
 /** Frame text → observations: the stream's decode path (envelope, topic, body validation). */
 function decode(frames: string[], from: number, to: number, now: number, sink: Observation[]): void {
     for (let i = from; i < to; i++) {
@@ -36,14 +49,7 @@ function decode(frames: string[], from: number, to: number, now: number, sink: O
 }
 
 async function runEngine(store: AgentStateStore, frames: string[], now: number, batch: number): Promise<number> {
-    const engine = new AdherenceEngine({
-        store,
-        clock: frozenClock(now),
-        policy: defaultPolicy(),
-        orphanPollMs: 0,
-        maxBatch: 5_000
-    });
-    await engine.start();
+    const engine = await startFrozenEngine(store, now);
     const t = process.hrtime.bigint();
     for (let i = 0; i < frames.length; i += batch) {
         const obs: Observation[] = [];
@@ -139,14 +145,7 @@ async function heapPerAgent(): Promise<void> {
     const before = process.memoryUsage().heapUsed;
     const obs = decodedObservations(100_000, now);
     const store = new MemoryAgentStateStore();
-    const engine = new AdherenceEngine({
-        store,
-        clock: frozenClock(now),
-        policy: defaultPolicy(),
-        orphanPollMs: 0,
-        maxBatch: 5_000
-    });
-    await engine.start();
+    const engine = await startFrozenEngine(store, now);
     engine.observe(obs);
     await engine.idle();
     obs.length = 0;

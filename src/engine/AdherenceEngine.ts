@@ -66,13 +66,67 @@ interface Job {
     /** A claimed deadline must be committed even when nothing changed, to replace its lease in the index. */
     claimed?: boolean;
     done?: (result: ActionResult) => void;
+    /** The agent's next job in the same batch. */
+    next?: Job;
 }
 
-interface Outcome {
-    record: AgentRecord | undefined;
-    change: StateChange | undefined;
-    refusals: Map<Job, RefusalReason> | undefined;
+/** One agent's jobs of a batch and what deciding them produced. */
+class AgentWork {
+    /**
+     * The agent's id; once the agent is known, the very string its record holds, which is also the key of the cache,
+     * the scheduler and the memory store: a lookup with the same string object skips comparing the characters.
+     */
+    userId: string;
+    readonly first: Job;
+    private last: Job;
+    /** The cached record the jobs apply to (refreshed after a conflict). */
+    original: AgentRecord | undefined = undefined;
+    record: AgentRecord | undefined = undefined;
+    change: StateChange | undefined = undefined;
+    log: EpisodeLogEntry[] | undefined = undefined;
+    outbox: Notification[] | undefined = undefined;
+    refusals: Map<Job, RefusalReason> | undefined = undefined;
+    conflict = false;
+
+    constructor(job: Job) {
+        this.userId = job.userId;
+        this.first = this.last = job;
+        job.next = undefined;
+    }
+
+    add(job: Job): void {
+        job.next = undefined;
+        this.last.next = job;
+        this.last = job;
+    }
+
+    /** Forget a decision that lost its compare-and-set, to decide again on the fresh record. */
+    reset(original: AgentRecord | undefined): void {
+        this.original = original;
+        if (original) this.userId = original.userId;
+        this.record = this.change = this.log = this.outbox = this.refusals = undefined;
+        this.conflict = false;
+    }
+
+    /** Answer the actions among the jobs with the committed outcome. */
+    answer(): void {
+        for (let job: Job | undefined = this.first; job !== undefined; job = job.next) {
+            if (!job.done) continue;
+            const reason = this.refusals?.get(job);
+            job.done(
+                reason
+                    ? { ok: false, reason }
+                    : this.record
+                      ? { ok: true, record: this.record }
+                      : { ok: false, reason: 'unknown-agent' }
+            );
+        }
+    }
 }
+
+/** Shared empty lists for the many changes without log entries or notifications (stores only read them). */
+const NO_LOG = Object.freeze([]) as unknown as EpisodeLogEntry[];
+const NO_NOTIFICATIONS = Object.freeze([]) as unknown as Notification[];
 
 const noopLogger: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -317,120 +371,128 @@ export class AdherenceEngine {
     }
 
     private async process(batch: Job[]): Promise<void> {
-        const byAgent = new Map<string, Job[]>();
+        // One work item per agent, in first-arrival order; its jobs keep their arrival order.
+        const byAgent = new Map<string, AgentWork>();
         for (const job of batch) {
-            const jobs = byAgent.get(job.userId);
-            if (jobs) jobs.push(job);
-            else byAgent.set(job.userId, [job]);
+            const w = byAgent.get(job.userId);
+            if (w === undefined) byAgent.set(job.userId, new AgentWork(job));
+            else w.add(job);
         }
-        const missing = [...byAgent.keys()].filter((id) => !this.cache.has(id));
-        if (missing.length > 0) {
-            this.adopt(await this.store.getMany(missing));
+        let pending = [...byAgent.values()];
+        let missing: AgentWork[] | undefined;
+        for (const w of pending) {
+            w.original = this.cache.get(w.userId);
+            if (w.original === undefined) (missing ??= []).push(w);
+            else w.userId = w.original.userId;
+        }
+        if (missing) {
+            this.adopt(await this.store.getMany(missing.map((w) => w.userId)));
+            for (const w of missing) w.reset(this.cache.get(w.userId));
         }
 
-        for (let attempt = 0; byAgent.size > 0; attempt++) {
+        for (let attempt = 0; pending.length > 0; attempt++) {
             const now = this.clock.now();
             const changes: StateChange[] = [];
-            const outcomes = new Map<string, Outcome>();
+            const changed: AgentWork[] = [];
             let stale = 0;
-            for (const [userId, jobs] of byAgent) {
-                const original = this.cache.get(userId);
-                const outcome: Outcome = { record: original, change: undefined, refusals: undefined };
-                let log: EpisodeLogEntry[] | undefined;
-                let outbox: Notification[] | undefined;
-                let mustCommit = false;
-                for (const job of jobs) {
-                    if (job.claimed) mustCommit = true;
-                    const events: EngineEvent[] = [];
-                    if (job.event.type === 'DeadlineReached') {
-                        // The unit is held back by a schedule republish and this agent's held events end the drift:
-                        // apply that first, so the deadline does not nudge or alert on a drift that is over.
-                        const unit = outcome.record?.managementUnitId;
-                        const held = unit === undefined ? undefined : this.dampener?.heldReturn(unit, userId);
-                        if (held) events.push({ type: 'AdherenceObserved', observation: held });
-                        events.push({ type: 'DeadlineReached', coverage: this.coverage.coverageAt(userId, now) });
-                    } else events.push(job.event);
-                    for (const event of events) {
-                        const result = transition(outcome.record, event, now, this.policy);
-                        if (result.ignored === 'stale') stale++;
-                        for (const effect of result.effects) {
-                            if (effect.type === 'LogEpisode') (log ??= []).push(effect.entry);
-                            else if (effect.type === 'Notify') (outbox ??= []).push(effect.notification);
-                            else if (effect.type === 'CommandRefused')
-                                (outcome.refusals ??= new Map()).set(job, effect.reason);
-                            else if (effect.type === 'PrefetchCoverage') {
-                                this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
-                                this.metrics.episodesStarted?.(1);
-                            }
-                        }
-                        outcome.record = result.record;
-                    }
+            for (const w of pending) {
+                stale += this.decide(w, now);
+                if (w.change) {
+                    changes.push(w.change);
+                    changed.push(w);
                 }
-                if (outcome.record && (outcome.record !== original || mustCommit)) {
-                    const expectedVersion = original?.version ?? 0;
-                    // Several events folded into one change still make one version step.
-                    const record =
-                        outcome.record.version === expectedVersion + 1
-                            ? outcome.record
-                            : { ...outcome.record, version: expectedVersion + 1 };
-                    outcome.record = record;
-                    outcome.change = {
-                        userId,
-                        expectedVersion,
-                        record,
-                        dueAt: dueAtOf(record.state),
-                        log: log ?? [],
-                        outbox: outbox ?? []
-                    };
-                    changes.push(outcome.change);
-                }
-                outcomes.set(userId, outcome);
             }
             if (stale > 0) this.metrics.stale?.(stale);
 
             const committed = changes.length > 0 ? await this.store.commit(changes) : [];
-            const conflicts = new Set<string>();
+            let conflicts: string[] | undefined;
             let queued = 0;
             for (let i = 0; i < committed.length; i++) {
-                const res = committed[i];
-                const change = changes[i];
-                if (!res.ok) {
-                    conflicts.add(res.userId);
+                const w = changed[i];
+                if (!committed[i].ok) {
+                    w.conflict = true;
+                    (conflicts ??= []).push(w.userId);
                     continue;
                 }
+                const change = w.change!;
                 this.cache.set(change.userId, change.record);
                 if (change.dueAt === null) this.scheduler.cancel(change.userId);
                 else this.scheduler.arm(change.userId, change.dueAt);
-                queued += change.outbox.length;
-                for (const n of change.outbox) this.metrics.notificationsQueued?.(n.kind, 1);
-            }
-            for (const [userId, jobs] of byAgent) {
-                if (conflicts.has(userId)) continue;
-                const { record, refusals } = outcomes.get(userId)!;
-                for (const job of jobs) {
-                    if (!job.done) continue;
-                    const reason = refusals?.get(job);
-                    job.done(
-                        reason
-                            ? { ok: false, reason }
-                            : record
-                              ? { ok: true, record }
-                              : { ok: false, reason: 'unknown-agent' }
-                    );
+                if (change.outbox.length > 0) {
+                    queued += change.outbox.length;
+                    for (const n of change.outbox) this.metrics.notificationsQueued?.(n.kind, 1);
                 }
-                byAgent.delete(userId);
             }
+            for (const w of pending) if (!w.conflict) w.answer();
             if (queued > 0) for (const l of this.outboxListeners) l();
-            if (conflicts.size > 0) {
-                // Another instance changed these agents: re-read and redo their events on the fresh record.
-                this.metrics.conflicts?.(conflicts.size);
-                const fresh = await this.store.getMany([...conflicts]);
-                for (const id of conflicts) if (!fresh.has(id)) this.cache.delete(id);
-                this.adopt(fresh);
-                if (attempt >= 20)
-                    throw new Error(`engine: ${conflicts.size} agents still conflicting after 20 attempts`);
+            if (!conflicts) return;
+            // Another instance changed these agents: re-read and redo their events on the fresh record.
+            this.metrics.conflicts?.(conflicts.length);
+            const fresh = await this.store.getMany(conflicts);
+            for (const id of conflicts) if (!fresh.has(id)) this.cache.delete(id);
+            this.adopt(fresh);
+            if (attempt >= 20)
+                throw new Error(`engine: ${conflicts.length} agents still conflicting after 20 attempts`);
+            pending = pending.filter((w) => w.conflict);
+            for (const w of pending) w.reset(this.cache.get(w.userId));
+        }
+    }
+
+    /**
+     * Fold one agent's jobs into the next record from the cached one; sets `w.change` when there is something to
+     * commit. Returns how many observations were stale.
+     */
+    private decide(w: AgentWork, now: number): number {
+        const original = w.original;
+        w.record = original;
+        let stale = 0;
+        let mustCommit = false;
+        for (let job: Job | undefined = w.first; job !== undefined; job = job.next) {
+            if (job.claimed) mustCommit = true;
+            let event = job.event;
+            if (event.type === 'DeadlineReached') {
+                // The unit is held back by a schedule republish and this agent's held events end the drift:
+                // apply that first, so the deadline does not nudge or alert on a drift that is over.
+                const unit = w.record?.managementUnitId;
+                const held = unit === undefined ? undefined : this.dampener?.heldReturn(unit, w.userId);
+                if (held) stale += this.step(w, job, { type: 'AdherenceObserved', observation: held }, now);
+                event = { type: 'DeadlineReached', coverage: this.coverage.coverageAt(w.userId, now) };
+            }
+            stale += this.step(w, job, event, now);
+        }
+        if (w.record && (w.record !== original || mustCommit)) {
+            const expectedVersion = original?.version ?? 0;
+            // Several events folded into one change still make one version step.
+            if (w.record.version !== expectedVersion + 1) w.record = { ...w.record, version: expectedVersion + 1 };
+            w.change = {
+                userId: w.userId,
+                expectedVersion,
+                record: w.record,
+                dueAt: dueAtOf(w.record.state),
+                log: w.log ?? NO_LOG,
+                outbox: w.outbox ?? NO_NOTIFICATIONS
+            };
+        }
+        return stale;
+    }
+
+    /**
+     * One transition of the agent's record. Log entries and notifications go into the change; coverage prefetches
+     * and refusals are handled here. Returns 1 when the event was stale.
+     */
+    private step(w: AgentWork, job: Job, event: EngineEvent, now: number): number {
+        const result = transition(w.record, event, now, this.policy);
+        for (const effect of result.effects) {
+            if (effect.type === 'LogEpisode') (w.log ??= []).push(effect.entry);
+            else if (effect.type === 'Notify') (w.outbox ??= []).push(effect.notification);
+            else if (effect.type === 'CommandRefused') (w.refusals ??= new Map()).set(job, effect.reason);
+            else if (effect.type === 'PrefetchCoverage') {
+                this.coverage.prefetch(effect.userId, effect.managementUnitId, effect.at);
+                this.metrics.episodesStarted?.(1);
             }
         }
+        w.record = result.record;
+        return result.ignored === 'stale' ? 1 : 0;
     }
 
     /** Take records read from the store (written by any instance) into the cache, and watch their deadlines too. */

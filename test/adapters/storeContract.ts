@@ -138,6 +138,37 @@ export function runStoreContract(
                     assert.equal((await store.getMany(['a'])).get('a')!.managementUnitId, 'mu-1');
                 }));
 
+            it('keeps nested objects of a record safe from callers too (episode, stages, grants)', () =>
+                withStore(async ({ store }) => {
+                    const full = record('a', 1, {
+                        snooze: { until: T0 + 30 * MIN, by: 'sup-1' },
+                        approval: { until: T0 + 60 * MIN, by: 'sup-2' },
+                        state: {
+                            ...(record('a', 1).state as Extract<AgentRecord['state'], { status: 'drifting' }>),
+                            nudge: { at: T0 + 6 * MIN, sent: true },
+                            alert: { at: T0 + 10 * MIN, sent: false, reason: 'snoozed' },
+                            ack: { by: 'sup-1', at: T0 + 11 * MIN }
+                        }
+                    });
+                    const snapshot = structuredClone(full);
+                    await store.commit([change('a', 0, { record: full })]);
+                    const read = (await store.getMany(['a'])).get('a')!;
+                    // Every object inside the committed input and inside a read copy: a write lands on a copy or throws.
+                    const objects = (value: unknown): object[] =>
+                        typeof value === 'object' && value !== null
+                            ? [value, ...Object.values(value).flatMap(objects)]
+                            : [];
+                    for (const target of [...objects(full), ...objects(read)]) {
+                        try {
+                            (target as Record<string, unknown>).mutated = true;
+                            (target as Record<string, unknown>).by = 'mallory';
+                        } catch (e) {
+                            assert.ok(e instanceof TypeError, String(e));
+                        }
+                    }
+                    assert.deepEqual((await store.getMany(['a'])).get('a'), snapshot);
+                }));
+
             it('rejects a stale expectedVersion with a conflict and writes nothing of that change', () =>
                 withStore(async ({ store }) => {
                     await store.commit([change('a', 0)]);

@@ -11,6 +11,42 @@ function isEpochMs(value: unknown): value is number {
  */
 export function validateChanges(changes: readonly StateChange[]): void {
     if (!Array.isArray(changes)) throw new StoreError('STORE_INVALID_CHANGE', 'commit: changes must be an array');
+    // Every commit passes through here (once per engine batch): a plain loop answers "all valid" without building
+    // anything; the messages are built only when something is wrong.
+    const seen = changes.length > 1 ? new Set<string>() : undefined;
+    let valid = true;
+    for (let i = 0; i < changes.length && valid; i++) {
+        const change = changes[i];
+        valid = isValidChange(change) && (seen === undefined || !seen.has(change.userId));
+        if (valid) seen?.add(change.userId);
+    }
+    if (valid) return;
+    const problems = describeProblems(changes);
+    throw new StoreError('STORE_INVALID_CHANGE', `commit rejected, nothing written: ${problems.join('; ')}`);
+}
+
+function isValidChange(change: StateChange): boolean {
+    if (typeof change !== 'object' || change === null) return false;
+    const { userId, expectedVersion, record, dueAt, log, outbox } = change;
+    if (typeof userId !== 'string' || userId.length === 0) return false;
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) return false;
+    if (typeof record !== 'object' || record === null) return false;
+    if (record.userId !== userId || record.version !== expectedVersion + 1) return false;
+    if (dueAt !== null && !isEpochMs(dueAt)) return false;
+    if (!Array.isArray(log) || !Array.isArray(outbox)) return false;
+    for (let j = 0; j < log.length; j++) {
+        const entry = log[j];
+        if (!entry || !isEpochMs(entry.at) || typeof entry.managementUnitId !== 'string') return false;
+    }
+    for (let j = 0; j < outbox.length; j++) {
+        const n = outbox[j];
+        if (!n || typeof n.key !== 'string' || n.key.length === 0 || !isEpochMs(n.at)) return false;
+    }
+    return true;
+}
+
+/** Every problem of the changes, for the error message (the slow path; exported for the test that keeps both paths in step). */
+export function describeProblems(changes: readonly StateChange[]): string[] {
     const problems: string[] = [];
     const seen = new Set<string>();
     changes.forEach((change, i) => {
@@ -58,9 +94,7 @@ export function validateChanges(changes: readonly StateChange[]): void {
             });
         }
     });
-    if (problems.length > 0) {
-        throw new StoreError('STORE_INVALID_CHANGE', `commit rejected, nothing written: ${problems.join('; ')}`);
-    }
+    return problems;
 }
 
 /** Throws `STORE_INVALID_ARGUMENT` unless `value` is epoch ms (a safe integer >= 0). */

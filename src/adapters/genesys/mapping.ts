@@ -10,7 +10,7 @@ export type MappedFrame =
     | { kind: 'socket-closing' }
     | { kind: 'rejected'; reason: string; topicName?: string };
 
-const UNIT_ADHERENCE = /^v2\.workforcemanagement\.managementunits\.([^.]+)\.adherence$/;
+const UNIT_ADHERENCE = /^v2\.workforcemanagement\.managementunits\.[^.]+\.adherence$/;
 const UNIT_SCHEDULES_CHANGED = /^v2\.workforcemanagement\.managementunits\.([^.]+)\.agentschedules\.changed$/;
 
 /** Topic of a unit's adherence events. */
@@ -50,8 +50,7 @@ export function mapFrame(text: string, now: number): MappedFrame {
     }
     if (topicName === 'v2.system.socket_closing') return { kind: 'socket-closing' };
 
-    const adherence = UNIT_ADHERENCE.exec(topicName);
-    if (adherence) {
+    if (UNIT_ADHERENCE.test(topicName)) {
         const parsed = parseAdherenceBody(body, now);
         if (!parsed.ok) return { kind: 'rejected', reason: parsed.reason, topicName };
         return { kind: 'adherence', observation: parsed.observation };

@@ -21,6 +21,12 @@ export interface MemoryStoreOptions {
 
 const DEFAULTS = { outboxKeyTtlMs: 7 * 24 * 3_600_000, logMaxLen: 1_000_000, pageSize: 1000 };
 
+interface StoredAgent {
+    record: AgentRecord;
+    /** The indexed deadline (or lease of a claimed one), `null` when none. */
+    dueAt: number | null;
+}
+
 interface StoredOutbox {
     notification: Notification;
     enqueuedAt: number;
@@ -35,8 +41,8 @@ interface StoredOutbox {
  * (flat) are copied in.
  */
 export class MemoryAgentStateStore implements AgentStateStore {
-    private readonly records = new Map<string, AgentRecord>();
-    private readonly deadlines = new Map<string, number>();
+    /** Each agent's record and indexed deadline, in one entry: a commit touches one hash-table slot, not two. */
+    private readonly agents = new Map<string, StoredAgent>();
     /** Category -> excluded (true) or included again (false). */
     private readonly exclusions = new Map<string, boolean>();
     /** The episode log is `log[logStart..]`: dropping the oldest moves `logStart`, compacted now and then. */
@@ -61,15 +67,15 @@ export class MemoryAgentStateStore implements AgentStateStore {
         assertIds('getMany', 'userIds', userIds);
         const out = new Map<string, AgentRecord>();
         for (const id of userIds) {
-            const record = this.records.get(id);
-            if (record) out.set(id, record);
+            const stored = this.agents.get(id);
+            if (stored) out.set(id, stored.record);
         }
         return out;
     }
 
     async loadAll(onPage: (records: AgentRecord[]) => void): Promise<void> {
         this.assertOpen();
-        const all = [...this.records.values()];
+        const all = [...this.agents.values()].map((a) => a.record);
         for (let i = 0; i < all.length; i += this.settings.pageSize) {
             onPage(all.slice(i, i + this.settings.pageSize));
         }
@@ -82,11 +88,14 @@ export class MemoryAgentStateStore implements AgentStateStore {
     }
 
     private apply(change: StateChange): CommitResult {
-        const current = this.records.get(change.userId)?.version ?? 0;
-        if (current !== change.expectedVersion) return { userId: change.userId, ok: false, reason: 'version-conflict' };
-        this.records.set(change.userId, freezeRecord(change.record));
-        if (change.dueAt === null) this.deadlines.delete(change.userId);
-        else this.deadlines.set(change.userId, change.dueAt);
+        const stored = this.agents.get(change.userId);
+        if ((stored?.record.version ?? 0) !== change.expectedVersion)
+            return { userId: change.userId, ok: false, reason: 'version-conflict' };
+        const record = freezeRecord(change.record);
+        if (stored) {
+            stored.record = record;
+            stored.dueAt = change.dueAt;
+        } else this.agents.set(change.userId, { record, dueAt: change.dueAt });
         for (const entry of change.log) this.log.push({ ...entry });
         if (this.log.length - this.logStart > this.settings.logMaxLen) this.dropOldestLog();
         let newest = -Infinity;
@@ -132,9 +141,9 @@ export class MemoryAgentStateStore implements AgentStateStore {
         assertInteger('claimDeadlines', 'leaseMs', leaseMs, 1);
         const claimed: string[] = [];
         for (const id of new Set(userIds)) {
-            const dueAt = this.deadlines.get(id);
-            if (dueAt !== undefined && dueAt <= now) {
-                this.deadlines.set(id, now + leaseMs);
+            const stored = this.agents.get(id);
+            if (stored && stored.dueAt !== null && stored.dueAt <= now) {
+                stored.dueAt = now + leaseMs;
                 claimed.push(id);
             }
         }
@@ -148,17 +157,19 @@ export class MemoryAgentStateStore implements AgentStateStore {
         assertInteger('claimOverdue', 'leaseMs', leaseMs, 1);
         assertInteger('claimOverdue', 'limit', limit, 0);
         const bound = Math.min(dueBefore, now);
-        const due = [...this.deadlines]
-            .filter(([, at]) => at <= bound)
-            .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, limit);
-        for (const [id] of due) this.deadlines.set(id, now + leaseMs);
-        return due.map(([id]) => id);
+        const due: Array<[string, StoredAgent]> = [];
+        for (const entry of this.agents) if (entry[1].dueAt !== null && entry[1].dueAt <= bound) due.push(entry);
+        due.sort((a, b) => a[1].dueAt! - b[1].dueAt! || (a[0] < b[0] ? -1 : 1));
+        const claimed = due.slice(0, limit);
+        for (const [, stored] of claimed) stored.dueAt = now + leaseMs;
+        return claimed.map(([id]) => id);
     }
 
     async listDeadlines(): Promise<Array<{ userId: string; dueAt: number }>> {
         this.assertOpen();
-        return [...this.deadlines].map(([userId, dueAt]) => ({ userId, dueAt }));
+        const out: Array<{ userId: string; dueAt: number }> = [];
+        for (const [userId, { dueAt }] of this.agents) if (dueAt !== null) out.push({ userId, dueAt });
+        return out;
     }
 
     async getExclusions(): Promise<ExclusionOverrides> {

@@ -70,6 +70,17 @@ interface Job {
     next?: Job;
 }
 
+/**
+ * What the engine keeps per agent: the newest record it knows, and the work of the batch in progress on it (so
+ * grouping a batch by agent is the one cache lookup per event that finding the record needs anyway).
+ */
+interface CacheEntry {
+    record: AgentRecord;
+    work: AgentWork | undefined;
+    /** Dropped from the cache while a batch held it: the batch's commit puts the record back in a new entry. */
+    detached: boolean;
+}
+
 /** One agent's jobs of a batch and what deciding them produced. */
 class AgentWork {
     /**
@@ -79,8 +90,10 @@ class AgentWork {
     userId: string;
     readonly first: Job;
     private last: Job;
-    /** The cached record the jobs apply to (refreshed after a conflict). */
-    original: AgentRecord | undefined = undefined;
+    /** The agent's cache entry; `undefined` while the agent is unknown. */
+    entry: CacheEntry | undefined;
+    /** The record the jobs apply to: the cached one (refreshed after a conflict), `undefined` for a new agent. */
+    original: AgentRecord | undefined;
     record: AgentRecord | undefined = undefined;
     change: StateChange | undefined = undefined;
     log: EpisodeLogEntry[] | undefined = undefined;
@@ -88,10 +101,12 @@ class AgentWork {
     refusals: Map<Job, RefusalReason> | undefined = undefined;
     conflict = false;
 
-    constructor(job: Job) {
-        this.userId = job.userId;
+    constructor(job: Job, entry: CacheEntry | undefined) {
         this.first = this.last = job;
         job.next = undefined;
+        this.entry = entry;
+        this.original = entry?.record;
+        this.userId = entry ? entry.record.userId : job.userId;
     }
 
     add(job: Job): void {
@@ -100,10 +115,11 @@ class AgentWork {
         this.last = job;
     }
 
-    /** Forget a decision that lost its compare-and-set, to decide again on the fresh record. */
-    reset(original: AgentRecord | undefined): void {
-        this.original = original;
-        if (original) this.userId = original.userId;
+    /** Take the agent's (fresh) cache entry, forgetting any decision: after a lost compare-and-set, or a first read. */
+    reset(entry: CacheEntry | undefined): void {
+        this.entry = entry;
+        this.original = entry?.record;
+        if (entry) this.userId = entry.record.userId;
         this.record = this.change = this.log = this.outbox = this.refusals = undefined;
         this.conflict = false;
     }
@@ -153,7 +169,7 @@ export class AdherenceEngine {
     private readonly orphanGraceMs: number;
     private readonly maxBatch: number;
 
-    private readonly cache = new Map<string, AgentRecord>();
+    private readonly cache = new Map<string, CacheEntry>();
     private queue: Job[] = [];
     private draining: Promise<void> | undefined;
     private readonly outboxListeners: Array<() => void> = [];
@@ -185,7 +201,7 @@ export class AdherenceEngine {
         const deadlines: Array<{ userId: string; dueAt: number }> = [];
         await this.store.loadAll((records) => {
             for (const r of records) {
-                this.cache.set(r.userId, r);
+                this.cache.set(r.userId, { record: r, work: undefined, detached: false });
                 const dueAt = dueAtOf(r.state);
                 if (dueAt !== null) deadlines.push({ userId: r.userId, dueAt });
             }
@@ -249,7 +265,7 @@ export class AdherenceEngine {
             this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
         }
         const now = this.clock.now();
-        for (const record of this.cache.values()) {
+        for (const { record } of this.cache.values()) {
             if (record.managementUnitId !== managementUnitId || seen.has(record.userId) || !isOpen(record.state))
                 continue;
             const left: Observation = {
@@ -313,7 +329,7 @@ export class AdherenceEngine {
     // --- Queries (from the cache) ------------------------------------------------------------------------------
 
     agent(userId: string): AgentRecord | undefined {
-        return this.cache.get(userId);
+        return this.cache.get(userId)?.record;
     }
 
     get trackedAgents(): number {
@@ -326,7 +342,7 @@ export class AdherenceEngine {
     }): Array<{ record: AgentRecord; state: OpenEpisodeState }> {
         const units = filter?.managementUnitIds ? new Set(filter.managementUnitIds) : undefined;
         const out: Array<{ record: AgentRecord; state: OpenEpisodeState }> = [];
-        for (const record of this.cache.values()) {
+        for (const { record } of this.cache.values()) {
             if (!isOpen(record.state)) continue;
             if (units && !units.has(record.managementUnitId)) continue;
             out.push({ record, state: record.state });
@@ -371,25 +387,38 @@ export class AdherenceEngine {
     }
 
     private async process(batch: Job[]): Promise<void> {
-        // One work item per agent, in first-arrival order; its jobs keep their arrival order.
-        const byAgent = new Map<string, AgentWork>();
-        for (const job of batch) {
-            const w = byAgent.get(job.userId);
-            if (w === undefined) byAgent.set(job.userId, new AgentWork(job));
-            else w.add(job);
+        // One work item per agent, in first-arrival order; its jobs keep their arrival order. A known agent's work hangs
+        // off its cache entry; agents not in the cache are grouped aside and read from the store first.
+        const works: AgentWork[] = [];
+        let unknown: Map<string, AgentWork> | undefined;
+        try {
+            for (const job of batch) {
+                const entry = this.cache.get(job.userId);
+                if (entry !== undefined) {
+                    if (entry.work === undefined) works.push((entry.work = new AgentWork(job, entry)));
+                    else entry.work.add(job);
+                    continue;
+                }
+                const w = (unknown ??= new Map()).get(job.userId);
+                if (w === undefined) {
+                    const fresh = new AgentWork(job, undefined);
+                    unknown.set(job.userId, fresh);
+                    works.push(fresh);
+                } else w.add(job);
+            }
+            if (unknown) {
+                this.adopt(await this.store.getMany([...unknown.keys()]));
+                for (const w of unknown.values()) w.reset(this.cache.get(w.userId));
+            }
+            await this.commitAll(works);
+        } finally {
+            for (const w of works) if (w.entry?.work === w) w.entry.work = undefined;
         }
-        let pending = [...byAgent.values()];
-        let missing: AgentWork[] | undefined;
-        for (const w of pending) {
-            w.original = this.cache.get(w.userId);
-            if (w.original === undefined) (missing ??= []).push(w);
-            else w.userId = w.original.userId;
-        }
-        if (missing) {
-            this.adopt(await this.store.getMany(missing.map((w) => w.userId)));
-            for (const w of missing) w.reset(this.cache.get(w.userId));
-        }
+    }
 
+    /** Decide every agent's jobs and commit them in one round trip; agents that lost a compare-and-set go again. */
+    private async commitAll(works: AgentWork[]): Promise<void> {
+        let pending = works;
         for (let attempt = 0; pending.length > 0; attempt++) {
             const now = this.clock.now();
             const changes: StateChange[] = [];
@@ -415,7 +444,7 @@ export class AdherenceEngine {
                     continue;
                 }
                 const change = w.change!;
-                this.cache.set(change.userId, change.record);
+                this.remember(w, change.record);
                 if (change.dueAt === null) this.scheduler.cancel(change.userId);
                 else this.scheduler.arm(change.userId, change.dueAt);
                 if (change.outbox.length > 0) {
@@ -429,13 +458,32 @@ export class AdherenceEngine {
             // Another instance changed these agents: re-read and redo their events on the fresh record.
             this.metrics.conflicts?.(conflicts.length);
             const fresh = await this.store.getMany(conflicts);
-            for (const id of conflicts) if (!fresh.has(id)) this.cache.delete(id);
+            for (const id of conflicts) if (!fresh.has(id)) this.forget(id);
             this.adopt(fresh);
             if (attempt >= 20)
                 throw new Error(`engine: ${conflicts.length} agents still conflicting after 20 attempts`);
             pending = pending.filter((w) => w.conflict);
             for (const w of pending) w.reset(this.cache.get(w.userId));
         }
+    }
+
+    /** Keep a committed record in the agent's cache entry (a new entry for a new or dropped agent). */
+    private remember(w: AgentWork, record: AgentRecord): void {
+        if (w.entry && !w.entry.detached) {
+            w.entry.record = record;
+            return;
+        }
+        const entry: CacheEntry = { record, work: undefined, detached: false };
+        this.cache.set(record.userId, entry);
+        w.entry = entry;
+    }
+
+    /** Drop an agent from the cache (the next event reads it from the store). */
+    private forget(userId: string): void {
+        const entry = this.cache.get(userId);
+        if (entry === undefined) return;
+        entry.detached = true;
+        this.cache.delete(userId);
     }
 
     /**
@@ -498,7 +546,9 @@ export class AdherenceEngine {
     /** Take records read from the store (written by any instance) into the cache, and watch their deadlines too. */
     private adopt(records: Map<string, AgentRecord>): void {
         for (const [id, r] of records) {
-            this.cache.set(id, r);
+            const entry = this.cache.get(id);
+            if (entry) entry.record = r;
+            else this.cache.set(id, { record: r, work: undefined, detached: false });
             const dueAt = dueAtOf(r.state);
             if (dueAt === null) this.scheduler.cancel(id);
             else this.scheduler.arm(id, dueAt);
@@ -553,7 +603,7 @@ export class AdherenceEngine {
                 .then(() => this.store.claimOverdue(now - this.orphanGraceMs, now, this.leaseMs, this.maxBatch))
                 .then((claimed) => {
                     // Someone else may have written these agents: read them fresh.
-                    for (const id of claimed) this.cache.delete(id);
+                    for (const id of claimed) this.forget(id);
                     if (claimed.length > 0) this.logger.info({ agents: claimed.length }, 'picked up overdue deadlines');
                     this.enqueueClaimed(claimed);
                 })

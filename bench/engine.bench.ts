@@ -9,7 +9,7 @@ import { AdherenceEngine } from '../src/engine/AdherenceEngine';
 import type { AgentStateStore, StateChange } from '../src/engine/ports';
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
 import { createRedisStore } from '../src/adapters/redis/RedisAgentStateStore';
-import { parseAdherenceBody } from '../src/domain/adherence/parseObservation';
+import { mapFrame } from '../src/adapters/genesys/mapping';
 import type { Observation } from '../src/domain/adherence/types';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import { systemClock } from '../src/adapters/systemClock';
@@ -17,7 +17,6 @@ import type { Clock, TimerHandle } from '../src/domain/clock';
 import { Redis } from 'ioredis';
 import { adherenceTrace, median, percentile, report } from './support';
 
-const TOPIC_PREFIX = 'v2.workforcemanagement.managementunits.';
 const MIN = 60_000;
 
 /** A clock frozen at `now` (the throughput runs must not fire deadlines mid-measurement). */
@@ -38,24 +37,25 @@ async function startFrozenEngine(store: AgentStateStore, now: number): Promise<A
     return engine;
 }
 
-/** Frame text → observations: the stream's decode path (envelope, topic, body validation). */
+/** Frame text → observations with the stream's own decode (`mapFrame`: envelope, topic, body validation). */
 function decode(frames: string[], from: number, to: number, now: number, sink: Observation[]): void {
     for (let i = from; i < to; i++) {
-        const msg = JSON.parse(frames[i]) as { topicName?: string; eventBody?: unknown };
-        if (typeof msg.topicName !== 'string' || !msg.topicName.startsWith(TOPIC_PREFIX)) continue;
-        const r = parseAdherenceBody(msg.eventBody, now);
-        if (r.ok) sink.push(r.observation);
+        const frame = mapFrame(frames[i], now);
+        if (frame.kind === 'adherence') sink.push(frame.observation);
     }
 }
 
+/**
+ * Frames through the engine as the stream feeds it: `mapFrame`, then `observe([observation])` per frame. The feed
+ * yields every `batch` frames (as the socket's message events do), and the engine commits what queued meanwhile.
+ */
 async function runEngine(store: AgentStateStore, frames: string[], now: number, batch: number): Promise<number> {
     const engine = await startFrozenEngine(store, now);
     const t = process.hrtime.bigint();
-    for (let i = 0; i < frames.length; i += batch) {
-        const obs: Observation[] = [];
-        decode(frames, i, Math.min(frames.length, i + batch), now, obs);
-        engine.observe(obs);
-        if ((i / batch) % 8 === 7) await engine.idle();
+    for (let i = 0; i < frames.length; i++) {
+        const frame = mapFrame(frames[i], now);
+        if (frame.kind === 'adherence') engine.observe([frame.observation]);
+        if (i % batch === batch - 1) await engine.idle();
     }
     await engine.idle();
     const seconds = Number(process.hrtime.bigint() - t) / 1e9;
@@ -69,13 +69,14 @@ async function throughput(): Promise<void> {
     const parseRates: number[] = [];
     const decodeRates: number[] = [];
     const engineRates: number[] = [];
-    for (let run = 0; run < 4; run++) {
+    const ratios: number[] = [];
+    for (let run = 0; run < 6; run++) {
         let t = process.hrtime.bigint();
         let sink = 0;
         for (const f of trace.frames) sink += (JSON.parse(f) as { version: string }).version.length;
         const parseRate = trace.frames.length / (Number(process.hrtime.bigint() - t) / 1e9);
         if (sink === 0) throw new Error('unreachable');
-        // The decode path alone (JSON.parse + envelope + body validation), observations dropped as they come.
+        // The decode path alone (mapFrame: JSON.parse + envelope + body validation), observations dropped as they come.
         t = process.hrtime.bigint();
         for (let i = 0; i < trace.frames.length; i += 1_000) {
             const obs: Observation[] = [];
@@ -88,6 +89,7 @@ async function throughput(): Promise<void> {
         parseRates.push(parseRate);
         decodeRates.push(decodeRate);
         engineRates.push(rate);
+        ratios.push(rate / parseRate);
     }
     const parse = median(parseRates);
     const decodeOnly = median(decodeRates);
@@ -98,7 +100,7 @@ async function throughput(): Promise<void> {
         value: Math.round(parse),
         unit: 'frames/s',
         frames: trace.frames.length,
-        runs: 3
+        runs: parseRates.length
     });
     report({
         bench: 'engine',
@@ -106,7 +108,7 @@ async function throughput(): Promise<void> {
         value: Math.round(decodeOnly),
         unit: 'frames/s',
         ratio_to_parse: Number((decodeOnly / parse).toFixed(3)),
-        note: 'JSON.parse + envelope + body validation, no engine: the ceiling of frames_to_decisions_memory'
+        note: 'mapFrame (JSON.parse + envelope + body validation), no engine: the ceiling of frames_to_decisions_memory'
     });
     report({
         bench: 'engine',
@@ -114,6 +116,8 @@ async function throughput(): Promise<void> {
         value: Math.round(decisions),
         unit: 'frames/s',
         ratio_to_parse: Number((decisions / parse).toFixed(3)),
+        ratio_range: [Number((Math.min(...ratios)).toFixed(3)), Number((Math.max(...ratios)).toFixed(3))],
+        runs: engineRates.length,
         target: '>= 100000 frames/s and >= 0.5 x parse-only',
         pass: decisions >= 100_000 && decisions >= 0.5 * parse
     });

@@ -52,7 +52,13 @@ function digits(text: string, from: number, count: number): number {
 function parseUtcInstant(text: string): number | undefined {
     const n = text.length;
     if (n < 20 || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
-    if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+    if (
+        text.charCodeAt(4) !== 45 /* - */ ||
+        text.charCodeAt(7) !== 45 ||
+        text.charCodeAt(10) !== 84 /* T */ ||
+        text.charCodeAt(13) !== 58 /* : */ ||
+        text.charCodeAt(16) !== 58
+    )
         return undefined;
     const y = digits(text, 0, 4);
     const m = digits(text, 5, 2);
@@ -66,7 +72,7 @@ function parseUtcInstant(text: string): number | undefined {
     if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return Number.NaN;
     let ms = 0;
     if (n > 20) {
-        if (text[19] !== '.' || n - 21 < 1 || n - 21 > 9) return undefined;
+        if (text.charCodeAt(19) !== 46 /* . */ || n - 21 < 1 || n - 21 > 9) return undefined;
         const fraction = digits(text, 20, Math.min(3, n - 21));
         if (fraction < 0 || (n - 21 > 3 && digits(text, 23, n - 24) < 0)) return undefined;
         ms = n - 21 === 1 ? fraction * 100 : n - 21 === 2 ? fraction * 10 : fraction;

@@ -108,12 +108,15 @@ function base36(n: number): string {
 
 const ADHERENT: AgentState = { status: 'adherent' };
 
+/** The effects of a transition that changes nothing: one shared, frozen empty list (most events change nothing). */
+const NO_EFFECTS = Object.freeze([]) as unknown as Effect[];
+
 function unchanged(record: AgentRecord | undefined): TransitionResult {
-    return { record, effects: [] };
+    return { record, effects: NO_EFFECTS };
 }
 
 function stale(record: AgentRecord | undefined): TransitionResult {
-    return { record, effects: [], ignored: 'stale' };
+    return { record, effects: NO_EFFECTS, ignored: 'stale' };
 }
 
 function refused(record: AgentRecord | undefined, reason: RefusalReason): TransitionResult {

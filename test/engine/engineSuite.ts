@@ -355,6 +355,71 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.deepEqual(await drain(store, clock.now()), ['alert:a'], 'the survivor now owns the next deadline');
         });
 
+        it('keeps a record it committed while the orphan poll dropped the agent from its cache', async () => {
+            const { store } = await factory.make();
+            stores.push(store);
+            let hold: Promise<void> | undefined;
+            let release = (): void => undefined;
+            let held = false;
+            const reads: string[][] = [];
+            const gated: AgentStateStore = Object.create(store);
+            gated.commit = async (changes) => {
+                if (hold) {
+                    held = true;
+                    await hold;
+                }
+                return store.commit(changes);
+            };
+            gated.getMany = (ids) => {
+                reads.push([...ids]);
+                return store.getMany(ids);
+            };
+            // A peer claimed the deadline and died: only the orphan poll picks it up, and drops 'a' from the cache.
+            gated.claimDeadlines = async () => [];
+            const clock = new FakeClock(T0);
+            const engine = new AdherenceEngine({
+                store: gated,
+                clock,
+                policy: policy(),
+                orphanPollMs: 1_000,
+                orphanGraceMs: 2_000
+            });
+            engines.push(engine);
+            await engine.start();
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            const settle = async (until: () => boolean) => {
+                for (let i = 0; i < 5_000 && !until(); i++) await new Promise((r) => setImmediate(r));
+            };
+            hold = new Promise<void>((r) => (release = r));
+            try {
+                clock.advanceTo(T0 + 6 * MIN - 1);
+                engine.observe([out(T0, { userId: 'a', systemPresence: 'Away' })]); // its commit waits
+                await settle(() => held);
+                assert.ok(held, 'the change is being committed');
+                // Poll ticks until one runs after the grace period and claims the orphaned deadline.
+                for (let tick = 0; tick < 10 && engine.agent('a') !== undefined; tick++) {
+                    clock.advance(1_000);
+                    await settle(() => engine.agent('a') === undefined);
+                }
+                clock.advanceTo(Math.max(clock.now(), T0 + 6 * MIN + 3_000));
+                assert.equal(
+                    engine.agent('a'),
+                    undefined,
+                    'the orphan poll dropped the agent while its commit was held'
+                );
+                reads.length = 0;
+            } finally {
+                hold = undefined;
+                release();
+            }
+            await engine.idle();
+            assert.equal(engine.agent('a')?.state.status, 'drifting');
+            assert.deepEqual(reads, [], 'the committed record went back into the cache: no store read for it');
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a']);
+            assert.equal(engine.agent('a')?.version, (await store.getMany(['a'])).get('a')?.version);
+        });
+
         it('keeps accepted events when the store fails, and commits them once it recovers', async () => {
             const { store } = await factory.make();
             stores.push(store);

@@ -83,17 +83,13 @@ interface CacheEntry {
 
 /** One agent's jobs of a batch and what deciding them produced. */
 class AgentWork {
-    /**
-     * The agent's id; once the agent is known, the very string its record holds, which is also the key of the cache,
-     * the scheduler and the memory store: a lookup with the same string object skips comparing the characters.
-     */
-    userId: string;
     readonly first: Job;
     private last: Job;
-    /** The agent's cache entry; `undefined` while the agent is unknown. */
+    /**
+     * The agent's cache entry, whose record the jobs apply to (refreshed after a conflict); `undefined` while the
+     * agent is unknown.
+     */
     entry: CacheEntry | undefined;
-    /** The record the jobs apply to: the cached one (refreshed after a conflict), `undefined` for a new agent. */
-    original: AgentRecord | undefined;
     record: AgentRecord | undefined = undefined;
     change: StateChange | undefined = undefined;
     log: EpisodeLogEntry[] | undefined = undefined;
@@ -105,8 +101,14 @@ class AgentWork {
         this.first = this.last = job;
         job.next = undefined;
         this.entry = entry;
-        this.original = entry?.record;
-        this.userId = entry ? entry.record.userId : job.userId;
+    }
+
+    /**
+     * The agent's id; once the agent is known, the very string its record holds, which is also the key of the cache,
+     * the scheduler and the memory store: a lookup with the same string object skips comparing the characters.
+     */
+    get userId(): string {
+        return this.entry !== undefined ? this.entry.record.userId : this.first.userId;
     }
 
     add(job: Job): void {
@@ -118,8 +120,6 @@ class AgentWork {
     /** Take the agent's (fresh) cache entry, forgetting any decision: after a lost compare-and-set, or a first read. */
     reset(entry: CacheEntry | undefined): void {
         this.entry = entry;
-        this.original = entry?.record;
-        if (entry) this.userId = entry.record.userId;
         this.record = this.change = this.log = this.outbox = this.refusals = undefined;
         this.conflict = false;
     }
@@ -491,7 +491,7 @@ export class AdherenceEngine {
      * commit. Returns how many observations were stale.
      */
     private decide(w: AgentWork, now: number): number {
-        const original = w.original;
+        const original = w.entry?.record;
         w.record = original;
         let stale = 0;
         let mustCommit = false;

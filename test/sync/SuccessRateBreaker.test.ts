@@ -3,6 +3,17 @@ import { describe, it } from 'node:test';
 import { SuccessRateBreaker } from '../../src/sync/SuccessRateBreaker';
 import { FakeClock } from '../support/FakeClock';
 
+/** A breaker opened by two failures, past its pause, with its half-open trial handed out. */
+function breakerInTrial(): SuccessRateBreaker {
+    const clock = new FakeClock();
+    const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
+    b.record(false);
+    b.record(false);
+    clock.advance(100);
+    assert.equal(b.acquire(), 'trial');
+    return b;
+}
+
 describe('SuccessRateBreaker', () => {
     it('opens below the success rate, pauses, lets one trial through and closes on success', () => {
         const clock = new FakeClock();
@@ -44,12 +55,7 @@ describe('SuccessRateBreaker', () => {
         assert.equal(b.opens, 2);
     });
     it('lets a new trial through once the trial is released without an outcome', () => {
-        const clock = new FakeClock();
-        const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
-        b.record(false);
-        b.record(false);
-        clock.advance(100);
-        assert.equal(b.acquire(), 'trial');
+        const b = breakerInTrial();
         assert.equal(b.acquire(), undefined);
         b.release();
         assert.equal(b.state, 'halfOpen');
@@ -57,12 +63,7 @@ describe('SuccessRateBreaker', () => {
         assert.equal(b.acquire(), 'trial');
     });
     it('is decided by the trial only, not by requests that were in flight when it opened', () => {
-        const clock = new FakeClock();
-        const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
-        b.record(false);
-        b.record(false);
-        clock.advance(100);
-        assert.equal(b.acquire(), 'trial');
+        const b = breakerInTrial();
         b.record(true); // a late reply of an older request
         assert.equal(b.state, 'halfOpen');
         assert.equal(b.acquire(), undefined, 'the trial is still out');

@@ -18,23 +18,24 @@ function nudge(userId: string, at: number): Notification {
     };
 }
 
-async function enqueue(store: MemoryAgentStateStore, notifications: Notification[], at: number): Promise<void> {
-    const changes: StateChange[] = notifications.map((n) => ({
-        userId: n.episode.userId,
+/** A fake clock and a memory store whose outbox holds one nudge per agent id, all due at the start. */
+async function outboxOf(
+    ...userIds: string[]
+): Promise<{ clock: FakeClock; store: MemoryAgentStateStore; start: number }> {
+    const clock = new FakeClock();
+    const store = new MemoryAgentStateStore();
+    const start = clock.now();
+    const changes: StateChange[] = userIds.map((userId) => ({
+        userId,
         expectedVersion: 0,
-        record: {
-            userId: n.episode.userId,
-            version: 1,
-            lastChangeAt: at,
-            managementUnitId: 'mu',
-            state: { status: 'adherent' }
-        },
+        record: { userId, version: 1, lastChangeAt: start, managementUnitId: 'mu', state: { status: 'adherent' } },
         dueAt: null,
         log: [],
-        outbox: [n]
+        outbox: [nudge(userId, start)]
     }));
     const results = await store.commit(changes);
     assert.ok(results.every((r) => r.ok));
+    return { clock, store, start };
 }
 
 /** A deliverer whose routes and failures are scripted; records sends with the fake time. */
@@ -71,9 +72,7 @@ async function run(clock: FakeClock, d: OutboxDispatcher | OutboxDispatcher[], m
 
 describe('OutboxDispatcher', () => {
     it('sends each due entry once and removes it from the outbox', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        await enqueue(store, [nudge('a', clock.now()), nudge('b', clock.now())], clock.now());
+        const { clock, store } = await outboxOf('a', 'b');
         const d = new ScriptedDeliverer(clock);
         const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5 });
         dispatcher.start();
@@ -84,14 +83,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('respects the per-app limit on the injected clock', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        const start = clock.now();
-        await enqueue(
-            store,
-            Array.from({ length: 30 }, (_, i) => nudge(`u${i}`, start)),
-            start
-        );
+        const { clock, store, start } = await outboxOf(...Array.from({ length: 30 }, (_, i) => `u${i}`));
         const d = new ScriptedDeliverer(clock);
         const dispatcher = new OutboxDispatcher({
             store,
@@ -113,10 +105,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('keeps other conversations flowing while one is throttled, and honours Retry-After', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        const start = clock.now();
-        await enqueue(store, [nudge('slow', start), nudge('fast1', start), nudge('fast2', start)], start);
+        const { clock, store, start } = await outboxOf('slow', 'fast1', 'fast2');
         const d = new ScriptedDeliverer(clock);
         d.failures.set('conv-slow', [deliveryErrorFromStatus(429, '5')]);
         const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0 });
@@ -137,9 +126,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('retries 5xx with backoff, then abandons after maxAttempts', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        await enqueue(store, [nudge('x', clock.now())], clock.now());
+        const { clock, store } = await outboxOf('x');
         const d = new ScriptedDeliverer(clock);
         d.failures.set(
             'conv-x',
@@ -164,10 +151,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('sets a not-ready entry aside without holding up its conversation, and retries it within the budget', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        const start = clock.now();
-        await enqueue(store, [nudge('first', start), nudge('second', start)], start);
+        const { clock, store, start } = await outboxOf('first', 'second');
         const d = new ScriptedDeliverer(clock, () => ({ conversationKey: 'conv-1' }));
         d.failures.set('conv-1', [notReady('waits for another entry')]);
         const dropped: string[] = [];
@@ -198,10 +182,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('retries an error that is not a Teams answer (a directory or store blip) instead of dropping the entry', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        const start = clock.now();
-        await enqueue(store, [nudge('x', start), nudge('y', start)], start);
+        const { clock, store, start } = await outboxOf('x', 'y');
         const d = new ScriptedDeliverer(clock);
         d.failures.set('conv-x', [new Error('GENESYS_UNAVAILABLE 503') as DeliveryError]);
         d.failures.set(
@@ -233,9 +214,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('drops the reference on 403 and does not retry', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        await enqueue(store, [nudge('gone', clock.now())], clock.now());
+        const { clock, store } = await outboxOf('gone');
         const d = new ScriptedDeliverer(clock);
         d.failures.set('conv-gone', [deliveryErrorFromStatus(403)]);
         const dispatcher = new OutboxDispatcher({ store, deliverer: d, clock, random: () => 0.5 });
@@ -248,9 +227,7 @@ describe('OutboxDispatcher', () => {
     });
 
     it('drops entries without a route', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
-        await enqueue(store, [nudge('nobody', clock.now())], clock.now());
+        const { clock, store } = await outboxOf('nobody');
         const d = new ScriptedDeliverer(clock, () => ({ drop: 'no-personal-conversation' }));
         const dropped: string[] = [];
         const dispatcher = new OutboxDispatcher({
@@ -267,10 +244,8 @@ describe('OutboxDispatcher', () => {
     });
 
     it('never sends twice when a restart happens after the send and before the outbox removal', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
+        const { clock, store } = await outboxOf('a');
         const claims = new MemoryBotStore(clock);
-        await enqueue(store, [nudge('a', clock.now())], clock.now());
         // The first instance sent and marked it delivered, then died before ackOutbox.
         assert.equal(await claims.claimDelivery('a@1:nudge', 'old', 60_000), 'claimed');
         await claims.completeDelivery('a@1:nudge');
@@ -291,10 +266,8 @@ describe('OutboxDispatcher', () => {
     });
 
     it('waits for the lease of an instance that died mid-send, then sends once', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
+        const { clock, store } = await outboxOf('a');
         const claims = new MemoryBotStore(clock);
-        await enqueue(store, [nudge('a', clock.now())], clock.now());
         await claims.claimDelivery('a@1:nudge', 'dead', 5_000);
         const d = new ScriptedDeliverer(clock);
         const dispatcher = new OutboxDispatcher({
@@ -315,15 +288,8 @@ describe('OutboxDispatcher', () => {
     });
 
     it('sends each entry once with two instances even when entries wait in a throttled queue longer than the lease', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
+        const { clock, store } = await outboxOf(...Array.from({ length: 60 }, (_, i) => `u${i}`));
         const claims = new MemoryBotStore(clock); // shared, like Redis
-        const start = clock.now();
-        await enqueue(
-            store,
-            Array.from({ length: 60 }, (_, i) => nudge(`u${i}`, start)),
-            start
-        );
         const d = new ScriptedDeliverer(clock, () => ({ conversationKey: '19:supervisors' }));
         const options = {
             store,
@@ -354,11 +320,8 @@ describe('OutboxDispatcher', () => {
     });
 
     it('keeps its claim through a Retry-After longer than the lease, so no other instance sends early', async () => {
-        const clock = new FakeClock();
-        const store = new MemoryAgentStateStore();
+        const { clock, store, start } = await outboxOf('a');
         const claims = new MemoryBotStore(clock);
-        const start = clock.now();
-        await enqueue(store, [nudge('a', start)], start);
         const sent: Array<{ by: string; at: number }> = [];
         const deliverer = (name: string, failures: number): Deliverer => ({
             route: async () => ({ conversationKey: 'conv' }),

@@ -87,13 +87,16 @@ describe('Teams bot message routing', () => {
     });
     after(() => connector.stop());
 
+    /** The signed data of the nudge card's "Show my adherence" button for g-agent's episode. */
+    const myStatusData = () => ({
+        verb: 'myStatus',
+        userId: 'g-agent',
+        episodeId: 'g-agent@1',
+        sig: signer.sign('myStatus', 'g-agent', 'g-agent@1')
+    });
+
     it('routes an Action.Submit fallback (data in value, no text) to the card action', async () => {
-        const value = {
-            verb: 'myStatus',
-            userId: 'g-agent',
-            episodeId: 'g-agent@1',
-            sig: signer.sign('myStatus', 'g-agent', 'g-agent@1')
-        };
+        const value = myStatusData();
         const before = replies().length;
         assert.equal((await post(bot, personalMessage({ value }))).status, 200);
         const answer = replies().slice(before);
@@ -102,12 +105,7 @@ describe('Teams bot message routing', () => {
     });
 
     it('answers "Show my adherence" (Action.Execute) with a message and posts the status as a new card', async () => {
-        const data = {
-            verb: 'myStatus',
-            userId: 'g-agent',
-            episodeId: 'g-agent@1',
-            sig: signer.sign('myStatus', 'g-agent', 'g-agent@1')
-        };
+        const data = myStatusData();
         const before = replies().length;
         const res = await post(
             bot,

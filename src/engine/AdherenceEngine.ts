@@ -64,10 +64,17 @@ interface Job {
     userId: string;
     event: EngineEvent;
     /** A claimed deadline must be committed even when nothing changed, to replace its lease in the index. */
-    claimed?: boolean;
-    done?: (result: ActionResult) => void;
+    claimed: boolean;
+    done: ((result: ActionResult) => void) | undefined;
     /** The agent's next job in the same batch. */
-    next?: Job;
+    next: Job | undefined;
+    /** Decided and committed (or answered without a change): a failure later in its batch must not run it again. */
+    settled: boolean;
+}
+
+/** A job, every field set (one shape for all jobs). */
+function jobOf(userId: string, event: EngineEvent, claimed = false, done?: (result: ActionResult) => void): Job {
+    return { userId, event, claimed, done, next: undefined, settled: false };
 }
 
 /**
@@ -124,9 +131,10 @@ class AgentWork {
         this.conflict = false;
     }
 
-    /** Answer the actions among the jobs with the committed outcome. */
-    answer(): void {
+    /** The jobs are decided and their change (if any) committed: answer the actions among them with the outcome. */
+    settle(): void {
         for (let job: Job | undefined = this.first; job !== undefined; job = job.next) {
+            job.settled = true;
             if (!job.done) continue;
             const reason = this.refusals?.get(job);
             job.done(
@@ -247,7 +255,7 @@ export class AdherenceEngine {
         const now = this.clock.now();
         for (const o of observations) {
             if (this.dampener?.offer(o, now)) continue;
-            this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+            this.queue.push(jobOf(o.userId, { type: 'AdherenceObserved', observation: o }));
         }
         this.armSettle();
         this.kick();
@@ -262,7 +270,7 @@ export class AdherenceEngine {
         const seen = new Set<string>();
         for (const o of observations) {
             seen.add(o.userId);
-            this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+            this.queue.push(jobOf(o.userId, { type: 'AdherenceObserved', observation: o }));
         }
         const now = this.clock.now();
         for (const { record } of this.cache.values()) {
@@ -276,7 +284,7 @@ export class AdherenceEngine {
                 // Not older than what was applied (a source clock ahead of ours): the episode still ends now.
                 changedAt: Math.max(now, record.lastChangeAt)
             };
-            this.queue.push({ userId: record.userId, event: { type: 'AdherenceObserved', observation: left } });
+            this.queue.push(jobOf(record.userId, { type: 'AdherenceObserved', observation: left }));
         }
         this.kick();
     }
@@ -354,7 +362,7 @@ export class AdherenceEngine {
 
     private act(userId: string, event: EngineEvent): Promise<ActionResult> {
         return new Promise((resolve) => {
-            this.queue.push({ userId, event, done: resolve });
+            this.queue.push(jobOf(userId, event, false, resolve));
             this.kick();
         });
     }
@@ -375,8 +383,14 @@ export class AdherenceEngine {
                 await this.process(batch);
             } catch (error) {
                 // The store failed: put the batch back in front and retry after a pause, never lose accepted events.
-                this.queue.unshift(...batch);
-                this.logger.error({ err: String(error), events: batch.length }, 'engine commit failed; will retry');
+                // Agents whose change was committed before the failure are done: running an action of theirs again
+                // would log it twice (and commit a second version of it).
+                const unsettled = batch.filter((job) => !job.settled);
+                this.queue.unshift(...unsettled);
+                this.logger.error(
+                    { err: String(error), events: unsettled.length, committed: batch.length - unsettled.length },
+                    'engine commit failed; will retry'
+                );
                 await new Promise<void>((r) => {
                     const t = this.clock.setTimeout(r, 1_000);
                     (t as { unref?: () => void }).unref?.();
@@ -452,7 +466,7 @@ export class AdherenceEngine {
                     for (const n of change.outbox) this.metrics.notificationsQueued?.(n.kind, 1);
                 }
             }
-            for (const w of pending) if (!w.conflict) w.answer();
+            for (const w of pending) if (!w.conflict) w.settle();
             if (queued > 0) for (const l of this.outboxListeners) l();
             if (!conflicts) return;
             // Another instance changed these agents: re-read and redo their events on the fresh record.
@@ -572,11 +586,7 @@ export class AdherenceEngine {
 
     private enqueueClaimed(claimed: readonly string[]): void {
         for (const userId of claimed) {
-            this.queue.push({
-                userId,
-                event: { type: 'DeadlineReached', coverage: { covered: 'unknown' } },
-                claimed: true
-            });
+            this.queue.push(jobOf(userId, { type: 'DeadlineReached', coverage: { covered: 'unknown' } }, true));
         }
         this.kick();
     }
@@ -628,10 +638,10 @@ export class AdherenceEngine {
                 for (const batch of this.dampener!.settle(now)) {
                     this.metrics.dampened?.(batch.dampened.length);
                     for (const o of batch.dampened) {
-                        this.queue.push({ userId: o.userId, event: { type: 'ObservationDampened', observation: o } });
+                        this.queue.push(jobOf(o.userId, { type: 'ObservationDampened', observation: o }));
                     }
                     for (const o of batch.observations) {
-                        this.queue.push({ userId: o.userId, event: { type: 'AdherenceObserved', observation: o } });
+                        this.queue.push(jobOf(o.userId, { type: 'AdherenceObserved', observation: o }));
                     }
                     this.logger.info(
                         {

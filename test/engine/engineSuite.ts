@@ -425,6 +425,83 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.equal(engine.agent('a')?.version, (await store.getMany(['a'])).get('a')?.version);
         });
 
+        it('does not apply a committed action again when a later step of its batch fails', async () => {
+            let hold: Promise<void> | undefined;
+            let held = false;
+            let failReads = 0;
+            const { engine, store, clock, shared } = await setup({}, undefined, (s) => {
+                const flaky: AgentStateStore = Object.create(s);
+                flaky.commit = async (changes) => {
+                    if (hold) {
+                        held = true;
+                        await hold;
+                    }
+                    return s.commit(changes);
+                };
+                flaky.getMany = async (ids) => {
+                    if (failReads > 0) {
+                        failReads--;
+                        throw new Error('connection reset');
+                    }
+                    return s.getMany(ids);
+                };
+                return flaky;
+            });
+            const settle = async (until: () => boolean) => {
+                for (let i = 0; i < 5_000 && !until(); i++) await new Promise((r) => setImmediate(r));
+            };
+            engine.observe([out(T0, { userId: 'a' }), out(T0, { userId: 'b' })]);
+            await engine.idle();
+            const episodeId = engine.openEpisodes().find((e) => e.record.userId === 'a')!.state.episode.id;
+            // A batch in flight holds its commit, so the snooze and b's next event queue up into one batch.
+            let release = () => undefined as void;
+            hold = new Promise<void>((r) => (release = r));
+            engine.observe([out(T0, { userId: 'c' })]);
+            await settle(() => held);
+            clock.advance(MIN);
+            const snoozed = engine.snooze('a', episodeId, T0 + 30 * MIN, 'sup-1');
+            engine.observe([out(T0, { userId: 'b', systemPresence: 'Away' })]);
+            // Another instance changes b: that batch commits a's snooze, loses b's compare-and-set, and then the
+            // re-read of b fails, which fails the batch.
+            const peer = await shared();
+            stores.push(peer);
+            const b = (await peer.getMany(['b'])).get('b')!;
+            assert.deepEqual(
+                (
+                    await peer.commit([
+                        {
+                            userId: 'b',
+                            expectedVersion: b.version,
+                            record: { ...b, version: b.version + 1 },
+                            dueAt: T0 + 6 * MIN,
+                            log: [],
+                            outbox: []
+                        }
+                    ])
+                ).map((r) => r.ok),
+                [true]
+            );
+            failReads = 1;
+            hold = undefined;
+            release();
+            assert.equal((await snoozed).ok, true);
+            await settle(() => failReads === 0);
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            clock.advance(1_000); // the engine retries what the failed batch had not committed
+            await engine.idle();
+            const log = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
+            assert.deepEqual(
+                log.filter((e) => e.userId === 'a').map((e) => e.type),
+                ['start', 'snooze'],
+                'the snooze is logged once'
+            );
+            const stored = await store.getMany(['a', 'b']);
+            assert.equal(stored.get('a')?.version, 2, 'a: start, snooze');
+            const bState = stored.get('b')!.state;
+            assert.ok(bState.status === 'drifting');
+            assert.equal(bState.episode.systemPresence, 'Away', "b's event was redone on the peer's record");
+        });
+
         it('keeps accepted events when the store fails, and commits them once it recovers', async () => {
             let failures = 1;
             const { engine, store, clock } = await setup({}, undefined, (s) => {

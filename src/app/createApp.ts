@@ -162,9 +162,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         dampening: config.engine.dampening,
         deadlineLeaseMs: config.engine.deadlineLeaseMs,
         orphanPollMs: config.engine.orphanPollMs,
+        maxQueued: config.engine.maxQueued,
         logger,
         metrics: {
             observations: (n) => metrics.eventsIn.inc(n),
+            folded: (n) => metrics.folded.inc(n),
             episodesStarted: (n) => metrics.episodesStarted.inc(n),
             notificationsQueued: (kind, n) => metrics.notificationsQueued.inc({ kind }, n)
         }
@@ -308,6 +310,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ],
         metrics: async () => {
             metrics.openEpisodes.set(engine.openEpisodes().length);
+            metrics.queued.set(engine.queued);
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
         routes: [

@@ -27,6 +27,16 @@ export function createMetrics() {
             help: 'Open drift episodes (this instance cache)',
             registers: [registry]
         }),
+        queued: new Gauge({
+            name: 'adherence_engine_queued_events',
+            help: 'Events accepted by the engine and not yet committed to the store',
+            registers: [registry]
+        }),
+        folded: new Counter({
+            name: 'adherence_engine_folded_total',
+            help: 'Queued repeat observations folded into the next one while the queue was long (store slow or down)',
+            registers: [registry]
+        }),
         sent: new Counter({
             name: 'teams_notifications_sent_total',
             help: 'Nudges, alerts and alert updates delivered',

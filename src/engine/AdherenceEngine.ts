@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../domain/clock';
 import { Dampener, type DampenerConfig } from '../domain/adherence/Dampener';
-import { dueAtOf, isOpen, transition } from '../domain/adherence/transition';
+import { dueAtOf, isOpen, supersedes, transition } from '../domain/adherence/transition';
 import type {
     AgentRecord,
     EngineEvent,
@@ -37,6 +37,8 @@ export interface EngineMetrics {
     episodesStarted?(count: number): void;
     notificationsQueued?(kind: Notification['kind'], count: number): void;
     dampened?(count: number): void;
+    /** Queued observations dropped because the agent's next queued event supersedes them (the queue was long). */
+    folded?(count: number): void;
 }
 
 export interface EngineOptions {
@@ -58,6 +60,11 @@ export interface EngineOptions {
     orphanGraceMs?: number;
     /** Most events folded into one store round trip. @default 2000 */
     maxBatch?: number;
+    /**
+     * Queued events beyond which repeated observations are folded (the store is slow or down): each observation that
+     * the agent's next queued event supersedes is dropped, which changes no outcome. @default 100000
+     */
+    maxQueued?: number;
 }
 
 interface Job {
@@ -176,6 +183,9 @@ export class AdherenceEngine {
     private readonly orphanPollMs: number;
     private readonly orphanGraceMs: number;
     private readonly maxBatch: number;
+    private readonly maxQueued: number;
+    /** The queue length that triggers the next fold: `maxQueued`, or twice what the last fold left. */
+    private foldAt: number;
 
     private readonly cache = new Map<string, CacheEntry>();
     private queue: Job[] = [];
@@ -200,6 +210,7 @@ export class AdherenceEngine {
         this.orphanPollMs = options.orphanPollMs ?? 5_000;
         this.orphanGraceMs = options.orphanGraceMs ?? 2_000;
         this.maxBatch = options.maxBatch ?? 2_000;
+        this.maxQueued = this.foldAt = options.maxQueued ?? 100_000;
         this.scheduler = new DeadlineScheduler(this.clock, (ids) => this.onDeadlines(ids));
     }
 
@@ -344,6 +355,11 @@ export class AdherenceEngine {
         return this.cache.size;
     }
 
+    /** Events accepted and not yet committed (the batch in flight not counted). */
+    get queued(): number {
+        return this.queue.length;
+    }
+
     /** Open episodes, optionally of some units. */
     openEpisodes(filter?: {
         managementUnitIds?: readonly string[];
@@ -368,6 +384,7 @@ export class AdherenceEngine {
     }
 
     private kick(): void {
+        if (this.queue.length > this.foldAt) this.fold();
         if (this.draining || this.queue.length === 0) return;
         this.draining = this.drain().finally(() => {
             this.draining = undefined;
@@ -376,7 +393,42 @@ export class AdherenceEngine {
         });
     }
 
+    /**
+     * The queue is longer than `maxQueued` (the store is slow or down, and events keep coming): drop each observation
+     * that the same agent's next queued event supersedes (a repeat with other presence details), which changes no
+     * record, log entry or notification. Agents' other events and their order stay. The next fold waits until the
+     * queue has doubled, so a queue that cannot shrink this way is not scanned per event.
+     */
+    private fold(): void {
+        const before = this.queue.length;
+        const now = this.clock.now();
+        const next = new Map<string, Job>();
+        const kept: Job[] = [];
+        for (let i = before - 1; i >= 0; i--) {
+            const job = this.queue[i];
+            const later = next.get(job.userId);
+            if (
+                later !== undefined &&
+                job.event.type === 'AdherenceObserved' &&
+                later.event.type === 'AdherenceObserved' &&
+                supersedes(later.event.observation, job.event.observation, now)
+            )
+                continue;
+            next.set(job.userId, job);
+            kept.push(job);
+        }
+        this.queue = kept.reverse();
+        this.foldAt = Math.max(this.maxQueued, 2 * kept.length);
+        const folded = before - kept.length;
+        if (folded > 0) this.metrics.folded?.(folded);
+        this.logger.warn(
+            { queued: before, folded, left: kept.length },
+            'engine queue is long (store slow or down): folded repeated observations'
+        );
+    }
+
     private async drain(): Promise<void> {
+        this.foldAt = this.maxQueued;
         while (this.queue.length > 0) {
             const batch = this.queue.splice(0, this.maxBatch);
             try {

@@ -9,6 +9,8 @@ export interface EngineConfig {
     deadlineLeaseMs: number;
     /** @default 5000 */
     orphanPollMs: number;
+    /** Queued events beyond which repeated observations are folded. @default 100000 */
+    maxQueued: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +36,17 @@ function durationMs(env: Env, name: string, fallback: number, problems: string[]
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
         problems.push(`${name} must be a whole number of milliseconds >= ${min} (got "${raw}")`);
+        return fallback;
+    }
+    return value;
+}
+
+function count(env: Env, name: string, fallback: number, problems: string[], min: number): number {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+        problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
         return fallback;
     }
     return value;
@@ -98,6 +111,7 @@ function overrides(
  * | ADHERENCE_DAMPEN_WINDOW_MS | 60000 | schedule republish buffer |
  * | ADHERENCE_BURST_THRESHOLD | 200 | changes per burst window that count as a republish |
  * | ADHERENCE_BURST_WINDOW_MS | 10000 | burst counter window |
+ * | ADHERENCE_MAX_QUEUED | 100000 | queued events beyond which repeated observations are folded |
  */
 export function parseEngineConfig(env: Env): EngineConfig {
     const problems: string[] = [];
@@ -127,11 +141,12 @@ export function parseEngineConfig(env: Env): EngineConfig {
         },
         dampening: {
             windowMs: durationMs(env, 'ADHERENCE_DAMPEN_WINDOW_MS', 60_000, problems),
-            burstThreshold: durationMs(env, 'ADHERENCE_BURST_THRESHOLD', 200, problems, 1),
+            burstThreshold: count(env, 'ADHERENCE_BURST_THRESHOLD', 200, problems, 1),
             burstWindowMs: durationMs(env, 'ADHERENCE_BURST_WINDOW_MS', 10_000, problems, 1)
         },
         deadlineLeaseMs: durationMs(env, 'ADHERENCE_DEADLINE_LEASE_MS', 30_000, problems, 1),
-        orphanPollMs: durationMs(env, 'ADHERENCE_ORPHAN_POLL_MS', 5_000, problems, 0)
+        orphanPollMs: durationMs(env, 'ADHERENCE_ORPHAN_POLL_MS', 5_000, problems, 0),
+        maxQueued: count(env, 'ADHERENCE_MAX_QUEUED', 100_000, problems, 100)
     };
     if (problems.length > 0) throw new ConfigError(problems);
     return Object.freeze(config);

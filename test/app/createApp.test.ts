@@ -39,6 +39,8 @@ describe('createApp in test mode (no credentials, memory stores)', () => {
         const metrics = await get(`${app.url}/metrics`);
         assert.match(metrics.text, /# TYPE teams_notifications_sent_total counter/);
         assert.match(metrics.text, /adherence_events_in_total/);
+        assert.match(metrics.text, /\nadherence_engine_queued_events 0\n/);
+        assert.match(metrics.text, /\nadherence_engine_folded_total 0\n/);
     });
 
     it('answers unknown text with the help card, never silence', async () => {

@@ -502,6 +502,73 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.equal(bState.episode.systemPresence, 'Away', "b's event was redone on the peer's record");
         });
 
+        it('folds repeated observations while the store is down, with the same outcome as applying them all', async () => {
+            let down = true;
+            const clock = new FakeClock(T0 + 2 * MIN);
+            const failing = (s: AgentStateStore) => {
+                const flaky: AgentStateStore = Object.create(s);
+                flaky.commit = async (changes) => {
+                    if (down) throw new Error('connection refused');
+                    return s.commit(changes);
+                };
+                return flaky;
+            };
+            const warnings: object[] = [];
+            let folded = 0;
+            const logger = { info: () => undefined, error: () => undefined, warn: (o: object) => warnings.push(o) };
+            // The same events, the same outage and recovery: one engine folds (a queue of 10 is "long"), one does not.
+            const small = await setup(
+                { maxQueued: 10, logger, metrics: { folded: (n) => (folded += n) } },
+                clock,
+                failing
+            );
+            const large = await setup({}, clock, failing);
+            const presences = ['Away', 'Busy', 'Available', 'Meal'];
+            const events = [];
+            for (let i = 0; i < 60; i++) {
+                const systemPresence = presences[i % 4];
+                // a: one drift, its presence changing; b: out, back, out again; c: in adherence, presence changing.
+                events.push(out(T0, { userId: 'a', systemPresence }));
+                events.push(
+                    i < 20
+                        ? out(T0, { userId: 'b' })
+                        : i < 40
+                          ? back(T0 + MIN, { userId: 'b' })
+                          : out(T0 + 2 * MIN, { userId: 'b', systemPresence })
+                );
+                events.push(back(T0, { userId: 'c', systemPresence }));
+            }
+            const approvals: Array<Promise<unknown>> = [];
+            for (const [i, o] of events.entries()) {
+                for (const { engine } of [small, large]) {
+                    engine.observe([o]);
+                    // An action between repeats: the observations around it are not folded across it.
+                    if (i === 90) approvals.push(engine.approveOvertime('a', T0 + 30 * MIN, 'sup-1'));
+                }
+            }
+            assert.ok(small.engine.queued <= 20, `folded queue: ${small.engine.queued}`);
+            assert.ok(large.engine.queued >= 170, `unfolded queue: ${large.engine.queued}`);
+            assert.ok(folded > 100 && warnings.length > 0, 'folding is counted and logged');
+            down = false;
+            for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+            clock.advance(1_000);
+            await Promise.all([small.engine.idle(), large.engine.idle()]);
+            assert.deepEqual(
+                (await Promise.all(approvals)).map((r) => (r as { ok: boolean }).ok),
+                [true, true]
+            );
+            const ids = ['a', 'b', 'c'];
+            const view = async (store: AgentStateStore) => {
+                const records = await store.getMany(ids);
+                return {
+                    records: ids.map((id) => ({ ...records.get(id)!, version: 0 })),
+                    log: await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN }),
+                    outbox: await drain(store, clock.now())
+                };
+            };
+            assert.deepEqual(await view(small.store), await view(large.store));
+        });
+
         it('keeps accepted events when the store fails, and commits them once it recovers', async () => {
             let failures = 1;
             const { engine, store, clock } = await setup({}, undefined, (s) => {

@@ -30,26 +30,20 @@ const categories: ReadonlySet<string> = new Set(ACTIVITY_CATEGORIES);
 
 type Env = Record<string, string | undefined>;
 
-function durationMs(env: Env, name: string, fallback: number, problems: string[], min = 0): number {
+/** A whole number of at least `min` from the environment, or `fallback` when unset; a problem otherwise. */
+function wholeNumber(env: Env, name: string, fallback: number, problems: string[], min: number, unit = ''): number {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
-        problems.push(`${name} must be a whole number of milliseconds >= ${min} (got "${raw}")`);
+        problems.push(`${name} must be a whole number${unit} >= ${min} (got "${raw}")`);
         return fallback;
     }
     return value;
 }
 
-function count(env: Env, name: string, fallback: number, problems: string[], min: number): number {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-        problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
-        return fallback;
-    }
-    return value;
+function durationMs(env: Env, name: string, fallback: number, problems: string[], min = 0): number {
+    return wholeNumber(env, name, fallback, problems, min, ' of milliseconds');
 }
 
 function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
@@ -141,12 +135,12 @@ export function parseEngineConfig(env: Env): EngineConfig {
         },
         dampening: {
             windowMs: durationMs(env, 'ADHERENCE_DAMPEN_WINDOW_MS', 60_000, problems),
-            burstThreshold: count(env, 'ADHERENCE_BURST_THRESHOLD', 200, problems, 1),
+            burstThreshold: wholeNumber(env, 'ADHERENCE_BURST_THRESHOLD', 200, problems, 1),
             burstWindowMs: durationMs(env, 'ADHERENCE_BURST_WINDOW_MS', 10_000, problems, 1)
         },
         deadlineLeaseMs: durationMs(env, 'ADHERENCE_DEADLINE_LEASE_MS', 30_000, problems, 1),
         orphanPollMs: durationMs(env, 'ADHERENCE_ORPHAN_POLL_MS', 5_000, problems, 0),
-        maxQueued: count(env, 'ADHERENCE_MAX_QUEUED', 100_000, problems, 100)
+        maxQueued: wholeNumber(env, 'ADHERENCE_MAX_QUEUED', 100_000, problems, 100)
     };
     if (problems.length > 0) throw new ConfigError(problems);
     return Object.freeze(config);

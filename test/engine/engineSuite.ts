@@ -25,6 +25,56 @@ export function describeNotification(n: Notification): string {
     return `${n.kind}:${n.episode.userId}`;
 }
 
+/**
+ * A store double over the real one: `hold()` makes commits wait until `release()` (a slow store), `failCommits` and
+ * `failReads` make the next that many commits or reads throw (`Infinity`: the store is down).
+ */
+function controlled() {
+    let gate: Promise<void> | undefined;
+    let open = (): void => undefined;
+    const control = {
+        held: false,
+        failCommits: 0,
+        failReads: 0,
+        hold(): void {
+            control.held = false;
+            gate = new Promise<void>((r) => (open = r));
+        },
+        release(): void {
+            gate = undefined;
+            open();
+        },
+        wrap(store: AgentStateStore): AgentStateStore {
+            const wrapped: AgentStateStore = Object.create(store);
+            wrapped.commit = async (changes) => {
+                if (gate) {
+                    control.held = true;
+                    await gate;
+                }
+                if (control.failCommits > 0) {
+                    control.failCommits--;
+                    throw new Error('connection reset');
+                }
+                return store.commit(changes);
+            };
+            wrapped.getMany = async (ids) => {
+                if (control.failReads > 0) {
+                    control.failReads--;
+                    throw new Error('connection reset');
+                }
+                return store.getMany(ids);
+            };
+            return wrapped;
+        }
+    };
+    return control;
+}
+
+/** Let the engine's pending promises run until `until()` holds (at most 5,000 turns of the event loop). */
+async function settle(until: () => boolean): Promise<void> {
+    for (let i = 0; i < 5_000 && !until(); i++) await new Promise((r) => setImmediate(r));
+}
+
 /** The engine's behaviour over a real store implementation. */
 export function engineSuite(name: string, factory: StoreFactory): void {
     describe(`AdherenceEngine on ${name}`, () => {
@@ -367,25 +417,17 @@ export function engineSuite(name: string, factory: StoreFactory): void {
         });
 
         it('keeps a record it committed while the orphan poll dropped the agent from its cache', async () => {
-            let hold: Promise<void> | undefined;
-            let release = (): void => undefined;
-            let held = false;
+            const control = controlled();
             const reads: string[][] = [];
             const { engine, store, clock } = await setup(
                 { orphanPollMs: 1_000, orphanGraceMs: 2_000 },
                 undefined,
                 (s) => {
-                    const gated: AgentStateStore = Object.create(s);
-                    gated.commit = async (changes) => {
-                        if (hold) {
-                            held = true;
-                            await hold;
-                        }
-                        return s.commit(changes);
-                    };
+                    const gated = control.wrap(s);
+                    const read = gated.getMany.bind(gated);
                     gated.getMany = (ids) => {
                         reads.push([...ids]);
-                        return s.getMany(ids);
+                        return read(ids);
                     };
                     // A peer claimed the deadline and died: only the orphan poll picks it up, and drops 'a' from the cache.
                     gated.claimDeadlines = async () => [];
@@ -394,15 +436,12 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             );
             engine.observe([out(T0, { userId: 'a' })]);
             await engine.idle();
-            const settle = async (until: () => boolean) => {
-                for (let i = 0; i < 5_000 && !until(); i++) await new Promise((r) => setImmediate(r));
-            };
-            hold = new Promise<void>((r) => (release = r));
+            control.hold();
             try {
                 clock.advanceTo(T0 + 6 * MIN - 1);
                 engine.observe([out(T0, { userId: 'a', systemPresence: 'Away' })]); // its commit waits
-                await settle(() => held);
-                assert.ok(held, 'the change is being committed');
+                await settle(() => control.held);
+                assert.ok(control.held, 'the change is being committed');
                 // Poll ticks until one runs after the grace period and claims the orphaned deadline.
                 for (let tick = 0; tick < 10 && engine.agent('a') !== undefined; tick++) {
                     clock.advance(1_000);
@@ -415,8 +454,7 @@ export function engineSuite(name: string, factory: StoreFactory): void {
                 );
                 reads.length = 0;
             } finally {
-                hold = undefined;
-                release();
+                control.release();
             }
             await engine.idle();
             assert.equal(engine.agent('a')?.state.status, 'drifting');
@@ -426,38 +464,15 @@ export function engineSuite(name: string, factory: StoreFactory): void {
         });
 
         it('does not apply a committed action again when a later step of its batch fails', async () => {
-            let hold: Promise<void> | undefined;
-            let held = false;
-            let failReads = 0;
-            const { engine, store, clock, shared } = await setup({}, undefined, (s) => {
-                const flaky: AgentStateStore = Object.create(s);
-                flaky.commit = async (changes) => {
-                    if (hold) {
-                        held = true;
-                        await hold;
-                    }
-                    return s.commit(changes);
-                };
-                flaky.getMany = async (ids) => {
-                    if (failReads > 0) {
-                        failReads--;
-                        throw new Error('connection reset');
-                    }
-                    return s.getMany(ids);
-                };
-                return flaky;
-            });
-            const settle = async (until: () => boolean) => {
-                for (let i = 0; i < 5_000 && !until(); i++) await new Promise((r) => setImmediate(r));
-            };
+            const control = controlled();
+            const { engine, store, clock, shared } = await setup({}, undefined, control.wrap);
             engine.observe([out(T0, { userId: 'a' }), out(T0, { userId: 'b' })]);
             await engine.idle();
             const episodeId = engine.openEpisodes().find((e) => e.record.userId === 'a')!.state.episode.id;
             // A batch in flight holds its commit, so the snooze and b's next event queue up into one batch.
-            let release = () => undefined as void;
-            hold = new Promise<void>((r) => (release = r));
+            control.hold();
             engine.observe([out(T0, { userId: 'c' })]);
-            await settle(() => held);
+            await settle(() => control.held);
             clock.advance(MIN);
             const snoozed = engine.snooze('a', episodeId, T0 + 30 * MIN, 'sup-1');
             engine.observe([out(T0, { userId: 'b', systemPresence: 'Away' })]);
@@ -481,11 +496,10 @@ export function engineSuite(name: string, factory: StoreFactory): void {
                 ).map((r) => r.ok),
                 [true]
             );
-            failReads = 1;
-            hold = undefined;
-            release();
+            control.failReads = 1;
+            control.release();
             assert.equal((await snoozed).ok, true);
-            await settle(() => failReads === 0);
+            await settle(() => control.failReads === 0);
             for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
             clock.advance(1_000); // the engine retries what the failed batch had not committed
             await engine.idle();
@@ -503,16 +517,9 @@ export function engineSuite(name: string, factory: StoreFactory): void {
         });
 
         it('folds repeated observations while the store is down, with the same outcome as applying them all', async () => {
-            let down = true;
+            const control = controlled();
+            control.failCommits = Infinity; // the store is down
             const clock = new FakeClock(T0 + 2 * MIN);
-            const failing = (s: AgentStateStore) => {
-                const flaky: AgentStateStore = Object.create(s);
-                flaky.commit = async (changes) => {
-                    if (down) throw new Error('connection refused');
-                    return s.commit(changes);
-                };
-                return flaky;
-            };
             const warnings: object[] = [];
             let folded = 0;
             const logger = { info: () => undefined, error: () => undefined, warn: (o: object) => warnings.push(o) };
@@ -520,9 +527,9 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             const small = await setup(
                 { maxQueued: 10, logger, metrics: { folded: (n) => (folded += n) } },
                 clock,
-                failing
+                control.wrap
             );
-            const large = await setup({}, clock, failing);
+            const large = await setup({}, clock, control.wrap);
             const presences = ['Away', 'Busy', 'Available', 'Meal'];
             const events = [];
             for (let i = 0; i < 60; i++) {
@@ -549,7 +556,7 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             assert.ok(small.engine.queued <= 20, `folded queue: ${small.engine.queued}`);
             assert.ok(large.engine.queued >= 170, `unfolded queue: ${large.engine.queued}`);
             assert.ok(folded > 100 && warnings.length > 0, 'folding is counted and logged');
-            down = false;
+            control.failCommits = 0;
             for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
             clock.advance(1_000);
             await Promise.all([small.engine.idle(), large.engine.idle()]);
@@ -570,15 +577,9 @@ export function engineSuite(name: string, factory: StoreFactory): void {
         });
 
         it('keeps accepted events when the store fails, and commits them once it recovers', async () => {
-            let failures = 1;
-            const { engine, store, clock } = await setup({}, undefined, (s) => {
-                const flaky: AgentStateStore = Object.create(s);
-                flaky.commit = async (changes) => {
-                    if (failures-- > 0) throw new Error('connection reset');
-                    return s.commit(changes);
-                };
-                return flaky;
-            });
+            const control = controlled();
+            control.failCommits = 1;
+            const { engine, store, clock } = await setup({}, undefined, control.wrap);
             engine.observe([out(T0, { userId: 'a' })]);
             for (let i = 0; i < 20 && clock.pendingCount === 0; i++) await new Promise((r) => setImmediate(r));
             assert.equal((await store.getMany(['a'])).size, 0, 'the first commit failed');

@@ -9,7 +9,7 @@ import { parseRetryAfter } from '../adapters/genesys/errors';
 import type { RateLimiter } from '../adapters/genesys/rateLimiter';
 import { decorrelatedJitter, withTimeout, type Sleep } from '../adapters/genesys/resilience';
 import type { TokenManager } from '../adapters/genesys/tokenManager';
-import { formatIsoUtc } from './pipeline/isoTime';
+import { formatIsoUtc } from '../domain/isoInstant';
 import { payloadHash } from './pipeline/payloadHash';
 import type { BreakerPass, SuccessRateBreaker } from './SuccessRateBreaker';
 import { SyncError } from './SyncError';

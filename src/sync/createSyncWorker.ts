@@ -8,7 +8,7 @@ import type { TokenManager } from '../adapters/genesys/tokenManager';
 import type { AxiosInstance } from 'axios';
 import { applyTransitionMatrix } from './pipeline/applyTransitionMatrix';
 import { coalescePath, dedupe } from './pipeline/dedupe';
-import { formatIsoUtc } from './pipeline/isoTime';
+import { formatIsoUtc } from '../domain/isoInstant';
 import { idempotencyKey } from './pipeline/payloadHash';
 import { splitAtMidnight } from './pipeline/splitAtMidnight';
 import type { AckedState, Rejection, SyncEvent } from './pipeline/types';

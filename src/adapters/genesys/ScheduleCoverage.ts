@@ -4,7 +4,7 @@ import type { CoverageSource } from '../../engine/ports';
 import type { Logger } from '../../app/logger';
 import { silentLogger } from '../../app/logger';
 import type { GenesysClient } from './GenesysClient';
-import { parseIsoInstant } from '../../domain/adherence/parseObservation';
+import { isoInstantMs } from '../../domain/isoInstant';
 
 export interface ScheduleCoverageOptions {
     client: Pick<GenesysClient, 'searchSchedules' | 'getActivityCodes' | 'listManagementUnits'>;
@@ -155,7 +155,7 @@ export class ScheduleCoverage implements CoverageSource {
                 const spans: Span[] = [];
                 for (const shift of schedule.shifts ?? []) {
                     for (const a of shift.activities ?? []) {
-                        const startAt = typeof a.startDate === 'string' ? parseIsoInstant(a.startDate) : Number.NaN;
+                        const startAt = typeof a.startDate === 'string' ? isoInstantMs(a.startDate) : Number.NaN;
                         if (!Number.isFinite(startAt) || typeof a.lengthMinutes !== 'number') continue;
                         spans.push({
                             startAt,

@@ -1,5 +1,5 @@
 import { ACTIVITY_CATEGORIES, ADHERENCE_STATES, IMPACTS, type ActivityCategory, type Observation } from './types';
-import { daysFromCivil } from '../civilDate';
+import { isoInstantMs } from '../isoInstant';
 import { MAX_CLOCK_SKEW_MS } from './transition';
 
 /** Why an adherence body was refused. Stable strings: they are metric labels and log fields. */
@@ -28,68 +28,6 @@ function canonical<T extends string>(values: readonly T[]): ReadonlyMap<string, 
 const adherenceStates = canonical(ADHERENCE_STATES);
 const impacts = canonical(IMPACTS);
 const categories = canonical(ACTIVITY_CATEGORIES);
-
-/** Strict ISO-8601 instant with a `Z` or an explicit offset; a bare local time is refused rather than guessed. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
-
-const DIGIT_0 = 48;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function digits(text: string, from: number, count: number): number {
-    let n = 0;
-    for (let i = from; i < from + count; i++) {
-        const d = text.charCodeAt(i) - DIGIT_0;
-        if (d < 0 || d > 9) return -1;
-        n = n * 10 + d;
-    }
-    return n;
-}
-
-/**
- * Fast path for the form Genesys sends, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`: plain arithmetic (days from the civil
- * date), several times faster than `Date.parse`. `undefined` when the text is not in that form.
- */
-function parseUtcInstant(text: string): number | undefined {
-    const n = text.length;
-    if (n < 20 || text.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
-    if (
-        text.charCodeAt(4) !== 45 /* - */ ||
-        text.charCodeAt(7) !== 45 ||
-        text.charCodeAt(10) !== 84 /* T */ ||
-        text.charCodeAt(13) !== 58 /* : */ ||
-        text.charCodeAt(16) !== 58
-    )
-        return undefined;
-    const y = digits(text, 0, 4);
-    const m = digits(text, 5, 2);
-    const d = digits(text, 8, 2);
-    const hh = digits(text, 11, 2);
-    const mm = digits(text, 14, 2);
-    const ss = digits(text, 17, 2);
-    if (y < 0 || m < 1 || m > 12 || d < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
-        return undefined;
-    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return Number.NaN;
-    let ms = 0;
-    if (n > 20) {
-        if (text.charCodeAt(19) !== 46 /* . */ || n - 21 < 1 || n - 21 > 9) return undefined;
-        const fraction = digits(text, 20, Math.min(3, n - 21));
-        if (fraction < 0 || (n - 21 > 3 && digits(text, 23, n - 24) < 0)) return undefined;
-        ms = n - 21 === 1 ? fraction * 100 : n - 21 === 2 ? fraction * 10 : fraction;
-    }
-    const days = daysFromCivil(y, m, d);
-    return ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + ms;
-}
-
-/** Epoch ms of a strict ISO instant, or NaN. Pure: parses the text, never reads the clock. */
-export function parseIsoInstant(text: string): number {
-    const fast = parseUtcInstant(text);
-    if (fast !== undefined) return fast;
-    if (!ISO_INSTANT.test(text)) return Number.NaN;
-    // Date.parse of validated text is a pure function of its input; it never reads the clock.
-    // eslint-disable-next-line no-restricted-globals
-    return Date.parse(text);
-}
 
 class Rejection {
     constructor(
@@ -161,7 +99,7 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
         const timeText = optionalString(useNotified ? notified : b.timeOfAdherenceChange, timeField);
         if (timeText === undefined || timeText === '')
             return { ok: false, reason: 'missing-change-time', field: timeField };
-        const changedAt = parseIsoInstant(timeText);
+        const changedAt = isoInstantMs(timeText);
         if (!Number.isFinite(changedAt)) return { ok: false, reason: 'bad-change-time', field: timeField };
 
         const team = b.team;

@@ -1,4 +1,4 @@
-import { parseIsoInstant } from './isoTime';
+import { parseIsoInstant } from '../../domain/isoInstant';
 import type { StageResult, SyncEventInput } from './types';
 
 /** Resolves an agent id (Genesys user id or a mapped external id) to a Genesys user id; undefined when unknown. */

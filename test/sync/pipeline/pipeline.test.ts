@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { applyTransitionMatrix, type TransitionMatrix } from '../../../src/sync/pipeline/applyTransitionMatrix';
 import { coalescePath, dedupe } from '../../../src/sync/pipeline/dedupe';
-import { formatIsoUtc, parseIsoInstant } from '../../../src/sync/pipeline/isoTime';
+import { formatIsoUtc } from '../../../src/domain/isoInstant';
 import { idempotencyKey } from '../../../src/sync/pipeline/payloadHash';
 import { prepareIngest, staticAgentResolver } from '../../../src/sync/pipeline/prepareIngest';
 import { nextLocalMidnight, splitAtMidnight } from '../../../src/sync/pipeline/splitAtMidnight';
@@ -20,34 +20,6 @@ const ev = (over: Partial<SyncEvent> = {}): SyncEvent => ({
     startAt: Date.UTC(2026, 10, 23, 10),
     target: 'def-break',
     ...over
-});
-
-describe('isoTime', () => {
-    it('parses Z and offsets to UTC and formats like toISOString', () => {
-        for (const s of [
-            '2026-11-23T10:00:00Z',
-            '2026-11-23T12:30:15.250+02:30',
-            '2024-02-29T23:59:59-0500',
-            '1999-12-31T00:00Z'
-        ]) {
-            const r = parseIsoInstant(s);
-            assert.ok(r.ok, s);
-            assert.equal(r.epochMs, Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), s);
-            assert.equal(formatIsoUtc(r.epochMs), new Date(r.epochMs).toISOString());
-        }
-    });
-    it('refuses a bare local time rather than guessing, and impossible dates', () => {
-        const r = parseIsoInstant('2026-11-23T10:00:00');
-        assert.ok(!r.ok && r.localTime);
-        for (const s of [
-            '2026-02-29T10:00:00Z',
-            '2026-11-23 10:00:00Z',
-            '2026-13-01T00:00:00Z',
-            'yesterday',
-            '2026-11-23T10:00:00+19:00'
-        ])
-            assert.ok(!parseIsoInstant(s).ok, s);
-    });
 });
 
 describe('validateEvent', () => {

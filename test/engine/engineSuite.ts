@@ -591,10 +591,10 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             const view = async (store: AgentStateStore) => {
                 const records = await store.getMany(ids);
                 // Folding changes the order between agents (not within one): compare per agent.
-                const log = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
+                const entries = await store.readLog({ fromAt: T0, toAt: T0 + 60 * MIN });
                 return {
                     records: ids.map((id) => ({ ...records.get(id)!, version: 0 })),
-                    log: ids.map((id) => log.filter((e) => e.userId === id)),
+                    log: ids.map((id) => entries.filter((e) => e.userId === id)),
                     outbox: (await drain(store, clock.now())).sort()
                 };
             };

@@ -315,6 +315,17 @@ function reopen(state: OpenEpisodeState, f: OpenFields): OpenEpisodeState {
     return openState(f, state);
 }
 
+/** The record's own fields with this snooze and approval (a supervisor's snooze or approved overtime). */
+function holding(record: AgentRecord, snooze: AgentRecord['snooze'], approval: AgentRecord['approval']): RecordBase {
+    return {
+        userId: record.userId,
+        lastChangeAt: record.lastChangeAt,
+        managementUnitId: record.managementUnitId,
+        snooze,
+        approval
+    };
+}
+
 function baseOf(record: AgentRecord | undefined, observation: Observation): RecordBase {
     const base: RecordBase = {
         userId: record?.userId ?? observation.userId,
@@ -612,19 +623,7 @@ function snooze(
             })
         );
     }
-    const base = record!;
-    return commit(
-        record,
-        {
-            userId: base.userId,
-            lastChangeAt: base.lastChangeAt,
-            managementUnitId: base.managementUnitId,
-            snooze: { until, by },
-            approval: base.approval
-        },
-        next,
-        effects
-    );
+    return commit(record, holding(record!, { until, by }, record!.approval), next, effects);
 }
 
 function approve(
@@ -669,18 +668,7 @@ function approve(
             }
         });
     }
-    return commit(
-        record,
-        {
-            userId: record.userId,
-            lastChangeAt: record.lastChangeAt,
-            managementUnitId: record.managementUnitId,
-            snooze: record.snooze,
-            approval: { until, by }
-        },
-        next,
-        effects
-    );
+    return commit(record, holding(record, record.snooze, { until, by }), next, effects);
 }
 
 function agentAck(record: AgentRecord | undefined, episodeId: string, now: number): TransitionResult {

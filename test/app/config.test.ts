@@ -1,22 +1,28 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isConfigProblemsError, loadConfig } from '../../src/app/config';
+import { isConfigProblemsError, loadConfig, type ConfigProblemsError } from '../../src/app/config';
 import { parseTeamsConfig } from '../../src/adapters/teams/teamsConfig';
+
+/** The error `loadConfig` throws for `env`; the test fails when it throws nothing or something else. */
+function refusal(env: Record<string, string | undefined>): ConfigProblemsError {
+    try {
+        loadConfig(env);
+    } catch (error) {
+        assert.ok(isConfigProblemsError(error), String(error));
+        return error;
+    }
+    return assert.fail('loadConfig should have thrown');
+}
 
 describe('loadConfig', () => {
     it('refuses to start in production without credentials and lists every missing item, pointing at the sandbox', () => {
-        try {
-            loadConfig({});
-            assert.fail('should throw');
-        } catch (error) {
-            assert.ok(isConfigProblemsError(error));
-            const text = error.message;
-            assert.match(text, /BOT_ID and BOT_PASSWORD are required in production/);
-            assert.match(text, /npm run sandbox/);
-            assert.match(text, /ACTION_SIGNING_SECRET is required in production/);
-            assert.match(text, /REDIS_URL is required in production/);
-            assert.match(text, /GENESYS_CLIENT_ID is required/);
-        }
+        const error = refusal({});
+        const text = error.message;
+        assert.match(text, /BOT_ID and BOT_PASSWORD are required in production/);
+        assert.match(text, /npm run sandbox/);
+        assert.match(text, /ACTION_SIGNING_SECRET is required in production/);
+        assert.match(text, /REDIS_URL is required in production/);
+        assert.match(text, /GENESYS_CLIENT_ID is required/);
     });
 
     it('reports problems of every part at once', () => {
@@ -36,45 +42,35 @@ describe('loadConfig', () => {
     });
 
     it("counts every problem once, the sync worker's one by one and REDIS_URL once, without the password", () => {
-        try {
-            loadConfig({
-                ADHERENCE_MODE: 'sandbox',
-                SYNC_INGEST_TOKEN: 'short',
-                SYNC_TARGET: 'span',
-                SYNC_MAX_BATCH: 'abc',
-                PORT: 'x',
-                REDIS_URL: 'http://:hunter2@h:1'
-            });
-            assert.fail('should throw');
-        } catch (error) {
-            assert.ok(isConfigProblemsError(error));
-            assert.deepEqual(
-                error.problems.map((p) => p.split(/[ :]/)[0]),
-                ['PORT', 'REDIS_URL', 'SYNC_MAX_BATCH', 'SYNC_INGEST_TOKEN', 'SYNC_SPAN_URL', 'SYNC_REASON_CODES_FILE']
-            );
-            assert.ok(error.problems.every((p) => !p.includes('\n')));
-            assert.match(error.message, /^Invalid configuration \(6 problems\):/);
-            assert.equal(error.message.split('\n').length, 1 + 6);
-            assert.doesNotMatch(error.message, /hunter2/);
-        }
+        const error = refusal({
+            ADHERENCE_MODE: 'sandbox',
+            SYNC_INGEST_TOKEN: 'short',
+            SYNC_TARGET: 'span',
+            SYNC_MAX_BATCH: 'abc',
+            PORT: 'x',
+            REDIS_URL: 'http://:hunter2@h:1'
+        });
+        assert.deepEqual(
+            error.problems.map((p) => p.split(/[ :]/)[0]),
+            ['PORT', 'REDIS_URL', 'SYNC_MAX_BATCH', 'SYNC_INGEST_TOKEN', 'SYNC_SPAN_URL', 'SYNC_REASON_CODES_FILE']
+        );
+        assert.ok(error.problems.every((p) => !p.includes('\n')));
+        assert.match(error.message, /^Invalid configuration \(6 problems\):/);
+        assert.equal(error.message.split('\n').length, 1 + 6);
+        assert.doesNotMatch(error.message, /hunter2/);
     });
 
     it("lists the Genesys part's problems one by one", () => {
-        try {
-            loadConfig({
-                ADHERENCE_MODE: 'sandbox',
-                GENESYS_REGION: 'not a host',
-                GENESYS_REQUESTS_PER_MINUTE: 'lots'
-            });
-            assert.fail('should throw');
-        } catch (error) {
-            assert.ok(isConfigProblemsError(error));
-            assert.deepEqual(
-                error.problems.map((p) => p.split(/[ :]/)[0]),
-                ['GENESYS_REGION', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET', 'GENESYS_REQUESTS_PER_MINUTE']
-            );
-            assert.match(error.message, /^Invalid configuration \(4 problems\):/);
-        }
+        const error = refusal({
+            ADHERENCE_MODE: 'sandbox',
+            GENESYS_REGION: 'not a host',
+            GENESYS_REQUESTS_PER_MINUTE: 'lots'
+        });
+        assert.deepEqual(
+            error.problems.map((p) => p.split(/[ :]/)[0]),
+            ['GENESYS_REGION', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET', 'GENESYS_REQUESTS_PER_MINUTE']
+        );
+        assert.match(error.message, /^Invalid configuration \(4 problems\):/);
     });
 
     it('runs without credentials in sandbox and test mode, with in-memory stores', () => {

@@ -15,6 +15,7 @@ import { createSystemClock } from '../src/adapters/systemClock';
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
 import type { Observation } from '../src/domain/adherence/types';
 import { AdherenceEngine } from '../src/engine/AdherenceEngine';
+import { Secret } from '../src/kit/Secret';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import { startGenesysEmulator, type RunningEmulator } from '../src/emulator/GenesysEmulator';
 
@@ -41,7 +42,7 @@ function clientFor(emu: RunningEmulator, clock = createSystemClock()): GenesysCl
             apiBaseUrl: emu.url,
             loginBaseUrl: emu.loginUrl,
             clientId: emu.clientId,
-            clientSecret: emu.clientSecret,
+            clientSecret: new Secret(emu.clientSecret),
             tokenRefreshMarginMs: 300_000,
             requestsPerMinute: 100_000
         },

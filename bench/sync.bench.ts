@@ -11,7 +11,7 @@ import { FakeClock } from '../test/support/FakeClock';
 import { drive, ingest, startPresenceRig, type PresenceRig } from '../test/sync/support';
 import { seededRandom } from '../src/emulator/seededRandom';
 import { createSyncWorker, type SyncWorker } from '../src/sync/createSyncWorker';
-import { parseSyncConfig, type SyncConfig } from '../src/sync/parseSyncConfig';
+import { parseSyncConfig, type SyncConfig } from '../src/sync/syncConfig';
 import { staticAgentResolver } from '../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../src/sync/RedisSyncQueue';
 import { registerSyncRoutes } from '../src/sync/registerSyncRoutes';

@@ -20,7 +20,8 @@ import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/app/logger';
 import { systemClock } from '../src/adapters/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
-import { OutboxDispatcher, TEAMS_DEFAULT_LIMITS, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
+import { OutboxDispatcher, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
+import { TEAMS_DEFAULTS } from '../src/adapters/teams/teamsConfig';
 import { RateLimiter } from '../src/delivery/RateLimiter';
 import type { StateChange } from '../src/engine/ports';
 import { FakeBotConnector } from '../test/support/fakeBotConnector';
@@ -175,7 +176,7 @@ function emit(metric: string, value: number, unit: string, extra: Record<string,
 
 async function throughput(): Promise<void> {
     const limits: DeliveryLimits = {
-        perConversation: TEAMS_DEFAULT_LIMITS.perConversation,
+        perConversation: TEAMS_DEFAULTS.limits.perConversation,
         perApp: [{ limit: APP_RATE, windowMs: 1_000 }]
     };
     const { connector, store, dispatcher } = await setup(limits);
@@ -212,7 +213,7 @@ async function throughput(): Promise<void> {
 }
 
 async function latency(): Promise<void> {
-    const { connector, store, dispatcher } = await setup(TEAMS_DEFAULT_LIMITS);
+    const { connector, store, dispatcher } = await setup(TEAMS_DEFAULTS.limits);
     dispatcher.start();
     const count = 500;
     const dueAt = new Map<string, number>();

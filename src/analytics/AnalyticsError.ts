@@ -1,6 +1,4 @@
 export type AnalyticsErrorCode =
-    /** Configuration of the analytics part is invalid; `problems` lists every problem. */
-    | 'ANALYTICS_CONFIG_INVALID'
     /** A report request (HTTP query, command or CLI arguments) is invalid; `problems` lists every problem. */
     | 'REPORT_QUERY_INVALID'
     /** The store could not be read; retrying later may work. */
@@ -13,7 +11,7 @@ export class AnalyticsError extends Error {
     override readonly name = 'AnalyticsError';
     readonly code: AnalyticsErrorCode;
     readonly retryable: boolean;
-    /** Every problem found, one sentence each (config and query validation). */
+    /** Every problem found, one sentence each (query validation). */
     readonly problems: readonly string[];
     readonly [BRAND] = true;
 

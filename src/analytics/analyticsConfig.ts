@@ -1,13 +1,14 @@
-import { AnalyticsError } from './AnalyticsError';
+import { isTimeZone, parseEnv, type Env, type EnvReader } from '../kit/env';
+import type { Secret } from '../kit/Secret';
 
-/** Configuration of drift analytics: report, its HTTP endpoint and log retention. Frozen; the token never serialises. */
+/** Configuration of drift analytics: report, its HTTP endpoint and log retention. Frozen. */
 export interface AnalyticsConfig {
     /**
      * Bearer token of `GET /api/reports/drift` (`REPORT_API_TOKEN`, at least 16 characters).
-     * Unset: the endpoint is off. Never logged: `toJSON` redacts it.
+     * Unset: the endpoint is off.
      * @default undefined
      */
-    readonly reportApiToken?: string;
+    readonly reportApiToken?: Secret;
     /** Days of episode log kept (`ADHERENCE_LOG_RETENTION_DAYS`). @default 35 */
     readonly retentionDays: number;
     /** How often the retention job trims the log, ms (`ADHERENCE_LOG_TRIM_INTERVAL_MS`). @default 3600000 (1 h) */
@@ -26,6 +27,7 @@ export interface AnalyticsConfig {
     readonly cacheMs: number;
 }
 
+/** The analytics defaults: the one place they are declared (the report service and retention job use them too). */
 export const ANALYTICS_DEFAULTS = Object.freeze({
     retentionDays: 35,
     trimIntervalMs: 3_600_000,
@@ -35,154 +37,53 @@ export const ANALYTICS_DEFAULTS = Object.freeze({
     cacheMs: 30_000
 });
 
-/** True when `zone` is an IANA time zone this runtime knows. */
-export function isValidTimeZone(zone: string): boolean {
-    if (zone.trim() === '') return false;
-    try {
-        new Intl.DateTimeFormat('en-US', { timeZone: zone });
-        return true;
-    } catch {
-        return false;
+/** `REPORT_UNIT_TIME_ZONES`: management unit id → IANA zone. */
+function readUnitTimeZones(env: EnvReader): Record<string, string> {
+    const zones: Record<string, string> = {};
+    for (const [unit, zone] of env.map('REPORT_UNIT_TIME_ZONES', { key: 'unit', value: 'IANA zone' })) {
+        if (isTimeZone(zone)) zones[unit] = zone;
+        else env.problem(`REPORT_UNIT_TIME_ZONES: "${zone}" (unit ${unit}) is not a known IANA time zone`);
     }
+    return zones;
 }
 
-function intVar(
-    env: Record<string, string | undefined>,
-    name: string,
-    fallback: number,
-    min: number,
-    max: number,
-    problems: string[]
-): number {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const text = raw.trim();
-    if (!/^\d+$/.test(text)) {
-        problems.push(`${name} must be a whole number between ${min} and ${max}, got "${text}"`);
-        return fallback;
-    }
-    const value = Number(text);
-    if (value < min || value > max) {
-        problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
-        return fallback;
-    }
-    return value;
-}
-
-/**
- * Parse the analytics configuration from environment-like variables. Pure: the caller passes the variables.
- * Throws one `AnalyticsError` (`ANALYTICS_CONFIG_INVALID`) listing every problem.
- */
-export function parseAnalyticsConfig(env: Record<string, string | undefined>): AnalyticsConfig {
-    const problems: string[] = [];
-
-    const tokenRaw = env.REPORT_API_TOKEN;
-    let reportApiToken: string | undefined;
-    if (tokenRaw !== undefined && tokenRaw !== '') {
-        if (tokenRaw.trim() !== tokenRaw || /\s/.test(tokenRaw)) {
-            problems.push('REPORT_API_TOKEN must not contain whitespace');
-        } else if (tokenRaw.length < 16) {
-            problems.push(
-                'REPORT_API_TOKEN must be at least 16 characters long (leave it unset to turn the endpoint off)'
-            );
-        } else {
-            reportApiToken = tokenRaw;
-        }
-    }
-
-    const retentionDays = intVar(
-        env,
-        'ADHERENCE_LOG_RETENTION_DAYS',
-        ANALYTICS_DEFAULTS.retentionDays,
-        1,
-        3650,
-        problems
-    );
-    const trimIntervalMs = intVar(
-        env,
-        'ADHERENCE_LOG_TRIM_INTERVAL_MS',
-        ANALYTICS_DEFAULTS.trimIntervalMs,
-        1_000,
-        86_400_000,
-        problems
-    );
-    const maxDays = intVar(env, 'REPORT_MAX_DAYS', retentionDays, 1, 3650, problems);
+/** Reads the analytics settings (the variables of {@link AnalyticsConfig}); problems go to `env`. */
+export function readAnalyticsConfig(env: EnvReader): AnalyticsConfig {
+    const d = ANALYTICS_DEFAULTS;
+    const reportApiToken = env.secret('REPORT_API_TOKEN', {
+        pattern: /^\S+$/,
+        form: 'a single word (no whitespace)',
+        minLength: 16
+    });
+    const retentionDays = env.integer('ADHERENCE_LOG_RETENTION_DAYS', d.retentionDays, { min: 1, max: 3650 });
+    const trimIntervalMs = env.duration('ADHERENCE_LOG_TRIM_INTERVAL_MS', d.trimIntervalMs, {
+        min: 1_000,
+        max: 86_400_000
+    });
+    const maxDays = env.integer('REPORT_MAX_DAYS', retentionDays, { min: 1, max: 3650 });
     if (maxDays > retentionDays) {
-        problems.push(`REPORT_MAX_DAYS (${maxDays}) must not exceed ADHERENCE_LOG_RETENTION_DAYS (${retentionDays})`);
+        env.problem(`REPORT_MAX_DAYS (${maxDays}) must not exceed ADHERENCE_LOG_RETENTION_DAYS (${retentionDays})`);
     }
-    const defaultDays = intVar(
-        env,
-        'REPORT_DEFAULT_DAYS',
-        Math.min(ANALYTICS_DEFAULTS.defaultDays, maxDays),
-        1,
-        3650,
-        problems
-    );
+    const defaultDays = env.integer('REPORT_DEFAULT_DAYS', Math.min(d.defaultDays, maxDays), { min: 1, max: 3650 });
     if (defaultDays > maxDays) {
-        problems.push(`REPORT_DEFAULT_DAYS (${defaultDays}) must not exceed REPORT_MAX_DAYS (${maxDays})`);
+        env.problem(`REPORT_DEFAULT_DAYS (${defaultDays}) must not exceed REPORT_MAX_DAYS (${maxDays})`);
     }
-    const topAgents = intVar(env, 'REPORT_TOP_AGENTS', ANALYTICS_DEFAULTS.topAgents, 1, 50, problems);
-    const cacheMs = intVar(env, 'REPORT_CACHE_MS', ANALYTICS_DEFAULTS.cacheMs, 0, 3_600_000, problems);
-
-    const zoneRaw = env.REPORT_TIME_ZONE?.trim();
-    let defaultTimeZone: string = ANALYTICS_DEFAULTS.defaultTimeZone;
-    if (zoneRaw !== undefined && zoneRaw !== '') {
-        if (isValidTimeZone(zoneRaw)) defaultTimeZone = zoneRaw;
-        else problems.push(`REPORT_TIME_ZONE "${zoneRaw}" is not a known IANA time zone (e.g. Europe/Dublin)`);
-    }
-
-    const unitTimeZones: Record<string, string> = {};
-    const unitsRaw = env.REPORT_UNIT_TIME_ZONES?.trim();
-    if (unitsRaw !== undefined && unitsRaw !== '') {
-        for (const part of unitsRaw.split(',')) {
-            const item = part.trim();
-            if (item === '') continue;
-            const eq = item.indexOf('=');
-            const unit = eq < 0 ? '' : item.slice(0, eq).trim();
-            const zone = eq < 0 ? '' : item.slice(eq + 1).trim();
-            if (unit === '' || zone === '') {
-                problems.push(`REPORT_UNIT_TIME_ZONES item "${item}" must look like <managementUnitId>=<IANA zone>`);
-            } else if (!isValidTimeZone(zone)) {
-                problems.push(`REPORT_UNIT_TIME_ZONES: "${zone}" (unit ${unit}) is not a known IANA time zone`);
-            } else if (Object.prototype.hasOwnProperty.call(unitTimeZones, unit)) {
-                problems.push(`REPORT_UNIT_TIME_ZONES lists unit ${unit} more than once`);
-            } else {
-                unitTimeZones[unit] = zone;
-            }
-        }
-    }
-
-    if (problems.length > 0) {
-        throw new AnalyticsError(
-            'ANALYTICS_CONFIG_INVALID',
-            `Invalid analytics configuration: ${problems.join('; ')}`,
-            {
-                problems
-            }
-        );
-    }
-
-    const config: AnalyticsConfig & { toJSON(): unknown } = {
+    return Object.freeze({
         ...(reportApiToken === undefined ? {} : { reportApiToken }),
         retentionDays,
         trimIntervalMs,
-        defaultTimeZone,
-        unitTimeZones: Object.freeze(unitTimeZones),
+        defaultTimeZone: env.timeZone('REPORT_TIME_ZONE', d.defaultTimeZone),
+        unitTimeZones: Object.freeze(readUnitTimeZones(env)),
         defaultDays,
         maxDays,
-        topAgents,
-        cacheMs,
-        toJSON() {
-            const { reportApiToken: token, ...rest } = config;
-            return token === undefined ? rest : { ...rest, reportApiToken: '[redacted]' };
-        }
-    };
-    Object.defineProperty(config, 'toJSON', { enumerable: false });
-    Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {
-        enumerable: false,
-        value: () => config.toJSON()
+        topAgents: env.integer('REPORT_TOP_AGENTS', d.topAgents, { min: 1, max: 50 }),
+        cacheMs: env.duration('REPORT_CACHE_MS', d.cacheMs, { max: 3_600_000 })
     });
-    return Object.freeze(config);
+}
+
+/** The analytics settings of `env`, or one `ConfigError` listing every problem. */
+export function parseAnalyticsConfig(env: Env): AnalyticsConfig {
+    return parseEnv(env, readAnalyticsConfig);
 }
 
 /** The `timeZoneOf(managementUnitId)` function of a configuration: the unit's zone, else the default zone. */

@@ -1,6 +1,7 @@
 import type { EpisodeLogEntry, SuppressReason } from '../domain/adherence/types';
 import { SUPPRESS_REASONS } from '../domain/adherence/types';
 import { LocalCalendar } from '../domain/LocalCalendar';
+import { ANALYTICS_DEFAULTS } from './analyticsConfig';
 
 const DAY_MS = 86_400_000;
 
@@ -417,7 +418,7 @@ export function computeDriftReport(input: ReportInput): DriftReport {
         });
     }
 
-    const topN = input.topAgents ?? 10;
+    const topN = input.topAgents ?? ANALYTICS_DEFAULTS.topAgents;
     const topAgents: AgentDrift[] = [...byAgent.entries()]
         .sort((a, b) => b[1].ms - a[1].ms || b[1].episodes - a[1].episodes || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
         .slice(0, topN)

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../domain/clock';
 import type { AgentStateStore } from '../engine/ports';
+import { ANALYTICS_DEFAULTS } from './analyticsConfig';
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +34,7 @@ export function createRetentionJob(deps: RetentionJobDeps): RetentionJob {
     if (!Number.isInteger(deps.retentionDays) || deps.retentionDays < 1) {
         throw new RangeError('createRetentionJob: retentionDays must be a whole number >= 1');
     }
-    const intervalMs = deps.intervalMs ?? 3_600_000;
+    const intervalMs = deps.intervalMs ?? ANALYTICS_DEFAULTS.trimIntervalMs;
     if (!(intervalMs > 0)) throw new RangeError('createRetentionJob: intervalMs must be > 0');
     let timer: TimerHandle | undefined;
     let running = false;

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import { AdherenceEngine } from '../engine/AdherenceEngine';
@@ -9,6 +8,7 @@ import { createAgentStateStore } from '../adapters/redis/createAgentStateStore';
 import { createRetentionJob } from '../analytics/retention';
 import { adherenceSink } from './adherenceSink';
 import { createSyncPart } from './syncPart';
+import { sharedRedis } from './sharedRedis';
 import { ActionSigner } from '../adapters/teams/ActionSigner';
 import { BotService, type DirectoryPort } from '../adapters/teams/BotService';
 import type { BotStore } from '../adapters/teams/BotStore';
@@ -98,8 +98,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         );
     }
 
-    let redis: Redis | undefined;
-    const redisUrl = config.app.redisUrl?.reveal();
+    const redis = sharedRedis(config.store, (client) => closers.push(() => void client.disconnect()));
     let agentStore = overrides.agentStore;
     if (!agentStore) {
         agentStore = createAgentStateStore(config.store);
@@ -108,17 +107,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
     let botStore = overrides.botStore;
     if (!botStore) {
-        if (redisUrl) {
-            redis = new Redis(redisUrl, {
-                keyPrefix: config.app.redisKeyPrefix,
-                lazyConnect: true,
-                maxRetriesPerRequest: 3
-            });
-            await redis.connect();
-            botStore = new RedisBotStore(redis);
-            const client = redis;
-            closers.push(() => void client.disconnect());
-        } else botStore = new MemoryBotStore(clock);
+        const client = await redis();
+        botStore = client ? new RedisBotStore(client) : new MemoryBotStore(clock);
     }
 
     let genesys: { client: GenesysClient; users: UserDirectory; coverage: ScheduleCoverage } | undefined;
@@ -184,6 +174,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         cacheMs: a.cacheMs
     });
     const reportLimits = { defaultDays: a.defaultDays, maxDays: a.maxDays };
+    const reportToken = a.reportApiToken?.reveal();
     const retention = createRetentionJob({
         store: agentStore,
         clock,
@@ -260,24 +251,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
     engine.onOutbox(() => dispatcher.kick());
 
-    let syncRedis = redis;
-    if (!syncRedis && redisUrl && config.sync.enabled) {
-        syncRedis = new Redis(redisUrl, {
-            keyPrefix: config.app.redisKeyPrefix,
-            lazyConnect: true,
-            maxRetriesPerRequest: 3
-        });
-        await syncRedis.connect();
-        const client = syncRedis;
-        closers.push(() => void client.disconnect());
-    }
     const sync = createSyncPart({
         config: config.sync,
         clock,
         random,
         logger,
         registry: metrics.registry,
-        redis: syncRedis,
+        redis: config.sync.enabled ? await redis() : undefined,
         // The shared client already prefixes every key with REDIS_KEY_PREFIX.
         keyPrefix: '',
         consumer: syncConsumerName(config.app.instanceId),
@@ -314,7 +294,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
         routes: [
-            (srv) => void registerReportRoutes(srv, { token: a.reportApiToken, reports, limits: reportLimits, logger }),
+            (srv) => void registerReportRoutes(srv, { token: reportToken, reports, limits: reportLimits, logger }),
             ...(sync ? [sync.routes] : []),
             ...(overrides.routes ?? [])
         ],

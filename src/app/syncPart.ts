@@ -6,7 +6,7 @@ import { RedisSyncQueue } from '../sync/RedisSyncQueue';
 import { MemorySyncQueue, type SyncQueue } from '../sync/SyncQueue';
 import { createSyncMetrics } from '../sync/createSyncMetrics';
 import { createSyncWorker, type SyncWorker } from '../sync/createSyncWorker';
-import type { SyncConfig } from '../sync/parseSyncConfig';
+import type { SyncConfig } from '../sync/syncConfig';
 import { registerSyncRoutes } from '../sync/registerSyncRoutes';
 import { staticAgentResolver } from '../sync/pipeline/prepareIngest';
 import type { AgentResolver } from '../sync/pipeline/validateEvent';

@@ -1,6 +1,7 @@
 import type { Clock, Random, TimerHandle } from '../domain/clock';
 import type { Notification } from '../domain/adherence/types';
 import type { AgentStateStore, OutboxEntry } from '../engine/ports';
+import { TEAMS_DEFAULTS } from '../adapters/teams/teamsConfig';
 import { retryDelayMs, type BackoffOptions } from './backoff';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
 import { RateLimiter, type WindowLimit } from './RateLimiter';
@@ -31,16 +32,6 @@ export interface DeliveryLimits {
     /** Per app (tenant). @default 50/1s */
     perApp: WindowLimit[];
 }
-
-export const TEAMS_DEFAULT_LIMITS: DeliveryLimits = Object.freeze({
-    perConversation: [
-        { limit: 7, windowMs: 1_000 },
-        { limit: 8, windowMs: 2_000 },
-        { limit: 60, windowMs: 30_000 },
-        { limit: 1_800, windowMs: 3_600_000 }
-    ],
-    perApp: [{ limit: 50, windowMs: 1_000 }]
-});
 
 export interface DispatcherMetrics {
     sent?(kind: Notification['kind'], latencyMs: number): void;
@@ -140,12 +131,12 @@ export class OutboxDispatcher {
         this.random = options.random;
         this.claims = options.claims;
         this.owner = options.instanceId ?? 'dispatcher';
-        const limits = options.limits ?? TEAMS_DEFAULT_LIMITS;
+        const limits = options.limits ?? TEAMS_DEFAULTS.limits;
         this.convLimiter = new RateLimiter(limits.perConversation);
         this.appLimiter = new RateLimiter(limits.perApp);
-        this.backoff = options.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
-        this.maxAttempts = options.maxAttempts ?? 8;
-        this.pollMs = options.pollMs ?? 1_000;
+        this.backoff = options.backoff ?? TEAMS_DEFAULTS.backoff;
+        this.maxAttempts = options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts;
+        this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
         this.maxQueued = options.maxQueued ?? 10_000;
         this.maxInFlight = options.maxInFlight ?? 64;
         this.leaseMs = options.claimLeaseMs ?? 60_000;

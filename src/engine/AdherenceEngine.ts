@@ -12,6 +12,7 @@ import type {
     RefusalReason
 } from '../domain/adherence/types';
 import { DeadlineScheduler } from './DeadlineScheduler';
+import { ENGINE_DEFAULTS } from './engineConfig';
 import {
     noCoverage,
     type AgentStateStore,
@@ -206,11 +207,11 @@ export class AdherenceEngine {
         this.logger = options.logger ?? noopLogger;
         this.metrics = options.metrics ?? {};
         this.dampener = options.dampening ? new Dampener(options.dampening) : undefined;
-        this.leaseMs = options.deadlineLeaseMs ?? 30_000;
-        this.orphanPollMs = options.orphanPollMs ?? 5_000;
+        this.leaseMs = options.deadlineLeaseMs ?? ENGINE_DEFAULTS.deadlineLeaseMs;
+        this.orphanPollMs = options.orphanPollMs ?? ENGINE_DEFAULTS.orphanPollMs;
         this.orphanGraceMs = options.orphanGraceMs ?? 2_000;
         this.maxBatch = options.maxBatch ?? 2_000;
-        this.maxQueued = this.foldAt = options.maxQueued ?? 100_000;
+        this.maxQueued = this.foldAt = options.maxQueued ?? ENGINE_DEFAULTS.maxQueued;
         this.scheduler = new DeadlineScheduler(this.clock, (ids) => this.onDeadlines(ids));
     }
 

@@ -1,149 +1,107 @@
-import { ACTIVITY_CATEGORIES, type Policy, type Thresholds } from '../domain/adherence/types';
 import type { DampenerConfig } from '../domain/adherence/Dampener';
+import { ACTIVITY_CATEGORIES, type Policy, type Thresholds } from '../domain/adherence/types';
+import { parseEnv, type Env, type EnvReader } from '../kit/env';
 
-/** Drift engine settings, parsed from the environment by {@link parseEngineConfig}. */
+/** Drift engine settings, read from the environment by {@link readEngineConfig}. */
 export interface EngineConfig {
+    /**
+     * Thresholds (`ADHERENCE_NUDGE_AFTER_MS`, `…_ALERT_…`, `…_EXCEPTION_…`, ms; @default 360000 / 600000 / 900000),
+     * per-activity overrides (`ADHERENCE_THRESHOLD_OVERRIDES`, minutes: `Meal:3/5;Break:4/8`; @default none),
+     * excluded categories (`ADHERENCE_EXCLUDED_CATEGORIES`; @default Meeting,Training) and
+     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true).
+     */
     policy: Policy;
+    /**
+     * Schedule-republish dampening: `ADHERENCE_DAMPEN_WINDOW_MS` (ms, @default 60000), `ADHERENCE_BURST_THRESHOLD`
+     * (changes, @default 200), `ADHERENCE_BURST_WINDOW_MS` (ms, @default 10000).
+     */
     dampening: DampenerConfig;
-    /** @default 30000 */
+    /** `ADHERENCE_DEADLINE_LEASE_MS`: how long a claimed deadline belongs to this instance, ms. @default 30000 */
     deadlineLeaseMs: number;
-    /** @default 5000 */
+    /** `ADHERENCE_ORPHAN_POLL_MS`: how often to pick up other instances' overdue deadlines, ms; 0 = off. @default 5000 */
     orphanPollMs: number;
-    /** Queued events beyond which repeated observations are folded. @default 100000 */
+    /** `ADHERENCE_MAX_QUEUED`: queued events beyond which repeated observations are folded. @default 100000 */
     maxQueued: number;
 }
 
-export class ConfigError extends Error {
-    readonly code = 'CONFIG_INVALID';
-    constructor(readonly problems: string[]) {
-        super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-        this.name = 'ConfigError';
-    }
-}
-
-export function isConfigError(e: unknown): e is ConfigError {
-    return e instanceof Error && (e as { code?: unknown }).code === 'CONFIG_INVALID';
-}
-
 const MINUTE = 60_000;
-const categories: ReadonlySet<string> = new Set(ACTIVITY_CATEGORIES);
 
-type Env = Record<string, string | undefined>;
+/** The engine's defaults: the one place they are declared (the engine's constructor falls back to them too). */
+export const ENGINE_DEFAULTS = Object.freeze({
+    thresholds: Object.freeze({ nudgeAfterMs: 6 * MINUTE, alertAfterMs: 10 * MINUTE, exceptionAfterMs: 15 * MINUTE }),
+    excludedCategories: Object.freeze(['Meeting', 'Training']),
+    suppressPositiveImpact: true,
+    dampening: Object.freeze({ windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }),
+    deadlineLeaseMs: 30_000,
+    orphanPollMs: 5_000,
+    maxQueued: 100_000
+});
 
-/** A whole number of at least `min` from the environment, or `fallback` when unset; a problem otherwise. */
-function wholeNumber(env: Env, name: string, fallback: number, problems: string[], min: number, unit = ''): number {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-        problems.push(`${name} must be a whole number${unit} >= ${min} (got "${raw}")`);
-        return fallback;
-    }
-    return value;
-}
-
-function durationMs(env: Env, name: string, fallback: number, problems: string[], min = 0): number {
-    return wholeNumber(env, name, fallback, problems, min, ' of milliseconds');
-}
-
-function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-    const raw = env[name]?.trim().toLowerCase();
-    if (raw === undefined || raw === '') return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    problems.push(`${name} must be true or false (got "${env[name]}")`);
-    return fallback;
-}
-
-function checkOrder(t: Thresholds, where: string, problems: string[]): void {
+function checkOrder(t: Thresholds, where: string, env: EnvReader): void {
     if (!(t.nudgeAfterMs < t.alertAfterMs && t.alertAfterMs < t.exceptionAfterMs)) {
-        problems.push(
+        env.problem(
             `${where}: thresholds must satisfy nudge < alert < exception (got ${t.nudgeAfterMs}/${t.alertAfterMs}/${t.exceptionAfterMs} ms)`
         );
     }
 }
 
 /**
- * Parse `ADHERENCE_THRESHOLD_OVERRIDES`: `Key:nudgeMin/alertMin[/exceptionMin];…` where Key is an activity
- * category (e.g. `Meal`) or an activity code id; minutes may be fractional. Example: `Meal:3/5;Break:4/8`.
+ * `ADHERENCE_THRESHOLD_OVERRIDES`: `Key:nudgeMin/alertMin[/exceptionMin];…` where Key is an activity category (e.g.
+ * `Meal`) or an activity code id; minutes may be fractional. Example: `Meal:3/5;Break:4/8`.
  */
-function overrides(
-    raw: string | undefined,
-    defaults: Thresholds,
-    problems: string[]
-): Record<string, Partial<Thresholds>> {
+function overrides(env: EnvReader, defaults: Thresholds): Record<string, Partial<Thresholds>> {
     const out: Record<string, Partial<Thresholds>> = {};
-    if (!raw || raw.trim() === '') return out;
-    for (const part of raw
+    for (const part of (env.text('ADHERENCE_THRESHOLD_OVERRIDES') ?? '')
         .split(';')
         .map((p) => p.trim())
         .filter(Boolean)) {
         const m = /^([^:]+):([\d.]+)\/([\d.]+)(?:\/([\d.]+))?$/.exec(part);
         if (!m) {
-            problems.push(`ADHERENCE_THRESHOLD_OVERRIDES: "${part}" is not Key:nudgeMin/alertMin[/exceptionMin]`);
+            env.problem(`ADHERENCE_THRESHOLD_OVERRIDES: "${part}" is not Key:nudgeMin/alertMin[/exceptionMin]`);
             continue;
         }
         const t: Partial<Thresholds> = { nudgeAfterMs: Number(m[2]) * MINUTE, alertAfterMs: Number(m[3]) * MINUTE };
         if (m[4] !== undefined) t.exceptionAfterMs = Number(m[4]) * MINUTE;
-        checkOrder({ ...defaults, ...t }, `ADHERENCE_THRESHOLD_OVERRIDES ${m[1].trim()}`, problems);
+        checkOrder({ ...defaults, ...t }, `ADHERENCE_THRESHOLD_OVERRIDES ${m[1].trim()}`, env);
         out[m[1].trim()] = t;
     }
     return out;
 }
 
-/**
- * Engine settings from the environment. Reports every problem at once.
- *
- * | variable | default | meaning |
- * |---|---|---|
- * | ADHERENCE_NUDGE_AFTER_MS | 360000 | private nudge after this long out of adherence |
- * | ADHERENCE_ALERT_AFTER_MS | 600000 | supervisor alert |
- * | ADHERENCE_EXCEPTION_AFTER_MS | 900000 | formal exception |
- * | ADHERENCE_THRESHOLD_OVERRIDES | (none) | per activity, e.g. `Meal:3/5;Break:4/8` (minutes) |
- * | ADHERENCE_EXCLUDED_CATEGORIES | Meeting,Training | scheduled categories that never nudge/alert |
- * | ADHERENCE_SUPPRESS_POSITIVE_IMPACT | true | no nudge/alert when impact is Positive |
- * | ADHERENCE_DAMPEN_WINDOW_MS | 60000 | schedule republish buffer |
- * | ADHERENCE_BURST_THRESHOLD | 200 | changes per burst window that count as a republish |
- * | ADHERENCE_BURST_WINDOW_MS | 10000 | burst counter window |
- * | ADHERENCE_MAX_QUEUED | 100000 | queued events beyond which repeated observations are folded |
- */
-export function parseEngineConfig(env: Env): EngineConfig {
-    const problems: string[] = [];
+/** Reads the engine settings (the variables of {@link EngineConfig}); problems go to `env`. */
+export function readEngineConfig(env: EnvReader): EngineConfig {
+    const d = ENGINE_DEFAULTS;
     const thresholds: Thresholds = {
-        nudgeAfterMs: durationMs(env, 'ADHERENCE_NUDGE_AFTER_MS', 6 * MINUTE, problems, 1),
-        alertAfterMs: durationMs(env, 'ADHERENCE_ALERT_AFTER_MS', 10 * MINUTE, problems, 1),
-        exceptionAfterMs: durationMs(env, 'ADHERENCE_EXCEPTION_AFTER_MS', 15 * MINUTE, problems, 1)
+        nudgeAfterMs: env.duration('ADHERENCE_NUDGE_AFTER_MS', d.thresholds.nudgeAfterMs, { min: 1 }),
+        alertAfterMs: env.duration('ADHERENCE_ALERT_AFTER_MS', d.thresholds.alertAfterMs, { min: 1 }),
+        exceptionAfterMs: env.duration('ADHERENCE_EXCEPTION_AFTER_MS', d.thresholds.exceptionAfterMs, { min: 1 })
     };
-    checkOrder(thresholds, 'ADHERENCE_*_AFTER_MS', problems);
-    const excludedRaw = env.ADHERENCE_EXCLUDED_CATEGORIES ?? 'Meeting,Training';
-    const excluded = excludedRaw
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean);
-    for (const c of excluded) {
-        if (!categories.has(c))
-            problems.push(
-                `ADHERENCE_EXCLUDED_CATEGORIES: unknown category "${c}" (known: ${ACTIVITY_CATEGORIES.join(', ')})`
-            );
-    }
-    const config: EngineConfig = {
+    checkOrder(thresholds, 'ADHERENCE_*_AFTER_MS', env);
+    const excluded = env.list('ADHERENCE_EXCLUDED_CATEGORIES', {
+        default: d.excludedCategories,
+        oneOf: ACTIVITY_CATEGORIES
+    });
+    return Object.freeze({
         policy: {
             thresholds,
-            overrides: overrides(env.ADHERENCE_THRESHOLD_OVERRIDES, thresholds, problems),
+            overrides: overrides(env, thresholds),
             excludedCategories: new Set(excluded),
-            suppressPositiveImpact: flag(env, 'ADHERENCE_SUPPRESS_POSITIVE_IMPACT', true, problems)
+            suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact)
         },
         dampening: {
-            windowMs: durationMs(env, 'ADHERENCE_DAMPEN_WINDOW_MS', 60_000, problems),
-            burstThreshold: wholeNumber(env, 'ADHERENCE_BURST_THRESHOLD', 200, problems, 1),
-            burstWindowMs: durationMs(env, 'ADHERENCE_BURST_WINDOW_MS', 10_000, problems, 1)
+            windowMs: env.duration('ADHERENCE_DAMPEN_WINDOW_MS', d.dampening.windowMs),
+            burstThreshold: env.integer('ADHERENCE_BURST_THRESHOLD', d.dampening.burstThreshold, { min: 1 }),
+            burstWindowMs: env.duration('ADHERENCE_BURST_WINDOW_MS', d.dampening.burstWindowMs, { min: 1 })
         },
-        deadlineLeaseMs: durationMs(env, 'ADHERENCE_DEADLINE_LEASE_MS', 30_000, problems, 1),
-        orphanPollMs: durationMs(env, 'ADHERENCE_ORPHAN_POLL_MS', 5_000, problems, 0),
-        maxQueued: wholeNumber(env, 'ADHERENCE_MAX_QUEUED', 100_000, problems, 100)
-    };
-    if (problems.length > 0) throw new ConfigError(problems);
-    return Object.freeze(config);
+        deadlineLeaseMs: env.duration('ADHERENCE_DEADLINE_LEASE_MS', d.deadlineLeaseMs, { min: 1 }),
+        orphanPollMs: env.duration('ADHERENCE_ORPHAN_POLL_MS', d.orphanPollMs),
+        maxQueued: env.integer('ADHERENCE_MAX_QUEUED', d.maxQueued, { min: 100 })
+    });
+}
+
+/** The engine settings of `env`, or one `ConfigError` listing every problem. */
+export function parseEngineConfig(env: Env): EngineConfig {
+    return parseEnv(env, readEngineConfig);
 }
 
 /** The default policy (6/10/15 minutes, Meeting and Training excluded, positive impact suppressed). */

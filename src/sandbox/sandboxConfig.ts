@@ -1,9 +1,8 @@
-import { SandboxError } from './SandboxError';
-
-type Env = Record<string, string | undefined>;
+import { readLogLevel } from '../app/config';
+import { parseEnv, type Env, type EnvReader } from '../kit/env';
 
 /**
- * Settings of `npm run sandbox`, parsed by {@link parseSandboxConfig}. Every field has a default: the sandbox runs with
+ * Settings of `npm run sandbox`, read by {@link readSandboxConfig}. Every field has a default: the sandbox runs with
  * no configuration at all. Durations are milliseconds (the env vars take seconds, fractions allowed).
  */
 export interface SandboxConfig {
@@ -54,84 +53,36 @@ export interface SandboxConfig {
     readonly logFile: string;
 }
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The sandbox's defaults: the one place they are declared. Durations in ms. */
+export const SANDBOX_DEFAULTS = Object.freeze({
+    botPort: 3978,
+    emulatorPort: 9090,
+    playgroundPort: 56150,
+    playground: true,
+    seed: 1,
+    units: 2,
+    agentsPerUnit: 25,
+    simulate: true,
+    driftPerAgentPerHour: 0.5,
+    lateProbability: 0.1,
+    nudgeAfterMs: 45_000,
+    alertAfterMs: 90_000,
+    exceptionAfterMs: 150_000,
+    dampenWindowMs: 20_000,
+    scenarioDelayMs: 10_000,
+    scenarioReturnMs: 180_000,
+    scenarioRepeatMs: 600_000,
+    republishAfterMs: 60_000,
+    simulationTickMs: 1_000,
+    logFile: 'artifacts/sandbox/bot.log'
+});
 
-/**
- * Parse the sandbox settings from an environment record (pure: the caller passes `process.env`). Returns a frozen
- * config, or throws one {@link SandboxError} (`SANDBOX_CONFIG_INVALID`) listing every problem.
- */
-export function parseSandboxConfig(env: Env): SandboxConfig {
-    const problems: string[] = [];
-    const text = (name: string): string | undefined => {
-        const v = env[name]?.trim();
-        return v === undefined || v === '' ? undefined : v;
-    };
-    const port = (name: string, def: number): number => {
-        const v = text(name);
-        if (v === undefined) return def;
-        if (!/^\d+$/.test(v) || Number(v) > 65535) {
-            problems.push(`${name} must be a port number 0-65535 (got "${v}")`);
-            return def;
-        }
-        return Number(v);
-    };
-    const int = (name: string, def: number, min: number, max: number): number => {
-        const v = text(name);
-        if (v === undefined) return def;
-        if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-            problems.push(`${name} must be a whole number between ${min} and ${max} (got "${v}")`);
-            return def;
-        }
-        return Number(v);
-    };
-    const num = (name: string, def: number, min: number, max: number): number => {
-        const v = text(name);
-        if (v === undefined) return def;
-        const n = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v) || n < min || n > max) {
-            problems.push(`${name} must be a number between ${min} and ${max} (got "${v}")`);
-            return def;
-        }
-        return n;
-    };
-    const seconds = (name: string, defSeconds: number, minSeconds: number): number =>
-        Math.round(num(name, defSeconds, minSeconds, 7 * 86_400) * 1000);
-    const flag = (name: string, def: boolean): boolean => {
-        const v = text(name)?.toLowerCase();
-        if (v === undefined) return def;
-        if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-        if (['0', 'false', 'no', 'off'].includes(v)) return false;
-        problems.push(`${name} must be true or false (got "${v}")`);
-        return def;
-    };
+const WEEK_MS = 7 * 86_400_000;
 
-    const config: SandboxConfig = {
-        botPort: port('SANDBOX_BOT_PORT', 3978),
-        emulatorPort: port('SANDBOX_EMULATOR_PORT', 9090),
-        playgroundPort: port('SANDBOX_PLAYGROUND_PORT', 56150),
-        playground: flag('SANDBOX_PLAYGROUND', true),
-        seed: int('SANDBOX_SEED', 1, 0, 2 ** 31),
-        units: int('SANDBOX_UNITS', 2, 1, 26),
-        agentsPerUnit: int('SANDBOX_AGENTS_PER_UNIT', 25, 2, 1000),
-        simulate: flag('SANDBOX_SIMULATE', true),
-        driftPerAgentPerHour: num('SANDBOX_DRIFT_PER_HOUR', 0.5, 0, 60),
-        lateProbability: num('SANDBOX_LATE_PROBABILITY', 0.1, 0, 1),
-        nudgeAfterMs: seconds('SANDBOX_NUDGE_AFTER_S', 45, 0.001),
-        alertAfterMs: seconds('SANDBOX_ALERT_AFTER_S', 90, 0.001),
-        exceptionAfterMs: seconds('SANDBOX_EXCEPTION_AFTER_S', 150, 0.001),
-        dampenWindowMs: seconds('SANDBOX_DAMPEN_WINDOW_S', 20, 0),
-        scenarioDelayMs: seconds('SANDBOX_SCENARIO_DELAY_S', 10, 0),
-        scenarioReturnMs: seconds('SANDBOX_SCENARIO_RETURN_S', 180, 0),
-        scenarioRepeatMs: seconds('SANDBOX_SCENARIO_REPEAT_S', 600, 0),
-        republishAfterMs: seconds('SANDBOX_REPUBLISH_AFTER_S', 60, 0),
-        simulationTickMs: int('SANDBOX_SIMULATION_TICK_MS', 1_000, 10, 60_000),
-        logLevel: text('LOG_LEVEL') ?? 'info',
-        logFile: text('SANDBOX_LOG_FILE') ?? 'artifacts/sandbox/bot.log'
-    };
-    if (!LEVELS.includes(config.logLevel))
-        problems.push(`LOG_LEVEL: unknown level "${config.logLevel}" (one of ${LEVELS.join(', ')})`);
+/** Rules across variables: the thresholds' order, the scenario's timing, three distinct ports. */
+function checkSandboxConfig(env: EnvReader, config: SandboxConfig): void {
     if (!(config.nudgeAfterMs < config.alertAfterMs && config.alertAfterMs < config.exceptionAfterMs)) {
-        problems.push(
+        env.problem(
             `SANDBOX_NUDGE_AFTER_S < SANDBOX_ALERT_AFTER_S < SANDBOX_EXCEPTION_AFTER_S must hold (got ${config.nudgeAfterMs / 1000}/${config.alertAfterMs / 1000}/${config.exceptionAfterMs / 1000} s)`
         );
     }
@@ -140,7 +91,7 @@ export function parseSandboxConfig(env: Env): SandboxConfig {
         config.scenarioRepeatMs > 0 &&
         config.scenarioRepeatMs <= config.scenarioReturnMs
     ) {
-        problems.push('SANDBOX_SCENARIO_REPEAT_S must be longer than SANDBOX_SCENARIO_RETURN_S (or 0)');
+        env.problem('SANDBOX_SCENARIO_REPEAT_S must be longer than SANDBOX_SCENARIO_RETURN_S (or 0)');
     }
     const ports = [
         ['SANDBOX_BOT_PORT', config.botPort],
@@ -150,15 +101,45 @@ export function parseSandboxConfig(env: Env): SandboxConfig {
     for (let i = 0; i < ports.length; i++) {
         for (let j = i + 1; j < ports.length; j++) {
             if (ports[i][1] !== 0 && ports[i][1] === ports[j][1])
-                problems.push(`${ports[i][0]} and ${ports[j][0]} are both ${ports[i][1]}`);
+                env.problem(`${ports[i][0]} and ${ports[j][0]} are both ${ports[i][1]}`);
         }
     }
-    if (problems.length > 0) {
-        throw new SandboxError(
-            'SANDBOX_CONFIG_INVALID',
-            `Invalid sandbox configuration:\n  - ${problems.join('\n  - ')}`,
-            { problems }
-        );
-    }
+}
+
+/** Reads the sandbox settings (the variables of {@link SandboxConfig}); problems go to `env`. */
+export function readSandboxConfig(env: EnvReader): SandboxConfig {
+    const d = SANDBOX_DEFAULTS;
+    const port = (name: string, fallback: number): number => env.integer(name, fallback, { max: 65535 });
+    const seconds = (name: string, fallback: number, min: number): number =>
+        env.duration(name, fallback, { unit: 's', min, max: WEEK_MS });
+    const config: SandboxConfig = {
+        botPort: port('SANDBOX_BOT_PORT', d.botPort),
+        emulatorPort: port('SANDBOX_EMULATOR_PORT', d.emulatorPort),
+        playgroundPort: port('SANDBOX_PLAYGROUND_PORT', d.playgroundPort),
+        playground: env.flag('SANDBOX_PLAYGROUND', d.playground),
+        seed: env.integer('SANDBOX_SEED', d.seed, { max: 2 ** 31 }),
+        units: env.integer('SANDBOX_UNITS', d.units, { min: 1, max: 26 }),
+        agentsPerUnit: env.integer('SANDBOX_AGENTS_PER_UNIT', d.agentsPerUnit, { min: 2, max: 1000 }),
+        simulate: env.flag('SANDBOX_SIMULATE', d.simulate),
+        driftPerAgentPerHour: env.number('SANDBOX_DRIFT_PER_HOUR', d.driftPerAgentPerHour, { max: 60 }),
+        lateProbability: env.number('SANDBOX_LATE_PROBABILITY', d.lateProbability, { max: 1 }),
+        nudgeAfterMs: seconds('SANDBOX_NUDGE_AFTER_S', d.nudgeAfterMs, 1),
+        alertAfterMs: seconds('SANDBOX_ALERT_AFTER_S', d.alertAfterMs, 1),
+        exceptionAfterMs: seconds('SANDBOX_EXCEPTION_AFTER_S', d.exceptionAfterMs, 1),
+        dampenWindowMs: seconds('SANDBOX_DAMPEN_WINDOW_S', d.dampenWindowMs, 0),
+        scenarioDelayMs: seconds('SANDBOX_SCENARIO_DELAY_S', d.scenarioDelayMs, 0),
+        scenarioReturnMs: seconds('SANDBOX_SCENARIO_RETURN_S', d.scenarioReturnMs, 0),
+        scenarioRepeatMs: seconds('SANDBOX_SCENARIO_REPEAT_S', d.scenarioRepeatMs, 0),
+        republishAfterMs: seconds('SANDBOX_REPUBLISH_AFTER_S', d.republishAfterMs, 0),
+        simulationTickMs: env.duration('SANDBOX_SIMULATION_TICK_MS', d.simulationTickMs, { min: 10, max: 60_000 }),
+        logLevel: readLogLevel(env),
+        logFile: env.text('SANDBOX_LOG_FILE', d.logFile)
+    };
+    checkSandboxConfig(env, config);
     return Object.freeze(config);
+}
+
+/** The sandbox settings of `env` (all optional), or one `ConfigError` listing every problem. */
+export function parseSandboxConfig(env: Env): SandboxConfig {
+    return parseEnv(env, readSandboxConfig);
 }

@@ -211,7 +211,7 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
             `Genesys Cloud emulator  ${emulator.url}  (${units}${config.simulate ? ', simulation on' : ''})${busy(emulatorPort, 'port', config.emulatorPort)}`
         );
         say(
-            `Adherence bot           ${app.url}/api/messages  (health ${app.url}/healthz, metrics ${app.url}/metrics, store ${appConfig.app.redisUrl ? 'Redis' : 'in memory'})${busy(botPort, 'port', config.botPort)}`
+            `Adherence bot           ${app.url}/api/messages  (health ${app.url}/healthz, metrics ${app.url}/metrics, store ${appConfig.store.kind === 'redis' ? 'Redis' : 'in memory'})${busy(botPort, 'port', config.botPort)}`
         );
 
         let playground: RunningPlayground | undefined;

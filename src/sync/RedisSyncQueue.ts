@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { AckedState, SyncEvent } from './pipeline/types';
 import type { DeadLetter, QueuedEvent, SyncQueue } from './SyncQueue';
 import { SyncError } from './SyncError';
+import { SYNC_DEFAULTS } from './syncConfig';
 
 export interface RedisSyncQueueOptions {
     redis: Redis;
@@ -86,7 +87,7 @@ export class RedisSyncQueue implements SyncQueue {
             this.keys.stream,
             GROUP,
             this.options.consumer,
-            this.options.claimIdleMs ?? 60_000,
+            this.options.claimIdleMs ?? SYNC_DEFAULTS.claimIdleMs,
             '0-0',
             'COUNT',
             max - out.length

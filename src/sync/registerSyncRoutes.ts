@@ -6,7 +6,7 @@ import type { Logger } from '../app/logger';
 import { silentLogger } from '../app/logger';
 import { prepareIngest } from './pipeline/prepareIngest';
 import type { AgentResolver } from './pipeline/validateEvent';
-import type { SyncConfig } from './parseSyncConfig';
+import type { SyncConfig } from './syncConfig';
 import type { SyncQueue } from './SyncQueue';
 import type { SyncMetrics } from './createSyncMetrics';
 import type { SyncWorker } from './createSyncWorker';
@@ -103,7 +103,7 @@ export function parseItems(text: string, contentType: string | undefined): unkno
 export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
     const { config } = deps;
     if (!config.enabled || !config.ingestToken) return;
-    const token = config.ingestToken;
+    const token = config.ingestToken.reveal();
     const logger = deps.logger ?? silentLogger();
 
     const fail = (res: Response, status: number, code: string, message: string): void => {

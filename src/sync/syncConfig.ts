@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { matrixProblems, type TransitionMatrix } from './pipeline/applyTransitionMatrix';
-import { assertTimeZone } from './pipeline/splitAtMidnight';
 import type { ReasonCodeTable, TargetKind } from './pipeline/translateReason';
-import { SyncError } from './SyncError';
+import { parseEnv, type Env, type EnvReader } from '../kit/env';
+import type { Secret } from '../kit/Secret';
 
 /** Sync worker configuration (frozen). Every duration in ms. */
 export interface SyncConfig {
     /** Ingest endpoint enabled (SYNC_INGEST_TOKEN set). When false everything else is defaults. */
     readonly enabled: boolean;
-    /** Bearer token of `POST /api/sync/events` and `GET /api/sync/diagnostics`. Never logged (toJSON redacts). */
-    readonly ingestToken: string | undefined;
+    /** SYNC_INGEST_TOKEN: bearer token of `POST /api/sync/events` and `GET /api/sync/diagnostics`. */
+    readonly ingestToken: Secret | undefined;
     /** SYNC_TARGET. @default 'presence' */
     readonly target: TargetKind;
     /** SYNC_PRESENCE_SOURCE_ID: the registered presence source written to (presence target). */
@@ -57,171 +56,142 @@ export interface SyncConfig {
     readonly maxAttempts: number;
 }
 
-const int = (def: number, min = 0) =>
-    z
-        .string()
-        .optional()
-        .transform((v, ctx) => {
-            if (v === undefined || v === '') return def;
-            const n = Number(v);
-            if (!Number.isInteger(n) || n < min) {
-                ctx.addIssue({ code: 'custom', message: `must be an integer ≥ ${min}` });
-                return def;
-            }
-            return n;
-        });
-
-const schema = z.object({
-    SYNC_INGEST_TOKEN: z.string().optional(),
-    SYNC_TARGET: z.enum(['presence', 'span']).optional(),
-    SYNC_PRESENCE_SOURCE_ID: z.string().optional(),
-    SYNC_SPAN_URL: z.string().url().optional(),
-    SYNC_REASON_CODES_FILE: z.string().optional(),
-    SYNC_TRANSITIONS_FILE: z.string().optional(),
-    SYNC_AGENT_MAP_FILE: z.string().optional(),
-    SYNC_TIME_ZONE: z.string().optional(),
-    SYNC_RECONCILE_INTERVAL_MS: int(10_000, 100),
-    SYNC_RECONCILE_MISMATCH_MS: int(30_000, 0),
-    SYNC_REQUESTS_PER_MINUTE: int(300, 1),
-    SYNC_MAX_BODY_BYTES: int(1_048_576, 1024),
-    SYNC_MAX_BATCH: int(5000, 1),
-    SYNC_READ_BATCH: int(1000, 1),
-    SYNC_BULK_MAX: int(50, 1),
-    SYNC_POLL_INTERVAL_MS: int(250, 1),
-    SYNC_CLAIM_IDLE_MS: int(60_000, 0),
-    SYNC_BREAKER_MIN_SUCCESS_RATE: z
-        .string()
-        .optional()
-        .transform((v, ctx) => {
-            if (v === undefined || v === '') return 0.85;
-            const n = Number(v);
-            if (!(n >= 0 && n <= 1)) ctx.addIssue({ code: 'custom', message: 'must be a number in [0, 1]' });
-            return n;
-        }),
-    SYNC_BREAKER_WINDOW_MS: int(10_000, 100),
-    SYNC_BREAKER_MIN_REQUESTS: int(10, 1),
-    SYNC_BREAKER_PAUSE_MS: int(5000, 0),
-    SYNC_REQUEST_TIMEOUT_MS: int(15_000, 100),
-    SYNC_MAX_ATTEMPTS: int(5, 1)
+/** The sync worker's defaults: the one place they are declared (the sync queue falls back to them too). */
+export const SYNC_DEFAULTS = Object.freeze({
+    target: 'presence' as TargetKind,
+    timeZone: 'UTC',
+    reconcileIntervalMs: 10_000,
+    reconcileMismatchMs: 30_000,
+    requestsPerMinute: 300,
+    maxBodyBytes: 1_048_576,
+    maxBatch: 5000,
+    readBatch: 1000,
+    bulkMax: 50,
+    pollIntervalMs: 250,
+    claimIdleMs: 60_000,
+    breakerMinSuccessRate: 0.85,
+    breakerWindowMs: 10_000,
+    breakerMinRequests: 10,
+    breakerPauseMs: 5000,
+    requestTimeoutMs: 15_000,
+    maxAttempts: 5
 });
+
+/** The numeric settings, in the order their problems are listed. */
+function readTuning(env: EnvReader) {
+    const d = SYNC_DEFAULTS;
+    return {
+        reconcileIntervalMs: env.duration('SYNC_RECONCILE_INTERVAL_MS', d.reconcileIntervalMs, { min: 100 }),
+        reconcileMismatchMs: env.duration('SYNC_RECONCILE_MISMATCH_MS', d.reconcileMismatchMs),
+        requestsPerMinute: env.integer('SYNC_REQUESTS_PER_MINUTE', d.requestsPerMinute, { min: 1 }),
+        maxBodyBytes: env.integer('SYNC_MAX_BODY_BYTES', d.maxBodyBytes, { min: 1024 }),
+        maxBatch: env.integer('SYNC_MAX_BATCH', d.maxBatch, { min: 1 }),
+        readBatch: env.integer('SYNC_READ_BATCH', d.readBatch, { min: 1 }),
+        bulkMax: env.integer('SYNC_BULK_MAX', d.bulkMax, { min: 1 }),
+        pollIntervalMs: env.duration('SYNC_POLL_INTERVAL_MS', d.pollIntervalMs, { min: 1 }),
+        claimIdleMs: env.duration('SYNC_CLAIM_IDLE_MS', d.claimIdleMs),
+        breakerMinSuccessRate: env.number('SYNC_BREAKER_MIN_SUCCESS_RATE', d.breakerMinSuccessRate, { max: 1 }),
+        breakerWindowMs: env.duration('SYNC_BREAKER_WINDOW_MS', d.breakerWindowMs, { min: 100 }),
+        breakerMinRequests: env.integer('SYNC_BREAKER_MIN_REQUESTS', d.breakerMinRequests, { min: 1 }),
+        breakerPauseMs: env.duration('SYNC_BREAKER_PAUSE_MS', d.breakerPauseMs),
+        requestTimeoutMs: env.duration('SYNC_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, { min: 100 }),
+        maxAttempts: env.integer('SYNC_MAX_ATTEMPTS', d.maxAttempts, { min: 1 })
+    };
+}
 
 /** Reads a config file's text (test seam). */
 export type ReadText = (path: string) => string;
 
-function readJson(path: string, name: string, read: ReadText, problems: string[]): unknown {
+function readJson(env: EnvReader, name: string, read: ReadText): unknown {
+    const path = env.text(name);
+    if (path === undefined) return undefined;
     try {
         return JSON.parse(read(path));
     } catch (e) {
-        problems.push(`${name}: cannot read JSON from ${path}: ${(e as Error).message}`);
+        env.problem(`${name}: cannot read JSON from ${path}: ${(e as Error).message}`);
         return undefined;
     }
 }
 
+/** `SYNC_REASON_CODES_FILE`: required when the worker is on; every code needs the target's field. */
+function readReasonCodes(env: EnvReader, target: TargetKind, read: ReadText): ReasonCodeTable {
+    if (!env.isSet('SYNC_REASON_CODES_FILE')) {
+        env.problem('SYNC_REASON_CODES_FILE: required when the sync worker is on');
+        return {};
+    }
+    const table = readJson(env, 'SYNC_REASON_CODES_FILE', read);
+    if (table === undefined) return {};
+    if (typeof table !== 'object' || table === null || Array.isArray(table)) {
+        env.problem('SYNC_REASON_CODES_FILE: must be an object of reasonCode → {presenceDefinitionId, targetCode}');
+        return {};
+    }
+    const field = target === 'presence' ? 'presenceDefinitionId' : 'targetCode';
+    for (const [code, entry] of Object.entries(table as Record<string, unknown>)) {
+        const e = entry as Record<string, unknown> | null;
+        if (typeof e !== 'object' || e === null || typeof e[field] !== 'string')
+            env.problem(`SYNC_REASON_CODES_FILE: "${code}" needs a string ${field}`);
+    }
+    return table as ReasonCodeTable;
+}
+
+const ALLOW_ALL: TransitionMatrix = { default: 'allow', rules: [] };
+
+/** `SYNC_TRANSITIONS_FILE`: the transition matrix. @default allow everything */
+function readTransitions(env: EnvReader, read: ReadText): TransitionMatrix {
+    const m = readJson(env, 'SYNC_TRANSITIONS_FILE', read);
+    if (m === undefined) return ALLOW_ALL;
+    const problems = matrixProblems(m);
+    for (const p of problems) env.problem(`SYNC_TRANSITIONS_FILE: ${p}`);
+    return problems.length === 0 ? (m as TransitionMatrix) : ALLOW_ALL;
+}
+
+/** `SYNC_AGENT_MAP_FILE`: external agent id → Genesys user id. @default {} */
+function readAgentMap(env: EnvReader, read: ReadText): Record<string, string> {
+    const m = readJson(env, 'SYNC_AGENT_MAP_FILE', read);
+    if (m === undefined) return {};
+    if (
+        typeof m !== 'object' ||
+        m === null ||
+        Array.isArray(m) ||
+        Object.values(m).some((x) => typeof x !== 'string')
+    ) {
+        env.problem('SYNC_AGENT_MAP_FILE: must be an object of externalId → Genesys user id');
+        return {};
+    }
+    return m as Record<string, string>;
+}
+
 /**
- * Parse the sync worker's env vars (and the files they name) into a frozen config, or throw one
- * `SyncError('SYNC_CONFIG_INVALID')` listing every problem (in its message, and one per item in `problems`). The
- * token never appears in either.
+ * Reads the sync worker's settings (the variables of {@link SyncConfig}) and, when it is on, the files they name;
+ * problems go to `env`, never the token.
  */
-export function parseSyncConfig(
-    env: Record<string, string | undefined>,
-    readText: ReadText = (p) => readFileSync(p, 'utf8')
-): SyncConfig {
-    const problems: string[] = [];
-    const parsed = schema.safeParse(env);
-    if (!parsed.success)
-        for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
-    const v = parsed.success ? parsed.data : schema.parse({});
-    const token = env.SYNC_INGEST_TOKEN || undefined;
-    const enabled = token !== undefined;
-    const target: TargetKind = env.SYNC_TARGET === 'span' ? 'span' : 'presence';
-    if (token !== undefined && token.length < 16) problems.push('SYNC_INGEST_TOKEN: must be at least 16 characters');
-    const timeZone = env.SYNC_TIME_ZONE || 'UTC';
-    try {
-        assertTimeZone(timeZone);
-    } catch {
-        problems.push(`SYNC_TIME_ZONE: "${timeZone}" is not a known IANA time zone`);
-    }
-    let reasonCodes: ReasonCodeTable = {};
-    let transitions: TransitionMatrix = { default: 'allow', rules: [] };
-    let agentMap: Record<string, string> = {};
-    if (enabled) {
-        if (target === 'presence' && !env.SYNC_PRESENCE_SOURCE_ID)
-            problems.push('SYNC_PRESENCE_SOURCE_ID: required when SYNC_TARGET=presence');
-        if (target === 'span' && !env.SYNC_SPAN_URL) problems.push('SYNC_SPAN_URL: required when SYNC_TARGET=span');
-        if (!env.SYNC_REASON_CODES_FILE) problems.push('SYNC_REASON_CODES_FILE: required when the sync worker is on');
-        else {
-            const table = readJson(env.SYNC_REASON_CODES_FILE, 'SYNC_REASON_CODES_FILE', readText, problems);
-            if (table !== undefined) {
-                if (typeof table !== 'object' || table === null || Array.isArray(table))
-                    problems.push(
-                        'SYNC_REASON_CODES_FILE: must be an object of reasonCode → {presenceDefinitionId, targetCode}'
-                    );
-                else {
-                    const field = target === 'presence' ? 'presenceDefinitionId' : 'targetCode';
-                    for (const [code, entry] of Object.entries(table as Record<string, unknown>)) {
-                        const e = entry as Record<string, unknown> | null;
-                        if (typeof e !== 'object' || e === null || typeof e[field] !== 'string')
-                            problems.push(`SYNC_REASON_CODES_FILE: "${code}" needs a string ${field}`);
-                    }
-                    reasonCodes = table as ReasonCodeTable;
-                }
-            }
-        }
-        if (env.SYNC_TRANSITIONS_FILE) {
-            const m = readJson(env.SYNC_TRANSITIONS_FILE, 'SYNC_TRANSITIONS_FILE', readText, problems);
-            if (m !== undefined) {
-                const p = matrixProblems(m);
-                problems.push(...p.map((x) => `SYNC_TRANSITIONS_FILE: ${x}`));
-                if (p.length === 0) transitions = m as TransitionMatrix;
-            }
-        }
-        if (env.SYNC_AGENT_MAP_FILE) {
-            const m = readJson(env.SYNC_AGENT_MAP_FILE, 'SYNC_AGENT_MAP_FILE', readText, problems);
-            if (m !== undefined) {
-                if (
-                    typeof m !== 'object' ||
-                    m === null ||
-                    Array.isArray(m) ||
-                    Object.values(m).some((x) => typeof x !== 'string')
-                )
-                    problems.push('SYNC_AGENT_MAP_FILE: must be an object of externalId → Genesys user id');
-                else agentMap = m as Record<string, string>;
-            }
-        }
-    }
-    if (problems.length > 0)
-        throw new SyncError('SYNC_CONFIG_INVALID', `Invalid sync configuration:\n- ${problems.join('\n- ')}`, {
-            problems
-        });
-    const config: SyncConfig = {
+export function readSyncConfig(env: EnvReader, readText: ReadText = (p) => readFileSync(p, 'utf8')): SyncConfig {
+    const target = env.oneOf('SYNC_TARGET', ['presence', 'span'] as const, SYNC_DEFAULTS.target);
+    const spanUrl = env.url('SYNC_SPAN_URL');
+    const tuning = readTuning(env);
+    const ingestToken = env.secret('SYNC_INGEST_TOKEN', { minLength: 16 });
+    const enabled = env.isSet('SYNC_INGEST_TOKEN');
+    const timeZone = env.timeZone('SYNC_TIME_ZONE', SYNC_DEFAULTS.timeZone);
+    const presenceSourceId = env.text('SYNC_PRESENCE_SOURCE_ID');
+    if (enabled && target === 'presence' && !presenceSourceId)
+        env.problem('SYNC_PRESENCE_SOURCE_ID: required when SYNC_TARGET=presence');
+    if (enabled && target === 'span' && !env.isSet('SYNC_SPAN_URL'))
+        env.problem('SYNC_SPAN_URL: required when SYNC_TARGET=span');
+    return Object.freeze({
         enabled,
-        ingestToken: token,
+        ingestToken,
         target,
-        presenceSourceId: env.SYNC_PRESENCE_SOURCE_ID || undefined,
-        spanUrl: env.SYNC_SPAN_URL || undefined,
-        reasonCodes: Object.freeze({ ...reasonCodes }),
-        transitions: Object.freeze(transitions),
-        agentMap: Object.freeze({ ...agentMap }),
+        presenceSourceId,
+        spanUrl,
+        reasonCodes: Object.freeze({ ...(enabled ? readReasonCodes(env, target, readText) : {}) }),
+        transitions: Object.freeze(enabled ? readTransitions(env, readText) : ALLOW_ALL),
+        agentMap: Object.freeze({ ...(enabled ? readAgentMap(env, readText) : {}) }),
         timeZone,
-        reconcileIntervalMs: v.SYNC_RECONCILE_INTERVAL_MS,
-        reconcileMismatchMs: v.SYNC_RECONCILE_MISMATCH_MS,
-        requestsPerMinute: v.SYNC_REQUESTS_PER_MINUTE,
-        maxBodyBytes: v.SYNC_MAX_BODY_BYTES,
-        maxBatch: v.SYNC_MAX_BATCH,
-        readBatch: v.SYNC_READ_BATCH,
-        bulkMax: v.SYNC_BULK_MAX,
-        pollIntervalMs: v.SYNC_POLL_INTERVAL_MS,
-        claimIdleMs: v.SYNC_CLAIM_IDLE_MS,
-        breakerMinSuccessRate: v.SYNC_BREAKER_MIN_SUCCESS_RATE,
-        breakerWindowMs: v.SYNC_BREAKER_WINDOW_MS,
-        breakerMinRequests: v.SYNC_BREAKER_MIN_REQUESTS,
-        breakerPauseMs: v.SYNC_BREAKER_PAUSE_MS,
-        requestTimeoutMs: v.SYNC_REQUEST_TIMEOUT_MS,
-        maxAttempts: v.SYNC_MAX_ATTEMPTS
-    };
-    Object.defineProperty(config, 'toJSON', {
-        enumerable: false,
-        value: () => ({ ...config, ingestToken: token === undefined ? undefined : '[redacted]' })
+        ...tuning
     });
-    return Object.freeze(config);
+}
+
+/** The sync settings of `env` (and the files they name), or one `ConfigError` listing every problem. */
+export function parseSyncConfig(env: Env, readText?: ReadText): SyncConfig {
+    return parseEnv(env, (reader) => readSyncConfig(reader, readText));
 }

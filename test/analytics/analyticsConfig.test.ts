@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { isAnalyticsError } from '../../src/analytics/AnalyticsError';
 import { parseAnalyticsConfig, timeZoneOfConfig } from '../../src/analytics/analyticsConfig';
+import { isConfigError } from '../../src/kit/ConfigError';
 
 const TOKEN = 's3cr3t-token-0123456789';
 
@@ -33,7 +33,7 @@ describe('parseAnalyticsConfig', () => {
             REPORT_TOP_AGENTS: '5',
             REPORT_CACHE_MS: '0'
         });
-        assert.equal(config.reportApiToken, TOKEN);
+        assert.equal(config.reportApiToken?.reveal(), TOKEN);
         assert.equal(config.retentionDays, 60);
         assert.equal(config.trimIntervalMs, 600_000);
         assert.deepEqual(config.unitTimeZones, { mu1: 'Europe/Dublin', mu2: 'America/Chicago' });
@@ -60,8 +60,8 @@ describe('parseAnalyticsConfig', () => {
         } catch (err) {
             caught = err;
         }
-        assert.ok(isAnalyticsError(caught));
-        assert.equal(caught.code, 'ANALYTICS_CONFIG_INVALID');
+        assert.ok(isConfigError(caught));
+        assert.equal(caught.code, 'CONFIG_INVALID');
         assert.equal(caught.problems.length, 7, caught.problems.join('\n'));
         for (const name of [
             'REPORT_API_TOKEN',

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import { createRedisStore } from '../../src/adapters/redis/RedisAgentStateStore';
 import { createAgentStateStore } from '../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../../src/adapters/redis/parseStoreConfig';
+import { parseStoreConfig } from '../../src/adapters/redis/storeConfig';
 import type { DriftReport } from '../../src/analytics/computeDriftReport';
 import { parseReportCliArgs, runReportCli } from '../../src/analytics/reportCli';
 import type { AgentRecord, EpisodeLogEntry } from '../../src/domain/adherence/types';

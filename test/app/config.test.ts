@@ -1,14 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isConfigProblemsError, loadConfig, type ConfigProblemsError } from '../../src/app/config';
+import { loadConfig } from '../../src/app/config';
+import { isConfigError, type ConfigError } from '../../src/kit/ConfigError';
 import { parseTeamsConfig } from '../../src/adapters/teams/teamsConfig';
 
 /** The error `loadConfig` throws for `env`; the test fails when it throws nothing or something else. */
-function refusal(env: Record<string, string | undefined>): ConfigProblemsError {
+function refusal(env: Record<string, string | undefined>): ConfigError {
     try {
         loadConfig(env);
     } catch (error) {
-        assert.ok(isConfigProblemsError(error), String(error));
+        assert.ok(isConfigError(error), String(error));
         return error;
     }
     return assert.fail('loadConfig should have thrown');
@@ -76,7 +77,7 @@ describe('loadConfig', () => {
     it('runs without credentials in sandbox and test mode, with in-memory stores', () => {
         const config = loadConfig({ ADHERENCE_MODE: 'sandbox' });
         assert.equal(config.teams.botId, '');
-        assert.equal(config.app.redisUrl, undefined);
+        assert.equal(config.store.kind, 'memory');
         assert.equal(config.app.port, 3978);
         assert.ok(Object.isFrozen(config));
     });

@@ -5,6 +5,7 @@ import { GenesysClient } from '../../src/adapters/genesys/GenesysClient';
 import { createSyncPart, type SyncPart } from '../../src/app/syncPart';
 import { silentLogger } from '../../src/app/logger';
 import { seededRandom } from '../../src/emulator/seededRandom';
+import { Secret } from '../../src/kit/Secret';
 import { FakeClock } from '../support/FakeClock';
 import { drive, ingest, startPresenceRig, type PresenceRig } from '../sync/support';
 
@@ -21,7 +22,7 @@ describe('createSyncPart', () => {
                 apiBaseUrl: rig.emulator.url,
                 loginBaseUrl: rig.emulator.loginUrl,
                 clientId: rig.emulator.clientId,
-                clientSecret: rig.emulator.clientSecret,
+                clientSecret: new Secret(rig.emulator.clientSecret),
                 tokenRefreshMarginMs: 300_000,
                 requestsPerMinute: 300,
                 requestTimeoutMs: 15_000,

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, parseEngineConfig } from '../../src/engine/engineConfig';
+import { parseEngineConfig } from '../../src/engine/engineConfig';
+import { ConfigError } from '../../src/kit/ConfigError';
 
 describe('parseEngineConfig', () => {
     it('folds the engine queue beyond 100,000 events by default, or beyond ADHERENCE_MAX_QUEUED', () => {

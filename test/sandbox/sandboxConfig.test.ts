@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSandboxConfig } from '../../src/sandbox/sandboxConfig';
-import { isSandboxError } from '../../src/sandbox/SandboxError';
+import { isConfigError } from '../../src/kit/ConfigError';
 
 describe('parseSandboxConfig', () => {
     it('runs with no configuration at all: ports, two units of 25 agents, thresholds that show all stages in 3 minutes', () => {
@@ -40,7 +40,7 @@ describe('parseSandboxConfig', () => {
         );
     });
 
-    it('lists every problem in one SANDBOX_CONFIG_INVALID error', () => {
+    it('lists every problem in one CONFIG_INVALID error', () => {
         try {
             parseSandboxConfig({
                 SANDBOX_BOT_PORT: '70000',
@@ -53,8 +53,8 @@ describe('parseSandboxConfig', () => {
             });
             assert.fail('should throw');
         } catch (error) {
-            assert.ok(isSandboxError(error));
-            assert.equal(error.code, 'SANDBOX_CONFIG_INVALID');
+            assert.ok(isConfigError(error));
+            assert.equal(error.code, 'CONFIG_INVALID');
             for (const name of [
                 'SANDBOX_BOT_PORT',
                 'SANDBOX_AGENTS_PER_UNIT',

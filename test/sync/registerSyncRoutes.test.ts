@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import restify from 'restify';
 import type Redis from 'ioredis';
-import { parseSyncConfig } from '../../src/sync/parseSyncConfig';
+import { parseSyncConfig } from '../../src/sync/syncConfig';
 import { staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../../src/sync/RedisSyncQueue';
 import { bearerMatches, registerSyncRoutes } from '../../src/sync/registerSyncRoutes';

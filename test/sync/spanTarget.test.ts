@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type Redis from 'ioredis';
 import { createSyncWorker } from '../../src/sync/createSyncWorker';
-import { parseSyncConfig, type SyncConfig } from '../../src/sync/parseSyncConfig';
+import { parseSyncConfig, type SyncConfig } from '../../src/sync/syncConfig';
 import { payloadHash } from '../../src/sync/pipeline/payloadHash';
 import { RedisSyncQueue } from '../../src/sync/RedisSyncQueue';
 import type { SyncQueue } from '../../src/sync/SyncQueue';

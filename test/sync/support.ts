@@ -6,7 +6,7 @@ import {
     type GenesysEmulatorOptions,
     type RunningEmulator
 } from '../../src/emulator/GenesysEmulator';
-import { parseSyncConfig, type SyncConfig } from '../../src/sync/parseSyncConfig';
+import { parseSyncConfig, type SyncConfig } from '../../src/sync/syncConfig';
 import { prepareIngest, staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import type { SyncQueue } from '../../src/sync/SyncQueue';
 

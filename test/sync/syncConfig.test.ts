@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseSyncConfig } from '../../src/sync/parseSyncConfig';
-import { isSyncError } from '../../src/sync/SyncError';
+import { parseSyncConfig } from '../../src/sync/syncConfig';
+import { isConfigError } from '../../src/kit/ConfigError';
 
 const files: Record<string, string> = {
     'codes.json': JSON.stringify({ BREAK: { presenceDefinitionId: 'd1', targetCode: 'B' } }),
@@ -56,7 +56,7 @@ describe('parseSyncConfig', () => {
             );
             assert.fail('should throw');
         } catch (e) {
-            assert.ok(isSyncError(e) && e.code === 'SYNC_CONFIG_INVALID');
+            assert.ok(isConfigError(e) && e.code === 'CONFIG_INVALID');
             for (const part of [
                 'SYNC_INGEST_TOKEN',
                 'SYNC_SPAN_URL',
@@ -72,7 +72,7 @@ describe('parseSyncConfig', () => {
             assert.equal(e.problems?.length, 7);
             assert.ok(e.problems!.every((p) => !p.includes('\n') && !p.includes('short-secret')));
             assert.deepEqual(
-                e.problems!.map((p) => p.split(':')[0]),
+                e.problems!.map((p) => p.split(/[ :]/)[0]),
                 [
                     'SYNC_MAX_BATCH',
                     'SYNC_INGEST_TOKEN',

@@ -7,7 +7,7 @@ import type { Logger } from '../../app/logger';
 import { silentLogger } from '../../app/logger';
 import { GenesysError, codeForStatus, isGenesysError, parseRetryAfter } from './errors';
 import { createGenesysMetrics, type GenesysMetrics } from './genesysMetrics';
-import type { GenesysConfig } from './genesysConfig';
+import { GENESYS_DEFAULTS, type GenesysConfig } from './genesysConfig';
 import { RateLimiter } from './rateLimiter';
 import { CircuitBreaker, clockSleep, decorrelatedJitter, retry, withTimeout, type Sleep } from './resilience';
 import { TokenManager, networkMessage } from './tokenManager';
@@ -101,7 +101,7 @@ export class GenesysClient {
             new TokenManager({
                 loginBaseUrl: options.config.loginBaseUrl,
                 clientId: options.config.clientId,
-                clientSecret: options.config.clientSecret,
+                clientSecret: options.config.clientSecret.reveal(),
                 clock: options.clock,
                 refreshMarginMs: options.config.tokenRefreshMarginMs,
                 http: this.http
@@ -386,7 +386,7 @@ export class GenesysClient {
                     return this.attempt<T>(method, path, options, true);
                 }),
             {
-                maxAttempts: cfg.maxAttempts ?? 4,
+                maxAttempts: cfg.maxAttempts ?? GENESYS_DEFAULTS.maxAttempts,
                 backoff: () => decorrelatedJitter({ initialMs: 500, maxMs: 30_000, random: this.options.random }),
                 sleep: this.sleep,
                 signal: options.signal,
@@ -425,7 +425,7 @@ export class GenesysClient {
             response = await withTimeout(
                 (signal) =>
                     this.http.request({ method, url, params: options.params, data: options.data, headers, signal }),
-                cfg.requestTimeoutMs ?? 15_000,
+                cfg.requestTimeoutMs ?? GENESYS_DEFAULTS.requestTimeoutMs,
                 clock,
                 options.signal
             );

@@ -4,6 +4,7 @@ import type { CoverageSource } from '../../engine/ports';
 import type { Logger } from '../../app/logger';
 import { silentLogger } from '../../app/logger';
 import type { GenesysClient } from './GenesysClient';
+import { GENESYS_DEFAULTS } from './genesysConfig';
 import { isoInstantMs } from '../../domain/isoInstant';
 
 export interface ScheduleCoverageOptions {
@@ -86,7 +87,7 @@ export class ScheduleCoverage implements CoverageSource {
         const u = this.units.get(managementUnitId);
         const fresh =
             u &&
-            this.options.clock.now() - u.loadedAt < (this.options.ttlMs ?? 900_000) &&
+            this.options.clock.now() - u.loadedAt < (this.options.ttlMs ?? GENESYS_DEFAULTS.scheduleCacheTtlMs) &&
             at >= u.fromAt &&
             at < u.toAt;
         if (u?.loading || fresh) return;
@@ -114,7 +115,7 @@ export class ScheduleCoverage implements CoverageSource {
         if (this.exceptionCodes) return;
         this.codesLoading ??= (async () => {
             const ids = new Set(this.options.exceptionActivityCodeIds);
-            const categories = new Set(this.options.exceptionCategories ?? ['TimeOff', 'Training']);
+            const categories = new Set(this.options.exceptionCategories ?? GENESYS_DEFAULTS.exceptionCategories);
             const codes = new Map<string, string>();
             const units = await this.options.client.listManagementUnits();
             const businessUnits = new Set(units.map((u) => u.businessUnit?.id).filter((id): id is string => !!id));

@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../app/logger';
 import { silentLogger } from '../../app/logger';
 import type { GenesysClient, GenesysUser } from './GenesysClient';
+import { GENESYS_DEFAULTS } from './genesysConfig';
 import { raceAbort } from './resilience';
 
 export interface DirectoryUser {
@@ -34,15 +35,17 @@ export class UserDirectory {
     private readonly inFlight = new Map<string, Promise<void>>();
     private readonly byEmail = new Map<string, string>();
     private readonly logger: Logger;
+    private readonly ttlMs: number;
 
     constructor(private readonly options: UserDirectoryOptions) {
         this.logger = options.logger ?? silentLogger();
+        this.ttlMs = options.ttlMs ?? GENESYS_DEFAULTS.userCacheTtlMs;
     }
 
     /** The known users among `ids` (unknown ids are absent from the map). */
     async get(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, DirectoryUser>> {
         const now = this.options.clock.now();
-        const ttl = this.options.ttlMs ?? 3_600_000;
+        const ttl = this.ttlMs;
         const missing: string[] = [];
         const waits: Promise<void>[] = [];
         for (const id of new Set(ids)) {
@@ -77,7 +80,7 @@ export class UserDirectory {
         const cachedId = this.byEmail.get(key);
         if (cachedId) {
             const e = this.cache.get(cachedId);
-            if (e?.user && this.options.clock.now() - e.fetchedAt < (this.options.ttlMs ?? 3_600_000)) return e.user;
+            if (e?.user && this.options.clock.now() - e.fetchedAt < this.ttlMs) return e.user;
         }
         const found = await this.options.client.findUserByEmail(key, signal);
         const user = found ? toDirectoryUser(found) : undefined;

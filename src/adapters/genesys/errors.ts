@@ -11,7 +11,6 @@ export type GenesysErrorCode =
     | 'GENESYS_ABORTED'
     | 'GENESYS_BAD_RESPONSE'
     | 'GENESYS_SUBSCRIPTION_REJECTED'
-    | 'GENESYS_CONFIG_INVALID'
     | 'CIRCUIT_OPEN';
 
 const BRAND = Symbol.for('adherence-drift-bot.GenesysError');
@@ -35,8 +34,6 @@ export interface GenesysErrorOptions {
     correlationId?: string;
     /** Genesys error body `code` (e.g. `too.many.requests.retry.after`). */
     genesysCode?: string;
-    /** GENESYS_CONFIG_INVALID: every problem, one line each (the app's configuration report lists them one by one). */
-    problems?: readonly string[];
     cause?: unknown;
 }
 
@@ -48,7 +45,6 @@ export class GenesysError extends Error {
     readonly retryAfterMs?: number;
     readonly correlationId?: string;
     readonly genesysCode?: string;
-    readonly problems?: readonly string[];
 
     constructor(code: GenesysErrorCode, message: string, options: GenesysErrorOptions = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -59,7 +55,6 @@ export class GenesysError extends Error {
         if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
         if (options.correlationId !== undefined) this.correlationId = options.correlationId;
         if (options.genesysCode !== undefined) this.genesysCode = options.genesysCode;
-        if (options.problems !== undefined) this.problems = Object.freeze([...options.problems]);
         Object.defineProperty(this, BRAND, { value: true });
     }
 

@@ -1,6 +1,8 @@
-import { GenesysError } from './errors';
+import { ACTIVITY_CATEGORIES } from '../../domain/adherence/types';
+import { parseEnv, type Env, type EnvReader } from '../../kit/env';
+import { Secret } from '../../kit/Secret';
 
-/** Validated Genesys connection settings. Frozen; the secret is hidden from `JSON.stringify` and `util.inspect`. */
+/** Validated Genesys connection settings. Frozen. */
 export interface GenesysConfig {
     /** REST base, e.g. `https://api.mypurecloud.com`. From GENESYS_REGION or GENESYS_API_URL. */
     readonly apiBaseUrl: string;
@@ -8,8 +10,8 @@ export interface GenesysConfig {
     readonly loginBaseUrl: string;
     /** GENESYS_CLIENT_ID. */
     readonly clientId: string;
-    /** GENESYS_CLIENT_SECRET. Non-enumerable: never serialised. */
-    readonly clientSecret: string;
+    /** GENESYS_CLIENT_SECRET. */
+    readonly clientSecret: Secret;
     /** GENESYS_MANAGEMENT_UNITS, comma-separated. Empty = every unit with RealTimeAdherence. @default [] */
     readonly managementUnitIds: readonly string[];
     /** GENESYS_TOKEN_REFRESH_MARGIN_MS: refresh this long before expiry. @default 300000 */
@@ -40,130 +42,98 @@ export interface GenesysConfig {
     readonly scheduleCacheTtlMs: number;
 }
 
-const CATEGORIES = ['OnQueueWork', 'Break', 'Meal', 'Meeting', 'OffQueueWork', 'TimeOff', 'Training', 'Unavailable'];
+/** The Genesys defaults: the one place they are declared (the client, directory and coverage fall back to them too). */
+export const GENESYS_DEFAULTS = Object.freeze({
+    managementUnitIds: Object.freeze([] as string[]),
+    tokenRefreshMarginMs: 300_000,
+    requestsPerMinute: 300,
+    requestTimeoutMs: 15_000,
+    maxAttempts: 4,
+    pingIntervalMs: 30_000,
+    heartbeatTimeoutMs: 75_000,
+    renewBeforeMs: 3_600_000,
+    reconnectInitialMs: 1_000,
+    reconnectMaxMs: 60_000,
+    exceptionActivityCodeIds: Object.freeze([] as string[]),
+    exceptionCategories: Object.freeze(['TimeOff', 'Training']),
+    userCacheTtlMs: 3_600_000,
+    scheduleCacheTtlMs: 900_000
+});
+
+/** Categories an activity code can have (`Unscheduled` never is one). */
+const CODE_CATEGORIES = ACTIVITY_CATEGORIES.filter((c) => c !== 'Unscheduled');
 
 /** Region host names look like `mypurecloud.com` or `usw2.pure.cloud`: no scheme, no path. */
 const REGION = /^[a-z0-9]+([.-][a-z0-9]+)*\.[a-z]{2,}$/i;
 
-/**
- * Parse and validate the Genesys settings from an environment map. Reports every problem in one
- * GENESYS_CONFIG_INVALID error (never echoing the secret). Pure: the caller passes `process.env`.
- */
-export function parseGenesysConfig(env: Record<string, string | undefined>): GenesysConfig {
-    const problems: string[] = [];
-    const text = (name: string): string | undefined => {
-        const v = env[name]?.trim();
-        return v === undefined || v === '' ? undefined : v;
-    };
-    const int = (name: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-        const v = text(name);
-        if (v === undefined) return def;
-        if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-            problems.push(`${name} must be an integer between ${min} and ${max} (got "${v}")`);
-            return def;
-        }
-        return Number(v);
-    };
-    const url = (name: string): string | undefined => {
-        const v = text(name);
-        if (v === undefined) return undefined;
-        try {
-            const u = new URL(v);
-            if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
-            if (u.username || u.password) {
-                problems.push(`${name} must not contain credentials`);
-                return undefined;
-            }
-            return v.replace(/\/+$/, '');
-        } catch {
-            problems.push(`${name} must be an http(s) URL (got "${v}")`);
-            return undefined;
-        }
-    };
-    const list = (name: string): string[] =>
-        (text(name) ?? '')
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== '');
-
-    let apiBaseUrl: string | undefined;
-    let loginBaseUrl: string | undefined;
-    const region = text('GENESYS_REGION');
-    const apiUrl = url('GENESYS_API_URL');
-    const loginUrl = url('GENESYS_LOGIN_URL');
+/** The REST and OAuth bases: from `GENESYS_REGION`, or `GENESYS_API_URL` and `GENESYS_LOGIN_URL` (which win). */
+function readBases(env: EnvReader): { apiBaseUrl: string; loginBaseUrl: string } {
+    const region = env.text('GENESYS_REGION');
+    const apiUrl = env.url('GENESYS_API_URL')?.replace(/\/+$/, '');
+    const loginUrl = env.url('GENESYS_LOGIN_URL')?.replace(/\/+$/, '');
+    let bases = { apiBaseUrl: '', loginBaseUrl: '' };
     if (region !== undefined) {
-        if (!REGION.test(region))
-            problems.push(`GENESYS_REGION must be a host such as mypurecloud.com (got "${region}")`);
-        else {
-            apiBaseUrl = `https://api.${region}`;
-            loginBaseUrl = `https://login.${region}`;
-        }
+        if (REGION.test(region))
+            bases = { apiBaseUrl: `https://api.${region}`, loginBaseUrl: `https://login.${region}` };
+        else env.problem(`GENESYS_REGION must be a host such as mypurecloud.com (got "${region}")`);
     }
-    if (apiUrl) apiBaseUrl = apiUrl;
-    if (loginUrl) loginBaseUrl = loginUrl;
-    if (region === undefined && (text('GENESYS_API_URL') === undefined) !== (text('GENESYS_LOGIN_URL') === undefined)) {
-        problems.push('GENESYS_API_URL and GENESYS_LOGIN_URL must be set together (or set GENESYS_REGION)');
-    } else if (region === undefined && text('GENESYS_API_URL') === undefined) {
-        problems.push('GENESYS_REGION is required (or GENESYS_API_URL and GENESYS_LOGIN_URL)');
+    const hasApi = env.isSet('GENESYS_API_URL');
+    if (region === undefined && hasApi !== env.isSet('GENESYS_LOGIN_URL')) {
+        env.problem('GENESYS_API_URL and GENESYS_LOGIN_URL must be set together (or set GENESYS_REGION)');
+    } else if (region === undefined && !hasApi) {
+        env.problem('GENESYS_REGION is required (or GENESYS_API_URL and GENESYS_LOGIN_URL)');
     }
-    const clientId = text('GENESYS_CLIENT_ID');
-    if (!clientId) problems.push('GENESYS_CLIENT_ID is required');
-    const clientSecret = text('GENESYS_CLIENT_SECRET');
-    if (!clientSecret) problems.push('GENESYS_CLIENT_SECRET is required');
+    return { apiBaseUrl: apiUrl ?? bases.apiBaseUrl, loginBaseUrl: loginUrl ?? bases.loginBaseUrl };
+}
 
-    const managementUnitIds = list('GENESYS_MANAGEMENT_UNITS');
-    for (const id of managementUnitIds) {
-        if (!/^[A-Za-z0-9_-]+$/.test(id)) problems.push(`GENESYS_MANAGEMENT_UNITS has an invalid id "${id}"`);
-    }
-    const exceptionCategories =
-        text('GENESYS_EXCEPTION_CATEGORIES') === undefined
-            ? ['TimeOff', 'Training']
-            : list('GENESYS_EXCEPTION_CATEGORIES');
-    for (const c of exceptionCategories) {
-        if (!CATEGORIES.includes(c))
-            problems.push(
-                `GENESYS_EXCEPTION_CATEGORIES has an unknown category "${c}" (one of ${CATEGORIES.join(', ')})`
-            );
-    }
-
-    const pingIntervalMs = int('GENESYS_PING_INTERVAL_MS', 30_000, 1_000);
-    const heartbeatTimeoutMs = int('GENESYS_HEARTBEAT_TIMEOUT_MS', 75_000, 2_000);
+/** Reads the Genesys settings (the variables of {@link GenesysConfig}); problems go to `env`, never the secret. */
+export function readGenesysConfig(env: EnvReader): GenesysConfig {
+    const d = GENESYS_DEFAULTS;
+    const bases = readBases(env);
+    const clientId = env.text('GENESYS_CLIENT_ID');
+    if (!clientId) env.problem('GENESYS_CLIENT_ID is required');
+    const clientSecret = env.secret('GENESYS_CLIENT_SECRET');
+    if (!clientSecret) env.problem('GENESYS_CLIENT_SECRET is required');
+    const managementUnitIds = env.list('GENESYS_MANAGEMENT_UNITS', {
+        default: d.managementUnitIds,
+        item: { pattern: /^[A-Za-z0-9_-]+$/, form: 'unit ids (letters, digits, _ and -)' }
+    });
+    const exceptionCategories = env.list('GENESYS_EXCEPTION_CATEGORIES', {
+        default: d.exceptionCategories,
+        oneOf: CODE_CATEGORIES
+    });
+    const pingIntervalMs = env.duration('GENESYS_PING_INTERVAL_MS', d.pingIntervalMs, { min: 1_000 });
+    const heartbeatTimeoutMs = env.duration('GENESYS_HEARTBEAT_TIMEOUT_MS', d.heartbeatTimeoutMs, { min: 2_000 });
     if (heartbeatTimeoutMs <= pingIntervalMs)
-        problems.push('GENESYS_HEARTBEAT_TIMEOUT_MS must be greater than GENESYS_PING_INTERVAL_MS');
-    const reconnectInitialMs = int('GENESYS_RECONNECT_INITIAL_MS', 1_000, 1);
-    const reconnectMaxMs = int('GENESYS_RECONNECT_MAX_MS', 60_000, 1);
+        env.problem('GENESYS_HEARTBEAT_TIMEOUT_MS must be greater than GENESYS_PING_INTERVAL_MS');
+    const reconnectInitialMs = env.duration('GENESYS_RECONNECT_INITIAL_MS', d.reconnectInitialMs, { min: 1 });
+    const reconnectMaxMs = env.duration('GENESYS_RECONNECT_MAX_MS', d.reconnectMaxMs, { min: 1 });
     if (reconnectMaxMs < reconnectInitialMs)
-        problems.push('GENESYS_RECONNECT_MAX_MS must be at least GENESYS_RECONNECT_INITIAL_MS');
-
-    const config = {
-        apiBaseUrl: apiBaseUrl ?? '',
-        loginBaseUrl: loginBaseUrl ?? '',
+        env.problem('GENESYS_RECONNECT_MAX_MS must be at least GENESYS_RECONNECT_INITIAL_MS');
+    return Object.freeze({
+        ...bases,
         clientId: clientId ?? '',
+        clientSecret: clientSecret ?? new Secret(''),
         managementUnitIds: Object.freeze(managementUnitIds),
-        tokenRefreshMarginMs: int('GENESYS_TOKEN_REFRESH_MARGIN_MS', 300_000, 0),
-        requestsPerMinute: int('GENESYS_REQUESTS_PER_MINUTE', 300, 1, 100_000),
-        requestTimeoutMs: int('GENESYS_REQUEST_TIMEOUT_MS', 15_000, 100),
-        maxAttempts: int('GENESYS_MAX_ATTEMPTS', 4, 1, 20),
+        tokenRefreshMarginMs: env.duration('GENESYS_TOKEN_REFRESH_MARGIN_MS', d.tokenRefreshMarginMs),
+        requestsPerMinute: env.integer('GENESYS_REQUESTS_PER_MINUTE', d.requestsPerMinute, { min: 1, max: 100_000 }),
+        requestTimeoutMs: env.duration('GENESYS_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, { min: 100 }),
+        maxAttempts: env.integer('GENESYS_MAX_ATTEMPTS', d.maxAttempts, { min: 1, max: 20 }),
         pingIntervalMs,
         heartbeatTimeoutMs,
-        renewBeforeMs: int('GENESYS_RENEW_BEFORE_MS', 3_600_000, 60_000, 23 * 3_600_000),
+        renewBeforeMs: env.duration('GENESYS_RENEW_BEFORE_MS', d.renewBeforeMs, { min: 60_000, max: 23 * 3_600_000 }),
         reconnectInitialMs,
         reconnectMaxMs,
-        exceptionActivityCodeIds: Object.freeze(list('GENESYS_EXCEPTION_ACTIVITY_CODES')),
+        exceptionActivityCodeIds: Object.freeze(
+            env.list('GENESYS_EXCEPTION_ACTIVITY_CODES', { default: d.exceptionActivityCodeIds })
+        ),
         exceptionCategories: Object.freeze(exceptionCategories),
-        userCacheTtlMs: int('GENESYS_USER_CACHE_TTL_MS', 3_600_000, 1_000),
-        scheduleCacheTtlMs: int('GENESYS_SCHEDULE_CACHE_TTL_MS', 900_000, 1_000)
-    };
-    if (problems.length > 0) {
-        throw new GenesysError('GENESYS_CONFIG_INVALID', 'Invalid Genesys configuration:\n- ' + problems.join('\n- '), {
-            retryable: false,
-            problems
-        });
-    }
-    Object.defineProperty(config, 'clientSecret', { value: clientSecret, enumerable: false });
-    Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), {
-        value: () => ({ ...config, clientSecret: '[redacted]' }),
-        enumerable: false
+        userCacheTtlMs: env.duration('GENESYS_USER_CACHE_TTL_MS', d.userCacheTtlMs, { min: 1_000 }),
+        scheduleCacheTtlMs: env.duration('GENESYS_SCHEDULE_CACHE_TTL_MS', d.scheduleCacheTtlMs, { min: 1_000 })
     });
-    return Object.freeze(config) as GenesysConfig;
+}
+
+/** The Genesys settings of `env`, or one `ConfigError` listing every problem (never the secret). */
+export function parseGenesysConfig(env: Env): GenesysConfig {
+    return parseEnv(env, readGenesysConfig);
 }

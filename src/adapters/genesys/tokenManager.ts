@@ -2,6 +2,7 @@ import type { AxiosInstance } from 'axios';
 import axios from 'axios';
 import type { Clock } from '../../domain/clock';
 import { GenesysError, codeForStatus, isGenesysError, parseRetryAfter } from './errors';
+import { GENESYS_DEFAULTS } from './genesysConfig';
 import { raceAbort, withTimeout } from './resilience';
 
 export interface TokenManagerOptions {
@@ -126,7 +127,7 @@ export class TokenManager {
                         validateStatus: () => true,
                         responseType: 'json'
                     }),
-                this.options.timeoutMs ?? 15_000,
+                this.options.timeoutMs ?? GENESYS_DEFAULTS.requestTimeoutMs,
                 clock
             );
             const body = response.data as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
@@ -146,7 +147,10 @@ export class TokenManager {
             const lifetimeMs =
                 typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 86_400_000;
             const now = clock.now();
-            const margin = Math.min(this.options.refreshMarginMs ?? 300_000, lifetimeMs / 2);
+            const margin = Math.min(
+                this.options.refreshMarginMs ?? GENESYS_DEFAULTS.tokenRefreshMarginMs,
+                lifetimeMs / 2
+            );
             const token: CachedToken = {
                 accessToken: body.access_token,
                 expiresAt: now + lifetimeMs,

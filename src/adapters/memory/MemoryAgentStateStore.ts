@@ -7,6 +7,7 @@ import type {
     OutboxEntry,
     StateChange
 } from '../../engine/ports';
+import { STORE_DEFAULTS } from '../redis/storeConfig';
 import { StoreError } from './StoreError';
 import { assertEpochMs, assertIds, assertInteger, validateChanges } from './validateStoreInput';
 
@@ -19,7 +20,11 @@ export interface MemoryStoreOptions {
     pageSize?: number;
 }
 
-const DEFAULTS = { outboxKeyTtlMs: 7 * 24 * 3_600_000, logMaxLen: 1_000_000, pageSize: 1000 };
+const DEFAULTS = {
+    outboxKeyTtlMs: STORE_DEFAULTS.outboxKeyTtlMs,
+    logMaxLen: STORE_DEFAULTS.memoryLogMaxLen,
+    pageSize: 1000
+};
 
 interface StoredAgent {
     record: AgentRecord;

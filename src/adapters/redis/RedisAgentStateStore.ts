@@ -14,6 +14,7 @@ import { assertEpochMs, assertIds, assertInteger, validateChanges } from '../mem
 import { exclusionsKey, inclusionsKey, keyPrefixProblem, shardKeys, shardOf } from './keys';
 import type { ShardKeys } from './keys';
 import { CLAIM_LUA, COMMIT_LUA, RETRY_LUA } from './luaScripts';
+import { STORE_DEFAULTS } from './storeConfig';
 
 /** Settings of the Redis store (all optional). */
 export interface RedisStoreSettings {
@@ -36,10 +37,10 @@ export interface RedisStoreOptions extends RedisStoreSettings {
 }
 
 const DEFAULTS: Required<RedisStoreSettings> = {
-    keyPrefix: 'adb:',
-    shardCount: 16,
-    logMaxLen: 200_000,
-    outboxKeyTtlMs: 7 * 24 * 3_600_000,
+    keyPrefix: STORE_DEFAULTS.keyPrefix,
+    shardCount: STORE_DEFAULTS.shardCount,
+    logMaxLen: STORE_DEFAULTS.redisLogMaxLen,
+    outboxKeyTtlMs: STORE_DEFAULTS.outboxKeyTtlMs,
     pageSize: 1000
 };
 

@@ -1,7 +1,7 @@
 import type { AgentStateStore } from '../../engine/ports';
 import { MemoryAgentStateStore } from '../memory/MemoryAgentStateStore';
 import { createRedisStore } from './RedisAgentStateStore';
-import type { StoreConfig } from './parseStoreConfig';
+import type { StoreConfig } from './storeConfig';
 
 /** Builds the configured store: Redis (own lazily connecting client, closed by `close()`) or the embedded memory store. */
 export function createAgentStateStore(config: StoreConfig): AgentStateStore {
@@ -9,7 +9,7 @@ export function createAgentStateStore(config: StoreConfig): AgentStateStore {
         return new MemoryAgentStateStore({ logMaxLen: config.logMaxLen, outboxKeyTtlMs: config.outboxKeyTtlMs });
     }
     return createRedisStore({
-        url: config.url,
+        url: config.url.reveal(),
         keyPrefix: config.keyPrefix,
         shardCount: config.shardCount,
         logMaxLen: config.logMaxLen,

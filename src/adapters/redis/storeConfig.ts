@@ -1,79 +1,78 @@
-import { ConfigError } from '../../engine/engineConfig';
+import { parseEnv, redactUrl, type Env, type EnvReader } from '../../kit/env';
+import { Secret } from '../../kit/Secret';
 import { keyPrefixProblem } from './keys';
 
-/** Which `AgentStateStore` to build, parsed from the environment by {@link parseStoreConfig}. */
+/** The Redis settings of {@link StoreConfig}: every Redis client of the app (agent store, bot data, sync queue) uses them. */
+export interface RedisStoreConfig {
+    kind: 'redis';
+    /** `REDIS_URL`: `redis://` or `rediss://`; may hold a password: serialises without it. */
+    url: Secret;
+    /** `REDIS_KEY_PREFIX`: prepended to every key of every part; should name the environment. @default 'adb:' */
+    keyPrefix: string;
+    /** `REDIS_SHARD_COUNT`: hash-tag shards of the agent store; never change it on a live data set. @default 16 */
+    shardCount: number;
+    /** `STORE_LOG_MAX_LEN`: approximate cap of each shard's episode-log stream. @default 200000 */
+    logMaxLen: number;
+    /** `STORE_OUTBOX_KEY_TTL_MS`: how long an outbox key is remembered against re-enqueueing, ms. @default 604800000 */
+    outboxKeyTtlMs: number;
+}
+
+/** Where the app keeps its state, read from the environment by {@link readStoreConfig}. */
 export type StoreConfig =
     | {
-          /** No `REDIS_URL`: the embedded in-memory store (one instance only, lost on restart). */
+          /** No `REDIS_URL`: the embedded in-memory stores (one instance only, lost on restart). */
           kind: 'memory';
           /** `STORE_LOG_MAX_LEN`: most episode-log entries kept. @default 1000000 */
           logMaxLen: number;
           /** `STORE_OUTBOX_KEY_TTL_MS`: how long an outbox key is remembered against re-enqueueing, ms. @default 604800000 */
           outboxKeyTtlMs: number;
       }
-    | {
-          kind: 'redis';
-          /** `REDIS_URL`: `redis://` or `rediss://`; may hold a password, never serialised. */
-          url: string;
-          /** `REDIS_KEY_PREFIX`: prepended to every key, should name the environment. @default 'adb:' */
-          keyPrefix: string;
-          /** `REDIS_SHARD_COUNT`: hash-tag shards; never change it on a live data set. @default 16 */
-          shardCount: number;
-          /** `STORE_LOG_MAX_LEN`: approximate cap of each shard's episode-log stream. @default 200000 */
-          logMaxLen: number;
-          /** `STORE_OUTBOX_KEY_TTL_MS`: how long an outbox key is remembered against re-enqueueing, ms. @default 604800000 */
-          outboxKeyTtlMs: number;
-      };
+    | RedisStoreConfig;
 
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, problems: string[]): number {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < min) {
-        problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
-        return fallback;
-    }
-    return value;
-}
+/** The store defaults: the one place they are declared (both agent state stores fall back to them too). */
+export const STORE_DEFAULTS = Object.freeze({
+    keyPrefix: 'adb:',
+    shardCount: 16,
+    /** Episode-log cap per shard of the Redis store. */
+    redisLogMaxLen: 200_000,
+    /** Episode-log cap of the memory store. */
+    memoryLogMaxLen: 1_000_000,
+    outboxKeyTtlMs: 7 * 24 * 3_600_000
+});
 
 /**
- * Redacts the credentials of a Redis URL for messages: everything between `//` and the LAST `@` (a password may hold
- * `@` or `/` unencoded; hiding too much of a path is better than showing part of a password).
+ * Reads the store settings: `REDIS_URL` (unset = memory), `REDIS_KEY_PREFIX`, `REDIS_SHARD_COUNT`, `STORE_LOG_MAX_LEN`,
+ * `STORE_OUTBOX_KEY_TTL_MS`; problems go to `env`. The only reader of `REDIS_*`. With `redisRequired` (production)
+ * an unset `REDIS_URL` is a problem.
  */
-export function redactUrl(url: string): string {
-    return url.replace(/\/\/.*@/s, '//***@');
-}
-
-/**
- * Parses the store settings: `REDIS_URL` (absent = memory), `REDIS_KEY_PREFIX`, `REDIS_SHARD_COUNT`,
- * `STORE_LOG_MAX_LEN`, `STORE_OUTBOX_KEY_TTL_MS`. Returns a frozen config or throws one `ConfigError` listing
- * every problem. Pure: the caller passes the environment.
- */
-export function parseStoreConfig(env: Env): StoreConfig {
-    const problems: string[] = [];
-    const url = env.REDIS_URL?.trim();
-    const outboxKeyTtlMs = integer(env, 'STORE_OUTBOX_KEY_TTL_MS', 7 * 24 * 3_600_000, 60_000, problems);
-    if (!url) {
-        const logMaxLen = integer(env, 'STORE_LOG_MAX_LEN', 1_000_000, 1, problems);
-        if (problems.length > 0) throw new ConfigError(problems);
+export function readStoreConfig(env: EnvReader, options: { redisRequired?: boolean } = {}): StoreConfig {
+    const d = STORE_DEFAULTS;
+    const url = env.secret('REDIS_URL', {
+        pattern: /^rediss?:\/\/\S+$/,
+        form: 'redis://[:password@]host:port[/db] or rediss://...',
+        shown: redactUrl
+    });
+    const outboxKeyTtlMs = env.duration('STORE_OUTBOX_KEY_TTL_MS', d.outboxKeyTtlMs, { min: 60_000 });
+    if (!env.isSet('REDIS_URL')) {
+        if (options.redisRequired)
+            env.problem('REDIS_URL is required in production (the in-memory store is for sandbox/test only)');
+        const logMaxLen = env.integer('STORE_LOG_MAX_LEN', d.memoryLogMaxLen, { min: 1 });
         return Object.freeze({ kind: 'memory', logMaxLen, outboxKeyTtlMs });
     }
-    if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
-        problems.push(`REDIS_URL must be redis://[:password@]host:port[/db] or rediss://... (got "${redactUrl(url)}")`);
-    }
-    const keyPrefix = env.REDIS_KEY_PREFIX ?? 'adb:';
+    const keyPrefix = env.text('REDIS_KEY_PREFIX', d.keyPrefix);
     const prefixProblem = keyPrefixProblem(keyPrefix);
-    if (prefixProblem) problems.push(`REDIS_KEY_PREFIX: ${prefixProblem}`);
-    const shardCount = integer(env, 'REDIS_SHARD_COUNT', 16, 1, problems);
-    if (shardCount > 16384) problems.push(`REDIS_SHARD_COUNT must be <= 16384 (got ${shardCount})`);
-    const logMaxLen = integer(env, 'STORE_LOG_MAX_LEN', 200_000, 1, problems);
-    if (problems.length > 0) throw new ConfigError(problems);
-    const config = { kind: 'redis' as const, url, keyPrefix, shardCount, logMaxLen, outboxKeyTtlMs };
-    Object.defineProperty(config, 'toJSON', {
-        enumerable: false,
-        value: () => ({ ...config, url: redactUrl(url) })
+    if (prefixProblem) env.problem(`REDIS_KEY_PREFIX: ${prefixProblem} (got "${keyPrefix}")`);
+    return Object.freeze({
+        kind: 'redis',
+        url: url ?? new Secret(''),
+        keyPrefix,
+        shardCount: env.integer('REDIS_SHARD_COUNT', d.shardCount, { min: 1, max: 16_384 }),
+        logMaxLen: env.integer('STORE_LOG_MAX_LEN', d.redisLogMaxLen, { min: 1 }),
+        outboxKeyTtlMs
     });
-    return Object.freeze(config);
+}
+
+/** The store settings of `env` (Redis optional), or one `ConfigError` listing every problem. */
+export function parseStoreConfig(env: Env): StoreConfig {
+    return parseEnv(env, readStoreConfig);
 }

@@ -1,27 +1,12 @@
 import type { WindowLimit } from '../../delivery/RateLimiter';
 import type { DeliveryLimits } from '../../delivery/OutboxDispatcher';
+import { parseEnv, type Env, type EnvReader } from '../../kit/env';
+import { Secret } from '../../kit/Secret';
 import type { BotCredentials } from './bot';
 
 export type RunMode = 'production' | 'sandbox' | 'test';
 
-/** Holds a secret; never serialised or logged. */
-export class Secret {
-    readonly #value: string;
-    constructor(value: string) {
-        this.#value = value;
-    }
-    reveal(): string {
-        return this.#value;
-    }
-    toJSON(): string {
-        return '[secret]';
-    }
-    toString(): string {
-        return '[secret]';
-    }
-}
-
-/** Teams bot, authorization and delivery settings, parsed by {@link parseTeamsConfig}. */
+/** Teams bot, authorization and delivery settings, read by {@link readTeamsConfig}. */
 export interface TeamsConfig {
     /** `ADHERENCE_MODE`. Without bot credentials only `sandbox` and `test` run. @default 'production' */
     mode: RunMode;
@@ -56,47 +41,40 @@ export interface TeamsConfig {
     outboxPollMs: number;
 }
 
-export class TeamsConfigError extends Error {
-    readonly code = 'TEAMS_CONFIG_INVALID';
-    constructor(readonly problems: string[]) {
-        super(`Invalid Teams configuration:\n  - ${problems.join('\n  - ')}`);
-        this.name = 'TeamsConfigError';
-    }
-}
+/** The Teams part's defaults: the one place they are declared (the outbox dispatcher falls back to them too). */
+export const TEAMS_DEFAULTS = Object.freeze({
+    mode: 'production' as RunMode,
+    botType: 'MultiTenant' as BotCredentials['appType'],
+    channelMembersSupervise: true,
+    timeZone: 'UTC',
+    limits: Object.freeze({
+        perConversation: [
+            { limit: 7, windowMs: 1_000 },
+            { limit: 8, windowMs: 2_000 },
+            { limit: 60, windowMs: 30_000 },
+            { limit: 1_800, windowMs: 3_600_000 }
+        ],
+        perApp: [{ limit: 50, windowMs: 1_000 }]
+    }) as DeliveryLimits,
+    maxAttempts: 8,
+    backoff: Object.freeze({ initialMs: 1_000, maxMs: 60_000 }),
+    outboxPollMs: 1_000
+});
 
-export function isTeamsConfigError(e: unknown): e is TeamsConfigError {
-    return e instanceof Error && (e as { code?: unknown }).code === 'TEAMS_CONFIG_INVALID';
-}
-
-type Env = Record<string, string | undefined>;
-
-function limitsOf(name: string, raw: string | undefined, fallback: string, problems: string[]): WindowLimit[] {
-    const text = raw?.trim() || fallback;
+/** `limit/windowMs,…` (e.g. `7/1000,60/30000`), at least one. */
+function limitsOf(env: EnvReader, name: string, fallback: readonly WindowLimit[]): WindowLimit[] {
+    if (!env.isSet(name)) return [...fallback];
     const out: WindowLimit[] = [];
-    for (const part of text
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean)) {
+    for (const part of env.list(name)) {
         const m = /^(\d+)\/(\d+)$/.exec(part);
         if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-            problems.push(`${name}: "${part}" is not limit/windowMs (e.g. 7/1000)`);
+            env.problem(`${name} items must be limit/windowMs with both >= 1, e.g. 7/1000 (got "${part}")`);
             continue;
         }
         out.push({ limit: Number(m[1]), windowMs: Number(m[2]) });
     }
-    if (out.length === 0) problems.push(`${name} must list at least one limit/windowMs`);
+    if (out.length === 0) env.problem(`${name} must list at least one limit/windowMs`);
     return out;
-}
-
-function intOf(env: Env, name: string, fallback: number, min: number, problems: string[]): number {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-        problems.push(`${name} must be a whole number >= ${min} (got "${raw}")`);
-        return fallback;
-    }
-    return n;
 }
 
 const SUPERVISOR_FORM = 'is not <id> or <id>:<unit>|<unit>|… or <id>:* (id = a Teams user id 29:… or an AAD object id)';
@@ -127,119 +105,84 @@ function parseSupervisor(part: string): { id: string; units: string[] } | string
     return { id, units: units.includes('*') ? ['*'] : units };
 }
 
-/**
- * Teams settings from the environment; throws one {@link TeamsConfigError} listing every problem.
- * Production (the default mode) refuses to run without `BOT_ID`, `BOT_PASSWORD` and `ACTION_SIGNING_SECRET`.
- */
-export function parseTeamsConfig(env: Env): TeamsConfig {
-    const problems: string[] = [];
-    const modeRaw = (env.ADHERENCE_MODE ?? 'production').trim() || 'production';
-    let mode: RunMode = 'production';
-    if (modeRaw === 'production' || modeRaw === 'sandbox' || modeRaw === 'test') mode = modeRaw;
-    else problems.push(`ADHERENCE_MODE must be production, sandbox or test (got "${modeRaw}")`);
-
-    const botId = env.BOT_ID?.trim() ?? '';
-    const botPassword = env.BOT_PASSWORD ?? '';
-    const botTypeRaw = env.BOT_TYPE?.trim() || 'MultiTenant';
-    let botType: BotCredentials['appType'] = 'MultiTenant';
-    if (botTypeRaw === 'MultiTenant' || botTypeRaw === 'SingleTenant' || botTypeRaw === 'UserAssignedMSI')
-        botType = botTypeRaw;
-    else problems.push(`BOT_TYPE must be MultiTenant, SingleTenant or UserAssignedMSI (got "${botTypeRaw}")`);
-    const botTenantId = env.BOT_TENANT_ID?.trim() ?? '';
-    if (botType === 'SingleTenant' && botId && !botTenantId)
-        problems.push('BOT_TENANT_ID is required when BOT_TYPE is SingleTenant');
-
-    if (mode === 'production') {
-        const missing = [!botId && 'BOT_ID', !botPassword && botType !== 'UserAssignedMSI' && 'BOT_PASSWORD'].filter(
-            Boolean
-        );
-        if (missing.length > 0) {
-            problems.push(
-                `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required in production. To try the bot without Teams credentials run \`npm run sandbox\` (ADHERENCE_MODE=sandbox).`
-            );
-        }
-    }
-    if (botPassword && !botId) problems.push('BOT_PASSWORD is set but BOT_ID is empty');
-
-    const secretRaw = env.ACTION_SIGNING_SECRET ?? '';
-    let actionSigningSecret: Secret | undefined;
-    if (secretRaw) {
-        if (secretRaw.length < 32) problems.push('ACTION_SIGNING_SECRET must be at least 32 characters');
-        else actionSigningSecret = new Secret(secretRaw);
-    } else if (mode === 'production') {
-        problems.push(
-            'ACTION_SIGNING_SECRET is required in production (32+ random characters, e.g. `openssl rand -base64 48`)'
-        );
-    }
-
+/** `TEAMS_SUPERVISORS`: supervisor id → the units they supervise (`*` = every unit). */
+function readSupervisors(env: EnvReader, mode: RunMode): Map<string, string[]> {
     const supervisors = new Map<string, string[]>();
-    for (const part of (env.TEAMS_SUPERVISORS ?? '')
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean)) {
+    for (const part of env.list('TEAMS_SUPERVISORS')) {
         const entry = parseSupervisor(part);
         if (typeof entry === 'string') {
-            problems.push(`TEAMS_SUPERVISORS: "${part}" ${entry}`);
+            env.problem(`TEAMS_SUPERVISORS: "${part}" ${entry}`);
             continue;
         }
         supervisors.set(entry.id, [...(supervisors.get(entry.id) ?? []), ...entry.units]);
     }
     if (mode === 'production' && supervisors.has('*'))
-        problems.push('TEAMS_SUPERVISORS: the wildcard user "*" is allowed only in sandbox/test mode');
+        env.problem('TEAMS_SUPERVISORS: the wildcard user "*" is allowed only in sandbox/test mode');
+    return supervisors;
+}
 
-    const userOverrides = new Map<string, string>();
-    for (const part of (env.TEAMS_USER_MAP ?? '')
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean)) {
-        const [k, v] = part.split('=').map((s) => s?.trim());
-        if (!k || !v) {
-            problems.push(`TEAMS_USER_MAP: "${part}" is not email=genesysUserId`);
-            continue;
+/** Bot Framework credentials; production refuses to run without them. */
+function readBot(env: EnvReader, mode: RunMode) {
+    const d = TEAMS_DEFAULTS;
+    const botId = env.text('BOT_ID', '');
+    const botPassword = env.secret('BOT_PASSWORD');
+    const botType = env.oneOf('BOT_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, d.botType);
+    const botTenantId = env.text('BOT_TENANT_ID', '');
+    if (botType === 'SingleTenant' && botId && !botTenantId)
+        env.problem('BOT_TENANT_ID is required when BOT_TYPE is SingleTenant');
+    if (mode === 'production') {
+        const missing = [!botId && 'BOT_ID', !botPassword && botType !== 'UserAssignedMSI' && 'BOT_PASSWORD'].filter(
+            Boolean
+        );
+        if (missing.length > 0) {
+            env.problem(
+                `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required in production. To try the bot without Teams credentials run \`npm run sandbox\` (ADHERENCE_MODE=sandbox).`
+            );
         }
-        userOverrides.set(k.toLowerCase(), v);
     }
-
-    const timeZone = env.TEAMS_TIME_ZONE?.trim() || 'UTC';
-    try {
-        new Intl.DateTimeFormat('en-GB', { timeZone });
-    } catch {
-        problems.push(`TEAMS_TIME_ZONE: unknown time zone "${timeZone}"`);
+    if (botPassword && !botId) env.problem('BOT_PASSWORD is set but BOT_ID is empty');
+    const actionSigningSecret = env.secret('ACTION_SIGNING_SECRET', { minLength: 32 });
+    if (!env.isSet('ACTION_SIGNING_SECRET') && mode === 'production') {
+        env.problem(
+            'ACTION_SIGNING_SECRET is required in production (32+ random characters, e.g. `openssl rand -base64 48`)'
+        );
     }
+    return { botId, botPassword: botPassword ?? new Secret(''), botType, botTenantId, actionSigningSecret };
+}
 
-    const cmsRaw = env.TEAMS_CHANNEL_MEMBERS_SUPERVISE?.trim().toLowerCase();
-    let channelMembersSupervise = true;
-    if (cmsRaw === 'false' || cmsRaw === '0' || cmsRaw === 'no') channelMembersSupervise = false;
-    else if (cmsRaw && !['true', '1', 'yes'].includes(cmsRaw))
-        problems.push(`TEAMS_CHANNEL_MEMBERS_SUPERVISE must be true or false (got "${cmsRaw}")`);
+/** E-mail addresses, UPNs and AAD ids compare without case. */
+function lowerCaseKeys(map: ReadonlyMap<string, string>): Map<string, string> {
+    return new Map([...map].map(([k, v]) => [k.toLowerCase(), v]));
+}
 
-    const config: TeamsConfig = {
+/**
+ * Reads the Teams settings (the variables of {@link TeamsConfig}); problems go to `env`. Production (the default
+ * mode) refuses to run without `BOT_ID`, `BOT_PASSWORD` and `ACTION_SIGNING_SECRET`.
+ */
+export function readTeamsConfig(env: EnvReader): TeamsConfig {
+    const d = TEAMS_DEFAULTS;
+    const mode = env.oneOf('ADHERENCE_MODE', ['production', 'sandbox', 'test'] as const, d.mode);
+    return Object.freeze({
         mode,
-        botId,
-        botPassword: new Secret(botPassword),
-        botType,
-        botTenantId,
-        actionSigningSecret,
-        supervisors,
-        channelMembersSupervise,
-        userOverrides,
-        timeZone,
+        ...readBot(env, mode),
+        supervisors: readSupervisors(env, mode),
+        channelMembersSupervise: env.flag('TEAMS_CHANNEL_MEMBERS_SUPERVISE', d.channelMembersSupervise),
+        userOverrides: lowerCaseKeys(env.map('TEAMS_USER_MAP', { key: 'email', value: 'genesysUserId' })),
+        timeZone: env.timeZone('TEAMS_TIME_ZONE', d.timeZone),
         limits: {
-            perConversation: limitsOf(
-                'TEAMS_RATE_PER_CONVERSATION',
-                env.TEAMS_RATE_PER_CONVERSATION,
-                '7/1000,8/2000,60/30000,1800/3600000',
-                problems
-            ),
-            perApp: limitsOf('TEAMS_RATE_PER_APP', env.TEAMS_RATE_PER_APP, '50/1000', problems)
+            perConversation: limitsOf(env, 'TEAMS_RATE_PER_CONVERSATION', d.limits.perConversation),
+            perApp: limitsOf(env, 'TEAMS_RATE_PER_APP', d.limits.perApp)
         },
-        maxAttempts: intOf(env, 'TEAMS_DELIVERY_MAX_ATTEMPTS', 8, 1, problems),
+        maxAttempts: env.integer('TEAMS_DELIVERY_MAX_ATTEMPTS', d.maxAttempts, { min: 1 }),
         backoff: {
-            initialMs: intOf(env, 'TEAMS_DELIVERY_BACKOFF_MS', 1_000, 1, problems),
-            maxMs: intOf(env, 'TEAMS_DELIVERY_BACKOFF_MAX_MS', 60_000, 1, problems)
+            initialMs: env.duration('TEAMS_DELIVERY_BACKOFF_MS', d.backoff.initialMs, { min: 1 }),
+            maxMs: env.duration('TEAMS_DELIVERY_BACKOFF_MAX_MS', d.backoff.maxMs, { min: 1 })
         },
-        outboxPollMs: intOf(env, 'TEAMS_OUTBOX_POLL_MS', 1_000, 10, problems)
-    };
-    if (problems.length > 0) throw new TeamsConfigError(problems);
-    return Object.freeze(config);
+        outboxPollMs: env.duration('TEAMS_OUTBOX_POLL_MS', d.outboxPollMs, { min: 10 })
+    });
+}
+
+/** The Teams settings of `env`, or one `ConfigError` listing every problem. */
+export function parseTeamsConfig(env: Env): TeamsConfig {
+    return parseEnv(env, readTeamsConfig);
 }

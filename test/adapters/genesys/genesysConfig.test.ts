@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { parseGenesysConfig } from '../../../src/adapters/genesys/genesysConfig';
-import { isGenesysError } from '../../../src/adapters/genesys/errors';
+import { isConfigError } from '../../../src/kit/ConfigError';
 
 const base = {
     GENESYS_REGION: 'mypurecloud.ie',
@@ -18,7 +18,7 @@ describe('parseGenesysConfig', () => {
         assert.deepEqual(c.managementUnitIds, []);
         assert.equal(c.tokenRefreshMarginMs, 300_000);
         assert.equal(c.requestsPerMinute, 300);
-        assert.equal(c.clientSecret, 'super-secret-value');
+        assert.equal(c.clientSecret.reveal(), 'super-secret-value');
         assert.ok(Object.isFrozen(c));
     });
 
@@ -47,8 +47,8 @@ describe('parseGenesysConfig', () => {
             });
             assert.fail('should throw');
         } catch (e) {
-            assert.ok(isGenesysError(e));
-            assert.equal(e.code, 'GENESYS_CONFIG_INVALID');
+            assert.ok(isConfigError(e));
+            assert.equal(e.code, 'CONFIG_INVALID');
             for (const key of [
                 'GENESYS_REGION',
                 'GENESYS_CLIENT_ID',

@@ -44,6 +44,7 @@ export class RecordingSink implements AdherenceSink {
 }
 
 import { FakeClock } from '../../support/FakeClock';
+import { Secret } from '../../../src/kit/Secret';
 import { GenesysClient, type GenesysClientOptions } from '../../../src/adapters/genesys/GenesysClient';
 import {
     startGenesysEmulator,
@@ -71,7 +72,7 @@ export async function startRig(
             apiBaseUrl: emulator.url,
             loginBaseUrl: emulator.loginUrl,
             clientId: emulator.clientId,
-            clientSecret: emulator.clientSecret,
+            clientSecret: new Secret(emulator.clientSecret),
             tokenRefreshMarginMs: 300_000,
             requestsPerMinute: 6_000,
             requestTimeoutMs: clientOptions.requestTimeoutMs ?? 15_000,

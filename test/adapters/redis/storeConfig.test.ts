@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isConfigError } from '../../../src/engine/engineConfig';
+import { isConfigError } from '../../../src/kit/ConfigError';
+import { redactUrl } from '../../../src/kit/env';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
 import { RedisAgentStateStore } from '../../../src/adapters/redis/RedisAgentStateStore';
 import { createAgentStateStore } from '../../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig, redactUrl } from '../../../src/adapters/redis/parseStoreConfig';
+import { parseStoreConfig } from '../../../src/adapters/redis/storeConfig';
 
 describe('parseStoreConfig', () => {
     it('selects the memory store with defaults when REDIS_URL is absent', () => {
@@ -21,8 +22,9 @@ describe('parseStoreConfig', () => {
             REDIS_SHARD_COUNT: '32',
             STORE_OUTBOX_KEY_TTL_MS: '86400000'
         });
+        assert.equal(config.kind, 'redis');
         assert.deepEqual(
-            { ...config },
+            { ...config, url: config.url.reveal() },
             {
                 kind: 'redis',
                 url: 'redis://:s3cret@127.0.0.1:6379/2',

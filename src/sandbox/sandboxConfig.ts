@@ -1,4 +1,4 @@
-import { readLogLevel } from '../app/config';
+import { APP_DEFAULTS, readLogLevel } from '../app/config';
 import { parseEnv, type Env, type EnvReader } from '../kit/env';
 
 /**
@@ -55,7 +55,8 @@ export interface SandboxConfig {
 
 /** The sandbox's defaults: the one place they are declared. Durations in ms. */
 export const SANDBOX_DEFAULTS = Object.freeze({
-    botPort: 3978,
+    /** The bot's own default port. */
+    botPort: APP_DEFAULTS.port,
     emulatorPort: 9090,
     playgroundPort: 56150,
     playground: true,

@@ -4,14 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock, Random, TimerHandle } from '../domain/clock';
 import { createSystemClock } from '../adapters/systemClock';
-import {
-    ACTIVITY_CODES,
-    ContactCenter,
-    SYSTEM_PRESENCES,
-    routingStatusOf,
-    type Agent,
-    type SystemPresence
-} from './ContactCenter';
+import { ACTIVITY_CODES, SYSTEM_PRESENCES, routingStatusOf, type SystemPresence } from './center/catalog';
+import { ContactCenter, type Agent } from './center/ContactCenter';
 import { seededRandom, seededUuid } from './seededRandom';
 
 export interface GenesysEmulatorOptions {

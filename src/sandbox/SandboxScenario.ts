@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../domain/clock';
-import type { Agent, ContactCenter } from '../emulator/ContactCenter';
+import type { Agent, ContactCenter } from '../emulator/center/ContactCenter';
 import type { EmulatorControl } from '../emulator/GenesysEmulator';
 import { SandboxError } from './SandboxError';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { FakeClock } from '../support/FakeClock';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
-import { ContactCenter } from '../../src/emulator/ContactCenter';
+import { ContactCenter } from '../../src/emulator/center/ContactCenter';
 import { seededRandom } from '../../src/emulator/seededRandom';
 
 async function until(cond: () => boolean, what: string): Promise<void> {

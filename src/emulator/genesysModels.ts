@@ -1,0 +1,143 @@
+import type * as Genesys from 'purecloud-platform-client-v2';
+import { ACTIVITY_CODES, activityCodeName, routingStatusOf } from './center/catalog';
+import type { Agent, ContactCenter, Unit } from './center/ContactCenter';
+
+/** ISO-8601 instant of epoch ms. */
+export function iso(ms: number): string {
+    return new Date(ms).toISOString();
+}
+
+/** The body of an `…adherence` notification for an agent's current facts. */
+export function adherenceEvent(
+    agent: Agent
+): Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate {
+    const a = agent.adherence;
+    return {
+        user: { id: agent.id },
+        managementUnitId: agent.managementUnitId,
+        businessUnitId: agent.businessUnitId,
+        team: { id: agent.teamId, name: agent.teamName },
+        scheduledActivityCategory: a.scheduledCategory,
+        // Unscheduled agents have no activity code: the field is left out rather than sent with an empty id.
+        ...(a.scheduledActivityCodeId === undefined
+            ? {}
+            : { scheduledActivityCode: { id: a.scheduledActivityCodeId, secondaryPresences: [] } }),
+        systemPresence: agent.systemPresence,
+        organizationSecondaryPresenceId: agent.presenceDefinitionId,
+        routingStatus: routingStatusOf(agent.systemPresence),
+        actualActivityCategory: a.actualCategory,
+        isOutOfOffice: false,
+        adherenceState: a.adherenceState,
+        impact: a.impact,
+        adherenceChangeTime: iso(a.changedAt),
+        presenceUpdateTime: iso(agent.presenceUpdatedAt),
+        activeQueues: [],
+        removedFromManagementUnit: false
+    } as Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate;
+}
+
+/** An agent's entry in an adherence snapshot (unit adherence, adherence by user ids). */
+export function adherenceSnapshot(agent: Agent): Genesys.Models.UserScheduleAdherence {
+    const a = agent.adherence;
+    const entity: Genesys.Models.UserScheduleAdherence = {
+        id: agent.id,
+        name: agent.name,
+        user: { id: agent.id, selfUri: `/api/v2/users/${agent.id}` },
+        businessUnit: { id: agent.businessUnitId },
+        managementUnit: { id: agent.managementUnitId },
+        team: { id: agent.teamId },
+        scheduledActivityCategory: a.scheduledCategory,
+        systemPresence: agent.systemPresence,
+        organizationSecondaryPresenceId: agent.presenceDefinitionId,
+        routingStatus: routingStatusOf(agent.systemPresence),
+        actualActivityCategory: a.actualCategory,
+        isOutOfOffice: false,
+        adherenceState: a.adherenceState,
+        impact: a.impact,
+        timeOfAdherenceChange: iso(a.changedAt),
+        presenceUpdateTime: iso(agent.presenceUpdatedAt),
+        activeQueues: [],
+        removedFromManagementUnit: false,
+        selfUri: `/api/v2/workforcemanagement/adherence/${agent.id}`
+    };
+    if (a.scheduledActivityCodeId !== undefined) entity.scheduledActivityCode = { id: a.scheduledActivityCodeId };
+    return entity;
+}
+
+/** An agent as a Genesys user. */
+export function userEntity(agent: Agent): Genesys.Models.User {
+    return {
+        id: agent.id,
+        name: agent.name,
+        email: agent.email,
+        username: agent.email,
+        state: 'active',
+        version: 1,
+        division: { id: 'home' },
+        selfUri: `/api/v2/users/${agent.id}`
+    } as Genesys.Models.User;
+}
+
+/** A simulated unit as a WFM management unit. */
+export function managementUnit(unit: Unit): Genesys.Models.ManagementUnit {
+    return {
+        id: unit.id,
+        name: unit.name,
+        businessUnit: { id: unit.businessUnitId },
+        timeZone: 'UTC',
+        selfUri: `/api/v2/workforcemanagement/managementunits/${unit.id}`
+    };
+}
+
+/** The default activity codes of the business unit. */
+export function activityCodes(): Genesys.Models.BusinessUnitActivityCode[] {
+    return ACTIVITY_CODES.map((c) => ({
+        id: c.id,
+        name: c.name,
+        active: true,
+        defaultCode: true,
+        category: c.category,
+        countsAsPaidTime: c.category !== 'Meal',
+        countsAsWorkTime: c.category === 'OnQueueWork' || c.category === 'OffQueueWork'
+    }));
+}
+
+/** The organisation's presence definitions (one system definition per system presence). */
+export function presenceDefinitions(center: ContactCenter): Genesys.Models.OrganizationPresenceDefinition[] {
+    return center.presenceDefinitions.map((d) => ({
+        id: d.id,
+        name: d.label,
+        type: 'System',
+        systemPresence: d.systemPresence,
+        languageLabels: { en_US: d.label },
+        deactivated: false
+    }));
+}
+
+/** An agent's published schedule between `startAt` and `endAt` (epoch ms) as one shift, as a schedule search returns it. */
+export function agentSchedule(
+    agent: Agent,
+    startAt: number,
+    endAt: number
+): Genesys.Models.BuAgentScheduleSearchResponse {
+    const acts = agent.activities.filter((x) => x.startAt < endAt && x.startAt + x.lengthMinutes * 60_000 > startAt);
+    return {
+        user: { id: agent.id },
+        shifts: acts.length
+            ? [
+                  {
+                      id: `${agent.id}-${startAt}`,
+                      startDate: iso(acts[0].startAt),
+                      lengthMinutes: acts.reduce((s, x) => s + x.lengthMinutes, 0),
+                      activities: acts.map((x) => ({
+                          startDate: iso(x.startAt),
+                          lengthMinutes: x.lengthMinutes,
+                          activityCodeId: x.activityCodeId,
+                          description: activityCodeName(x.activityCodeId)
+                      }))
+                  }
+              ]
+            : [],
+        fullDayTimeOffMarkers: []
+    };
+}

@@ -16,7 +16,7 @@ import { ApiHandler } from './rest/ApiHandler';
 import { Downloads } from './rest/Downloads';
 import { PresenceSources } from './rest/PresenceSources';
 import { presenceRoutes } from './rest/presenceRoutes';
-import { Router } from './rest/Router';
+import { Router, type Route } from './rest/Router';
 import { userRoutes } from './rest/userRoutes';
 import { wfmRoutes } from './rest/wfmRoutes';
 import { seededRandom, seededUuid } from './seededRandom';
@@ -73,6 +73,32 @@ export interface RunningEmulator {
     close(): Promise<void>;
 }
 
+/** What the REST routes answer from. */
+export interface RouteParts {
+    center: ContactCenter;
+    registry: ChannelRegistry;
+    faults: Faults;
+    downloads: Downloads;
+    presence: PresenceSources;
+    /** Draws a fresh id. */
+    newId: () => string;
+    /** The emulator's base URL (known once it listens). */
+    baseUrl: () => string;
+    /** Results with more entries than this are served through a `downloadUrl`. */
+    downloadThreshold: number;
+}
+
+/** The emulator's route table, in matching order. Building it touches no part; only handling a request does. */
+export function emulatorRoutes(parts: RouteParts): Route[] {
+    const { center, registry, faults, downloads, presence, newId, baseUrl, downloadThreshold } = parts;
+    return [
+        ...notificationRoutes(registry, baseUrl),
+        ...wfmRoutes({ center, faults, downloads, newId, downloadThreshold }),
+        ...userRoutes(center),
+        ...presenceRoutes(center, presence)
+    ];
+}
+
 /**
  * A Genesys Cloud emulator on a loopback port that speaks the real API (see docs/genesys.md for the list):
  * OAuth client credentials, notification channels and a WebSocket per channel, WFM reads, users, presence writes,
@@ -116,12 +142,18 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
     const faults = new Faults(clock, options.rateLimitPerMinute ?? 300);
     const downloads = new Downloads(newId, () => baseUrl);
     const presence = new PresenceSources(center, clock, newId);
-    const router = new Router([
-        ...notificationRoutes(registry, () => baseUrl),
-        ...wfmRoutes({ center, faults, downloads, newId, downloadThreshold: options.downloadThreshold ?? 500 }),
-        ...userRoutes(center),
-        ...presenceRoutes(center, presence)
-    ]);
+    const router = new Router(
+        emulatorRoutes({
+            center,
+            registry,
+            faults,
+            downloads,
+            presence,
+            newId,
+            baseUrl: () => baseUrl,
+            downloadThreshold: options.downloadThreshold ?? 500
+        })
+    );
     const api = new ApiHandler({ clock, timers, newId, oauth, faults, downloads, router });
 
     const server = http.createServer(api.listener);

@@ -1,0 +1,31 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../support/FakeClock';
+import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
+import { rawProtocol, startRawEmulator } from '../support';
+
+describe('Genesys emulator faults (raw protocol)', () => {
+    const clock = new FakeClock();
+    let emu: RunningEmulator;
+    before(async () => {
+        emu = await startRawEmulator(clock);
+    });
+    after(() => emu.close());
+    const { token, api } = rawProtocol(() => emu);
+
+    it('answers 429 with Retry-After seconds and the Genesys body once its per-token limit is exceeded', async () => {
+        const t = await token();
+        for (let i = 0; i < 5; i++)
+            assert.equal((await api(t, '/api/v2/workforcemanagement/managementunits')).status, 200);
+        clock.advance(20_000);
+        const res = await api(t, '/api/v2/workforcemanagement/managementunits');
+        assert.equal(res.status, 429);
+        assert.equal(res.headers.get('retry-after'), '40');
+        const body = (await res.json()) as { code: string; message: string };
+        assert.equal(body.code, 'too.many.requests.retry.after');
+        assert.match(body.message, /Retry the request in \[40\] seconds/);
+        assert.ok(res.headers.get('inin-correlation-id'));
+        clock.advance(40_000);
+        assert.equal((await api(t, '/api/v2/workforcemanagement/managementunits')).status, 200);
+    });
+});

@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../support/FakeClock';
+import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
+import { rawProtocol, startRawEmulator } from '../support';
+
+describe('Genesys emulator notification channels (raw protocol)', () => {
+    const clock = new FakeClock();
+    let emu: RunningEmulator;
+    before(async () => {
+        emu = await startRawEmulator(clock);
+    });
+    after(() => emu.close());
+    const { token, api } = rawProtocol(() => emu);
+
+    it('enforces 1,000 topics per channel and marks refused topics Rejected with missing permissions', async () => {
+        emu.control.setRateLimit(0);
+        const t = await token();
+        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+            id: string;
+            connectUri: string;
+            expires: string;
+        };
+        assert.match(ch.connectUri, /^ws:\/\/127\.0\.0\.1:\d+\/channels\//);
+        assert.equal(Date.parse(ch.expires), clock.now() + 86_400_000);
+        const tooMany = Array.from({ length: 1001 }, (_, i) => ({
+            id: `v2.users.u${i}.workforcemanagement.adherence`
+        }));
+        const over = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
+            method: 'POST',
+            body: JSON.stringify(tooMany)
+        });
+        assert.equal(over.status, 400);
+        emu.control.refuseTopics(/agentschedules\.changed$/);
+        const mu = emu.control.center.units[0].id;
+        const res = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
+            method: 'POST',
+            body: JSON.stringify([
+                { id: `v2.workforcemanagement.managementunits.${mu}.adherence` },
+                { id: `v2.workforcemanagement.managementunits.${mu}.agentschedules.changed` },
+                { id: 'v2.workforcemanagement.adherence' }
+            ])
+        });
+        const body = (await res.json()) as {
+            entities: Array<{ id: string; state: string; missingPermissions?: string[] }>;
+        };
+        assert.deepEqual(
+            body.entities.map((e) => [e.state, e.missingPermissions ?? []]),
+            [
+                ['Permitted', []],
+                ['Rejected', ['wfm:realtimeAdherence:view']],
+                ['Rejected', []]
+            ]
+        );
+    });
+
+    it('lists subscriptions, answers HEAD on live channels, and keeps at most 20 channels per client', async () => {
+        const t = await token();
+        const created: string[] = [];
+        for (let i = 0; i < 21; i++) {
+            const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+                id: string;
+            };
+            created.push(ch.id);
+        }
+        const mine = emu.control.channels().map((c) => c.id);
+        assert.equal(
+            mine.filter((id) => created.includes(id)).length,
+            20,
+            'the 21st replaced the oldest unconnected one'
+        );
+        assert.ok(!mine.includes(created[0]));
+        assert.equal((await api(t, `/api/v2/notifications/channels/${created[0]}`, { method: 'HEAD' })).status, 404);
+        const last = created[20];
+        assert.equal((await api(t, `/api/v2/notifications/channels/${last}`, { method: 'HEAD' })).status, 200);
+        const mu = emu.control.center.units[0].id;
+        await api(t, `/api/v2/notifications/channels/${last}/subscriptions`, {
+            method: 'POST',
+            body: JSON.stringify([{ id: `v2.workforcemanagement.managementunits.${mu}.adherence` }])
+        });
+        const list = (await (await api(t, `/api/v2/notifications/channels/${last}/subscriptions`)).json()) as {
+            entities: Array<{ id: string }>;
+        };
+        assert.deepEqual(
+            list.entities.map((e) => e.id),
+            [`v2.workforcemanagement.managementunits.${mu}.adherence`]
+        );
+    });
+});

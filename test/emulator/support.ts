@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import type { FakeClock } from '../support/FakeClock';
+import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
+
+/**
+ * Wait until `cond` holds, yielding to the event loop (real sockets need real I/O turns). This polls a condition;
+ * the deadline only stops a broken test from hanging.
+ */
+export async function until(cond: () => boolean, what: string): Promise<void> {
+    const start = Date.now();
+    while (!cond()) {
+        if (Date.now() - start > 5_000) throw new Error(`timed out waiting for ${what}`);
+        await new Promise<void>((r) => setImmediate(r));
+    }
+}
+
+/** The emulator the raw-protocol suites talk to: 2 units of 5 agents, 5 calls per minute per token, 600 s tokens. */
+export function startRawEmulator(clock: FakeClock): Promise<RunningEmulator> {
+    return startGenesysEmulator({ clock, units: 2, agentsPerUnit: 5, rateLimitPerMinute: 5, tokenLifetimeSec: 600 });
+}
+
+/** Raw HTTP helpers against the emulator `emulator()` returns (read at call time, after `before` started it). */
+export function rawProtocol(emulator: () => RunningEmulator) {
+    const basic = (id = emulator().clientId, secret = emulator().clientSecret) =>
+        'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
+    async function token(): Promise<string> {
+        const res = await fetch(`${emulator().loginUrl}/oauth/token`, {
+            method: 'POST',
+            headers: { Authorization: basic(), 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: 'grant_type=client_credentials'
+        });
+        const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number };
+        assert.equal(body.token_type, 'bearer');
+        assert.equal(body.expires_in, 600);
+        return body.access_token;
+    }
+    const api = (t: string, path: string, init: RequestInit = {}) =>
+        fetch(`${emulator().url}${path}`, {
+            ...init,
+            headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json', ...init.headers }
+        });
+    return { basic, token, api };
+}

@@ -33,7 +33,7 @@ export function adherenceEvent(
         presenceUpdateTime: iso(agent.presenceUpdatedAt),
         activeQueues: [],
         removedFromManagementUnit: false
-    } as Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate;
+    } satisfies Genesys.Models.WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate;
 }
 
 /** An agent's entry in an adherence snapshot (unit adherence, adherence by user ids). */
@@ -75,7 +75,7 @@ export function userEntity(agent: Agent): Genesys.Models.User {
         version: 1,
         division: { id: 'home' },
         selfUri: `/api/v2/users/${agent.id}`
-    } as Genesys.Models.User;
+    } satisfies Genesys.Models.User;
 }
 
 /** A simulated unit as a WFM management unit. */

@@ -7,6 +7,19 @@ export function iso(ms: number): string {
     return new Date(ms).toISOString();
 }
 
+/** The fields an adherence event and a snapshot entry share, in the order both send them. */
+function adherenceFields(agent: Agent) {
+    return {
+        systemPresence: agent.systemPresence,
+        organizationSecondaryPresenceId: agent.presenceDefinitionId,
+        routingStatus: routingStatusOf(agent.systemPresence),
+        actualActivityCategory: agent.adherence.actualCategory,
+        isOutOfOffice: false,
+        adherenceState: agent.adherence.adherenceState,
+        impact: agent.adherence.impact
+    };
+}
+
 /** The body of an `…adherence` notification for an agent's current facts. */
 export function adherenceEvent(
     agent: Agent
@@ -22,13 +35,7 @@ export function adherenceEvent(
         ...(a.scheduledActivityCodeId === undefined
             ? {}
             : { scheduledActivityCode: { id: a.scheduledActivityCodeId, secondaryPresences: [] } }),
-        systemPresence: agent.systemPresence,
-        organizationSecondaryPresenceId: agent.presenceDefinitionId,
-        routingStatus: routingStatusOf(agent.systemPresence),
-        actualActivityCategory: a.actualCategory,
-        isOutOfOffice: false,
-        adherenceState: a.adherenceState,
-        impact: a.impact,
+        ...adherenceFields(agent),
         adherenceChangeTime: iso(a.changedAt),
         presenceUpdateTime: iso(agent.presenceUpdatedAt),
         activeQueues: [],
@@ -47,13 +54,7 @@ export function adherenceSnapshot(agent: Agent): Genesys.Models.UserScheduleAdhe
         managementUnit: { id: agent.managementUnitId },
         team: { id: agent.teamId },
         scheduledActivityCategory: a.scheduledCategory,
-        systemPresence: agent.systemPresence,
-        organizationSecondaryPresenceId: agent.presenceDefinitionId,
-        routingStatus: routingStatusOf(agent.systemPresence),
-        actualActivityCategory: a.actualCategory,
-        isOutOfOffice: false,
-        adherenceState: a.adherenceState,
-        impact: a.impact,
+        ...adherenceFields(agent),
         timeOfAdherenceChange: iso(a.changedAt),
         presenceUpdateTime: iso(agent.presenceUpdatedAt),
         activeQueues: [],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { FakeClock } from '../support/FakeClock';
+import { after, before } from 'node:test';
+import { FakeClock } from '../support/FakeClock';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 
 /**
@@ -14,13 +15,27 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
     }
 }
 
-/** The emulator the raw-protocol suites talk to: 2 units of 5 agents, 5 calls per minute per token, 600 s tokens. */
-export function startRawEmulator(clock: FakeClock): Promise<RunningEmulator> {
-    return startGenesysEmulator({ clock, units: 2, agentsPerUnit: 5, rateLimitPerMinute: 5, tokenLifetimeSec: 600 });
-}
-
-/** Raw HTTP helpers against the emulator `emulator()` returns (read at call time, after `before` started it). */
-export function rawProtocol(emulator: () => RunningEmulator) {
+/**
+ * The emulator the raw-protocol suites talk to (2 units of 5 agents, 5 calls per minute per token, 600 s tokens) on a
+ * fake clock, started before and closed after the enclosing `describe`, with raw HTTP helpers.
+ */
+export function useRawEmulator() {
+    const clock = new FakeClock();
+    let running: RunningEmulator | undefined;
+    before(async () => {
+        running = await startGenesysEmulator({
+            clock,
+            units: 2,
+            agentsPerUnit: 5,
+            rateLimitPerMinute: 5,
+            tokenLifetimeSec: 600
+        });
+    });
+    after(() => running?.close());
+    const emulator = (): RunningEmulator => {
+        if (!running) throw new Error('the emulator starts in before()');
+        return running;
+    };
     const basic = (id = emulator().clientId, secret = emulator().clientSecret) =>
         'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
     async function token(): Promise<string> {
@@ -39,5 +54,13 @@ export function rawProtocol(emulator: () => RunningEmulator) {
             ...init,
             headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json', ...init.headers }
         });
-    return { basic, token, api };
+    return {
+        clock,
+        get emu(): RunningEmulator {
+            return emulator();
+        },
+        basic,
+        token,
+        api
+    };
 }

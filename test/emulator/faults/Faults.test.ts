@@ -1,17 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../support/FakeClock';
-import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
-import { rawProtocol, startRawEmulator } from '../support';
+import { useRawEmulator } from '../support';
 
 describe('Genesys emulator faults (raw protocol)', () => {
-    const clock = new FakeClock();
-    let emu: RunningEmulator;
-    before(async () => {
-        emu = await startRawEmulator(clock);
-    });
-    after(() => emu.close());
-    const { token, api } = rawProtocol(() => emu);
+    const { clock, token, api } = useRawEmulator();
 
     it('answers 429 with Retry-After seconds and the Genesys body once its per-token limit is exceeded', async () => {
         const t = await token();

@@ -1,20 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../support/FakeClock';
-import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
-import { rawProtocol, startRawEmulator } from '../support';
+import { useRawEmulator } from '../support';
 
 describe('Genesys emulator notification channels (raw protocol)', () => {
-    const clock = new FakeClock();
-    let emu: RunningEmulator;
-    before(async () => {
-        emu = await startRawEmulator(clock);
-    });
-    after(() => emu.close());
-    const { token, api } = rawProtocol(() => emu);
+    const raw = useRawEmulator();
+    const { clock, token, api } = raw;
 
     it('enforces 1,000 topics per channel and marks refused topics Rejected with missing permissions', async () => {
-        emu.control.setRateLimit(0);
+        raw.emu.control.setRateLimit(0);
         const t = await token();
         const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
             id: string;
@@ -31,8 +24,8 @@ describe('Genesys emulator notification channels (raw protocol)', () => {
             body: JSON.stringify(tooMany)
         });
         assert.equal(over.status, 400);
-        emu.control.refuseTopics(/agentschedules\.changed$/);
-        const mu = emu.control.center.units[0].id;
+        raw.emu.control.refuseTopics(/agentschedules\.changed$/);
+        const mu = raw.emu.control.center.units[0].id;
         const res = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
             method: 'POST',
             body: JSON.stringify([
@@ -63,7 +56,7 @@ describe('Genesys emulator notification channels (raw protocol)', () => {
             };
             created.push(ch.id);
         }
-        const mine = emu.control.channels().map((c) => c.id);
+        const mine = raw.emu.control.channels().map((c) => c.id);
         assert.equal(
             mine.filter((id) => created.includes(id)).length,
             20,
@@ -73,7 +66,7 @@ describe('Genesys emulator notification channels (raw protocol)', () => {
         assert.equal((await api(t, `/api/v2/notifications/channels/${created[0]}`, { method: 'HEAD' })).status, 404);
         const last = created[20];
         assert.equal((await api(t, `/api/v2/notifications/channels/${last}`, { method: 'HEAD' })).status, 200);
-        const mu = emu.control.center.units[0].id;
+        const mu = raw.emu.control.center.units[0].id;
         await api(t, `/api/v2/notifications/channels/${last}/subscriptions`, {
             method: 'POST',
             body: JSON.stringify([{ id: `v2.workforcemanagement.managementunits.${mu}.adherence` }])

@@ -1,18 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { FakeClock } from '../../support/FakeClock';
-import { startGenesysEmulator, type RunningEmulator } from '../../../src/emulator/GenesysEmulator';
-import { rawProtocol, startRawEmulator, until } from '../support';
+import { startGenesysEmulator } from '../../../src/emulator/GenesysEmulator';
+import { until, useRawEmulator } from '../support';
 
 describe('Genesys emulator notification sockets (raw protocol)', () => {
-    const clock = new FakeClock();
-    let emu: RunningEmulator;
-    before(async () => {
-        emu = await startRawEmulator(clock);
-    });
-    after(() => emu.close());
-    const { token, api } = rawProtocol(() => emu);
+    const raw = useRawEmulator();
+    const { clock, token, api } = raw;
 
     it('sends heartbeats, answers ping with pong, drops the first socket on a second connection, and streams adherence', async () => {
         const t = await token();
@@ -20,7 +15,7 @@ describe('Genesys emulator notification sockets (raw protocol)', () => {
             id: string;
             connectUri: string;
         };
-        const agent = [...emu.control.center.agents.values()].find(
+        const agent = [...raw.emu.control.center.agents.values()].find(
             (a) => a.adherence.adherenceState === 'InAdherence'
         )!;
         await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
@@ -31,7 +26,7 @@ describe('Genesys emulator notification sockets (raw protocol)', () => {
         const ws = new WebSocket(ch.connectUri);
         ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
         await new Promise((r) => ws.once('open', r));
-        await until(() => emu.control.openSockets() >= 1, 'socket registered');
+        await until(() => raw.emu.control.openSockets() >= 1, 'socket registered');
         clock.advance(30_000);
         await until(() => frames.some((f) => f.eventBody.message === 'WebSocket Heartbeat'), 'heartbeat');
         ws.send(JSON.stringify({ message: 'ping' }));
@@ -39,7 +34,7 @@ describe('Genesys emulator notification sockets (raw protocol)', () => {
             () => frames.some((f) => f.topicName === 'channel.metadata' && f.eventBody.message === 'pong'),
             'pong'
         );
-        emu.control.setPresence(agent.id, 'Away');
+        raw.emu.control.setPresence(agent.id, 'Away');
         await until(() => frames.some((f) => f.topicName.endsWith('.adherence')), 'adherence event');
         const ev = frames.find((f) => f.topicName.endsWith('.adherence'))!;
         assert.deepEqual((ev.eventBody.user as { id: string }).id, agent.id);

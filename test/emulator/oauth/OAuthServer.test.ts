@@ -1,27 +1,20 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../support/FakeClock';
-import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
-import { rawProtocol, startRawEmulator } from '../support';
+import { useRawEmulator } from '../support';
 
 describe('Genesys emulator OAuth (raw protocol)', () => {
-    const clock = new FakeClock();
-    let emu: RunningEmulator;
-    before(async () => {
-        emu = await startRawEmulator(clock);
-    });
-    after(() => emu.close());
-    const { basic, token, api } = rawProtocol(() => emu);
+    const raw = useRawEmulator();
+    const { clock, basic, token, api } = raw;
 
     it('issues client-credentials tokens with Basic auth and refuses bad clients and grants', async () => {
         await token();
-        const bad = await fetch(`${emu.loginUrl}/oauth/token`, {
+        const bad = await fetch(`${raw.emu.loginUrl}/oauth/token`, {
             method: 'POST',
             headers: { Authorization: basic('x', 'y') },
             body: 'grant_type=client_credentials'
         });
         assert.equal(bad.status, 401);
-        const grant = await fetch(`${emu.loginUrl}/oauth/token`, {
+        const grant = await fetch(`${raw.emu.loginUrl}/oauth/token`, {
             method: 'POST',
             headers: { Authorization: basic() },
             body: 'grant_type=password'

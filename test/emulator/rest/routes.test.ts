@@ -1,17 +1,9 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../support/FakeClock';
-import type { RunningEmulator } from '../../../src/emulator/GenesysEmulator';
-import { rawProtocol, startRawEmulator } from '../support';
+import { useRawEmulator } from '../support';
 
 describe('Genesys emulator REST routes (raw protocol)', () => {
-    const clock = new FakeClock();
-    let emu: RunningEmulator;
-    before(async () => {
-        emu = await startRawEmulator(clock);
-    });
-    after(() => emu.close());
-    const { token, api } = rawProtocol(() => emu);
+    const { token, api } = useRawEmulator();
 
     it('serves adherence for 1-100 user ids only and presence read-back for 1-50 ids only', async () => {
         const t = await token();

@@ -4,8 +4,8 @@ import { HttpError } from '../rest/HttpError';
 import { TokenRateLimit, tooManyRequests } from './TokenRateLimit';
 
 /**
- * What can go wrong or slow down between a valid token and its route, in the order Genesys applies it: scripted 429s,
- * the per-token rate limit, scripted failures (5xx bursts), then latency. Also the scripted answers of the WFM routes
+ * What can go wrong or slow down between a valid token and its route, in this order: scripted 429s, the per-token rate
+ * limit, scripted failures (5xx bursts), then latency. Also the scripted answers of the WFM routes
  * (snapshots through a download, searches still `Processing`).
  */
 export class Faults {

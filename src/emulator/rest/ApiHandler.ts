@@ -35,8 +35,8 @@ export interface ApiHandlerDeps {
 const MAX_RECORDED = 20_000;
 
 /**
- * The HTTP side of the emulator, in the order Genesys applies it: the token endpoint and downloads (no token), then for
- * `/api/v2/…` the bearer token, faults and latency, the JSON body, and the route table. Every request is recorded;
+ * The HTTP side of the emulator, in this order: the token endpoint and downloads (no token), then for `/api/v2/…` the
+ * bearer token, faults and latency, the JSON body, and the route table. Every request is recorded;
  * every failure is answered with the Genesys error body.
  */
 export class ApiHandler {
@@ -63,9 +63,9 @@ export class ApiHandler {
             })
             .catch((error: unknown) => {
                 const e = error instanceof HttpError ? error : undefined;
-                rec.status = e?.status ?? 500;
-                if (res.headersSent) return;
                 const status = e?.status ?? 500;
+                rec.status = status;
+                if (res.headersSent) return;
                 const body = errorBody(
                     status,
                     e?.code ?? 'internal.server.error',

@@ -40,9 +40,52 @@ export default tseslint.config(
             'no-restricted-imports': [
                 'error',
                 {
-                    paths: ['node:timers', 'timers', 'node:timers/promises', 'timers/promises', 'ioredis', 'restify', 'botbuilder', '@microsoft/teams-ai', 'axios', 'ws', 'node:http', 'http'],
+                    paths: [
+                        'node:timers',
+                        'timers',
+                        'node:timers/promises',
+                        'timers/promises',
+                        'ioredis',
+                        'restify',
+                        'botbuilder',
+                        '@microsoft/teams-ai',
+                        'axios',
+                        'ws',
+                        'node:http',
+                        'http'
+                    ],
                     patterns: ['**/adapters/**', '**/app/**']
                 }
+            ]
+        }
+    },
+    {
+        // The kit: cross-cutting helpers that depend on nothing but the Clock/Random ports (no package, no I/O, no
+        // timers of their own).
+        files: ['src/kit/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            regex: '^(?!\\./[^/]+$|\\.\\./domain/clock$)',
+                            message: 'src/kit imports only domain/clock and its own modules.'
+                        }
+                    ]
+                }
+            ],
+            'no-restricted-globals': [
+                'error',
+                { name: 'setTimeout', message: 'Use the injected Clock.' },
+                { name: 'clearTimeout', message: 'Use the injected Clock.' },
+                { name: 'setInterval', message: 'Use the injected Clock.' },
+                { name: 'setImmediate', message: 'Use the injected Clock.' }
+            ],
+            'no-restricted-properties': [
+                'error',
+                { object: 'Math', property: 'random', message: 'Use an injected Random.' },
+                { object: 'Date', property: 'now', message: 'Use the injected Clock.' }
             ]
         }
     },

@@ -10,7 +10,7 @@
  *
  * Run: npx tsx bench/sandbox.bench.ts
  */
-import { silentLogger } from '../src/app/logger';
+import { silentLogger } from '../src/kit/Logger';
 import { PLAYGROUND } from '../src/sandbox/playgroundIdentity';
 import { parseSandboxConfig } from '../src/sandbox/sandboxConfig';
 import { startSandbox } from '../src/sandbox/startSandbox';

@@ -17,12 +17,12 @@ import { BotService, type EngineActions } from '../src/adapters/teams/BotService
 import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer } from '../src/adapters/teams/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
-import { silentLogger } from '../src/app/logger';
+import { silentLogger } from '../src/kit/Logger';
 import { systemClock } from '../src/adapters/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
 import { OutboxDispatcher, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
 import { TEAMS_DEFAULTS } from '../src/adapters/teams/teamsConfig';
-import { RateLimiter } from '../src/delivery/RateLimiter';
+import { SlidingWindowLimiter } from '../src/kit/SlidingWindowLimiter';
 import type { StateChange } from '../src/engine/ports';
 import { FakeBotConnector } from '../test/support/fakeBotConnector';
 
@@ -145,8 +145,8 @@ async function enqueue(
 
 /** Minimum time the limits allow for these conversation keys, all due at 0 (greedy replay, no I/O). */
 function minimumMs(keys: string[], limits: DeliveryLimits): number {
-    const conv = new RateLimiter(limits.perConversation);
-    const app = new RateLimiter(limits.perApp);
+    const conv = new SlidingWindowLimiter(limits.perConversation);
+    const app = new SlidingWindowLimiter(limits.perApp);
     const queues = new Map<string, number>();
     for (const k of keys) queues.set(k, (queues.get(k) ?? 0) + 1);
     let now = 0;

@@ -28,7 +28,7 @@ export interface RetentionJob {
 
 /**
  * Enforces episode log retention through `store.trimLog`, driven by the injected clock.
- * Runs never overlap; the timer is `unref()`'d when the clock's handle supports it, so it never keeps a process alive.
+ * Runs never overlap.
  */
 export function createRetentionJob(deps: RetentionJobDeps): RetentionJob {
     if (!Number.isInteger(deps.retentionDays) || deps.retentionDays < 1) {
@@ -49,8 +49,6 @@ export function createRetentionJob(deps: RetentionJobDeps): RetentionJob {
 
     function schedule(ms: number): void {
         timer = deps.clock.setTimeout(tick, ms);
-        const unref = (timer as { unref?: () => unknown }).unref;
-        if (typeof unref === 'function') unref.call(timer);
     }
 
     function tick(): void {

@@ -1,6 +1,5 @@
 import pino from 'pino';
-
-export type Logger = pino.Logger;
+import type { Logger } from '../kit/Logger';
 
 /**
  * Structured JSON logs. Secrets and message contents are redacted by path wherever they could appear,
@@ -33,9 +32,4 @@ export function createLogger(
         },
         options.destination
     );
-}
-
-/** A logger that writes nothing (tests, benchmarks). */
-export function silentLogger(): Logger {
-    return pino({ level: 'silent' });
 }

@@ -10,7 +10,7 @@ import type { SyncConfig } from '../sync/syncConfig';
 import { registerSyncRoutes } from '../sync/registerSyncRoutes';
 import { staticAgentResolver } from '../sync/pipeline/prepareIngest';
 import type { AgentResolver } from '../sync/pipeline/validateEvent';
-import type { Logger } from './logger';
+import type { Logger } from '../kit/Logger';
 import type { Registry } from 'prom-client';
 
 export interface SyncPartDeps {

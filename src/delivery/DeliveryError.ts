@@ -1,3 +1,5 @@
+import { parseRetryAfterMs } from '../kit/retryAfter';
+
 export type DeliveryErrorCode =
     | 'TEAMS_THROTTLED'
     | 'TEAMS_UNAVAILABLE'
@@ -44,7 +46,7 @@ export function deliveryErrorFromStatus(
     retryAfter?: string | null,
     now?: number
 ): DeliveryError {
-    const retryAfterMs = parseRetryAfter(retryAfter, now);
+    const retryAfterMs = parseRetryAfterMs(retryAfter, now);
     if (status === undefined) return new DeliveryError('TEAMS_NETWORK', 'Teams could not be reached', true);
     if (status === 429)
         return new DeliveryError('TEAMS_THROTTLED', 'Teams throttled the bot (429)', true, status, retryAfterMs);
@@ -67,14 +69,4 @@ export function deliveryErrorFromStatus(
     if (status === 404)
         return new DeliveryError('TEAMS_NOT_FOUND', 'Teams conversation or activity not found (404)', false, status);
     return new DeliveryError('TEAMS_REJECTED', `Teams rejected the send (${status})`, false, status);
-}
-
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now?: number): number | undefined {
-    if (value === undefined || value === null || value.trim() === '') return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-    const at = Date.parse(value);
-    if (Number.isNaN(at) || now === undefined) return undefined;
-    return Math.max(0, at - now);
 }

@@ -2,9 +2,10 @@ import type { Clock, Random, TimerHandle } from '../domain/clock';
 import type { Notification } from '../domain/adherence/types';
 import type { AgentStateStore, OutboxEntry } from '../engine/ports';
 import { TEAMS_DEFAULTS } from '../adapters/teams/teamsConfig';
-import { retryDelayMs, type BackoffOptions } from './backoff';
+import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../kit/backoff';
+import { silentLogger, type Logger } from '../kit/Logger';
+import { SlidingWindowLimiter, type WindowLimit } from '../kit/SlidingWindowLimiter';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
-import { RateLimiter, type WindowLimit } from './RateLimiter';
 
 /** Where a notification goes, decided by the Teams side before any send. */
 export type Route = { conversationKey: string } | { drop: string };
@@ -40,12 +41,6 @@ export interface DispatcherMetrics {
     dropped?(reason: string): void;
 }
 
-export interface DispatcherLogger {
-    info(obj: object, msg?: string): void;
-    warn(obj: object, msg?: string): void;
-    error(obj: object, msg?: string): void;
-}
-
 export interface OutboxDispatcherOptions {
     store: Pick<AgentStateStore, 'dueOutbox' | 'ackOutbox' | 'retryOutbox'>;
     deliverer: Deliverer;
@@ -67,7 +62,7 @@ export interface OutboxDispatcherOptions {
     maxInFlight?: number;
     /** Lease on a claimed delivery, ms. @default 60000 */
     claimLeaseMs?: number;
-    logger?: DispatcherLogger;
+    logger?: Logger;
     metrics?: DispatcherMetrics;
 }
 
@@ -85,8 +80,6 @@ interface Conversation {
     blockedUntil: number;
 }
 
-const noop = (): undefined => undefined;
-
 /**
  * Delivers the durable outbox to Teams: reads due entries, routes each to its conversation, and sends in order
  * per conversation within Teams' per-conversation and per-app limits, on the injected clock. A throttled
@@ -101,15 +94,15 @@ export class OutboxDispatcher {
     private readonly random: Random;
     private readonly claims: DeliveryClaims | undefined;
     private readonly owner: string;
-    private readonly convLimiter: RateLimiter;
-    private readonly appLimiter: RateLimiter;
+    private readonly convLimiter: SlidingWindowLimiter;
+    private readonly appLimiter: SlidingWindowLimiter;
     private readonly backoff: BackoffOptions;
     private readonly maxAttempts: number;
     private readonly pollMs: number;
     private readonly maxQueued: number;
     private readonly maxInFlight: number;
     private readonly leaseMs: number;
-    private readonly logger: DispatcherLogger;
+    private readonly logger: Logger;
     private readonly metrics: DispatcherMetrics;
 
     private readonly conversations = new Map<string, Conversation>();
@@ -132,15 +125,15 @@ export class OutboxDispatcher {
         this.claims = options.claims;
         this.owner = options.instanceId ?? 'dispatcher';
         const limits = options.limits ?? TEAMS_DEFAULTS.limits;
-        this.convLimiter = new RateLimiter(limits.perConversation);
-        this.appLimiter = new RateLimiter(limits.perApp);
+        this.convLimiter = new SlidingWindowLimiter(limits.perConversation);
+        this.appLimiter = new SlidingWindowLimiter(limits.perApp);
         this.backoff = options.backoff ?? TEAMS_DEFAULTS.backoff;
         this.maxAttempts = options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts;
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
         this.maxQueued = options.maxQueued ?? 10_000;
         this.maxInFlight = options.maxInFlight ?? 64;
         this.leaseMs = options.claimLeaseMs ?? 60_000;
-        this.logger = options.logger ?? { info: noop, warn: noop, error: noop };
+        this.logger = options.logger ?? silentLogger();
         this.metrics = options.metrics ?? {};
     }
 
@@ -202,7 +195,6 @@ export class OutboxDispatcher {
             this.pollTimer = undefined;
             this.kick();
         }, this.pollMs);
-        (this.pollTimer as { unref?: () => void }).unref?.();
     }
 
     private async read(): Promise<void> {
@@ -313,7 +305,6 @@ export class OutboxDispatcher {
             },
             Math.max(0, at - this.clock.now())
         );
-        (this.wakeTimer as { unref?: () => void }).unref?.();
     }
 
     private async sendOne(item: Queued, conv: Conversation): Promise<void> {
@@ -383,7 +374,10 @@ export class OutboxDispatcher {
             return;
         }
         if (code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
-        const delay = retryDelayMs(attempts, this.backoff, this.random, e?.retryAfterMs);
+        const delay =
+            e?.retryAfterMs !== undefined
+                ? retryAfterJitterMs(e.retryAfterMs, this.backoff, this.random)
+                : equalJitterMs(attempts, this.backoff, this.random);
         const now = this.clock.now();
         if (code === 'NOT_READY') {
             await this.setAside(entry, attempts, now + delay);

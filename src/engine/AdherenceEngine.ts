@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../domain/clock';
+import { silentLogger, type Logger } from '../kit/Logger';
 import { Dampener, type DampenerConfig } from '../domain/adherence/Dampener';
 import { dueAtOf, isOpen, supersedes, transition } from '../domain/adherence/transition';
 import type {
@@ -23,13 +24,6 @@ import {
 
 export type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
 
-/** Minimal logger shape (pino-compatible), so the engine does not depend on the adapter. */
-export interface EngineLogger {
-    info(obj: object, msg?: string): void;
-    warn(obj: object, msg?: string): void;
-    error(obj: object, msg?: string): void;
-}
-
 /** Counters the engine reports; the app binds them to Prometheus. All optional. */
 export interface EngineMetrics {
     observations?(count: number): void;
@@ -48,7 +42,7 @@ export interface EngineOptions {
     policy: Policy;
     coverage?: CoverageSource;
     dampening?: DampenerConfig;
-    logger?: EngineLogger;
+    logger?: Logger;
     metrics?: EngineMetrics;
     /** How long a claimed deadline is leased to this instance, ms. @default 30000 */
     deadlineLeaseMs?: number;
@@ -160,8 +154,6 @@ class AgentWork {
 const NO_LOG = Object.freeze([]) as unknown as EpisodeLogEntry[];
 const NO_NOTIFICATIONS = Object.freeze([]) as unknown as Notification[];
 
-const noopLogger: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 /**
  * The imperative shell around {@link transition}: keeps a cache of agent records, folds queued events into
  * per-agent transitions, commits each batch to the store in one round trip (compare-and-set per agent, retried on
@@ -176,7 +168,7 @@ export class AdherenceEngine {
     /** The configured exclusions; the run-time overrides in the store apply over them. */
     private readonly configuredExclusions: ReadonlySet<string>;
     private readonly coverage: CoverageSource;
-    private readonly logger: EngineLogger;
+    private readonly logger: Logger;
     private readonly metrics: EngineMetrics;
     private readonly scheduler: DeadlineScheduler;
     private readonly dampener: Dampener | undefined;
@@ -204,7 +196,7 @@ export class AdherenceEngine {
         this.policy = options.policy;
         this.configuredExclusions = options.policy.excludedCategories;
         this.coverage = options.coverage ?? noCoverage;
-        this.logger = options.logger ?? noopLogger;
+        this.logger = options.logger ?? silentLogger();
         this.metrics = options.metrics ?? {};
         this.dampener = options.dampening ? new Dampener(options.dampening) : undefined;
         this.leaseMs = options.deadlineLeaseMs ?? ENGINE_DEFAULTS.deadlineLeaseMs;

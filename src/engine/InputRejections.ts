@@ -1,5 +1,5 @@
 import type { RejectReason } from '../domain/adherence/parseObservation';
-import type { EngineLogger } from './AdherenceEngine';
+import type { Logger } from '../kit/Logger';
 
 /**
  * Counts refused input by kind and logs each kind once (with its first example's field), so a misbehaving source
@@ -9,7 +9,7 @@ export class InputRejections {
     private readonly counts = new Map<string, number>();
 
     constructor(
-        private readonly logger: EngineLogger,
+        private readonly logger: Logger,
         private readonly source: string,
         private readonly onReject?: (reason: string) => void
     ) {}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
 import { hostname } from 'node:os';
 import { createApp, syncConsumerName, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
 import { actionExecute, personalConversation, personalMessage, postActivity } from '../support/activities';

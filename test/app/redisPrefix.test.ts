@@ -8,7 +8,7 @@ import type Redis from 'ioredis';
 import { STORE_DEFAULTS } from '../../src/adapters/redis/storeConfig';
 import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
 import { connectRedis, keysUnder, redisUrl } from '../support/redis';
 

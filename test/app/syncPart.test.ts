@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { GenesysClient } from '../../src/adapters/genesys/GenesysClient';
 import { createSyncPart, type SyncPart } from '../../src/app/syncPart';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { seededRandom } from '../../src/emulator/seededRandom';
 import { Secret } from '../../src/kit/Secret';
 import { FakeClock } from '../support/FakeClock';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
 import { cleanup, redisUrl, uniquePrefix } from '../support/redis';
 import { drive, INGEST_TOKEN, startPresenceRig, type PresenceRig } from '../sync/support';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
 import type { Observation } from '../../src/domain/adherence/types';
-import { createLogger, silentLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
 import {

@@ -2,15 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputRejections } from '../../src/engine/InputRejections';
 import { parseAdherenceBody } from '../../src/domain/adherence/parseObservation';
+import { silentLogger } from '../../src/kit/Logger';
 
 describe('InputRejections', () => {
     it('counts every refusal and logs each kind only once', () => {
         const logged: object[] = [];
         const metric: string[] = [];
-        const r = new InputRejections(
-            { info: () => undefined, error: () => undefined, warn: (o) => logged.push(o) },
-            'stream',
-            (k) => metric.push(k)
+        const r = new InputRejections({ ...silentLogger(), warn: (o) => void logged.push(o) }, 'stream', (k) =>
+            metric.push(k)
         );
         const bodies = [
             { adherenceState: 'OutOfAdherence' },

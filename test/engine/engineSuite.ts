@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AdherenceEngine, type EngineOptions } from '../../src/engine/AdherenceEngine';
 import type { AgentStateStore, CoverageSource } from '../../src/engine/ports';
 import type { Notification } from '../../src/domain/adherence/types';
+import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
 import { back, MIN, MU, out, policy, T0 } from '../support/adherence';
 
@@ -79,7 +80,7 @@ function retryLog() {
         retries: 0,
         warnings: [] as object[],
         logger: {
-            info: () => undefined,
+            ...silentLogger(),
             warn: (o: object) => void log.warnings.push(o),
             error: (_o: object, msg?: string) => {
                 if (msg?.includes('will retry')) log.retries++;

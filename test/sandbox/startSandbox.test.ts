@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { silentLogger } from '../../src/app/logger';
+import { silentLogger } from '../../src/kit/Logger';
 import { PLAYGROUND } from '../../src/sandbox/playgroundIdentity';
 import { parseSandboxConfig } from '../../src/sandbox/sandboxConfig';
 import { choosePort, startSandbox, type Sandbox } from '../../src/sandbox/startSandbox';

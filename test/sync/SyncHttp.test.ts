@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AxiosInstance } from 'axios';
-import { RateLimiter } from '../../src/adapters/genesys/rateLimiter';
-import { SuccessRateBreaker } from '../../src/sync/SuccessRateBreaker';
+import { CircuitBreaker } from '../../src/kit/CircuitBreaker';
+import { SuccessRateBreaker } from '../../src/kit/SuccessRateBreaker';
+import { TokenBucket } from '../../src/kit/TokenBucket';
 import { SyncHttp } from '../../src/sync/SyncHttp';
 import { isSyncError } from '../../src/sync/SyncError';
 import { FakeClock } from '../support/FakeClock';
@@ -18,7 +19,11 @@ interface Reply {
  */
 function rig(replies: Reply[], tokens?: { getToken: () => Promise<string>; invalidate: (t: string) => void }) {
     const clock = new FakeClock();
-    const breaker = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 5000 });
+    const breaker = new CircuitBreaker({
+        clock,
+        strategy: new SuccessRateBreaker({ minRequests: 2 }),
+        halfOpenAfterMs: 5000
+    });
     breaker.record(false);
     breaker.record(false);
     clock.advance(5000);
@@ -39,7 +44,7 @@ function rig(replies: Reply[], tokens?: { getToken: () => Promise<string>; inval
             if (++sleeps > 20) throw new Error('still waiting on the breaker after 20 sleeps');
             clock.advance(ms);
         },
-        limiter: new RateLimiter({ clock, requestsPerMinute: 1_000_000, burst: 1000 }),
+        limiter: new TokenBucket({ clock, requestsPerMinute: 1_000_000, burst: 1000 }),
         breaker,
         tokens,
         http: transport
@@ -104,11 +109,15 @@ describe('SyncHttp and the half-open trial', () => {
 
     it('gives the trial back when the request is aborted while waiting for the limiter', async () => {
         const clock = new FakeClock();
-        const breaker = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 10 });
+        const breaker = new CircuitBreaker({
+            clock,
+            strategy: new SuccessRateBreaker({ minRequests: 2 }),
+            halfOpenAfterMs: 10
+        });
         breaker.record(false);
         breaker.record(false);
         clock.advance(10);
-        const limiter = new RateLimiter({ clock, requestsPerMinute: 1, burst: 1 });
+        const limiter = new TokenBucket({ clock, requestsPerMinute: 1, burst: 1 });
         assert.ok(limiter.tryAcquire()); // empty bucket: the next acquire waits
         const abort = new AbortController();
         const http = new SyncHttp({

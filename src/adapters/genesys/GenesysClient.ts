@@ -3,13 +3,17 @@ import https from 'node:https';
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock, Random } from '../../domain/clock';
-import type { Logger } from '../../app/logger';
-import { silentLogger } from '../../app/logger';
-import { GenesysError, codeForStatus, isGenesysError, parseRetryAfter } from './errors';
+import type { Sleep } from '../../kit/abort';
+import { decorrelatedJitter } from '../../kit/backoff';
+import type { CircuitBreaker } from '../../kit/CircuitBreaker';
+import { silentLogger, type Logger } from '../../kit/Logger';
+import { retry } from '../../kit/retry';
+import { parseRetryAfterMs } from '../../kit/retryAfter';
+import { TokenBucket } from '../../kit/TokenBucket';
+import { GenesysError, codeForStatus, isGenesysError } from './errors';
 import { createGenesysMetrics, type GenesysMetrics } from './genesysMetrics';
 import { GENESYS_DEFAULTS, type GenesysConfig } from './genesysConfig';
-import { RateLimiter } from './rateLimiter';
-import { CircuitBreaker, clockSleep, decorrelatedJitter, retry, withTimeout, type Sleep } from './resilience';
+import { abortError, genesysBreaker, genesysRetryPolicy, genesysSleep, withGenesysTimeout } from './resilience';
 import { TokenManager, networkMessage } from './tokenManager';
 
 export type UserScheduleAdherence = Genesys.Models.UserScheduleAdherence;
@@ -46,14 +50,15 @@ export interface GenesysClientOptions {
     clock: Clock;
     /** Jitter source (test seam). */
     random: Random;
-    /** Waits between retries. @default clockSleep(clock) (test seam) */
+    /** Waits between retries. @default genesysSleep(clock) (test seam) */
     sleep?: Sleep;
     logger?: Logger;
     metrics?: GenesysMetrics;
     /** Shared token manager (the sync worker reuses the bot's). @default built from config */
     tokens?: TokenManager;
     /** Shared limiter. @default built from config.requestsPerMinute */
-    limiter?: RateLimiter;
+    limiter?: TokenBucket;
+    /** @default genesysBreaker({ clock }) */
     breaker?: CircuitBreaker;
     /** Keep sockets alive between calls. @default true */
     keepAlive?: boolean;
@@ -74,7 +79,7 @@ export interface RequestOptions {
  */
 export class GenesysClient {
     readonly tokens: TokenManager;
-    readonly limiter: RateLimiter;
+    readonly limiter: TokenBucket;
     readonly breaker: CircuitBreaker;
     readonly metrics: GenesysMetrics;
     private readonly http: AxiosInstance;
@@ -106,10 +111,12 @@ export class GenesysClient {
                 refreshMarginMs: options.config.tokenRefreshMarginMs,
                 http: this.http
             });
-        this.limiter = options.limiter ?? RateLimiter.forRollingMinute(options.clock, options.config.requestsPerMinute);
-        this.breaker = options.breaker ?? new CircuitBreaker({ clock: options.clock });
+        this.limiter =
+            options.limiter ??
+            TokenBucket.forRollingMinute(options.clock, options.config.requestsPerMinute, { abortError });
+        this.breaker = options.breaker ?? genesysBreaker({ clock: options.clock });
         this.metrics = options.metrics ?? createGenesysMetrics();
-        this.sleep = options.sleep ?? clockSleep(options.clock);
+        this.sleep = options.sleep ?? genesysSleep(options.clock);
         this.logger = options.logger ?? silentLogger();
         Object.defineProperty(this, 'options', { enumerable: false });
     }
@@ -387,8 +394,9 @@ export class GenesysClient {
                 }),
             {
                 maxAttempts: cfg.maxAttempts ?? GENESYS_DEFAULTS.maxAttempts,
-                backoff: () => decorrelatedJitter({ initialMs: 500, maxMs: 30_000, random: this.options.random }),
+                backoff: () => decorrelatedJitter({ initialMs: 500, maxMs: 30_000 }, this.options.random),
                 sleep: this.sleep,
+                ...genesysRetryPolicy,
                 signal: options.signal,
                 onRetry: ({ attempt, delayMs, error }) =>
                     this.logger.warn(
@@ -422,7 +430,7 @@ export class GenesysClient {
         const url = options.absolute ? path : cfg.apiBaseUrl + path;
         let response;
         try {
-            response = await withTimeout(
+            response = await withGenesysTimeout(
                 (signal) =>
                     this.http.request({ method, url, params: options.params, data: options.data, headers, signal }),
                 cfg.requestTimeoutMs ?? GENESYS_DEFAULTS.requestTimeoutMs,
@@ -448,7 +456,7 @@ export class GenesysClient {
         const code = codeForStatus(status);
         this.metrics.requests.inc({ outcome: code });
         const retryAfterMs =
-            status === 429 ? (parseRetryAfter(response.headers['retry-after'], clock.now()) ?? 1_000) : undefined;
+            status === 429 ? (parseRetryAfterMs(response.headers['retry-after'], clock.now()) ?? 1_000) : undefined;
         if (retryAfterMs !== undefined) {
             this.metrics.rateLimited.inc();
             this.limiter.pauseUntil(clock.now() + retryAfterMs);

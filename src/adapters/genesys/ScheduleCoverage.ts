@@ -1,8 +1,7 @@
 import type { Clock, TimerHandle } from '../../domain/clock';
 import type { Coverage } from '../../domain/adherence/types';
 import type { CoverageSource } from '../../engine/ports';
-import type { Logger } from '../../app/logger';
-import { silentLogger } from '../../app/logger';
+import { silentLogger, type Logger } from '../../kit/Logger';
 import type { GenesysClient } from './GenesysClient';
 import { GENESYS_DEFAULTS } from './genesysConfig';
 import { isoInstantMs } from '../../domain/isoInstant';
@@ -189,7 +188,6 @@ export class ScheduleCoverage implements CoverageSource {
             this.timers.delete(t);
             void this.load(muId, at, attempt + 1);
         }, this.options.retryMs ?? 5_000);
-        (t as { unref?: () => void }).unref?.();
         this.timers.add(t);
     }
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../../domain/clock';
-import type { Logger } from '../../app/logger';
-import { silentLogger } from '../../app/logger';
+import { raceAbort } from '../../kit/abort';
+import { silentLogger, type Logger } from '../../kit/Logger';
 import type { GenesysClient, GenesysUser } from './GenesysClient';
 import { GENESYS_DEFAULTS } from './genesysConfig';
-import { raceAbort } from './resilience';
+import { abortError } from './resilience';
 
 export interface DirectoryUser {
     id: string;
@@ -65,7 +65,7 @@ export class UserDirectory {
                 })
             );
         }
-        await raceAbort(Promise.all(waits), signal);
+        await raceAbort(Promise.all(waits), signal, abortError);
         const out = new Map<string, DirectoryUser>();
         for (const id of ids) {
             const user = this.cache.get(id)?.user;

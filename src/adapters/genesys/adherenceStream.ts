@@ -2,14 +2,13 @@ import { InputRejections } from '../../engine/InputRejections';
 import WebSocket from 'ws';
 import type { Clock, Random, TimerHandle } from '../../domain/clock';
 import type { Observation } from '../../domain/adherence/types';
-import type { Logger } from '../../app/logger';
-import { silentLogger } from '../../app/logger';
+import { decorrelatedJitter } from '../../kit/backoff';
+import { silentLogger, type Logger } from '../../kit/Logger';
 import { isGenesysError } from './errors';
 import type { GenesysClient } from './GenesysClient';
 import type { GenesysConfig } from './genesysConfig';
 import { createGenesysMetrics, type GenesysMetrics } from './genesysMetrics';
 import { mapFrame, mapSnapshot, unitAdherenceTopic, unitSchedulesChangedTopic } from './mapping';
-import { decorrelatedJitter } from './resilience';
 
 /** Where the stream delivers what it learns (the engine implements it). Calls must not throw. */
 export interface AdherenceSink {
@@ -119,11 +118,10 @@ export class AdherenceStream {
         if (this.started) return;
         this.started = true;
         await this.discover(
-            decorrelatedJitter({
-                initialMs: this.options.config.reconnectInitialMs,
-                maxMs: this.options.config.reconnectMaxMs,
-                random: this.options.random
-            })
+            decorrelatedJitter(
+                { initialMs: this.options.config.reconnectInitialMs, maxMs: this.options.config.reconnectMaxMs },
+                this.options.random
+            )
         );
     }
 
@@ -140,18 +138,16 @@ export class AdherenceStream {
             this.lastError = describe(error);
             const delayMs = backoff.next().value as number;
             this.logger.error({ err: this.lastError, delayMs }, 'cannot list Genesys management units; retrying');
-            this.discoveryTimer = unref(
-                this.options.clock.setTimeout(() => {
-                    this.discoveryTimer = undefined;
-                    void this.discover(backoff);
-                }, delayMs)
-            );
+            this.discoveryTimer = this.options.clock.setTimeout(() => {
+                this.discoveryTimer = undefined;
+                void this.discover(backoff);
+            }, delayMs);
             return;
         }
         if (!this.started) return;
         if (this.units.length === 0) {
             this.lastError = 'no management unit with real-time adherence';
-            this.logger.warn('no Genesys management unit to watch (none configured, none with RealTimeAdherence)');
+            this.logger.warn({}, 'no Genesys management unit to watch (none configured, none with RealTimeAdherence)');
             return;
         }
         const perChannel = Math.max(1, Math.floor((this.options.maxTopicsPerChannel ?? 1000) / 2));
@@ -250,11 +246,10 @@ class StreamChannel {
     }
 
     private newBackoff(): Iterator<number> {
-        return decorrelatedJitter({
-            initialMs: this.o.config.reconnectInitialMs,
-            maxMs: this.o.config.reconnectMaxMs,
-            random: this.o.random
-        });
+        return decorrelatedJitter(
+            { initialMs: this.o.config.reconnectInitialMs, maxMs: this.o.config.reconnectMaxMs },
+            this.o.random
+        );
     }
 
     /** Create a channel, subscribe, open the socket, then re-sync. Failures schedule a jittered retry. */
@@ -325,7 +320,6 @@ class StreamChannel {
                     reject(new Error('socket open timed out'));
                 }
             }, this.o.connectTimeoutMs ?? 15_000);
-            unref(deadline);
             ws.on('open', () => {
                 opened = true;
                 clock.clearTimeout(deadline);
@@ -427,9 +421,9 @@ class StreamChannel {
                 this.lastPingAt = now;
                 this.socket?.send(JSON.stringify({ message: 'ping' }));
             }
-            this.watchdog = unref(clock.setTimeout(tick, tickMs));
+            this.watchdog = clock.setTimeout(tick, tickMs);
         };
-        this.watchdog = unref(clock.setTimeout(tick, tickMs));
+        this.watchdog = clock.setTimeout(tick, tickMs);
     }
 
     private armRenewal(): void {
@@ -437,12 +431,10 @@ class StreamChannel {
         if (this.renewTimer) clock.clearTimeout(this.renewTimer);
         const generation = this.generation;
         const dueIn = Math.max(0, (this.expiresAt ?? clock.now() + DAY_MS) - this.o.config.renewBeforeMs - clock.now());
-        this.renewTimer = unref(
-            clock.setTimeout(() => {
-                this.renewTimer = undefined;
-                void this.renew(generation);
-            }, dueIn)
-        );
+        this.renewTimer = clock.setTimeout(() => {
+            this.renewTimer = undefined;
+            void this.renew(generation);
+        }, dueIn);
     }
 
     /** Re-subscribing (PUT, same topics) extends the channel by another 24 h. */
@@ -516,12 +508,10 @@ class StreamChannel {
         this.stream.emit({ type: 'disconnected', channelId: this.channelId, at: clock.now(), cause });
         const wait = delayMs ?? (this.backoff.next().value as number);
         this.stream.log.info({ channel: this.channelId, cause, delayMs: wait }, 'genesys stream reconnect scheduled');
-        this.retryTimer = unref(
-            clock.setTimeout(() => {
-                this.retryTimer = undefined;
-                void this.connect();
-            }, wait)
-        );
+        this.retryTimer = clock.setTimeout(() => {
+            this.retryTimer = undefined;
+            void this.connect();
+        }, wait);
     }
 
     private clearTimers(): void {
@@ -547,11 +537,6 @@ function terminate(ws: WebSocket): void {
     } catch {
         // already closed
     }
-}
-
-function unref(handle: TimerHandle): TimerHandle {
-    (handle as { unref?: () => void }).unref?.();
-    return handle;
 }
 
 function describe(error: unknown): string {

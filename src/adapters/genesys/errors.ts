@@ -86,12 +86,3 @@ export function codeForStatus(status: number): GenesysErrorCode {
     if (status >= 500) return 'GENESYS_SERVER_ERROR';
     return 'GENESYS_BAD_REQUEST';
 }
-
-/** `Retry-After` is seconds (or, rarely, an HTTP date); returns ms, or undefined when absent or unreadable. */
-export function parseRetryAfter(header: unknown, nowMs: number): number | undefined {
-    if (typeof header !== 'string' && typeof header !== 'number') return undefined;
-    const text = String(header).trim();
-    if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-    const at = Date.parse(text);
-    return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
-}

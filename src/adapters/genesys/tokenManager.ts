@@ -1,9 +1,11 @@
 import type { AxiosInstance } from 'axios';
 import axios from 'axios';
 import type { Clock } from '../../domain/clock';
-import { GenesysError, codeForStatus, isGenesysError, parseRetryAfter } from './errors';
+import { raceAbort } from '../../kit/abort';
+import { parseRetryAfterMs } from '../../kit/retryAfter';
+import { GenesysError, codeForStatus, isGenesysError } from './errors';
 import { GENESYS_DEFAULTS } from './genesysConfig';
-import { raceAbort, withTimeout } from './resilience';
+import { abortError, withGenesysTimeout } from './resilience';
 
 export interface TokenManagerOptions {
     /** OAuth base, e.g. `https://login.mypurecloud.com` (no trailing path). */
@@ -87,7 +89,7 @@ export class TokenManager {
             });
         }
         try {
-            return (await raceAbort(this.inFlight, signal)).accessToken;
+            return (await raceAbort(this.inFlight, signal, abortError)).accessToken;
         } catch (error) {
             const still = this.cached;
             if (!signal?.aborted && still && clock.now() < still.expiresAt) return still.accessToken;
@@ -119,7 +121,7 @@ export class TokenManager {
         this.requests++;
         const url = this.options.loginBaseUrl.replace(/\/+$/, '') + '/oauth/token';
         try {
-            const response = await withTimeout(
+            const response = await withGenesysTimeout(
                 (s) =>
                     this.http.post(url, 'grant_type=client_credentials', {
                         headers: { Authorization: this.basic(), 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -137,7 +139,7 @@ export class TokenManager {
                 const detail = typeof body?.error === 'string' ? ` (${body.error})` : '';
                 throw new GenesysError(code, `Genesys token request failed with HTTP ${status}${detail}`, {
                     status,
-                    retryAfterMs: parseRetryAfter(response.headers['retry-after'], clock.now()),
+                    retryAfterMs: parseRetryAfterMs(response.headers['retry-after'], clock.now()),
                     correlationId: headerText(response.headers['inin-correlation-id'])
                 });
             }

@@ -4,24 +4,20 @@ import { AnalyticsError, isAnalyticsError } from '../../analytics/AnalyticsError
 import type { DriftReportService } from '../../analytics/driftReportService';
 import type { ReportLimits } from '../../analytics/reportQuery';
 import { parseReportQuery } from '../../analytics/reportQuery';
+import type { Logger } from '../../kit/Logger';
 
 /** The path of the drift report endpoint. */
 export const DRIFT_REPORT_PATH = '/api/reports/drift';
 
 const ALLOWED_PARAMS = new Set(['days', 'unit', 'team']);
 
-/** What the routes log through (a pino logger fits). Never given the token or the Authorization header. */
-export interface ReportRouteLogger {
-    warn(obj: object, msg: string): void;
-    error(obj: object, msg: string): void;
-}
-
 export interface ReportRoutesDeps {
     /** `REPORT_API_TOKEN`; when undefined or empty the route is not registered (off, 404). */
     token: string | undefined;
     reports: DriftReportService;
     limits: ReportLimits;
-    logger?: ReportRouteLogger;
+    /** Never given the token or the Authorization header. */
+    logger?: Logger;
 }
 
 function digest(text: string): Buffer {

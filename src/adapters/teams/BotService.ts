@@ -9,6 +9,7 @@ import {
 import { LocalCalendar } from '../../domain/LocalCalendar';
 import type { Clock } from '../../domain/clock';
 import type { LogQuery } from '../../engine/ports';
+import type { Logger } from '../../kit/Logger';
 import {
     renderAlertCard,
     renderHelpCard,
@@ -114,7 +115,7 @@ export interface BotServiceOptions {
     /** Longest approved-overtime window accepted, ms. @default 12 h */
     maxOvertimeMs?: number;
     onRefusal?(reason: BotRefusal): void;
-    logger?: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
+    logger?: Logger;
 }
 
 export const COMMANDS: ReadonlyArray<{ name: string; description: string }> = [

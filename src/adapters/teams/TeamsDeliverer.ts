@@ -1,5 +1,6 @@
 import type { Notification } from '../../domain/adherence/types';
 import { notReady } from '../../delivery/DeliveryError';
+import type { Logger } from '../../kit/Logger';
 import type { Deliverer, Route } from '../../delivery/OutboxDispatcher';
 import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../cards/renderCard';
 import type { BotService } from './BotService';
@@ -31,7 +32,7 @@ export class TeamsDeliverer implements Deliverer {
         private readonly sender: ConversationSender,
         private readonly service: BotService,
         private readonly events: DelivererEvents = {},
-        private readonly logger?: { warn(o: object, m?: string): void }
+        private readonly logger?: Logger
     ) {}
 
     async route(n: Notification): Promise<Route> {

@@ -11,6 +11,7 @@ import {
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { AdaptiveCardJson } from '../../cards/renderCard';
 import { deliveryErrorFromStatus, DeliveryError } from '../../delivery/DeliveryError';
+import type { Logger } from '../../kit/Logger';
 import type { Actor, BotService } from './BotService';
 import type { BotStore, ConversationKind, ConversationRef } from './BotStore';
 import type { ConversationSender } from './TeamsDeliverer';
@@ -28,12 +29,6 @@ export interface TeamsBot {
     process(req: unknown, res: unknown): Promise<void>;
     sender: ConversationSender;
 }
-
-type Logger = {
-    info(o: object, m?: string): void;
-    warn(o: object, m?: string): void;
-    error(o: object, m?: string): void;
-};
 
 /**
  * The Teams edge: a botbuilder CloudAdapter (teams-ai `TeamsAdapter`) and a teams-ai `Application` whose routes

@@ -1,4 +1,4 @@
-import type { WindowLimit } from '../../delivery/RateLimiter';
+import type { WindowLimit } from '../../kit/SlidingWindowLimiter';
 import type { DeliveryLimits } from '../../delivery/OutboxDispatcher';
 import { parseEnv, type Env, type EnvReader } from '../../kit/env';
 import { Secret } from '../../kit/Secret';

@@ -7,6 +7,7 @@ import { createDriftReportService } from '../../../src/analytics/driftReportServ
 import type { EpisodeLogEntry } from '../../../src/domain/adherence/types';
 import type { LogQuery } from '../../../src/engine/ports';
 import { DRIFT_REPORT_PATH, registerReportRoutes } from '../../../src/adapters/http/reportRoutes';
+import { silentLogger } from '../../../src/kit/Logger';
 import { FakeClock } from '../../support/FakeClock';
 import { DAY, logOf } from '../../support/episodeLog';
 
@@ -59,6 +60,7 @@ describe('registerReportRoutes', () => {
     });
     const logged: string[] = [];
     const logger = {
+        ...silentLogger(),
         warn: (obj: object, msg: string) => logged.push(JSON.stringify({ ...obj, msg })),
         error: (obj: object, msg: string) => logged.push(JSON.stringify({ ...obj, msg }))
     };

@@ -6,6 +6,7 @@ import { BotService, type EngineActions } from '../../../src/adapters/teams/BotS
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { createTeamsBot, type TeamsBot } from '../../../src/adapters/teams/bot';
 import { defaultPolicy } from '../../../src/engine/engineConfig';
+import { silentLogger } from '../../../src/kit/Logger';
 import { FakeBotConnector } from '../../support/fakeBotConnector';
 import { FakeClock } from '../../support/FakeClock';
 import { BOT, TENANT, type TestUser } from '../../support/activities';
@@ -77,7 +78,7 @@ describe('Teams bot message routing', () => {
             userOverrides: new Map(),
             timeZone: 'UTC'
         });
-        const logger = { info() {}, warn() {}, error() {} };
+        const logger = silentLogger();
         bot = createTeamsBot({
             credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
             service,

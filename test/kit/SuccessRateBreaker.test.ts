@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SuccessRateBreaker } from '../../src/sync/SuccessRateBreaker';
+import { CircuitBreaker } from '../../src/kit/CircuitBreaker';
+import { SuccessRateBreaker, type SuccessRateBreakerOptions } from '../../src/kit/SuccessRateBreaker';
 import { FakeClock } from '../support/FakeClock';
 
+/** A circuit on the success-rate strategy (the sync worker's), half-open after `pauseMs`. */
+function successRateCircuit(
+    clock: FakeClock,
+    options: SuccessRateBreakerOptions & { pauseMs: number }
+): CircuitBreaker {
+    return new CircuitBreaker({ clock, strategy: new SuccessRateBreaker(options), halfOpenAfterMs: options.pauseMs });
+}
+
 /** A breaker opened by two failures, past its pause, with its half-open trial handed out. */
-function breakerInTrial(): SuccessRateBreaker {
+function breakerInTrial(): CircuitBreaker {
     const clock = new FakeClock();
-    const b = new SuccessRateBreaker({ clock, minRequests: 2, pauseMs: 100 });
+    const b = successRateCircuit(clock, { minRequests: 2, pauseMs: 100 });
     b.record(false);
     b.record(false);
     clock.advance(100);
@@ -17,8 +26,7 @@ function breakerInTrial(): SuccessRateBreaker {
 describe('SuccessRateBreaker', () => {
     it('opens below the success rate, pauses, lets one trial through and closes on success', () => {
         const clock = new FakeClock();
-        const b = new SuccessRateBreaker({
-            clock,
+        const b = successRateCircuit(clock, {
             minSuccessRate: 0.85,
             windowMs: 10_000,
             minRequests: 10,
@@ -41,7 +49,7 @@ describe('SuccessRateBreaker', () => {
     });
     it('re-opens when the trial fails, and forgets outcomes older than the window', () => {
         const clock = new FakeClock();
-        const b = new SuccessRateBreaker({ clock, minRequests: 4, windowMs: 1000, pauseMs: 100 });
+        const b = successRateCircuit(clock, { minRequests: 4, windowMs: 1000, pauseMs: 100 });
         for (let i = 0; i < 3; i++) b.record(false);
         clock.advance(2000);
         b.record(true);

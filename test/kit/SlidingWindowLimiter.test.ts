@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../src/delivery/RateLimiter';
+import { SlidingWindowLimiter } from '../../src/kit/SlidingWindowLimiter';
 
-describe('RateLimiter', () => {
+describe('SlidingWindowLimiter', () => {
     it('allows the burst limit and then waits until the oldest operation leaves the window', () => {
-        const l = new RateLimiter([
+        const l = new SlidingWindowLimiter([
             { limit: 7, windowMs: 1_000 },
             { limit: 8, windowMs: 2_000 }
         ]);
@@ -16,7 +16,7 @@ describe('RateLimiter', () => {
     });
 
     it('keeps keys independent', () => {
-        const l = new RateLimiter([{ limit: 1, windowMs: 1_000 }]);
+        const l = new SlidingWindowLimiter([{ limit: 1, windowMs: 1_000 }]);
         assert.equal(l.tryAcquire('a', 0), 0);
         assert.equal(l.tryAcquire('b', 0), 0);
         assert.equal(l.tryAcquire('a', 10), 990);
@@ -28,7 +28,7 @@ describe('RateLimiter', () => {
             { limit: 8, windowMs: 2_000 },
             { limit: 60, windowMs: 30_000 }
         ];
-        const l = new RateLimiter(windows);
+        const l = new SlidingWindowLimiter(windows);
         const times: number[] = [];
         let now = 0;
         while (times.length < 200) {
@@ -45,6 +45,30 @@ describe('RateLimiter', () => {
     });
 
     it('rejects an invalid window', () => {
-        assert.throws(() => new RateLimiter([{ limit: 0, windowMs: 1 }]), /invalid window/);
+        assert.throws(() => new SlidingWindowLimiter([{ limit: 0, windowMs: 1 }]), /invalid window/);
+    });
+
+    it('forgets keys idle for the longest window, so per-conversation keys never pile up', () => {
+        const l = new SlidingWindowLimiter([
+            { limit: 7, windowMs: 1_000 },
+            { limit: 60, windowMs: 30_000 }
+        ]);
+        let now = 0;
+        for (let hour = 0; hour < 10; hour++) {
+            for (let i = 0; i < 1_000; i++) l.record(`conv-${hour}-${i}`, now + i);
+            now += 3_600_000;
+        }
+        assert.ok(l.trackedKeys <= 2_000, `${l.trackedKeys} keys held after 10,000 one-off conversations`);
+        l.record('fresh', now + 30_000);
+        assert.equal(l.trackedKeys, 1, 'only the key used within the last window is left');
+    });
+
+    it('keeps a key while it still constrains, whatever other keys do', () => {
+        const l = new SlidingWindowLimiter([{ limit: 2, windowMs: 1_000 }]);
+        l.record('busy', 0);
+        l.record('busy', 500);
+        for (let t = 999; t < 1_500; t += 100) l.record(`other-${t}`, t);
+        assert.equal(l.delayFor('busy', 999), 1);
+        assert.equal(l.delayFor('busy', 1_000), 0, 'the first operation left the window');
     });
 });

@@ -14,6 +14,7 @@ import { parseRetryAfterMs } from '../kit/retryAfter';
 import type { TokenBucket } from '../kit/TokenBucket';
 import { payloadHash } from './pipeline/payloadHash';
 import { isSyncError, SyncError } from './SyncError';
+import { SYNC_DEFAULTS } from './syncConfig';
 
 export interface SyncHttpOptions {
     clock: Clock;
@@ -24,9 +25,9 @@ export interface SyncHttpOptions {
     breaker: CircuitBreaker;
     /** Bearer tokens (the shared Genesys token manager). Omitted: requests go without Authorization. */
     tokens?: Pick<TokenManager, 'getToken' | 'invalidate'>;
-    /** @default 15000 */
+    /** @default SYNC_DEFAULTS.requestTimeoutMs */
     timeoutMs?: number;
-    /** Attempts per request (401 re-tries do not count). @default 5 */
+    /** Attempts per request (401 re-tries do not count). @default SYNC_DEFAULTS.maxAttempts */
     maxAttempts?: number;
     logger?: Logger;
     /** Called on every response status (or 0 for a network/timeout failure). */
@@ -111,7 +112,7 @@ export class SyncHttp {
         };
         try {
             return await retry((attempt) => this.attempt<T>(x, attempt), {
-                maxAttempts: o.maxAttempts ?? 5,
+                maxAttempts: o.maxAttempts ?? SYNC_DEFAULTS.maxAttempts,
                 backoff: () => decorrelatedJitter({ initialMs: 500, maxMs: 30_000 }, o.random),
                 sleep: o.sleep,
                 isRetryable: (e) => isSyncError(e) && e.code === 'SYNC_TARGET_FAILED',
@@ -191,7 +192,7 @@ export class SyncHttp {
         try {
             const res = await withTimeout(
                 (signal) => this.http.request({ method: req.method, url: req.url, data: x.body, headers, signal }),
-                { ms: o.timeoutMs ?? 15_000, clock: o.clock, signal: req.signal }
+                { ms: o.timeoutMs ?? SYNC_DEFAULTS.requestTimeoutMs, clock: o.clock, signal: req.signal }
             );
             const retryAfterMs =
                 res.status === 429 ? (parseRetryAfterMs(res.headers['retry-after'], o.clock.now()) ?? 1000) : undefined;

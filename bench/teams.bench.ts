@@ -15,12 +15,12 @@ import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateSt
 import { ActionSigner } from '../src/adapters/teams/ActionSigner';
 import { BotService, type EngineActions } from '../src/adapters/teams/BotService';
 import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
-import { TeamsDeliverer } from '../src/adapters/teams/TeamsDeliverer';
+import { TeamsDeliverer } from '../src/adapters/teams/delivery/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/kit/Logger';
 import { systemClock } from '../src/adapters/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
-import { OutboxDispatcher, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
+import { OutboxDispatcher, type DeliveryLimits } from '../src/adapters/teams/delivery/OutboxDispatcher';
 import { TEAMS_DEFAULTS } from '../src/adapters/teams/teamsConfig';
 import { SlidingWindowLimiter } from '../src/kit/SlidingWindowLimiter';
 import type { StateChange } from '../src/engine/ports';

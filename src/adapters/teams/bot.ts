@@ -10,11 +10,11 @@ import {
 } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { AdaptiveCardJson } from '../../cards/renderCard';
-import { deliveryErrorFromStatus, DeliveryError } from '../../delivery/DeliveryError';
+import { deliveryErrorFromStatus, DeliveryError } from './delivery/DeliveryError';
 import type { Logger } from '../../kit/Logger';
 import type { Actor, BotService } from './BotService';
 import type { BotStore, ConversationKind, ConversationRef } from './BotStore';
-import type { ConversationSender } from './TeamsDeliverer';
+import type { ConversationSender } from './delivery/TeamsDeliverer';
 
 /** Bot Framework credentials (Toolkit names). Empty `appId` disables authentication: sandbox/test only. */
 export interface BotCredentials {

@@ -1,11 +1,11 @@
-import type { Notification } from '../../domain/adherence/types';
-import { notReady } from '../../delivery/DeliveryError';
-import type { Logger } from '../../kit/Logger';
-import type { Deliverer, Route } from '../../delivery/OutboxDispatcher';
-import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../cards/renderCard';
-import type { BotService } from './BotService';
-import type { BotStore, ConversationRef } from './BotStore';
-import { alertCardData, applyChange, nudgeCardData } from './cardData';
+import type { Notification } from '../../../domain/adherence/types';
+import { notReady } from './DeliveryError';
+import type { Logger } from '../../../kit/Logger';
+import type { Deliverer, Route } from './OutboxDispatcher';
+import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../../cards/renderCard';
+import type { BotService } from '../BotService';
+import type { BotStore, ConversationRef } from '../BotStore';
+import { alertCardData, applyChange, nudgeCardData } from '../cardData';
 
 /** Sends and updates cards in a stored conversation (implemented with botbuilder in `TeamsSender`). */
 export interface ConversationSender {

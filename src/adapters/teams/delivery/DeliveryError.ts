@@ -1,4 +1,4 @@
-import { parseRetryAfterMs } from '../kit/retryAfter';
+import { parseRetryAfterMs } from '../../../kit/retryAfter';
 
 export type DeliveryErrorCode =
     | 'TEAMS_THROTTLED'

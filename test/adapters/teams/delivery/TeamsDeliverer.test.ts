@@ -1,16 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
-import { BotService, type DirectoryPort, type EngineActions } from '../../../src/adapters/teams/BotService';
-import type { ConversationRef } from '../../../src/adapters/teams/BotStore';
-import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
-import { TeamsDeliverer, type ConversationSender } from '../../../src/adapters/teams/TeamsDeliverer';
-import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
-import type { AdaptiveCardJson } from '../../../src/cards/renderCard';
-import { deliveryErrorFromStatus, type DeliveryError } from '../../../src/delivery/DeliveryError';
-import { OutboxDispatcher } from '../../../src/delivery/OutboxDispatcher';
-import type { AgentRecord, Episode, Notification } from '../../../src/domain/adherence/types';
-import { FakeClock } from '../../support/FakeClock';
+import { ActionSigner } from '../../../../src/adapters/teams/ActionSigner';
+import { BotService, type DirectoryPort, type EngineActions } from '../../../../src/adapters/teams/BotService';
+import type { ConversationRef } from '../../../../src/adapters/teams/BotStore';
+import { MemoryBotStore } from '../../../../src/adapters/teams/MemoryBotStore';
+import { TeamsDeliverer, type ConversationSender } from '../../../../src/adapters/teams/delivery/TeamsDeliverer';
+import { MemoryAgentStateStore } from '../../../../src/adapters/memory/MemoryAgentStateStore';
+import type { AdaptiveCardJson } from '../../../../src/cards/renderCard';
+import { deliveryErrorFromStatus, type DeliveryError } from '../../../../src/adapters/teams/delivery/DeliveryError';
+import { OutboxDispatcher } from '../../../../src/adapters/teams/delivery/OutboxDispatcher';
+import type { AgentRecord, Episode, Notification } from '../../../../src/domain/adherence/types';
+import { FakeClock } from '../../../support/FakeClock';
 
 const MIN = 60_000;
 

@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OutboxDispatcher, type Deliverer, type Route } from '../../src/delivery/OutboxDispatcher';
-import type { DeliveryError } from '../../src/delivery/DeliveryError';
-import { deliveryErrorFromStatus, notReady } from '../../src/delivery/DeliveryError';
-import { parseRetryAfterMs } from '../../src/kit/retryAfter';
-import { MemoryAgentStateStore } from '../../src/adapters/memory/MemoryAgentStateStore';
-import { MemoryBotStore } from '../../src/adapters/teams/MemoryBotStore';
-import type { Notification } from '../../src/domain/adherence/types';
-import type { StateChange } from '../../src/engine/ports';
-import { FakeClock } from '../support/FakeClock';
+import { OutboxDispatcher, type Deliverer, type Route } from '../../../../src/adapters/teams/delivery/OutboxDispatcher';
+import type { DeliveryError } from '../../../../src/adapters/teams/delivery/DeliveryError';
+import { deliveryErrorFromStatus, notReady } from '../../../../src/adapters/teams/delivery/DeliveryError';
+import { parseRetryAfterMs } from '../../../../src/kit/retryAfter';
+import { MemoryAgentStateStore } from '../../../../src/adapters/memory/MemoryAgentStateStore';
+import { MemoryBotStore } from '../../../../src/adapters/teams/MemoryBotStore';
+import type { Notification } from '../../../../src/domain/adherence/types';
+import type { StateChange } from '../../../../src/engine/ports';
+import { FakeClock } from '../../../support/FakeClock';
 
 function nudge(userId: string, at: number): Notification {
     return {

@@ -1,10 +1,10 @@
-import type { Clock, Random, TimerHandle } from '../domain/clock';
-import type { Notification } from '../domain/adherence/types';
-import type { AgentStateStore, OutboxEntry } from '../engine/ports';
-import { TEAMS_DEFAULTS } from '../adapters/teams/teamsConfig';
-import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../kit/backoff';
-import { silentLogger, type Logger } from '../kit/Logger';
-import { SlidingWindowLimiter, type WindowLimit } from '../kit/SlidingWindowLimiter';
+import type { Clock, Random, TimerHandle } from '../../../domain/clock';
+import type { Notification } from '../../../domain/adherence/types';
+import type { AgentStateStore, OutboxEntry } from '../../../engine/ports';
+import { TEAMS_DEFAULTS } from '../teamsConfig';
+import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../../../kit/backoff';
+import { silentLogger, type Logger } from '../../../kit/Logger';
+import { SlidingWindowLimiter, type WindowLimit } from '../../../kit/SlidingWindowLimiter';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
 
 /** Where a notification goes, decided by the Teams side before any send. */

@@ -1,5 +1,5 @@
 import type { Episode } from '../../domain/adherence/types';
-import type { DeliveryClaims } from './delivery/OutboxDispatcher';
+import type { DeliveryClaims } from './delivery/ports';
 import type { AlertFacts } from './cardData';
 
 /** A Bot Framework conversation reference as JSON (the fields `continueConversationAsync` needs). */

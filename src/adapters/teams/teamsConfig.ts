@@ -1,5 +1,5 @@
 import type { WindowLimit } from '../../kit/SlidingWindowLimiter';
-import type { DeliveryLimits } from './delivery/OutboxDispatcher';
+import type { DeliveryLimits } from './delivery/ports';
 import { parseEnv, type Env, type EnvReader } from '../../kit/env';
 import { Secret } from '../../kit/Secret';
 import type { BotCredentials } from './bot';

@@ -1,45 +1,13 @@
-import type { Clock, Random, TimerHandle } from '../../../domain/clock';
-import type { Notification } from '../../../domain/adherence/types';
+import type { Clock, Random } from '../../../domain/clock';
 import type { AgentStateStore, OutboxEntry } from '../../../engine/ports';
-import { TEAMS_DEFAULTS } from '../teamsConfig';
-import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../../../kit/backoff';
+import type { BackoffOptions } from '../../../kit/backoff';
 import { silentLogger, type Logger } from '../../../kit/Logger';
-import { SlidingWindowLimiter, type WindowLimit } from '../../../kit/SlidingWindowLimiter';
-import { isDeliveryError, type DeliveryError } from './DeliveryError';
-
-/** Where a notification goes, decided by the Teams side before any send. */
-export type Route = { conversationKey: string } | { drop: string };
-
-/** The Teams side of delivery: routing (stored references) and the send itself. */
-export interface Deliverer {
-    route(notification: Notification): Promise<Route>;
-    /** Send (or update) in the routed conversation. Throws a {@link DeliveryError} on failure. */
-    send(notification: Notification, conversationKey: string): Promise<void>;
-    /** A 403 from Teams: the app is gone from that conversation. Drop the reference (reported once). */
-    forbidden?(notification: Notification, conversationKey: string): Promise<void>;
-}
-
-/** Cross-instance "sent once" bookkeeping per outbox key (the bot store implements it). */
-export interface DeliveryClaims {
-    /** `claimed`: this instance may send; `busy`: another holds the lease; `done`: already delivered. */
-    claimDelivery(key: string, owner: string, leaseMs: number): Promise<'claimed' | 'busy' | 'done'>;
-    completeDelivery(key: string): Promise<void>;
-    releaseDelivery(key: string, owner: string): Promise<void>;
-}
-
-export interface DeliveryLimits {
-    /** Per bot per conversation. @default 7/1s, 8/2s, 60/30s, 1800/3600s */
-    perConversation: WindowLimit[];
-    /** Per app (tenant). @default 50/1s */
-    perApp: WindowLimit[];
-}
-
-export interface DispatcherMetrics {
-    sent?(kind: Notification['kind'], latencyMs: number): void;
-    failed?(code: string): void;
-    throttled?(): void;
-    dropped?(reason: string): void;
-}
+import { TEAMS_DEFAULTS } from '../teamsConfig';
+import { Alarm } from './Alarm';
+import { ConversationQueues } from './ConversationQueues';
+import { EntrySender } from './EntrySender';
+import { InstanceClaims } from './InstanceClaims';
+import type { Deliverer, DeliveryClaims, DeliveryLimits, DispatcherMetrics } from './ports';
 
 export interface OutboxDispatcherOptions {
     store: Pick<AgentStateStore, 'dueOutbox' | 'ackOutbox' | 'retryOutbox'>;
@@ -50,11 +18,13 @@ export interface OutboxDispatcherOptions {
     claims?: DeliveryClaims;
     /** Identifies this instance in delivery claims. */
     instanceId?: string;
+    /** @default TEAMS_DEFAULTS.limits */
     limits?: DeliveryLimits;
+    /** @default TEAMS_DEFAULTS.backoff */
     backoff?: BackoffOptions;
-    /** Give up (and log) after this many failed attempts. @default 8 */
+    /** Give up (and log) after this many failed attempts. @default TEAMS_DEFAULTS.maxAttempts */
     maxAttempts?: number;
-    /** How often to look for due entries without being told, ms. @default 1000 */
+    /** How often to look for due entries without being told, ms. @default TEAMS_DEFAULTS.outboxPollMs */
     pollMs?: number;
     /** Entries held in memory (routed, waiting for a rate-limit slot). @default 10000 */
     maxQueued?: number;
@@ -64,20 +34,6 @@ export interface OutboxDispatcherOptions {
     claimLeaseMs?: number;
     logger?: Logger;
     metrics?: DispatcherMetrics;
-}
-
-interface Queued {
-    entry: OutboxEntry;
-    conversationKey: string;
-    /** When this instance's claim on the entry expires at the latest (with `claims`). */
-    leaseUntil: number;
-}
-
-interface Conversation {
-    queue: Queued[];
-    busy: boolean;
-    /** Throttled by Teams (429/5xx) until then. */
-    blockedUntil: number;
 }
 
 /**
@@ -91,50 +47,55 @@ export class OutboxDispatcher {
     private readonly store: OutboxDispatcherOptions['store'];
     private readonly deliverer: Deliverer;
     private readonly clock: Clock;
-    private readonly random: Random;
-    private readonly claims: DeliveryClaims | undefined;
-    private readonly owner: string;
-    private readonly convLimiter: SlidingWindowLimiter;
-    private readonly appLimiter: SlidingWindowLimiter;
-    private readonly backoff: BackoffOptions;
-    private readonly maxAttempts: number;
+    private readonly claims: InstanceClaims;
+    private readonly queues: ConversationQueues;
+    private readonly sender: EntrySender;
     private readonly pollMs: number;
     private readonly maxQueued: number;
     private readonly maxInFlight: number;
-    private readonly leaseMs: number;
     private readonly logger: Logger;
-    private readonly metrics: DispatcherMetrics;
 
-    private readonly conversations = new Map<string, Conversation>();
     /** Keys read from the store and not yet settled. */
     private readonly known = new Set<string>();
+    private readonly settled = new Set<Promise<void>>();
     private inFlight = 0;
     private running = false;
     private reading: Promise<void> | undefined;
     private readAgain = false;
-    private pollTimer: TimerHandle | undefined;
-    private wakeTimer: TimerHandle | undefined;
-    private wakeAt = Number.POSITIVE_INFINITY;
-    private readonly settled = new Set<Promise<void>>();
+    /** Reads again when nothing kicked the dispatcher for `pollMs`. */
+    private readonly poll: Alarm;
+    /** Pumps again when the earliest entry held back by a limit or a block may go. */
+    private readonly wake: Alarm;
 
     constructor(options: OutboxDispatcherOptions) {
         this.store = options.store;
         this.deliverer = options.deliverer;
         this.clock = options.clock;
-        this.random = options.random;
-        this.claims = options.claims;
-        this.owner = options.instanceId ?? 'dispatcher';
-        const limits = options.limits ?? TEAMS_DEFAULTS.limits;
-        this.convLimiter = new SlidingWindowLimiter(limits.perConversation);
-        this.appLimiter = new SlidingWindowLimiter(limits.perApp);
-        this.backoff = options.backoff ?? TEAMS_DEFAULTS.backoff;
-        this.maxAttempts = options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts;
+        this.claims = new InstanceClaims(
+            options.claims,
+            options.instanceId ?? 'dispatcher',
+            options.claimLeaseMs ?? 60_000
+        );
+        this.queues = new ConversationQueues(options.limits ?? TEAMS_DEFAULTS.limits);
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
         this.maxQueued = options.maxQueued ?? 10_000;
         this.maxInFlight = options.maxInFlight ?? 64;
-        this.leaseMs = options.claimLeaseMs ?? 60_000;
         this.logger = options.logger ?? silentLogger();
-        this.metrics = options.metrics ?? {};
+        this.poll = new Alarm(options.clock, () => this.kick());
+        this.wake = new Alarm(options.clock, () => this.pump());
+        this.sender = new EntrySender({
+            store: options.store,
+            deliverer: options.deliverer,
+            claims: this.claims,
+            queues: this.queues,
+            clock: options.clock,
+            random: options.random,
+            backoff: options.backoff ?? TEAMS_DEFAULTS.backoff,
+            maxAttempts: options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts,
+            logger: this.logger,
+            metrics: options.metrics ?? {},
+            forget: (key) => this.known.delete(key)
+        });
     }
 
     start(): void {
@@ -146,12 +107,11 @@ export class OutboxDispatcher {
     /** Stop reading and sending; sends in flight finish (their outcome is recorded). */
     async stop(): Promise<void> {
         this.running = false;
-        if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
-        if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
-        this.pollTimer = this.wakeTimer = undefined;
+        this.poll.cancel();
+        this.wake.cancel();
         await this.reading;
         await Promise.all([...this.settled]);
-        this.conversations.clear();
+        this.queues.clear();
         this.known.clear();
     }
 
@@ -169,7 +129,7 @@ export class OutboxDispatcher {
                 if (this.readAgain && this.running) {
                     this.readAgain = false;
                     this.kick();
-                } else this.armPoll();
+                } else if (this.running && this.pollMs > 0) this.poll.after(this.pollMs);
             });
     }
 
@@ -183,18 +143,7 @@ export class OutboxDispatcher {
 
     /** Entries routed and waiting in memory. */
     get queued(): number {
-        let n = 0;
-        for (const c of this.conversations.values()) n += c.queue.length;
-        return n;
-    }
-
-    private armPoll(): void {
-        if (!this.running || this.pollMs <= 0) return;
-        if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
-        this.pollTimer = this.clock.setTimeout(() => {
-            this.pollTimer = undefined;
-            this.kick();
-        }, this.pollMs);
+        return this.queues.size;
     }
 
     private async read(): Promise<void> {
@@ -216,223 +165,45 @@ export class OutboxDispatcher {
                     { err: String(error), key: entry.key },
                     'outbox entry could not be routed; will retry'
                 );
-                await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
+                await this.claims.release(entry.key);
             }
         }
         this.pump();
     }
 
+    /** Claim the entry for this instance, route it, and queue it in its conversation (or drop it). */
     private async admit(entry: OutboxEntry): Promise<void> {
         const claimedAt = this.clock.now();
-        if (this.claims) {
-            const claim = await this.claims.claimDelivery(entry.key, this.owner, this.leaseMs);
-            if (claim === 'done') {
-                await this.store.ackOutbox(entry.key);
-                this.known.delete(entry.key);
-                return;
-            }
-            if (claim === 'busy') {
-                this.known.delete(entry.key);
-                return;
-            }
+        const claim = await this.claims.claim(entry.key);
+        if (claim === 'done') await this.store.ackOutbox(entry.key);
+        if (claim !== 'claimed') {
+            this.known.delete(entry.key);
+            return;
         }
         const route = await this.deliverer.route(entry.notification);
         if ('drop' in route) {
-            await this.finish(entry, { dropped: route.drop });
+            await this.sender.finish(entry, { dropped: route.drop });
             return;
         }
-        let conv = this.conversations.get(route.conversationKey);
-        if (!conv) {
-            conv = { queue: [], busy: false, blockedUntil: 0 };
-            this.conversations.set(route.conversationKey, conv);
-        }
-        conv.queue.push({ entry, conversationKey: route.conversationKey, leaseUntil: claimedAt + this.leaseMs });
+        const { conversationKey } = route;
+        this.queues.push({ entry, conversationKey, leaseUntil: claimedAt + this.claims.leaseMs });
     }
 
     /** Start every send that the limits allow now; arm one timer for the earliest that must wait. */
     private pump(): void {
         if (!this.running) return;
-        const now = this.clock.now();
-        let nextAt = Number.POSITIVE_INFINITY;
-        for (const [key, conv] of this.conversations) {
-            if (conv.busy) continue;
-            if (conv.queue.length === 0) {
-                this.conversations.delete(key);
-                continue;
-            }
-            if (this.inFlight >= this.maxInFlight) break;
-            if (conv.blockedUntil > now) {
-                nextAt = Math.min(nextAt, conv.blockedUntil);
-                continue;
-            }
-            const convWait = this.convLimiter.delayFor(key, now);
-            if (convWait > 0) {
-                nextAt = Math.min(nextAt, now + convWait);
-                continue;
-            }
-            const appWait = this.appLimiter.delayFor('app', now);
-            if (appWait > 0) {
-                nextAt = Math.min(nextAt, now + appWait);
-                break;
-            }
-            this.convLimiter.record(key, now);
-            this.appLimiter.record('app', now);
-            const item = conv.queue.shift()!;
-            conv.busy = true;
+        const { ready, nextAt } = this.queues.take(this.clock.now(), this.maxInFlight - this.inFlight);
+        for (const item of ready) {
             this.inFlight++;
-            const p: Promise<void> = this.sendOne(item, conv).finally(() => {
+            const p: Promise<void> = this.sender.send(item).finally(() => {
                 this.settled.delete(p);
-                conv.busy = false;
+                this.queues.release(item.conversationKey);
                 this.inFlight--;
                 this.pump();
                 if (this.known.size < this.maxQueued / 2 && this.queued === 0) this.kick();
             });
             this.settled.add(p);
         }
-        this.wake(nextAt);
-    }
-
-    private wake(at: number): void {
-        if (!Number.isFinite(at) || !this.running) return;
-        if (this.wakeTimer !== undefined && this.wakeAt <= at) return;
-        if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
-        this.wakeAt = at;
-        this.wakeTimer = this.clock.setTimeout(
-            () => {
-                this.wakeTimer = undefined;
-                this.wakeAt = Number.POSITIVE_INFINITY;
-                this.pump();
-            },
-            Math.max(0, at - this.clock.now())
-        );
-    }
-
-    private async sendOne(item: Queued, conv: Conversation): Promise<void> {
-        const { entry, conversationKey } = item;
-        try {
-            // The claim taken at admission may have expired while the entry waited for a rate slot or a retry, and
-            // another instance may have taken it over: renew it right before the send, and send only if still ours.
-            // (A claim with at least half its lease left cannot have been taken over: the send keeps one round trip.)
-            if (item.leaseUntil - this.clock.now() < this.leaseMs / 2 && !(await this.stillOwned(item, this.leaseMs)))
-                return;
-            await this.deliverer.send(entry.notification, conversationKey);
-        } catch (error) {
-            await this.failed(item, conv, error);
-            return;
-        }
-        this.metrics.sent?.(entry.notification.kind, Math.max(0, this.clock.now() - entry.notBefore));
-        await this.finish(entry, { sent: true });
-    }
-
-    /**
-     * Renew this instance's claim on `entry` for `leaseMs`. False (and the entry leaves this instance's memory) when
-     * another instance holds it now or it was already delivered.
-     */
-    private async stillOwned(item: Queued, leaseMs: number): Promise<boolean> {
-        if (!this.claims) return true;
-        const { entry } = item;
-        const at = this.clock.now();
-        const claim = await this.claims.claimDelivery(entry.key, this.owner, leaseMs);
-        if (claim === 'claimed') {
-            item.leaseUntil = at + leaseMs;
-            return true;
-        }
-        this.logger.info({ key: entry.key, claim }, 'outbox entry taken over by another instance; not sending it');
-        if (claim === 'done') await this.store.ackOutbox(entry.key);
-        this.known.delete(entry.key);
-        return false;
-    }
-
-    private async failed(item: Queued, conv: Conversation, error: unknown): Promise<void> {
-        const { entry, conversationKey } = item;
-        const e: DeliveryError | undefined = isDeliveryError(error) ? error : undefined;
-        // Anything that is not a classified Teams answer (a directory or store blip while building the card, a bug)
-        // is retried like a 5xx: only Teams' own refusals are final.
-        const code = e?.code ?? 'INTERNAL';
-        const retryable = e?.retryable ?? true;
-        this.metrics.failed?.(code);
-        if (e?.code === 'TEAMS_FORBIDDEN') {
-            this.logger.warn(
-                { key: entry.key, conversationKey, code },
-                'Teams refused the send; dropping the conversation reference'
-            );
-            try {
-                await this.deliverer.forbidden?.(entry.notification, conversationKey);
-            } catch (dropError) {
-                this.logger.error({ err: String(dropError) }, 'could not drop the conversation reference');
-            }
-            await this.finish(entry, { dropped: 'forbidden' });
-            return;
-        }
-        const attempts = entry.attempts + 1;
-        if (!retryable || attempts >= this.maxAttempts) {
-            this.logger.error(
-                { key: entry.key, code, attempts, kind: entry.notification.kind, ...(e ? {} : { err: String(error) }) },
-                'delivery abandoned'
-            );
-            await this.finish(entry, { dropped: retryable ? 'max-attempts' : code });
-            return;
-        }
-        if (code === 'TEAMS_THROTTLED') this.metrics.throttled?.();
-        const delay =
-            e?.retryAfterMs !== undefined
-                ? retryAfterJitterMs(e.retryAfterMs, this.backoff, this.random)
-                : equalJitterMs(attempts, this.backoff, this.random);
-        const now = this.clock.now();
-        if (code === 'NOT_READY') {
-            await this.setAside(entry, attempts, now + delay);
-            return;
-        }
-        // Keep the claim through the backoff, so another instance does not take the entry over meanwhile.
-        try {
-            if (!(await this.stillOwned(item, delay + this.leaseMs))) return;
-        } catch (claimError) {
-            this.logger.warn({ err: String(claimError), key: entry.key }, 'could not renew the delivery claim');
-        }
-        conv.blockedUntil = Math.max(conv.blockedUntil, now + delay);
-        this.logger.warn(
-            { key: entry.key, code, attempts, delayMs: delay, ...(e ? {} : { err: String(error) }) },
-            'delivery failed; will retry'
-        );
-        // Keep it in memory at the head of its conversation (order), and persist the attempt for a restart.
-        entry.attempts = attempts;
-        conv.queue.unshift(item);
-        try {
-            await this.store.retryOutbox(entry.key, now + delay);
-        } catch (storeError) {
-            this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
-        }
-    }
-
-    /**
-     * Not sendable yet (it waits for another entry, possibly queued behind it in the same conversation): leave the
-     * queue without blocking the conversation, and come back from the store once `notBefore` is due.
-     */
-    private async setAside(entry: OutboxEntry, attempts: number, notBefore: number): Promise<void> {
-        this.logger.info(
-            { key: entry.key, attempts, delayMs: notBefore - this.clock.now() },
-            'outbox entry not ready; will retry'
-        );
-        try {
-            await this.store.retryOutbox(entry.key, notBefore);
-        } catch (storeError) {
-            this.logger.error({ err: String(storeError), key: entry.key }, 'could not persist the retry');
-        }
-        await this.claims?.releaseDelivery(entry.key, this.owner).catch(() => undefined);
-        this.known.delete(entry.key);
-    }
-
-    private async finish(entry: OutboxEntry, outcome: { sent: true } | { dropped: string }): Promise<void> {
-        if ('dropped' in outcome) {
-            this.metrics.dropped?.(outcome.dropped);
-            this.logger.info({ key: entry.key, reason: outcome.dropped }, 'outbox entry dropped');
-        }
-        try {
-            if (this.claims && 'sent' in outcome) await this.claims.completeDelivery(entry.key);
-            await this.store.ackOutbox(entry.key);
-        } catch (error) {
-            this.logger.error({ err: String(error), key: entry.key }, 'could not remove a settled outbox entry');
-        }
-        this.known.delete(entry.key);
+        if (Number.isFinite(nextAt)) this.wake.atEarliest(nextAt);
     }
 }

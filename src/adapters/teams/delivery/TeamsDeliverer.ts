@@ -1,7 +1,7 @@
 import type { Notification } from '../../../domain/adherence/types';
 import { notReady } from './DeliveryError';
 import type { Logger } from '../../../kit/Logger';
-import type { Deliverer, Route } from './OutboxDispatcher';
+import type { Deliverer, Route } from './ports';
 import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../../cards/renderCard';
 import type { BotService } from '../BotService';
 import type { BotStore, ConversationRef } from '../BotStore';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OutboxDispatcher, type Deliverer, type Route } from '../../../../src/adapters/teams/delivery/OutboxDispatcher';
+import { OutboxDispatcher } from '../../../../src/adapters/teams/delivery/OutboxDispatcher';
+import type { Deliverer, Route } from '../../../../src/adapters/teams/delivery/ports';
 import type { DeliveryError } from '../../../../src/adapters/teams/delivery/DeliveryError';
 import { deliveryErrorFromStatus, notReady } from '../../../../src/adapters/teams/delivery/DeliveryError';
 import { parseRetryAfterMs } from '../../../../src/kit/retryAfter';

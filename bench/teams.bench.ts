@@ -13,7 +13,10 @@
  */
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
 import { ActionSigner } from '../src/adapters/teams/ActionSigner';
-import { BotService, type EngineActions } from '../src/adapters/teams/BotService';
+import { BotService } from '../src/adapters/teams/BotService';
+import { DisplayNames } from '../src/adapters/teams/DisplayNames';
+import { NotificationCards } from '../src/adapters/teams/NotificationCards';
+import type { EngineActions } from '../src/adapters/teams/ports';
 import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer } from '../src/adapters/teams/delivery/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
@@ -46,11 +49,19 @@ async function setup(limits: DeliveryLimits) {
     const store = new MemoryAgentStateStore();
     const botStore = new MemoryBotStore(systemClock);
     const logger = silentLogger();
+    const signer = ActionSigner.random();
+    const cards = new NotificationCards({
+        names: new DisplayNames({ store: botStore, logger }),
+        signer,
+        clock: systemClock,
+        timeZone: 'UTC'
+    });
     const service = new BotService({
         engine: unusedEngine,
         store: botStore,
-        signer: ActionSigner.random(),
+        signer,
         clock: systemClock,
+        cards,
         supervisors: new Map(),
         channelMembersSupervise: true,
         userOverrides: new Map(),
@@ -62,7 +73,7 @@ async function setup(limits: DeliveryLimits) {
         store: botStore,
         logger
     });
-    const deliverer = new TeamsDeliverer(botStore, bot.sender, service, {}, logger);
+    const deliverer = new TeamsDeliverer(botStore, bot.sender, cards, {}, logger);
     const dispatcher = new OutboxDispatcher({
         store,
         deliverer,

@@ -10,12 +10,15 @@ import { adherenceSink } from './adherenceSink';
 import { createSyncPart } from './syncPart';
 import { sharedRedis } from './sharedRedis';
 import { ActionSigner } from '../adapters/teams/ActionSigner';
-import { BotService, type DirectoryPort } from '../adapters/teams/BotService';
+import { BotService } from '../adapters/teams/BotService';
+import type { DirectoryPort } from '../adapters/teams/ports';
 import type { BotStore } from '../adapters/teams/BotStore';
 import { MemoryBotStore } from '../adapters/teams/MemoryBotStore';
 import { RedisBotStore } from '../adapters/teams/RedisBotStore';
 import { TeamsDeliverer } from '../adapters/teams/delivery/TeamsDeliverer';
 import { createTeamsBot } from '../adapters/teams/bot';
+import { DisplayNames } from '../adapters/teams/DisplayNames';
+import { NotificationCards } from '../adapters/teams/NotificationCards';
 import type { AdaptiveCardJson } from '../cards/renderCard';
 import { OutboxDispatcher } from '../adapters/teams/delivery/OutboxDispatcher';
 import { GenesysClient } from '../adapters/genesys/GenesysClient';
@@ -191,12 +194,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ? new ActionSigner(config.teams.actionSigningSecret.reveal())
         : ActionSigner.random();
     const store = agentStore;
+    const cards = new NotificationCards({
+        names: new DisplayNames({ store: botStore, directory, logger }),
+        signer,
+        clock,
+        timeZone: config.teams.timeZone
+    });
     const service = new BotService({
         engine,
         store: botStore,
         signer,
         clock,
         directory,
+        cards,
         readLog: (q) => store.readLog(q),
         report: overrides.report ?? ((days, units) => reportCard(days, units) as Promise<AdaptiveCardJson>),
         supervisors: config.teams.supervisors,
@@ -220,7 +230,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const deliverer = new TeamsDeliverer(
         botStore,
         bot.sender,
-        service,
+        cards,
         {
             noPersonalConversation: () => metrics.noPersonalConversation.inc(),
             noAlertChannel: () => metrics.noAlertChannel.inc(),

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS } from '../../src/adapters/teams/BotService';
+import { COMMANDS } from '../../src/adapters/teams/commands/commands';
 
 const dir = join(__dirname, '..', '..', 'teamsAppManifest');
 

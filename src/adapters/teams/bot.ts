@@ -12,7 +12,8 @@ import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { AdaptiveCardJson } from '../../cards/renderCard';
 import { deliveryErrorFromStatus, DeliveryError } from './delivery/DeliveryError';
 import type { Logger } from '../../kit/Logger';
-import type { Actor, BotService } from './BotService';
+import type { BotService } from './BotService';
+import type { Actor } from './HandlerContext';
 import type { BotStore, ConversationKind, ConversationRef } from './BotStore';
 import type { ConversationSender } from './delivery/TeamsDeliverer';
 

@@ -2,7 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActionSigner } from '../../../src/adapters/teams/ActionSigner';
-import { BotService, type EngineActions } from '../../../src/adapters/teams/BotService';
+import { BotService } from '../../../src/adapters/teams/BotService';
+import type { EngineActions } from '../../../src/adapters/teams/ports';
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { createTeamsBot, type TeamsBot } from '../../../src/adapters/teams/bot';
 import { defaultPolicy } from '../../../src/engine/engineConfig';

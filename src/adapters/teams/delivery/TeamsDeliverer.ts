@@ -2,12 +2,12 @@ import type { Notification } from '../../../domain/adherence/types';
 import { notReady } from './DeliveryError';
 import type { Logger } from '../../../kit/Logger';
 import type { Deliverer, Route } from './ports';
-import { renderAlertCard, renderNudgeCard, type AdaptiveCardJson } from '../../../cards/renderCard';
-import type { BotService } from '../BotService';
+import type { AdaptiveCardJson } from '../../../cards/renderCard';
 import type { BotStore, ConversationRef } from '../BotStore';
-import { alertCardData, applyChange, nudgeCardData } from '../cardData';
+import { applyChange } from '../cardData';
+import type { NotificationCards } from '../NotificationCards';
 
-/** Sends and updates cards in a stored conversation (implemented with botbuilder in `TeamsSender`). */
+/** Sends and updates cards in a stored conversation (implemented with botbuilder in `proactiveSender.ts`). */
 export interface ConversationSender {
     /** Post a card; returns the new activity id. */
     send(reference: ConversationRef, card: AdaptiveCardJson): Promise<string>;
@@ -30,7 +30,7 @@ export class TeamsDeliverer implements Deliverer {
     constructor(
         private readonly store: BotStore,
         private readonly sender: ConversationSender,
-        private readonly service: BotService,
+        private readonly cards: NotificationCards,
         private readonly events: DelivererEvents = {},
         private readonly logger?: Logger
     ) {}
@@ -84,10 +84,7 @@ export class TeamsDeliverer implements Deliverer {
         const user = await this.store.userByGenesysId(n.episode.userId);
         const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
         if (!personal) return;
-        await this.sender.send(
-            personal.reference,
-            renderNudgeCard(nudgeCardData(n.episode, this.service.cardContext()))
-        );
+        await this.sender.send(personal.reference, this.cards.nudge(n.episode));
     }
 
     private async alert(n: Extract<Notification, { kind: 'alert' }>, conversationKey: string): Promise<void> {
@@ -95,8 +92,7 @@ export class TeamsDeliverer implements Deliverer {
         if (!conversation) return;
         const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
         const facts = previous?.facts ?? {};
-        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
-        const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
+        const card = await this.cards.alert(n.episode, facts);
         const activityId = await this.sender.send(conversation.reference, card);
         const stored = { conversationId: conversationKey, activityId, episode: n.episode, facts };
         // The card is posted: a failure from here on must not make the outbox post it again.
@@ -121,8 +117,7 @@ export class TeamsDeliverer implements Deliverer {
         const conversation = await this.store.getConversation(stored.conversationId);
         if (!conversation) return;
         const facts = applyChange(stored.facts, n);
-        const names = await this.service.names(n.episode.userId, n.episode.teamName ?? n.episode.teamId, facts);
-        const card = renderAlertCard(alertCardData(n.episode, facts, names, this.service.cardContext()));
+        const card = await this.cards.alert(n.episode, facts);
         await this.sender.update(conversation.reference, stored.activityId, card);
         await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
     }

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActionSigner } from '../../../../src/adapters/teams/ActionSigner';
-import { BotService, type DirectoryPort, type EngineActions } from '../../../../src/adapters/teams/BotService';
+import { BotService } from '../../../../src/adapters/teams/BotService';
+import { DisplayNames } from '../../../../src/adapters/teams/DisplayNames';
+import { NotificationCards } from '../../../../src/adapters/teams/NotificationCards';
+import type { DirectoryPort, EngineActions } from '../../../../src/adapters/teams/ports';
 import type { ConversationRef } from '../../../../src/adapters/teams/BotStore';
 import { MemoryBotStore } from '../../../../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer, type ConversationSender } from '../../../../src/adapters/teams/delivery/TeamsDeliverer';
@@ -68,21 +71,16 @@ async function setup(options: { directory?: DirectoryPort; maxAttempts?: number 
         reference: { channelId: 'msteams', serviceUrl: 'http://connector', conversation: { id: '19:chan' } }
     });
     const sender = new RecordingSender();
-    const service = new BotService({
-        engine: {} as never,
-        store: bots,
+    const cards = new NotificationCards({
+        names: new DisplayNames({ store: bots, directory: options.directory }),
         signer: ActionSigner.random(),
         clock,
-        ...(options.directory ? { directory: options.directory } : {}),
-        supervisors: new Map(),
-        channelMembersSupervise: true,
-        userOverrides: new Map(),
         timeZone: 'UTC'
     });
     const dropped: string[] = [];
     const dispatcher = new OutboxDispatcher({
         store,
-        deliverer: new TeamsDeliverer(bots, sender, service),
+        deliverer: new TeamsDeliverer(bots, sender, cards),
         clock,
         random: () => 0.5,
         claims: bots,

@@ -1,0 +1,84 @@
+import type { EpisodeLogEntry } from '../../domain/adherence/types';
+import type { Clock } from '../../domain/clock';
+import { LocalCalendar } from '../../domain/LocalCalendar';
+import type { LogQuery } from '../../engine/ports';
+import { renderStatusCard, type AdaptiveCardJson } from '../../cards/renderCard';
+import { activityLabel, minutesBetween } from './cardData';
+import type { DisplayNames } from './DisplayNames';
+import type { EngineActions } from './ports';
+
+export interface StatusCardsOptions {
+    engine: Pick<EngineActions, 'agent' | 'openEpisodes'>;
+    clock: Clock;
+    names: DisplayNames;
+    /** "Today" on the status card is the local day of this IANA zone (TEAMS_TIME_ZONE). */
+    timeZone: string;
+    /** Reads the episode log (today's episodes); without it the card shows the current state only. */
+    readLog?(query: LogQuery): Promise<EpisodeLogEntry[]>;
+}
+
+/** Ranking weight of an episode's impact in "who is drifting now". */
+const IMPACT_WEIGHT: Record<string, number> = { Negative: 2, Neutral: 1, Unknown: 1, Positive: 0.5 };
+
+/** The status cards: an agent's own adherence, and who is drifting now in a supervisor's units. */
+export class StatusCards {
+    private readonly calendar: LocalCalendar;
+
+    constructor(private readonly o: StatusCardsOptions) {
+        this.calendar = new LocalCalendar(o.timeZone);
+    }
+
+    /** Who is drifting now in these units, ranked by minutes × impact weight, at most 25. */
+    async driftingNow(units: string[]): Promise<AdaptiveCardJson> {
+        const now = this.o.clock.now();
+        const ranked = this.o.engine
+            .openEpisodes({ managementUnitIds: units })
+            .map(({ state }) => {
+                const minutes = minutesBetween(state.episode.startedAt, now);
+                return { state, minutes, score: minutes * (IMPACT_WEIGHT[state.episode.impact] ?? 1) };
+            })
+            .sort((a, b) => b.score - a.score)
+            .slice(0, 25);
+        const rows: Array<{ label: string; value: string }> = [];
+        for (const { state, minutes } of ranked) {
+            const e = state.episode;
+            rows.push({
+                label: await this.o.names.agentName(e.userId),
+                value: `${minutes} min · scheduled ${activityLabel(e.scheduledCategory)}, actual ${activityLabel(e.actualCategory, e.systemPresence)} · impact ${e.impact}${state.ack ? ' · acknowledged' : ''}`
+            });
+        }
+        return renderStatusCard({
+            title: 'Drifting now',
+            summary:
+                rows.length === 0
+                    ? 'Nobody in your units is out of adherence right now.'
+                    : `${rows.length} agent(s) out of adherence, most urgent first.`,
+            rows
+        });
+    }
+
+    /** An agent's own state and today's figures; `adherentSummary` replaces the in-adherence wording. */
+    async ownStatus(genesysUserId: string, adherentSummary?: string): Promise<AdaptiveCardJson> {
+        const now = this.o.clock.now();
+        const record = this.o.engine.agent(genesysUserId);
+        const rows: Array<{ label: string; value: string }> = [];
+        let summary = adherentSummary ?? "You're in adherence right now. Nice work!";
+        if (record && record.state.status !== 'adherent') {
+            const e = record.state.episode;
+            summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
+        } else if (!record) summary = 'I have no adherence data for you yet today.';
+        if (this.o.readLog && record) {
+            const log = await this.o.readLog({
+                fromAt: this.calendar.startOfDay(now),
+                toAt: now + 1,
+                managementUnitId: record.managementUnitId
+            });
+            const mine = log.filter((l) => l.userId === genesysUserId);
+            const resolved = mine.filter((l) => l.type === 'resolve');
+            const minutes = resolved.reduce((s, l) => s + (l.durationMs ?? 0), 0) / 60_000;
+            rows.push({ label: 'Episodes today', value: String(mine.filter((l) => l.type === 'start').length) });
+            rows.push({ label: 'Minutes out today', value: String(Math.round(minutes)) });
+        }
+        return renderStatusCard({ title: 'Your adherence', summary, rows });
+    }
+}

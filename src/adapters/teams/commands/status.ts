@@ -1,0 +1,17 @@
+import type { CommandHandler } from '../HandlerContext';
+
+/**
+ * `status`: in a channel or group chat, who is drifting now in its subscribed units that the actor supervises;
+ * otherwise (or for anyone else) the actor's own adherence.
+ */
+export const status: CommandHandler = async (ctx, actor) => {
+    if (actor.kind !== 'personal') {
+        const units: string[] = [];
+        for (const u of await ctx.store.unitsOf(actor.conversationId))
+            if (await ctx.auth.supervises(actor, u)) units.push(u);
+        if (units.length > 0) return { card: await ctx.status.driftingNow(units) };
+    }
+    const genesysUserId = (await ctx.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
+    if (!genesysUserId) return ctx.refuse('unknown-user');
+    return { card: await ctx.status.ownStatus(genesysUserId) };
+};

@@ -1,0 +1,23 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { inChannel, personal, setup } from '../botServiceFixture';
+
+describe('subscribe and unsubscribe commands', () => {
+    it('subscribes a channel for a supervisor of the unit and refuses others', async () => {
+        const { service, store } = await setup();
+        assert.equal((await service.command(inChannel('29:x', '19:ch'), 'subscribe mu-1')).refused, 'not-supervisor');
+        assert.equal((await service.command(personal('29:sup', 'aad-sup'), 'subscribe mu-1')).refused, 'invalid-input');
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe mu-1');
+        assert.equal(await store.subscriptionOf('mu-1'), '19:ch');
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'unsubscribe');
+        assert.equal(await store.subscriptionOf('mu-1'), undefined);
+    });
+
+    it('subscribing a unit clears its "no alert channel" marker, so a later loss of the channel is reported again', async () => {
+        const { service, store } = await setup();
+        assert.equal(await store.reportOnce('no-channel:mu-1'), true);
+        assert.equal(await store.reportOnce('no-channel:mu-1'), false);
+        await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe mu-1');
+        assert.equal(await store.reportOnce('no-channel:mu-1'), true);
+    });
+});

@@ -71,6 +71,7 @@ async function setup(limits: DeliveryLimits) {
         credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
         service,
         store: botStore,
+        clock: systemClock,
         logger
     });
     const deliverer = new TeamsDeliverer(botStore, bot.sender, cards, {}, logger);

@@ -225,6 +225,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         },
         service,
         store: botStore,
+        clock,
         logger
     });
     const deliverer = new TeamsDeliverer(

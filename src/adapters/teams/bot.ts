@@ -3,19 +3,18 @@ import {
     CardFactory,
     ConfigurationServiceClientCredentialFactory,
     MessageFactory,
-    TeamsInfo,
-    TurnContext,
     type Activity,
-    type ConversationReference
+    type TurnContext
 } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { Clock } from '../../domain/clock';
 import type { AdaptiveCardJson } from '../../cards/renderCard';
-import { deliveryErrorFromStatus, DeliveryError } from './delivery/DeliveryError';
 import type { Logger } from '../../kit/Logger';
 import type { BotService } from './BotService';
-import type { Actor } from './HandlerContext';
-import type { BotStore, ConversationKind, ConversationRef } from './BotStore';
+import type { BotStore } from './BotStore';
+import { createProactiveSender } from './delivery/proactiveSender';
 import type { ConversationSender } from './delivery/TeamsDeliverer';
+import { turnActor } from './turnActor';
 
 /** Bot Framework credentials (Toolkit names). Empty `appId` disables authentication: sandbox/test only. */
 export interface BotCredentials {
@@ -28,7 +27,17 @@ export interface BotCredentials {
 export interface TeamsBot {
     /** Hand an HTTP request to botbuilder (it validates the Bot Framework token when an app id is set). */
     process(req: unknown, res: unknown): Promise<void>;
+    /** Posts and updates cards proactively (the outbox's sends). */
     sender: ConversationSender;
+}
+
+export interface TeamsBotOptions {
+    credentials: BotCredentials;
+    service: BotService;
+    store: BotStore;
+    /** Stamps stored conversation references and reads `Retry-After` dates. */
+    clock: Clock;
+    logger: Logger;
 }
 
 /**
@@ -36,13 +45,8 @@ export interface TeamsBot {
  * capture conversation references and hand commands and card actions to {@link BotService}. Every botbuilder and
  * teams-ai import of the product lives in this folder.
  */
-export function createTeamsBot(options: {
-    credentials: BotCredentials;
-    service: BotService;
-    store: BotStore;
-    logger: Logger;
-}): TeamsBot {
-    const { credentials, service, store, logger } = options;
+export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
+    const { credentials, logger } = options;
     const adapter = new TeamsAdapter(
         {},
         new ConfigurationServiceClientCredentialFactory({
@@ -68,45 +72,20 @@ export function createTeamsBot(options: {
         removeRecipientMention: true,
         longRunningMessages: false
     });
+    addRoutes(app, options);
+    return {
+        process: (req, res) =>
+            adapter.process(req as never, res as never, async (context) => {
+                await app.run(context);
+            }),
+        sender: createProactiveSender(adapter, credentials.appId, options.clock)
+    };
+}
 
-    async function capture(context: TurnContext): Promise<Actor> {
-        const activity = context.activity;
-        const kind = kindOf(activity);
-        const reference = toRef(TurnContext.getConversationReference(activity));
-        const conversationId = baseConversationId(activity.conversation.id);
-        reference.conversation.id = conversationId;
-        const stored = { kind, reference, savedAt: Date.now() };
-        if (kind === 'personal') {
-            await store.savePersonal(activity.from.id, stored);
-        } else {
-            await store.saveConversation(conversationId, stored);
-        }
-        const actor: Actor = { teamsUserId: activity.from.id, conversationId, kind };
-        if (activity.from.aadObjectId) actor.aadObjectId = activity.from.aadObjectId;
-        if (activity.from.name) actor.name = activity.from.name;
-        const known = await store.userByTeamsId(activity.from.id);
-        let genesysUserId = known?.genesysUserId;
-        if (!known && activity.from.role !== 'bot') {
-            let member: { email?: string; userPrincipalName?: string; aadObjectId?: string; name?: string } = {};
-            try {
-                member = await TeamsInfo.getMember(context, activity.from.id);
-            } catch (error) {
-                logger.warn({ err: String(error) }, 'roster look-up failed; mapping by id only');
-            }
-            genesysUserId = await service.identify({
-                teamsUserId: activity.from.id,
-                aadObjectId: member.aadObjectId ?? activity.from.aadObjectId,
-                name: member.name ?? activity.from.name,
-                email: member.email,
-                userPrincipalName: member.userPrincipalName
-            });
-        }
-        // The personal chat was just stored: an agent reported once as unreachable is reported again if it goes.
-        if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);
-        service.noteName(actor.aadObjectId ?? actor.teamsUserId, actor.name);
-        return actor;
-    }
-
+/** Installs, member changes, messages (commands and Action.Submit) and Action.Execute invokes. */
+function addRoutes(app: Application<TurnState>, options: TeamsBotOptions): void {
+    const { service } = options;
+    const capture = (context: TurnContext) => turnActor(context, options);
     app.activity(ActivityTypes.InstallationUpdate, async (context) => {
         const actor = await capture(context);
         const action = (context.activity as Activity & { action?: string }).action ?? 'add';
@@ -139,95 +118,8 @@ export function createTeamsBot(options: {
         }
         return reply.message ?? (reply.card as AdaptiveCardJson & { type: 'AdaptiveCard' });
     });
-
-    /**
-     * Run one proactive operation. botbuilder routes errors thrown inside a continuation to `onTurnError`, so the
-     * failure is caught inside the callback and rethrown here as a {@link DeliveryError} for the outbox.
-     */
-    async function proactive<T>(reference: ConversationRef, op: (ctx: TurnContext) => Promise<T>): Promise<T> {
-        let result: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-        try {
-            await adapter.continueConversationAsync(
-                credentials.appId,
-                reference as Partial<ConversationReference>,
-                async (ctx) => {
-                    try {
-                        result = { ok: true, value: await op(ctx) };
-                    } catch (error) {
-                        result = { ok: false, error };
-                    }
-                }
-            );
-        } catch (error) {
-            throw toDeliveryError(error);
-        }
-        if (!result) throw new DeliveryError('TEAMS_NETWORK', 'proactive turn did not run', true);
-        if (!result.ok) throw toDeliveryError(result.error);
-        return result.value;
-    }
-
-    const sender: ConversationSender = {
-        send: (reference, card) =>
-            proactive(reference, async (ctx) => {
-                const res = await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-                return res?.id ?? '';
-            }),
-        update: (reference, activityId, card) =>
-            proactive(reference, async (ctx) => {
-                const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-                activity.id = activityId;
-                await ctx.updateActivity(activity);
-            })
-    };
-
-    return {
-        process: (req, res) =>
-            adapter.process(req as never, res as never, async (context) => {
-                await app.run(context);
-            }),
-        sender
-    };
 }
 
 async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-}
-
-function kindOf(activity: Activity): ConversationKind {
-    const type = activity.conversation?.conversationType;
-    if (type === 'channel') return 'channel';
-    if (type === 'groupChat' || activity.conversation?.isGroup) return 'groupChat';
-    return 'personal';
-}
-
-/** Channel replies arrive as `19:…;messageid=…`: the channel itself is the part before `;`. */
-function baseConversationId(id: string): string {
-    return id.split(';')[0];
-}
-
-function toRef(r: Partial<ConversationReference>): ConversationRef {
-    const ref: ConversationRef = {
-        channelId: r.channelId ?? 'msteams',
-        serviceUrl: r.serviceUrl ?? '',
-        conversation: { id: r.conversation?.id ?? '' }
-    };
-    if (r.conversation?.conversationType) ref.conversation.conversationType = r.conversation.conversationType;
-    if (r.conversation?.tenantId) ref.conversation.tenantId = r.conversation.tenantId;
-    if (r.conversation?.isGroup !== undefined) ref.conversation.isGroup = r.conversation.isGroup;
-    if (r.bot) ref.bot = { id: r.bot.id, name: r.bot.name };
-    if (r.user) ref.user = { id: r.user.id, name: r.user.name, aadObjectId: r.user.aadObjectId };
-    if (r.locale) ref.locale = r.locale;
-    return ref;
-}
-
-/** botbuilder (core-rest-pipeline `RestError`) → {@link DeliveryError}. */
-function toDeliveryError(error: unknown): DeliveryError {
-    if (error instanceof DeliveryError) return error;
-    const e = error as {
-        statusCode?: number;
-        response?: { status?: number; headers?: { get?(n: string): string | undefined } };
-    };
-    const status = e?.statusCode ?? e?.response?.status;
-    const retryAfter = e?.response?.headers?.get?.('retry-after');
-    return deliveryErrorFromStatus(status, retryAfter ?? null, Date.now());
 }

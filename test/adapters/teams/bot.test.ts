@@ -84,6 +84,7 @@ describe('Teams bot message routing', () => {
             credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
             service,
             store,
+            clock,
             logger
         });
     });

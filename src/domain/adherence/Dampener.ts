@@ -24,7 +24,8 @@ interface UnitBuffer {
 }
 
 /**
- * Mass schedule change dampening, per management unit (PRODUCT.md §1). Pure bookkeeping: time comes in as `now`.
+ * Mass schedule change dampening, per management unit (README, "How drift is decided"). Pure bookkeeping: time
+ * comes in as `now`.
  * A unit starts buffering on an explicit signal (`…agentschedules.changed`) or when its change rate exceeds the
  * burst threshold; its events are then held for `windowMs` and released as one settled batch.
  */

@@ -1,5 +1,5 @@
-import { createAgentStateStore } from '../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../src/adapters/redis/storeConfig';
+import { createAgentStateStore } from '../src/adapters/store/createAgentStateStore';
+import { parseStoreConfig } from '../src/adapters/store/storeConfig';
 import { runReportCli } from '../src/analytics/reportCli';
 import { systemClock } from '../src/adapters/systemClock';
 

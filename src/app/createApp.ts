@@ -4,7 +4,7 @@ import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { AgentStateStore, CoverageSource } from '../engine/ports';
-import { createAgentStateStore } from '../adapters/redis/createAgentStateStore';
+import { createAgentStateStore } from '../adapters/store/createAgentStateStore';
 import { createRetentionJob } from '../analytics/retention';
 import { adherenceSink } from './adherenceSink';
 import { createSyncPart } from './syncPart';

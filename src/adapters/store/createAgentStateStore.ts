@@ -1,6 +1,6 @@
 import type { AgentStateStore } from '../../engine/ports';
 import { MemoryAgentStateStore } from '../memory/MemoryAgentStateStore';
-import { createRedisStore } from './RedisAgentStateStore';
+import { createRedisStore } from '../redis/RedisAgentStateStore';
 import type { StoreConfig } from './storeConfig';
 
 /** Builds the configured store: Redis (own lazily connecting client, closed by `close()`) or the embedded memory store. */

@@ -4,8 +4,8 @@ import { isConfigError } from '../../../src/kit/ConfigError';
 import { redactUrl } from '../../../src/kit/env';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
 import { RedisAgentStateStore } from '../../../src/adapters/redis/RedisAgentStateStore';
-import { createAgentStateStore } from '../../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../../../src/adapters/redis/storeConfig';
+import { createAgentStateStore } from '../../../src/adapters/store/createAgentStateStore';
+import { parseStoreConfig } from '../../../src/adapters/store/storeConfig';
 
 describe('parseStoreConfig', () => {
     it('selects the memory store with defaults when REDIS_URL is absent', () => {

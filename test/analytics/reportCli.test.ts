@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { createRedisStore } from '../../src/adapters/redis/RedisAgentStateStore';
 import { createAgentStateStore } from '../../src/adapters/store/createAgentStateStore';
 import { parseStoreConfig } from '../../src/adapters/store/storeConfig';
-import type { DriftReport } from '../../src/analytics/computeDriftReport';
+import type { DriftReport } from '../../src/analytics/driftReport';
 import { parseReportCliArgs, runReportCli } from '../../src/analytics/reportCli';
 import type { AgentRecord, EpisodeLogEntry } from '../../src/domain/adherence/types';
 import { FakeClock } from '../support/FakeClock';

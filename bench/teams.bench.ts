@@ -18,7 +18,7 @@ import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer } from '../src/adapters/teams/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/kit/Logger';
-import { systemClock } from '../src/adapters/systemClock';
+import { systemClock } from '../src/kit/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
 import { OutboxDispatcher, type DeliveryLimits } from '../src/delivery/OutboxDispatcher';
 import { TEAMS_DEFAULTS } from '../src/adapters/teams/teamsConfig';

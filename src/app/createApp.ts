@@ -31,7 +31,7 @@ import type { Logger } from '../kit/Logger';
 import { createLogger } from './logger';
 import { createMetrics, type AppMetrics } from './metrics';
 import { createServer, type ReadinessCheck, type RouteRegistrar } from './server';
-import { systemClock } from '../adapters/systemClock';
+import { systemClock } from '../kit/systemClock';
 
 /** Test seams and the hooks other parts plug into. Everything is optional. */
 export interface AppOverrides {

@@ -29,6 +29,43 @@ export default tseslint.config(
         }
     },
     {
+        // app/ is the composition root: only src/index.ts and the sandbox import it (scripts, benches and tests may).
+        // The pure folders and the kit below refuse it with their own, stricter lists.
+        files: ['src/**/*.ts'],
+        ignores: ['src/index.ts', 'src/app/**', 'src/sandbox/**'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ group: ['**/app/**'], message: 'Only index.ts and the sandbox import src/app.' }] }
+            ]
+        }
+    },
+    {
+        // The emulator stands in for Genesys Cloud: it shares the domain and the kit, never the product's rooms.
+        files: ['src/emulator/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: [
+                                '**/app/**',
+                                '**/adapters/**',
+                                '**/sandbox/**',
+                                '**/sync/**',
+                                '**/engine/**',
+                                '**/analytics/**',
+                                '**/cards/**'
+                            ],
+                            message: 'The emulator imports only domain, kit and its own modules.'
+                        }
+                    ]
+                }
+            ]
+        }
+    },
+    {
         // The pure core: time and randomness come only through injected ports (Clock, Random).
         files: pureFolders,
         rules: {

@@ -29,6 +29,43 @@ export default tseslint.config(
         }
     },
     {
+        // app/ is the composition root: only src/index.ts and the sandbox import it (scripts, benches and tests may).
+        // The pure folders and the kit below refuse it with their own, stricter lists.
+        files: ['src/**/*.ts'],
+        ignores: ['src/index.ts', 'src/app/**', 'src/sandbox/**'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ group: ['**/app/**'], message: 'Only index.ts and the sandbox import src/app.' }] }
+            ]
+        }
+    },
+    {
+        // The emulator stands in for Genesys Cloud: it shares the domain and the kit, never the product's rooms.
+        files: ['src/emulator/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: [
+                                '**/app/**',
+                                '**/adapters/**',
+                                '**/sandbox/**',
+                                '**/sync/**',
+                                '**/engine/**',
+                                '**/analytics/**',
+                                '**/cards/**'
+                            ],
+                            message: 'The emulator imports only domain, kit and its own modules.'
+                        }
+                    ]
+                }
+            ]
+        }
+    },
+    {
         // The pure core: time and randomness come only through injected ports (Clock, Random).
         files: pureFolders,
         rules: {
@@ -85,6 +122,11 @@ export default tseslint.config(
             'no-restricted-globals': ['error', ...timerGlobals],
             'no-restricted-properties': ['error', ...clockAndRandom]
         }
+    },
+    {
+        // The one implementation of the Clock port on the wall clock and Node's timers: every other module gets it injected.
+        files: ['src/kit/systemClock.ts'],
+        rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' }
     },
     {
         files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -13,7 +13,7 @@ import { createRedisStore } from '../src/adapters/redis/RedisAgentStateStore';
 import { mapFrame } from '../src/adapters/genesys/mapping';
 import type { Observation } from '../src/domain/adherence/types';
 import { defaultPolicy } from '../src/engine/engineConfig';
-import { systemClock } from '../src/adapters/systemClock';
+import { systemClock } from '../src/kit/systemClock';
 import type { Clock, TimerHandle } from '../src/domain/clock';
 import { Redis } from 'ioredis';
 import { adherenceTrace, median, percentile, report } from './support';

@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { AdherenceStream, type AdherenceSink, type StreamEvent } from '../src/adapters/genesys/adherenceStream';
 import { GenesysClient } from '../src/adapters/genesys/GenesysClient';
-import { createSystemClock } from '../src/adapters/systemClock';
+import { createSystemClock } from '../src/kit/systemClock';
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
 import type { Observation } from '../src/domain/adherence/types';
 import { AdherenceEngine } from '../src/engine/AdherenceEngine';

@@ -16,7 +16,7 @@ import { staticAgentResolver } from '../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../src/sync/RedisSyncQueue';
 import { registerSyncRoutes } from '../src/sync/registerSyncRoutes';
 import { MemorySyncQueue } from '../src/sync/SyncQueue';
-import { systemClock } from '../src/adapters/systemClock';
+import { systemClock } from '../src/kit/systemClock';
 
 const AGENTS = 500;
 const CODES = ['AVAIL', 'BREAK', 'MEAL'];

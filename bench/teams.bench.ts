@@ -21,7 +21,7 @@ import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
 import { TeamsDeliverer } from '../src/adapters/teams/delivery/TeamsDeliverer';
 import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/kit/Logger';
-import { systemClock } from '../src/adapters/systemClock';
+import { systemClock } from '../src/kit/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
 import { OutboxDispatcher } from '../src/adapters/teams/delivery/OutboxDispatcher';
 import type { DeliveryLimits } from '../src/adapters/teams/delivery/ports';

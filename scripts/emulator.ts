@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startGenesysEmulator } from '../src/emulator/GenesysEmulator';
-import { createSystemClock } from '../src/adapters/systemClock';
+import { createSystemClock } from '../src/kit/systemClock';
 
 function num(name: string, text: string | undefined, def: number): number {
     if (text === undefined) return def;

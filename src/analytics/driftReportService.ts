@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock';
 import type { EpisodeLogEntry } from '../domain/adherence/types';
 import type { AgentStateStore } from '../engine/ports';
 import { AnalyticsError } from './AnalyticsError';
-import type { DriftReport } from './computeDriftReport';
+import type { DriftReport } from './driftReport';
 import { computeDriftReport } from './computeDriftReport';
 import type { ReportQuery } from './reportQuery';
 

@@ -1,4 +1,4 @@
-import type { Change, DriftReport } from './computeDriftReport';
+import type { Change, DriftReport } from './driftReport';
 import type { SuppressReason } from '../domain/adherence/types';
 
 /** Human labels of suppression reasons, in display order. */

@@ -44,11 +44,12 @@ export function parseReportCliArgs(argv: readonly string[]): { args: ReportCliAr
 
 export interface ReportCliDeps {
     /**
-     * Opens the store the bot is configured with, from the same variables (`REDIS_URL`, `REDIS_KEY_PREFIX`,
-     * `REDIS_SHARD_COUNT`…); called only when `REDIS_URL` is set. Throws on bad store configuration.
-     * Closed by the CLI when done.
+     * Opens the store the bot is configured with, from the same environment: the store configuration reads
+     * `REDIS_URL`, `REDIS_KEY_PREFIX`, `REDIS_SHARD_COUNT`… (this module never does). Returns `undefined` when that is
+     * the embedded in-memory store, whose episode log lives only inside the running bot. Called once the arguments
+     * are valid; throws on a bad store configuration. Closed by the CLI when done.
      */
-    openStore: (env: Record<string, string | undefined>) => Pick<AgentStateStore, 'readLog' | 'close'>;
+    openStore: (env: Record<string, string | undefined>) => Pick<AgentStateStore, 'readLog' | 'close'> | undefined;
     clock: Pick<Clock, 'now'>;
     out: (text: string) => void;
     err: (text: string) => void;
@@ -87,21 +88,20 @@ export async function runReportCli(
         deps.err(`Invalid arguments: ${problems.join('; ')}\n${REPORT_CLI_USAGE}`);
         return 2;
     }
-    const url = env.REDIS_URL?.trim();
-    if (url === undefined || url === '') {
+    let store: Pick<AgentStateStore, 'readLog' | 'close'> | undefined;
+    try {
+        store = deps.openStore(env);
+    } catch (err) {
+        deps.err(`Invalid store configuration: ${err instanceof Error ? err.message : String(err)}`);
+        return 2;
+    }
+    if (store === undefined) {
         deps.err(
             'REDIS_URL is not set: the bot is using its in-memory store, whose episode log lives only inside the ' +
                 'running bot process, so there is nothing to report from here. Set REDIS_URL (and REDIS_KEY_PREFIX) ' +
                 'to the Redis the bot uses.'
         );
         return 1;
-    }
-    let store: Pick<AgentStateStore, 'readLog' | 'close'>;
-    try {
-        store = deps.openStore(env);
-    } catch (err) {
-        deps.err(`Invalid store configuration: ${err instanceof Error ? err.message : String(err)}`);
-        return 2;
     }
     try {
         const service = createDriftReportService({

@@ -2,7 +2,7 @@ import { readEngineConfig, type EngineConfig } from '../engine/engineConfig';
 import { readTeamsConfig, type RunMode, type TeamsConfig } from '../adapters/teams/teamsConfig';
 import { readGenesysConfig, type GenesysConfig } from '../adapters/genesys/genesysConfig';
 import { readAnalyticsConfig, type AnalyticsConfig } from '../analytics/analyticsConfig';
-import { readStoreConfig, type StoreConfig } from '../adapters/redis/storeConfig';
+import { readStoreConfig, type StoreConfig } from '../adapters/store/storeConfig';
 import { readSyncConfig, type SyncConfig } from '../sync/syncConfig';
 import { parseEnv, type Env, type EnvReader } from '../kit/env';
 

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type { StoreConfig } from '../adapters/redis/storeConfig';
+import type { StoreConfig } from '../adapters/store/storeConfig';
 
 /**
  * The Redis connection of the bot data and the sync queue, built from the store configuration: the URL and

@@ -1,5 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
-import type { DriftReport } from '../analytics/computeDriftReport';
+import type { DriftReport } from '../analytics/driftReport';
 import {
     SUPPRESS_REASON_LABELS,
     formatChange,

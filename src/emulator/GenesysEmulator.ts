@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../domain/clock';
-import { createSystemClock } from '../adapters/systemClock';
+import { createSystemClock } from '../kit/systemClock';
 import { ContactCenter } from './center/ContactCenter';
 import { createEmulatorControl, type EmulatorControl } from './EmulatorControl';
 import { EmulatorTimers } from './EmulatorTimers';

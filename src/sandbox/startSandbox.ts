@@ -5,7 +5,7 @@ import { loadConfig } from '../app/config';
 import { createApp, type App } from '../app/createApp';
 import { createLogger } from '../app/logger';
 import type { Logger } from '../kit/Logger';
-import { createSystemClock } from '../adapters/systemClock';
+import { createSystemClock } from '../kit/systemClock';
 import type { Clock } from '../domain/clock';
 import { startGenesysEmulator, type RunningEmulator } from '../emulator/GenesysEmulator';
 import { startAgentsPlayground, type RunningPlayground } from './agentsPlayground';

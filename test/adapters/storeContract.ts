@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentRecord, EpisodeLogEntry, Notification } from '../../src/domain/adherence/types';
 import type { AgentStateStore, StateChange } from '../../src/engine/ports';
-import { isStoreError } from '../../src/adapters/memory/StoreError';
+import { isStoreError } from '../../src/adapters/store/StoreError';
 
 /** One empty backend, and the store instances on it. */
 export interface StoreFixture {

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import Redis from 'ioredis';
 import { createRedisStore } from '../../src/adapters/redis/RedisAgentStateStore';
-import { createAgentStateStore } from '../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../../src/adapters/redis/storeConfig';
-import type { DriftReport } from '../../src/analytics/computeDriftReport';
+import { openSharedStore } from '../../src/adapters/store/createAgentStateStore';
+import { parseStoreConfig } from '../../src/adapters/store/storeConfig';
+import type { DriftReport } from '../../src/analytics/driftReport';
 import { parseReportCliArgs, runReportCli } from '../../src/analytics/reportCli';
 import type { AgentRecord, EpisodeLogEntry } from '../../src/domain/adherence/types';
 import { FakeClock } from '../support/FakeClock';
@@ -13,7 +13,7 @@ import { cleanup, redisUrl as REDIS_URL } from '../support/redis';
 import { DAY, logOf } from '../support/episodeLog';
 
 /** As `scripts/report.ts` opens it: the bot's own store configuration. */
-const openStore = (env: Record<string, string | undefined>) => createAgentStateStore(parseStoreConfig(env));
+const openStore = (env: Record<string, string | undefined>) => openSharedStore(parseStoreConfig(env));
 
 function capture() {
     const out: string[] = [];
@@ -120,8 +120,9 @@ describe('runReportCli', () => {
                 ...c.deps,
                 clock,
                 openStore: (e) => {
-                    opened = true;
-                    return openStore(e);
+                    const store = openStore(e);
+                    opened = store !== undefined;
+                    return store;
                 }
             }
         );

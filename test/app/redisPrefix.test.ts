@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Redis from 'ioredis';
-import { STORE_DEFAULTS } from '../../src/adapters/redis/storeConfig';
+import { STORE_DEFAULTS } from '../../src/adapters/store/storeConfig';
 import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
 import { silentLogger } from '../../src/kit/Logger';

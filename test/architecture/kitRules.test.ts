@@ -39,4 +39,17 @@ describe('ESLint kit rules', () => {
             []
         );
     });
+
+    it('lets only src/kit/systemClock.ts use the wall clock and timers, still with no package import', async () => {
+        const lintAt = async (filePath: string, code: string) =>
+            (await eslint.lintText(code, { filePath }))[0].messages.map((m) => m.ruleId);
+        const clockCode = 'export const t = Date.now();\nsetTimeout(() => undefined, 1);';
+        assert.deepEqual(await lintAt('src/kit/systemClock.ts', clockCode), []);
+        assert.ok((await lintAt('src/kit/otherClock.ts', clockCode)).includes('no-restricted-globals'));
+        assert.ok(
+            (await lintAt('src/kit/systemClock.ts', "import axios from 'axios';\nexport const a = axios;")).includes(
+                'no-restricted-imports'
+            )
+        );
+    });
 });

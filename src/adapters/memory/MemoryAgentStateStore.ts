@@ -7,9 +7,9 @@ import type {
     OutboxEntry,
     StateChange
 } from '../../engine/ports';
-import { STORE_DEFAULTS } from '../redis/storeConfig';
-import { StoreError } from './StoreError';
-import { assertEpochMs, assertIds, assertInteger, validateChanges } from './validateStoreInput';
+import { STORE_DEFAULTS } from '../store/storeConfig';
+import { StoreError } from '../store/StoreError';
+import { assertEpochMs, assertIds, assertInteger, validateChanges } from '../store/validateStoreInput';
 
 export interface MemoryStoreOptions {
     /** How long an enqueued outbox key is remembered so it is never enqueued twice, ms. @default 604800000 (7 days) */

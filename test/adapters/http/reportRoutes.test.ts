@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as restify from 'restify';
-import type { DriftReport } from '../../../src/analytics/computeDriftReport';
+import type { DriftReport } from '../../../src/analytics/driftReport';
 import { createDriftReportService } from '../../../src/analytics/driftReportService';
 import type { EpisodeLogEntry } from '../../../src/domain/adherence/types';
 import type { LogQuery } from '../../../src/engine/ports';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
-import { isStoreError } from '../../../src/adapters/memory/StoreError';
+import { isStoreError } from '../../../src/adapters/store/StoreError';
 import { runStoreContract } from '../storeContract';
 
 runStoreContract(

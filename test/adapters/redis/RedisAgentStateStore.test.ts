@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import calculateSlot from 'cluster-key-slot';
 import Redis from 'ioredis';
-import { isStoreError } from '../../../src/adapters/memory/StoreError';
-import {
-    RedisAgentStateStore,
-    assertRedisVersion,
-    createRedisStore
-} from '../../../src/adapters/redis/RedisAgentStateStore';
+import { isStoreError } from '../../../src/adapters/store/StoreError';
+import { RedisAgentStateStore, createRedisStore } from '../../../src/adapters/redis/RedisAgentStateStore';
+import { assertRedisVersion } from '../../../src/adapters/redis/ShardedRedis';
 import { exclusionsKey, fnv1a32, shardKeys, shardOf } from '../../../src/adapters/redis/keys';
 import { change, logEntry, nudge, record, runStoreContract } from '../storeContract';
 import type { StoreFixture } from '../storeContract';

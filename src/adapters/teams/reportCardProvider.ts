@@ -1,9 +1,9 @@
-import { isAnalyticsError } from '../analytics/AnalyticsError';
-import type { DriftReportService } from '../analytics/driftReportService';
-import type { ReportLimits } from '../analytics/reportQuery';
-import { parseReportQuery } from '../analytics/reportQuery';
-import type { ReportCardOptions } from './renderReportCard';
-import { renderReportCard } from './renderReportCard';
+import { isAnalyticsError } from '../../analytics/AnalyticsError';
+import type { DriftReportService } from '../../analytics/driftReportService';
+import type { ReportLimits } from '../../analytics/reportQuery';
+import { parseReportQuery } from '../../analytics/reportQuery';
+import type { ReportCardOptions } from '../../cards/renderReportCard';
+import { renderReportCard } from '../../cards/renderReportCard';
 
 export interface ReportCardProviderDeps {
     reports: DriftReportService;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeProblems, validateChanges } from '../../../src/adapters/memory/validateStoreInput';
+import { describeProblems, validateChanges } from '../../../src/adapters/store/validateStoreInput';
 import type { StateChange } from '../../../src/engine/ports';
 import { change, logEntry, nudge } from '../storeContract';
 

@@ -1,6 +1,6 @@
 import { parseEnv, redactUrl, type Env, type EnvReader } from '../../kit/env';
 import { Secret } from '../../kit/Secret';
-import { keyPrefixProblem } from './keys';
+import { keyPrefixProblem } from '../redis/keys';
 
 /** The Redis settings of {@link StoreConfig}: every Redis client of the app (agent store, bot data, sync queue) uses them. */
 export interface RedisStoreConfig {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createDriftReportService } from '../../src/analytics/driftReportService';
-import { createReportCardProvider } from '../../src/cards/reportCardProvider';
-import type { EpisodeLogEntry } from '../../src/domain/adherence/types';
-import type { LogQuery } from '../../src/engine/ports';
-import { FakeClock } from '../support/FakeClock';
-import { DAY, logOf } from '../support/episodeLog';
+import { createDriftReportService } from '../../../src/analytics/driftReportService';
+import { createReportCardProvider } from '../../../src/adapters/teams/reportCardProvider';
+import type { EpisodeLogEntry } from '../../../src/domain/adherence/types';
+import type { LogQuery } from '../../../src/engine/ports';
+import { FakeClock } from '../../support/FakeClock';
+import { DAY, logOf } from '../../support/episodeLog';
 
 function texts(card: Record<string, unknown>): string[] {
     const out: string[] = [];

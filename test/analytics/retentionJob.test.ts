@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createRetentionJob } from '../../src/analytics/retention';
+import { createRetentionJob } from '../../src/analytics/retentionJob';
 import { FakeClock } from '../support/FakeClock';
 import { DAY, HOUR } from '../support/episodeLog';
 

@@ -4,8 +4,8 @@ import { isConfigError } from '../../../src/kit/ConfigError';
 import { redactUrl } from '../../../src/kit/env';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
 import { RedisAgentStateStore } from '../../../src/adapters/redis/RedisAgentStateStore';
-import { createAgentStateStore } from '../../../src/adapters/redis/createAgentStateStore';
-import { parseStoreConfig } from '../../../src/adapters/redis/storeConfig';
+import { createAgentStateStore, openSharedStore } from '../../../src/adapters/store/createAgentStateStore';
+import { parseStoreConfig } from '../../../src/adapters/store/storeConfig';
 
 describe('parseStoreConfig', () => {
     it('selects the memory store with defaults when REDIS_URL is absent', () => {
@@ -80,5 +80,27 @@ describe('parseStoreConfig', () => {
             }
         }
         assert.equal(redactUrl('redis://cache.example:6379'), 'redis://cache.example:6379');
+    });
+});
+
+describe('openSharedStore', () => {
+    it('opens the configured Redis store, and nothing for the memory store (it lives inside the bot)', async () => {
+        assert.equal(openSharedStore(parseStoreConfig({})), undefined);
+        const store = openSharedStore(
+            parseStoreConfig({
+                REDIS_URL: 'redis://127.0.0.1:6379',
+                REDIS_KEY_PREFIX: 'test:shared:',
+                REDIS_SHARD_COUNT: '4'
+            })
+        );
+        assert.ok(store instanceof RedisAgentStateStore);
+        assert.deepEqual(store.toJSON(), {
+            keyPrefix: 'test:shared:',
+            shardCount: 4,
+            logMaxLen: 200_000,
+            outboxKeyTtlMs: 604_800_000,
+            pageSize: 1000
+        });
+        await store.close();
     });
 });

@@ -1,0 +1,40 @@
+import type Redis from 'ioredis';
+import type { AgentStateStore } from '../engine/ports';
+import { createAgentStateStore } from '../adapters/store/createAgentStateStore';
+import type { StoreConfig } from '../adapters/store/storeConfig';
+import type { BotStore } from '../adapters/teams/BotStore';
+import { MemoryBotStore } from '../adapters/teams/MemoryBotStore';
+import { RedisBotStore } from '../adapters/teams/RedisBotStore';
+import type { AppContext } from './appContext';
+import { sharedRedis } from './sharedRedis';
+
+export interface StoresPart {
+    agentStore: AgentStateStore;
+    botStore: BotStore;
+    /** The shared Redis connection (bot data, sync queue), opened on first use; `undefined` with the memory store. */
+    redis: () => Promise<Redis | undefined>;
+}
+
+/**
+ * The stores of the app from the store configuration: the agent state store (closed on shutdown unless given) and
+ * the bot store on the shared Redis connection, or in memory. Given stores are used as they are.
+ */
+export async function createStoresPart(
+    config: StoreConfig,
+    ctx: AppContext,
+    given: { agentStore?: AgentStateStore; botStore?: BotStore }
+): Promise<StoresPart> {
+    const redis = sharedRedis(config, (client) => ctx.onClose(() => void client.disconnect()));
+    let agentStore = given.agentStore;
+    if (!agentStore) {
+        const owned = createAgentStateStore(config);
+        ctx.onClose(() => owned.close());
+        agentStore = owned;
+    }
+    let botStore = given.botStore;
+    if (!botStore) {
+        const client = await redis();
+        botStore = client ? new RedisBotStore(client) : new MemoryBotStore(ctx.clock);
+    }
+    return { agentStore, botStore, redis };
+}

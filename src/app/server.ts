@@ -1,4 +1,7 @@
-import * as restify from 'restify';
+import type * as restify from 'restify';
+import { loadRestify } from './loadRestify';
+
+const { createServer: createRestifyServer, plugins } = loadRestify();
 
 /** A part that adds its own routes (sync ingest, analytics JSON…). */
 export type RouteRegistrar = (server: restify.Server) => void;
@@ -25,16 +28,16 @@ export interface ServerOptions {
 
 /** restify with the bot endpoint, health, readiness and metrics. No business logic here. */
 export function createServer(options: ServerOptions): restify.Server {
-    const server = restify.createServer({ name: 'adherence-drift-bot', handleUncaughtExceptions: false });
+    const server = createRestifyServer({ name: 'adherence-drift-bot', handleUncaughtExceptions: false });
     const raw = options.rawBodyPrefixes ?? ['/api/sync/'];
     const readsOwnBody = (req: restify.Request): boolean => {
         const path = req.getPath();
         return raw.some((prefix) => path.startsWith(prefix));
     };
-    for (const parse of restify.plugins.bodyParser({ maxBodySize: 1_000_000 })) {
+    for (const parse of plugins.bodyParser({ maxBodySize: 1_000_000 })) {
         server.use((req, res, next) => (readsOwnBody(req) ? next() : parse(req, res, next)));
     }
-    server.use(restify.plugins.queryParser());
+    server.use(plugins.queryParser());
 
     server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
         try {

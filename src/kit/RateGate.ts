@@ -1,0 +1,58 @@
+import { SlidingWindowLimiter, type WindowLimit } from './SlidingWindowLimiter';
+
+/** The limits a {@link RateGate} enforces: per key (a Teams conversation) and over all keys (the app). */
+export interface RateGateLimits {
+    /** Windows every key must respect, e.g. Teams' 7/1 s, 8/2 s, 60/30 s, 1,800/h per conversation. */
+    perKey: readonly WindowLimit[];
+    /** Windows all keys together must respect, e.g. Teams' 50/s per app. */
+    overall: readonly WindowLimit[];
+}
+
+/**
+ * Send slots under sliding-window limits per key and overall, plus pauses per key (a 429's `Retry-After`). Every user
+ * of one gate shares its limits: in one process ({@link LocalRateGate}) or, through Redis, across a fleet. Times are
+ * epoch ms from the caller's clock.
+ */
+export interface RateGate {
+    /**
+     * Takes one slot for `key` (and one of the overall budget) at `now` when every window allows it and `key` is not
+     * paused, and returns 0; otherwise takes nothing and returns how long to wait, ms (> 0).
+     */
+    acquire(key: string, now: number): Promise<number>;
+    /** Holds `key` until `until` for every user of the gate (an earlier `until` never shortens a pause). */
+    pause(key: string, until: number, now: number): Promise<void>;
+}
+
+/** A {@link RateGate} inside one process: two {@link SlidingWindowLimiter}s and a map of pauses. */
+export class LocalRateGate implements RateGate {
+    private readonly perKey: SlidingWindowLimiter;
+    private readonly overall: SlidingWindowLimiter;
+    private readonly pausedUntil = new Map<string, number>();
+
+    constructor(limits: RateGateLimits) {
+        this.perKey = new SlidingWindowLimiter(limits.perKey);
+        this.overall = new SlidingWindowLimiter(limits.overall);
+    }
+
+    async acquire(key: string, now: number): Promise<number> {
+        return this.acquireNow(key, now);
+    }
+
+    /** {@link acquire} without the promise, for callers that decide synchronously. */
+    acquireNow(key: string, now: number): number {
+        const paused = this.pausedUntil.get(key);
+        if (paused !== undefined) {
+            if (paused > now) return paused - now;
+            this.pausedUntil.delete(key);
+        }
+        const wait = Math.max(this.perKey.delayFor(key, now), this.overall.delayFor('', now));
+        if (wait > 0) return wait;
+        this.perKey.record(key, now);
+        this.overall.record('', now);
+        return 0;
+    }
+
+    async pause(key: string, until: number, now: number): Promise<void> {
+        if (until > now && until > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, until);
+    }
+}

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON payloads on the wire are untyped here */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlidingWindowLimiter, type WindowLimit } from '../../src/kit/SlidingWindowLimiter';
 
 /** One request the fake connector received. */
 export interface ConnectorRequest {
@@ -16,7 +17,28 @@ export interface ConnectorRequest {
     status: number;
     /** Wall-clock arrival, epoch ms (benchmarks). */
     receivedAt: number;
+    /** Answered 429 because it was over Teams' rate limits (not scripted). */
+    overLimit?: boolean;
 }
+
+/** Teams' documented limits for a bot, enforced on arrival (wall clock) when given to the connector. */
+export interface ConnectorLimits {
+    /** Per bot per conversation, e.g. 7/1 s, 8/2 s, 60/30 s, 1,800/h. */
+    perConversation: WindowLimit[];
+    /** Per app, e.g. 50/s. */
+    perApp: WindowLimit[];
+}
+
+/** The limits Teams documents for a bot (the product's defaults). */
+export const TEAMS_LIMITS: ConnectorLimits = {
+    perConversation: [
+        { limit: 7, windowMs: 1_000 },
+        { limit: 8, windowMs: 2_000 },
+        { limit: 60, windowMs: 30_000 },
+        { limit: 1_800, windowMs: 3_600_000 }
+    ],
+    perApp: [{ limit: 50, windowMs: 1_000 }]
+};
 
 /** A request kind to script; `post` = send or reply. */
 export type ScriptKind = ConnectorRequest['kind'] | 'post';
@@ -38,7 +60,8 @@ export interface Member {
 /**
  * A Bot Connector on 127.0.0.1:0 answering the REST calls a bot makes (reference: connector REST calls): create
  * conversation, send, reply, update, roster. Failures are scripted per request kind (and optionally conversation);
- * every request is recorded.
+ * every request is recorded. With `limits`, sends, replies and updates beyond Teams' rate limits (counted on arrival,
+ * per conversation and per app) are answered 429 with `Retry-After` in seconds, as Teams does.
  */
 export class FakeBotConnector {
     readonly requests: ConnectorRequest[] = [];
@@ -48,6 +71,14 @@ export class FakeBotConnector {
     private readonly scripts: Array<{ kind: ScriptKind; conversationId?: string; responses: ScriptedResponse[] }> = [];
     private waiters: Array<{ predicate: () => boolean; resolve: () => void }> = [];
     url = '';
+    private readonly limiters: { conversation: SlidingWindowLimiter; app: SlidingWindowLimiter } | undefined;
+
+    constructor(options: { limits?: ConnectorLimits } = {}) {
+        this.limiters = options.limits && {
+            conversation: new SlidingWindowLimiter(options.limits.perConversation),
+            app: new SlidingWindowLimiter(options.limits.perApp)
+        };
+    }
 
     async start(): Promise<string> {
         this.server = createServer((req, res) => void this.handle(req, res));
@@ -82,6 +113,11 @@ export class FakeBotConnector {
                 (r.kind === 'send' || r.kind === 'reply') &&
                 (conversationId === undefined || r.conversationId === conversationId)
         );
+    }
+
+    /** Requests answered 429 because they were over the rate limits. */
+    overLimit(): ConnectorRequest[] {
+        return this.requests.filter((r) => r.overLimit);
     }
 
     /** Resolves once the predicate holds (checked after every request); rejects after `ms` of real time. */
@@ -131,7 +167,7 @@ export class FakeBotConnector {
                 record.kind = method === 'PUT' ? 'update' : method === 'POST' ? 'reply' : 'other';
             } else if (parts[3] === 'members') record.kind = parts.length === 5 ? 'member' : 'members';
         }
-        const scripted = this.nextScripted(record);
+        const scripted = this.nextScripted(record) ?? this.overLimitAnswer(record);
         let status = 200;
         let headers: Record<string, string> = {};
         let answer: unknown;
@@ -178,6 +214,28 @@ export class FakeBotConnector {
             w.resolve();
             return false;
         });
+    }
+
+    /** A 429 when a send, reply or update is over a limit at its arrival; otherwise it is counted. */
+    private overLimitAnswer(record: ConnectorRequest): ScriptedResponse | undefined {
+        if (!this.limiters || !['send', 'reply', 'update'].includes(record.kind)) return undefined;
+        const now = record.receivedAt;
+        const conversation = record.conversationId ?? '';
+        const wait = Math.max(
+            this.limiters.conversation.delayFor(conversation, now),
+            this.limiters.app.delayFor('app', now)
+        );
+        if (wait > 0) {
+            record.overLimit = true;
+            return {
+                status: 429,
+                headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
+                body: { error: { code: 'Throttled', message: 'rate limit exceeded' } }
+            };
+        }
+        this.limiters.conversation.record(conversation, now);
+        this.limiters.app.record('app', now);
+        return undefined;
     }
 
     private nextScripted(record: ConnectorRequest): ScriptedResponse | undefined {

@@ -44,11 +44,11 @@ export interface EngineOptions {
     dampening?: DampenerConfig;
     logger?: Logger;
     metrics?: EngineMetrics;
-    /** How long a claimed deadline is leased to this instance, ms. @default 30000 */
+    /** How long a claimed deadline is leased to this instance, ms. @default 8000 */
     deadlineLeaseMs?: number;
     /**
      * How often to look for overdue deadlines that another (dead) instance claimed or armed, and for exclusion
-     * commands given to another instance, ms. @default 5000
+     * commands given to another instance, ms. @default 3000
      */
     orphanPollMs?: number;
     /** Grace before an overdue deadline counts as an orphan, ms. @default 2000 */

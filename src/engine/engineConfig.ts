@@ -16,9 +16,9 @@ export interface EngineConfig {
      * (changes, @default 200), `ADHERENCE_BURST_WINDOW_MS` (ms, @default 10000).
      */
     dampening: DampenerConfig;
-    /** `ADHERENCE_DEADLINE_LEASE_MS`: how long a claimed deadline belongs to this instance, ms. @default 30000 */
+    /** `ADHERENCE_DEADLINE_LEASE_MS`: how long a claimed deadline belongs to this instance, ms. @default 8000 */
     deadlineLeaseMs: number;
-    /** `ADHERENCE_ORPHAN_POLL_MS`: how often to pick up other instances' overdue deadlines, ms; 0 = off. @default 5000 */
+    /** `ADHERENCE_ORPHAN_POLL_MS`: how often to pick up other instances' overdue deadlines, ms; 0 = off. @default 3000 */
     orphanPollMs: number;
     /** `ADHERENCE_MAX_QUEUED`: queued events beyond which repeated observations are folded. @default 100000 */
     maxQueued: number;
@@ -32,8 +32,8 @@ export const ENGINE_DEFAULTS = Object.freeze({
     excludedCategories: Object.freeze(['Meeting', 'Training']),
     suppressPositiveImpact: true,
     dampening: Object.freeze({ windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }),
-    deadlineLeaseMs: 30_000,
-    orphanPollMs: 5_000,
+    deadlineLeaseMs: 8_000,
+    orphanPollMs: 3_000,
     maxQueued: 100_000
 });
 

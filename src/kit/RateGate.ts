@@ -8,6 +8,16 @@ export interface RateGateLimits {
     overall: readonly WindowLimit[];
 }
 
+/** The answer of {@link RateGate.acquire}: 0 = the slot is taken; else how long to wait, and whether for everyone. */
+export interface RateWait {
+    /** 0 when the slot was taken; otherwise ms to wait (nothing was taken). */
+    waitMs: number;
+    /** True when the overall budget is what is spent: no other key can go before `waitMs` either. */
+    overall: boolean;
+}
+
+const TAKEN: RateWait = Object.freeze({ waitMs: 0, overall: false });
+
 /**
  * Send slots under sliding-window limits per key and overall, plus pauses per key (a 429's `Retry-After`). Every user
  * of one gate shares its limits: in one process ({@link LocalRateGate}) or, through Redis, across a fleet. Times are
@@ -16,9 +26,9 @@ export interface RateGateLimits {
 export interface RateGate {
     /**
      * Takes one slot for `key` (and one of the overall budget) at `now` when every window allows it and `key` is not
-     * paused, and returns 0; otherwise takes nothing and returns how long to wait, ms (> 0).
+     * paused; otherwise takes nothing and says how long to wait.
      */
-    acquire(key: string, now: number): Promise<number>;
+    acquire(key: string, now: number): Promise<RateWait>;
     /** Holds `key` until `until` for every user of the gate (an earlier `until` never shortens a pause). */
     pause(key: string, until: number, now: number): Promise<void>;
 }
@@ -34,22 +44,19 @@ export class LocalRateGate implements RateGate {
         this.overall = new SlidingWindowLimiter(limits.overall);
     }
 
-    async acquire(key: string, now: number): Promise<number> {
-        return this.acquireNow(key, now);
-    }
-
-    /** {@link acquire} without the promise, for callers that decide synchronously. */
-    acquireNow(key: string, now: number): number {
+    async acquire(key: string, now: number): Promise<RateWait> {
         const paused = this.pausedUntil.get(key);
         if (paused !== undefined) {
-            if (paused > now) return paused - now;
+            if (paused > now) return { waitMs: paused - now, overall: false };
             this.pausedUntil.delete(key);
         }
-        const wait = Math.max(this.perKey.delayFor(key, now), this.overall.delayFor('', now));
-        if (wait > 0) return wait;
+        const overall = this.overall.delayFor('', now);
+        if (overall > 0) return { waitMs: overall, overall: true };
+        const wait = this.perKey.delayFor(key, now);
+        if (wait > 0) return { waitMs: wait, overall: false };
         this.perKey.record(key, now);
         this.overall.record('', now);
-        return 0;
+        return TAKEN;
     }
 
     async pause(key: string, until: number, now: number): Promise<void> {

@@ -17,29 +17,41 @@ export const TEST_LIMITS: RateGateLimits = {
  * fleet); in one process they may be the same object. Each test gets fresh gates.
  */
 export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | RateGate[]): void {
+    /** The wait alone (0 = taken). */
+    const wait = async (g: RateGate, key: string, now: number) => (await g.acquire(key, now)).waitMs;
+
     it('allows the burst of each window, then waits until the oldest entry leaves it', async () => {
         const [g] = await gates(1);
-        for (let i = 0; i < 7; i++) assert.equal(await g.acquire('c', 0), 0);
-        assert.equal(await g.acquire('c', 0), 1_000, 'the 8th within 1 s waits for the first to leave');
-        assert.equal(await g.acquire('c', 999), 1);
-        assert.equal(await g.acquire('c', 1_000), 0);
-        assert.equal(await g.acquire('c', 1_000), 1_000, 'the 9th hits 8 / 2 s');
-        assert.equal(await g.acquire('c', 2_000), 0);
+        for (let i = 0; i < 7; i++) assert.equal(await wait(g, 'c', 0), 0);
+        assert.deepEqual(
+            await g.acquire('c', 0),
+            { waitMs: 1_000, overall: false },
+            'the 8th within 1 s waits for the first to leave'
+        );
+        assert.equal(await wait(g, 'c', 999), 1);
+        assert.equal(await wait(g, 'c', 1_000), 0);
+        assert.equal(await wait(g, 'c', 1_000), 1_000, 'the 9th hits 8 / 2 s');
+        assert.equal(await wait(g, 'c', 2_000), 0);
     });
 
     it('keeps keys apart and shares the overall budget between them', async () => {
         const [g] = await gates(1);
-        for (let k = 0; k < 4; k++) for (let i = 0; i < 5; i++) assert.equal(await g.acquire(`k${k}`, 100), 0);
-        assert.equal(await g.acquire('k9', 100), 1_000, 'the 21st send in a second waits for the overall window');
-        assert.equal(await g.acquire('k0', 1_100), 0);
+        for (let k = 0; k < 4; k++) for (let i = 0; i < 5; i++) assert.equal(await wait(g, `k${k}`, 100), 0);
+        assert.deepEqual(
+            await g.acquire('k9', 100),
+            { waitMs: 1_000, overall: true },
+            'the 21st send in a second waits for the overall window'
+        );
+        assert.deepEqual(await g.acquire('k0', 100), { waitMs: 1_000, overall: true });
+        assert.equal(await wait(g, 'k0', 1_100), 0);
     });
 
     it('shares the limits between every instance', async () => {
         const [a, b] = await gates(2);
-        for (let i = 0; i < 4; i++) assert.equal(await a.acquire('c', 0), 0);
-        for (let i = 0; i < 3; i++) assert.equal(await b.acquire('c', 10), 0);
-        assert.ok((await a.acquire('c', 20)) > 0, 'the 8th send in a second is refused whichever instance asks');
-        assert.equal(await b.acquire('c', 20), 980);
+        for (let i = 0; i < 4; i++) assert.equal(await wait(a, 'c', 0), 0);
+        for (let i = 0; i < 3; i++) assert.equal(await wait(b, 'c', 10), 0);
+        assert.ok((await wait(a, 'c', 20)) > 0, 'the 8th send in a second is refused whichever instance asks');
+        assert.equal(await wait(b, 'c', 20), 980);
     });
 
     it('never exceeds any window over a long run of two instances', async () => {
@@ -47,7 +59,7 @@ export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | Rat
         const times: number[] = [];
         let now = 0;
         while (times.length < 150) {
-            const [wa, wb] = [await a.acquire('c', now), await b.acquire('c', now)];
+            const [wa, wb] = [await wait(a, 'c', now), await wait(b, 'c', now)];
             if (wa === 0) times.push(now);
             if (wb === 0) times.push(now);
             if (wa > 0 && wb > 0) now += Math.min(wa, wb);
@@ -62,15 +74,15 @@ export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | Rat
         const [a, b] = await gates(2);
         await a.pause('c', 5_000, 0);
         await b.pause('c', 3_000, 0);
-        assert.equal(await b.acquire('c', 1_000), 4_000);
-        assert.equal(await a.acquire('other', 1_000), 0, 'other keys keep flowing');
-        assert.equal(await a.acquire('c', 5_000), 0);
+        assert.equal(await wait(b, 'c', 1_000), 4_000);
+        assert.equal(await wait(a, 'other', 1_000), 0, 'other keys keep flowing');
+        assert.equal(await wait(a, 'c', 5_000), 0);
     });
 
     it('a refused acquire takes nothing', async () => {
         const [g] = await gates(1);
         await g.pause('c', 1_000, 0);
-        for (let i = 0; i < 50; i++) assert.ok((await g.acquire('c', 500)) > 0);
-        for (let i = 0; i < 7; i++) assert.equal(await g.acquire('c', 1_000), 0);
+        for (let i = 0; i < 50; i++) assert.ok((await wait(g, 'c', 500)) > 0);
+        for (let i = 0; i < 7; i++) assert.equal(await wait(g, 'c', 1_000), 0);
     });
 }

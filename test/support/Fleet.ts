@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { createSystemClock } from '../../src/adapters/systemClock';
+import { createSystemClock } from '../../src/kit/systemClock';
 import { RedisBotStore } from '../../src/adapters/teams/RedisBotStore';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { BOT, TENANT } from './activities';

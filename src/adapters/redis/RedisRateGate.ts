@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RateGate, RateGateLimits } from '../../kit/RateGate';
+import type { RateGate, RateGateLimits, RateWait } from '../../kit/RateGate';
 import type { WindowLimit } from '../../kit/SlidingWindowLimiter';
 
 /**
@@ -7,7 +7,8 @@ import type { WindowLimit } from '../../kit/SlidingWindowLimiter';
  * (KEYS[3], absolute epoch ms). ARGV: now, a unique member, the per-key windows `limit:ms,…`, the overall windows.
  * A window of `limit` is full while its `limit`-th most recent entry is younger than the window: the wait is until
  * that entry leaves it (the same rule as the in-process SlidingWindowLimiter). Returns 0 after recording `now` in both
- * logs (each expires after its longest window), else the wait in ms without recording anything.
+ * logs (each expires after its longest window); else, recording nothing, the wait in ms for the key (or its pause),
+ * or minus the wait when the overall budget is spent.
  */
 const ACQUIRE_LUA = `
 local now = tonumber(ARGV[1])
@@ -15,7 +16,7 @@ local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if paused > now then return paused - now end
 local wait = 0
 local horizons = {}
-for i = 1, 2 do
+for i = 2, 1, -1 do
     local horizon = 0
     for limit, ms in string.gmatch(ARGV[2 + i], '(%d+):(%d+)') do
         limit = tonumber(limit)
@@ -28,6 +29,7 @@ for i = 1, 2 do
         end
     end
     horizons[i] = horizon
+    if i == 2 and wait > 0 then return -wait end
 end
 if wait > 0 then return wait end
 for i = 1, 2 do
@@ -100,7 +102,7 @@ export class RedisRateGate implements RateGate {
         this.redis = redis as Redis & GateCommands;
     }
 
-    async acquire(key: string, now: number): Promise<number> {
+    async acquire(key: string, now: number): Promise<RateWait> {
         const member = `${now}:${this.owner}:${this.seq++}`;
         const wait = await this.redis.adbRateAcquire(
             `${this.prefix}key:${key}`,
@@ -111,7 +113,8 @@ export class RedisRateGate implements RateGate {
             this.perKey,
             this.overall
         );
-        return Number(wait);
+        const ms = Number(wait);
+        return { waitMs: Math.abs(ms), overall: ms < 0 };
     }
 
     async pause(key: string, until: number, now: number): Promise<void> {

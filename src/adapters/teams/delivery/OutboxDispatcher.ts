@@ -30,7 +30,11 @@ export interface OutboxDispatcherOptions {
     maxQueued?: number;
     /** Sends in flight at once over all conversations. @default 64 */
     maxInFlight?: number;
-    /** Lease on a claimed delivery, ms. @default 60000 */
+    /**
+     * Lease on a claimed delivery, ms: a dead instance's entries are taken over by another within one lease plus one
+     * outbox poll. An entry that waits longer may move to another instance, which the renewal before the send detects
+     * (never sent twice). @default 5000
+     */
     claimLeaseMs?: number;
     logger?: Logger;
     metrics?: DispatcherMetrics;
@@ -74,7 +78,7 @@ export class OutboxDispatcher {
         this.claims = new InstanceClaims(
             options.claims,
             options.instanceId ?? 'dispatcher',
-            options.claimLeaseMs ?? 60_000
+            options.claimLeaseMs ?? 5_000
         );
         this.queues = new ConversationQueues(options.limits ?? TEAMS_DEFAULTS.limits);
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;

@@ -1,7 +1,9 @@
 import type { Clock, TimerHandle } from '../domain/clock';
 import { silentLogger, type Logger } from '../kit/Logger';
 import { Dampener, type DampenerConfig } from '../domain/adherence/Dampener';
-import { dueAtOf, isOpen, supersedes, transition } from '../domain/adherence/transition';
+import { dueAtOf, isOpen } from '../domain/adherence/agentState';
+import { supersedes } from '../domain/adherence/supersedes';
+import { transition } from '../domain/adherence/transition';
 import type {
     AgentRecord,
     EngineEvent,

@@ -1,6 +1,6 @@
 import { isOpen } from './agentState';
 import { logEntry, updateAlert } from './effects';
-import { commit, fieldsOf, holding, refused, reopen, unchanged } from './records';
+import { commit, refused, reopen, unchanged } from './records';
 import type { AgentRecord, AgentState, Effect, OpenEpisodeState, RefusalReason, TransitionResult } from './types';
 
 /** The agent's open episode when it is `episodeId`, else why an action on it is refused. */
@@ -13,10 +13,7 @@ function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEp
 
 /** A sent, unacknowledged alert re-alerts once at `until` (when a snooze or approval ends); other states stay. */
 function realertAt(state: OpenEpisodeState, until: number): OpenEpisodeState {
-    if (!state.alert?.sent || state.ack) return state;
-    const f = fieldsOf(state);
-    f.realertAt = until;
-    return reopen(state, f);
+    return state.alert?.sent && !state.ack ? reopen(state, { realertAt: until }) : state;
 }
 
 /** A supervisor acknowledges the alert: who and when are recorded, re-alerts stop. */
@@ -30,12 +27,9 @@ export function acknowledge(
     if (typeof state === 'string') return refused(record, state);
     // The same supervisor again (a double click, or a retry after a lost reply) is a success that changes nothing.
     if (state.ack) return state.ack.by === by ? unchanged(record) : refused(record, 'already-acknowledged');
-    const f = fieldsOf(state);
-    f.ack = { by, at: now };
-    f.realertAt = undefined;
     const effects = [logEntry('acknowledge', state.episode, now, { by })];
     updateAlert(effects, state, now, 'ack', 'acknowledged', { by });
-    return commit(record, record!, reopen(state, f), effects);
+    return commit(record, record!, reopen(state, { ack: { by, at: now }, realertAt: undefined }), effects);
 }
 
 /**
@@ -54,7 +48,7 @@ export function snooze(
     if (!(until > now)) return refused(record, 'invalid-until');
     const effects = [logEntry('snooze', state.episode, now, { by, until })];
     updateAlert(effects, state, now, `snooze:${until}`, 'snoozed', { by, until });
-    return commit(record, holding(record!, { until, by }, record!.approval), realertAt(state, until), effects);
+    return commit(record, { ...record!, snooze: { until, by } }, realertAt(state, until), effects);
 }
 
 /**
@@ -91,7 +85,7 @@ export function approve(
             }
         });
     }
-    return commit(record, holding(record, record.snooze, { until, by }), next, effects);
+    return commit(record, { ...record, approval: { until, by } }, next, effects);
 }
 
 /** The agent pressed "I'm on it" on the nudge: logged once per episode; the episode and its deadlines stay. */
@@ -100,7 +94,5 @@ export function agentAck(record: AgentRecord | undefined, episodeId: string, now
     if (typeof state === 'string') return refused(record, state);
     // Pressed again (or retried after a lost reply): already recorded, nothing new.
     if (state.agentAckAt !== undefined) return unchanged(record);
-    const f = fieldsOf(state);
-    f.agentAckAt = now;
-    return commit(record, record!, reopen(state, f), [logEntry('agent-ack', state.episode, now)]);
+    return commit(record, record!, reopen(state, { agentAckAt: now }), [logEntry('agent-ack', state.episode, now)]);
 }

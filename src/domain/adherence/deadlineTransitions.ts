@@ -60,9 +60,7 @@ function stage(
         effects.push(
             logEntry('suppressed', episode, now, { stage: pending.stage, reason: defer.reason, until: defer.until })
         );
-        const f = fieldsOf(state);
-        f.pending = { stage: pending.stage, dueAt: defer.until };
-        return reopen(state, f);
+        return reopen(state, { pending: { stage: pending.stage, dueAt: defer.until } });
     }
     const skip = skipReason(episode, policy);
     let outcome: StageOutcome;
@@ -80,20 +78,14 @@ function stage(
             )
         );
     }
-    const f = fieldsOf(state);
-    if (pending.stage === 'nudge') {
-        f.nudge = outcome;
-        f.pending = { stage: 'alert', dueAt: episode.startedAt + thresholdsFor(episode, policy).alertAfterMs };
-    } else {
-        f.alert = outcome;
-        f.pending = undefined;
-    }
-    return reopen(state, f);
+    if (pending.stage === 'alert') return reopen(state, { alert: outcome, pending: undefined });
+    const alertDueAt = episode.startedAt + thresholdsFor(episode, policy).alertAfterMs;
+    return reopen(state, { nudge: outcome, pending: { stage: 'alert', dueAt: alertDueAt } });
 }
 
 /** The formal exception: recorded, never deferred; a sent alert card says so. */
 function exception(state: OpenEpisodeState, now: number, effects: Effect[]): OpenEpisodeState {
-    const next = openState(fieldsOf(state), { status: 'outOfAdherence', exceptionAt: now });
+    const next = openState({ status: 'outOfAdherence', exceptionAt: now }, fieldsOf(state));
     effects.push(logEntry('exception', state.episode, now));
     updateAlert(effects, next, now, 'exception', 'exception');
     return next;
@@ -111,10 +103,8 @@ function realert(
     effects: Effect[]
 ): OpenEpisodeState {
     const { episode, realertAt } = state;
-    const f = fieldsOf(state);
     const defer = deferral(record, coverage, now);
-    f.realertAt = defer?.until;
-    const next = reopen(state, f);
+    const next = reopen(state, { realertAt: defer?.until });
     if (!defer && next.alert?.sent && !next.ack) {
         effects.push(logEntry('realert', episode, now, { stage: 'realert' }));
         effects.push(

@@ -1,13 +1,7 @@
-import type { Effect, Episode, EpisodeLogEntry, Notification, OpenEpisodeState, SuppressReason } from './types';
+import type { Effect, Episode, EpisodeLogEntry, Notification, OpenEpisodeState } from './types';
 
 /** Optional details of a log entry. */
-export interface LogExtra {
-    stage?: EpisodeLogEntry['stage'];
-    reason?: SuppressReason;
-    by?: string;
-    until?: number;
-    durationMs?: number;
-}
+export type LogExtra = Pick<EpisodeLogEntry, 'stage' | 'reason' | 'by' | 'until' | 'durationMs'>;
 
 /** An episode log entry of `type` at `at` (epoch ms), carrying the episode's facts that reports read. */
 export function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: number, extra?: LogExtra): Effect {
@@ -18,18 +12,12 @@ export function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: nu
         managementUnitId: episode.managementUnitId,
         episodeId: episode.id,
         startedAt: episode.startedAt,
-        impact: episode.impact
+        impact: episode.impact,
+        ...extra
     };
     if (episode.teamId) entry.teamId = episode.teamId;
     if (episode.scheduledCategory) entry.scheduledCategory = episode.scheduledCategory;
     if (episode.actualCategory) entry.actualCategory = episode.actualCategory;
-    if (extra) {
-        if (extra.stage !== undefined) entry.stage = extra.stage;
-        if (extra.reason !== undefined) entry.reason = extra.reason;
-        if (extra.by !== undefined) entry.by = extra.by;
-        if (extra.until !== undefined) entry.until = extra.until;
-        if (extra.durationMs !== undefined) entry.durationMs = extra.durationMs;
-    }
     return { type: 'LogEpisode', entry };
 }
 

@@ -1,33 +1,17 @@
 import { dueAtOf } from './agentState';
-import { kept } from './episodes';
-import type {
-    Acknowledgement,
-    AgentRecord,
-    AgentState,
-    Effect,
-    Episode,
-    Observation,
-    OpenEpisodeState,
-    PendingStage,
-    RefusalReason,
-    StageOutcome,
-    TransitionResult
-} from './types';
+import type { AgentRecord, AgentState, Effect, OpenEpisodeState, RefusalReason, TransitionResult } from './types';
 
 /** The one adherent state (it holds nothing). */
 export const ADHERENT: AgentState = { status: 'adherent' };
 
-/** The effects of a transition that changes nothing: one shared, frozen empty list (most events change nothing). */
-const NO_EFFECTS = Object.freeze([]) as unknown as Effect[];
-
 /** Nothing changes: the very same record. */
 export function unchanged(record: AgentRecord | undefined): TransitionResult {
-    return { record, effects: NO_EFFECTS };
+    return { record, effects: [] };
 }
 
 /** An observation older than the newest applied one: nothing changes. */
 export function stale(record: AgentRecord | undefined): TransitionResult {
-    return { record, effects: NO_EFFECTS, ignored: 'stale' };
+    return { record, effects: [], ignored: 'stale' };
 }
 
 /** A supervisor or agent action that cannot apply: nothing changes, the shell answers with the reason. */
@@ -35,15 +19,14 @@ export function refused(record: AgentRecord | undefined, reason: RefusalReason):
     return { record, effects: [{ type: 'CommandRefused', reason }] };
 }
 
-/** The fields of a record besides its version and state. */
-export type RecordBase = Pick<AgentRecord, 'userId' | 'lastChangeAt' | 'managementUnitId' | 'snooze' | 'approval'>;
+/** The fields of a record besides its version and state (a record will do). */
+export type RecordBase = Omit<AgentRecord, 'version' | 'state'>;
 
 /**
- * Build the next record and the effects every change carries: persistence and the deadline.
+ * Build the next record, one version higher, and the effects every change carries: its deadline and persistence.
  *
- * Records and states are built field by field in one key order, never as `{ ...record, key }`: on Node 20 a spread
- * followed by a key the source lacks takes V8's slow path (about 0.5 µs per object, measured), which made the spreads
- * most of a transition's cost; one key order also keeps property reads monomorphic.
+ * The record is built field by field: as `{ ...base, version, state }` (keys `base` may lack), V8 on Node 20 gives
+ * each record a hidden class of its own, about 240 bytes more per agent (`npm run bench -- engine`, heap per agent).
  */
 export function commit(
     previous: AgentRecord | undefined,
@@ -68,60 +51,24 @@ export function commit(
     return { record, effects };
 }
 
-/** The record's own fields with this snooze and approval (a supervisor's snooze or approved overtime). */
-export function holding(
-    record: AgentRecord,
-    snooze: AgentRecord['snooze'],
-    approval: AgentRecord['approval']
-): RecordBase {
-    return {
-        userId: record.userId,
-        lastChangeAt: record.lastChangeAt,
-        managementUnitId: record.managementUnitId,
-        snooze,
-        approval
-    };
-}
-
-/** The record's own fields after an observation: its change time (never going back) and its unit. */
-export function observedBase(record: AgentRecord | undefined, observation: Observation): RecordBase {
-    const base: RecordBase = {
-        userId: record?.userId ?? observation.userId,
-        lastChangeAt: Math.max(record?.lastChangeAt ?? observation.changedAt, observation.changedAt),
-        managementUnitId: kept(observation.managementUnitId, record?.managementUnitId)
-    };
-    if (record?.snooze) base.snooze = record.snooze;
-    if (record?.approval) base.approval = record.approval;
-    return base;
-}
-
-/** What an open state holds besides its status and exception time; every key present (`undefined` = absent). */
-export interface OpenFields {
-    episode: Episode;
-    pending: PendingStage | undefined;
-    nudge: StageOutcome | undefined;
-    alert: StageOutcome | undefined;
-    ack: Acknowledgement | undefined;
-    agentAckAt: number | undefined;
-    realertAt: number | undefined;
-}
+/** What an open state may hold besides its status and exception time (`undefined`: absent). */
+export type OpenFields = Pick<
+    OpenEpisodeState,
+    'episode' | 'pending' | 'nudge' | 'alert' | 'ack' | 'agentAckAt' | 'realertAt'
+>;
 
 export function fieldsOf(state: OpenEpisodeState): OpenFields {
-    return {
-        episode: state.episode,
-        pending: state.pending,
-        nudge: state.nudge,
-        alert: state.alert,
-        ack: state.ack,
-        agentAckAt: state.agentAckAt,
-        realertAt: state.realertAt
-    };
+    const { episode, pending, nudge, alert, ack, agentAckAt, realertAt } = state;
+    return { episode, pending, nudge, alert, ack, agentAckAt, realertAt };
 }
 
-/** An open state in one key order, absent fields left out (see {@link commit} for why not a spread). */
+/**
+ * An open state with these fields, absent ones left out. Built in one key order like the record (see {@link commit}):
+ * as `{ ...state, nudge }` each state past its nudge would get a hidden class of its own.
+ */
 export function openState(
-    f: OpenFields,
-    exception: { status: 'drifting'; exceptionDueAt: number } | { status: 'outOfAdherence'; exceptionAt: number }
+    exception: { status: 'drifting'; exceptionDueAt: number } | { status: 'outOfAdherence'; exceptionAt: number },
+    f: OpenFields
 ): OpenEpisodeState {
     const state: OpenEpisodeState =
         exception.status === 'drifting'
@@ -136,7 +83,7 @@ export function openState(
     return state;
 }
 
-/** The same open state (status, exception time) with other fields. */
-export function reopen(state: OpenEpisodeState, f: OpenFields): OpenEpisodeState {
-    return openState(f, state);
+/** The same open state (status, exception time) with some fields changed; a field set to `undefined` is removed. */
+export function reopen(state: OpenEpisodeState, changes: Partial<OpenFields>): OpenEpisodeState {
+    return openState(state, Object.assign(fieldsOf(state), changes));
 }

@@ -11,7 +11,6 @@ import type {
     Policy,
     RefusalReason
 } from '../domain/adherence/types';
-import { AgentCache } from './AgentCache';
 import { jobOf, type Job } from './AgentWork';
 import { BatchCommitter } from './BatchCommitter';
 import { DeadlineClaims } from './DeadlineClaims';
@@ -66,7 +65,7 @@ export interface EngineOptions {
 const DEADLINE_REACHED: EngineEvent = { type: 'DeadlineReached', coverage: { covered: 'unknown' } };
 
 /**
- * The imperative shell around the pure `transition`: keeps a cache of agent records ({@link AgentCache}), queues
+ * The imperative shell around the pure `transition`: keeps the newest record of every agent it knows, queues
  * accepted events ({@link JobQueue}), commits each batch to the store in one round trip ({@link BatchCommitter}:
  * compare-and-set per agent, retried on conflict with a fresh read), arms deadlines ({@link DeadlineScheduler}) and
  * claims them when due ({@link DeadlineClaims}), and tells listeners that notifications are in the outbox.
@@ -82,7 +81,8 @@ export class AdherenceEngine {
     private readonly logger: Logger;
     private readonly metrics: EngineMetrics;
     private readonly dampener: Dampener | undefined;
-    private readonly cache = new AgentCache();
+    /** The newest record of each known agent: what queries answer from and what transitions start from. */
+    private readonly records = new Map<string, AgentRecord>();
     private readonly scheduler: DeadlineScheduler;
     private readonly queue: JobQueue;
     private readonly claims: DeadlineClaims;
@@ -109,7 +109,7 @@ export class AdherenceEngine {
         const committer = new BatchCommitter({
             store,
             clock,
-            cache: this.cache,
+            records: this.records,
             scheduler: this.scheduler,
             coverage,
             dampener: this.dampener,
@@ -130,7 +130,7 @@ export class AdherenceEngine {
             orphanGraceMs,
             orphanLimit: maxBatch,
             beforePoll: async () => this.applyExclusions(await store.getExclusions()),
-            forget: (id) => this.cache.forget(id),
+            forget: (id) => this.records.delete(id),
             enqueue: (ids) => this.enqueue(ids.map((id) => jobOf(id, DEADLINE_REACHED, true)))
         });
         const { dampener } = this;
@@ -144,7 +144,7 @@ export class AdherenceEngine {
         const deadlines: Array<{ userId: string; dueAt: number }> = [];
         await this.store.loadAll((records) => {
             for (const r of records) {
-                this.cache.take(r);
+                this.records.set(r.userId, r);
                 const dueAt = dueAtOf(r.state);
                 if (dueAt !== null) deadlines.push({ userId: r.userId, dueAt });
             }
@@ -152,7 +152,7 @@ export class AdherenceEngine {
         this.queue.start();
         this.scheduler.armAll(deadlines);
         this.claims.startPolling();
-        this.logger.info({ agents: this.cache.size, deadlines: deadlines.length }, 'engine started');
+        this.logger.info({ agents: this.records.size, deadlines: deadlines.length }, 'engine started');
     }
 
     /** Stop timers and finish the batch in flight. Queued events not yet started are dropped (they were not acknowledged). */
@@ -206,7 +206,7 @@ export class AdherenceEngine {
             this.queue.push(jobOf(o.userId, { type: 'AdherenceObserved', observation: o }));
         }
         const now = this.clock.now();
-        for (const record of this.cache.records()) {
+        for (const record of this.records.values()) {
             if (record.managementUnitId !== managementUnitId || seen.has(record.userId) || !isOpen(record.state))
                 continue;
             const left: Observation = {
@@ -260,11 +260,11 @@ export class AdherenceEngine {
     // --- Queries (from the cache) ------------------------------------------------------------------------------
 
     agent(userId: string): AgentRecord | undefined {
-        return this.cache.entry(userId)?.record;
+        return this.records.get(userId);
     }
 
     get trackedAgents(): number {
-        return this.cache.size;
+        return this.records.size;
     }
 
     /** Events accepted and not yet committed (the batch in flight not counted). */
@@ -278,7 +278,7 @@ export class AdherenceEngine {
     }): Array<{ record: AgentRecord; state: OpenEpisodeState }> {
         const units = filter?.managementUnitIds ? new Set(filter.managementUnitIds) : undefined;
         const out: Array<{ record: AgentRecord; state: OpenEpisodeState }> = [];
-        for (const record of this.cache.records()) {
+        for (const record of this.records.values()) {
             if (!isOpen(record.state)) continue;
             if (units && !units.has(record.managementUnitId)) continue;
             out.push({ record, state: record.state });

@@ -2,16 +2,11 @@ import type { Clock } from '../domain/clock';
 import type { Dampener } from '../domain/adherence/Dampener';
 import { dueAtOf } from '../domain/adherence/agentState';
 import { transition } from '../domain/adherence/transition';
-import type { AgentRecord, EngineEvent, EpisodeLogEntry, Notification, Policy } from '../domain/adherence/types';
+import type { AgentRecord, EngineEvent, Policy } from '../domain/adherence/types';
 import type { EngineMetrics } from './AdherenceEngine';
-import type { AgentCache } from './AgentCache';
 import { AgentWork, type Job } from './AgentWork';
 import type { DeadlineScheduler } from './DeadlineScheduler';
 import type { AgentStateStore, CoverageSource, StateChange } from './ports';
-
-/** Shared empty lists for the many changes without log entries or notifications (stores only read them). */
-const NO_LOG = Object.freeze([]) as unknown as EpisodeLogEntry[];
-const NO_NOTIFICATIONS = Object.freeze([]) as unknown as Notification[];
 
 /** How often one batch re-decides agents that lost a compare-and-set before it fails (and is retried whole). */
 const MAX_CONFLICT_ATTEMPTS = 20;
@@ -20,7 +15,8 @@ const MAX_CONFLICT_ATTEMPTS = 20;
 export interface BatchCommitterParts {
     store: AgentStateStore;
     clock: Clock;
-    cache: AgentCache;
+    /** The newest record of each agent the engine knows. */
+    records: Map<string, AgentRecord>;
     scheduler: DeadlineScheduler;
     coverage: CoverageSource;
     dampener: Dampener | undefined;
@@ -41,39 +37,20 @@ export class BatchCommitter {
     constructor(private readonly parts: BatchCommitterParts) {}
 
     async process(batch: Job[]): Promise<void> {
-        // One work item per agent, in first-arrival order; its jobs keep their arrival order. A known agent's work hangs
-        // off its cache entry; agents not in the cache are grouped aside and read from the store first.
-        const { cache, store } = this.parts;
-        const works: AgentWork[] = [];
-        let unknown: Map<string, AgentWork> | undefined;
-        try {
-            for (const job of batch) {
-                const entry = cache.entry(job.userId);
-                if (entry !== undefined) {
-                    if (entry.work === undefined) works.push((entry.work = new AgentWork(job, entry)));
-                    else entry.work.add(job);
-                    continue;
-                }
-                const w = (unknown ??= new Map()).get(job.userId);
-                if (w === undefined) {
-                    const fresh = new AgentWork(job, undefined);
-                    unknown.set(job.userId, fresh);
-                    works.push(fresh);
-                } else w.add(job);
-            }
-            if (unknown) {
-                this.adopt(await store.getMany([...unknown.keys()]));
-                for (const w of unknown.values()) w.reset(cache.entry(w.userId));
-            }
-            await this.commitAll(works);
-        } finally {
-            for (const w of works) if (w.entry?.work === w) w.entry.work = undefined;
+        const works = new Map<string, AgentWork>();
+        for (const job of batch) {
+            let w = works.get(job.userId);
+            if (w === undefined) works.set(job.userId, (w = new AgentWork(job.userId)));
+            w.jobs.push(job);
         }
+        const unknown = [...works.keys()].filter((id) => !this.parts.records.has(id));
+        if (unknown.length > 0) this.adopt(await this.parts.store.getMany(unknown));
+        await this.commitAll([...works.values()]);
     }
 
     /** Decide every agent's jobs and commit them in one round trip; agents that lost a compare-and-set go again. */
     private async commitAll(works: AgentWork[]): Promise<void> {
-        const { cache, store, metrics } = this.parts;
+        const { records, store, metrics } = this.parts;
         let pending = works;
         for (let attempt = 0; pending.length > 0; attempt++) {
             const now = this.parts.clock.now();
@@ -99,7 +76,7 @@ export class BatchCommitter {
                     (conflicts ??= []).push(w.userId);
                     continue;
                 }
-                queued += this.keep(w, w.change!);
+                queued += this.keep(w.change!);
             }
             for (const w of pending) if (!w.conflict) w.settle();
             if (queued > 0) this.parts.queued();
@@ -107,18 +84,18 @@ export class BatchCommitter {
             // Another instance changed these agents: re-read and redo their events on the fresh record.
             metrics.conflicts?.(conflicts.length);
             const fresh = await store.getMany(conflicts);
-            for (const id of conflicts) if (!fresh.has(id)) cache.forget(id);
+            for (const id of conflicts) if (!fresh.has(id)) records.delete(id);
             this.adopt(fresh);
             if (attempt >= MAX_CONFLICT_ATTEMPTS)
                 throw new Error(`engine: ${conflicts.length} agents still conflicting after ${attempt} attempts`);
             pending = pending.filter((w) => w.conflict);
-            for (const w of pending) w.reset(cache.entry(w.userId));
+            for (const w of pending) w.reset();
         }
     }
 
     /** A committed change: cache its record and arm its deadline. Returns how many notifications it queued. */
-    private keep(w: AgentWork, change: StateChange): number {
-        this.parts.cache.remember(w, change.record);
+    private keep(change: StateChange): number {
+        this.parts.records.set(change.userId, change.record);
         if (change.dueAt === null) this.parts.scheduler.cancel(change.userId);
         else this.parts.scheduler.arm(change.userId, change.dueAt);
         for (const n of change.outbox) this.parts.metrics.notificationsQueued?.(n.kind, 1);
@@ -130,11 +107,11 @@ export class BatchCommitter {
      * commit. Returns how many observations were stale.
      */
     private decide(w: AgentWork, now: number): number {
-        const original = w.entry?.record;
+        const original = this.parts.records.get(w.userId);
         w.record = original;
         let stale = 0;
         let mustCommit = false;
-        for (let job: Job | undefined = w.first; job !== undefined; job = job.next) {
+        for (const job of w.jobs) {
             if (job.claimed) mustCommit = true;
             let event = job.event;
             if (event.type === 'DeadlineReached') {
@@ -156,8 +133,8 @@ export class BatchCommitter {
                 expectedVersion,
                 record: w.record,
                 dueAt: dueAtOf(w.record.state),
-                log: w.log ?? NO_LOG,
-                outbox: w.outbox ?? NO_NOTIFICATIONS
+                log: w.log ?? [],
+                outbox: w.outbox ?? []
             };
         }
         return stale;
@@ -185,7 +162,7 @@ export class BatchCommitter {
     /** Take records read from the store (written by any instance) into the cache, and watch their deadlines too. */
     adopt(records: Map<string, AgentRecord>): void {
         for (const [id, r] of records) {
-            this.parts.cache.take(r);
+            this.parts.records.set(id, r);
             const dueAt = dueAtOf(r.state);
             if (dueAt === null) this.parts.scheduler.cancel(id);
             else this.parts.scheduler.arm(id, dueAt);

@@ -1,6 +1,6 @@
 import { ACTIVITY_CATEGORIES, ADHERENCE_STATES, IMPACTS, type ActivityCategory, type Observation } from './types';
 import { isoInstantMs } from '../isoInstant';
-import { MAX_CLOCK_SKEW_MS } from './transition';
+import { MAX_CLOCK_SKEW_MS } from './observeTransitions';
 
 /** Why an adherence body was refused. Stable strings: they are metric labels and log fields. */
 export type RejectReason =

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAdherenceBody } from '../../../src/domain/adherence/parseObservation';
-import { MAX_CLOCK_SKEW_MS } from '../../../src/domain/adherence/transition';
+import { MAX_CLOCK_SKEW_MS } from '../../../src/domain/adherence/observeTransitions';
 import { referenceEventBody } from '../../support/referenceAdherence';
 
 const NOW = Date.UTC(2023, 10, 7, 17, 0, 0);

@@ -1,0 +1,34 @@
+import type { AgentState, Episode, Observation, OpenEpisodeState, Policy, Thresholds } from './types';
+
+/** States that open or continue an episode; every other adherence state ends it. */
+export function isDrifting(observation: Observation): boolean {
+    return observation.adherenceState === 'OutOfAdherence';
+}
+
+/** Whether the agent has an open episode (drifting, or past its formal exception). */
+export function isOpen(state: AgentState): state is OpenEpisodeState {
+    return state.status !== 'adherent';
+}
+
+/** Thresholds for an episode: the activity-code override, else the category override, over the defaults. */
+export function thresholdsFor(
+    episode: Pick<Episode, 'scheduledActivityCodeId' | 'scheduledCategory'>,
+    policy: Policy
+): Thresholds {
+    const byCode = episode.scheduledActivityCodeId ? policy.overrides[episode.scheduledActivityCodeId] : undefined;
+    const byCategory = episode.scheduledCategory ? policy.overrides[episode.scheduledCategory] : undefined;
+    if (!byCode && !byCategory) return policy.thresholds;
+    return { ...policy.thresholds, ...byCategory, ...byCode };
+}
+
+/**
+ * The absolute time (epoch ms) of the next thing due for this state: the earliest of its pending stage, its formal
+ * exception and a snoozed re-alert; `null` when nothing is.
+ */
+export function dueAtOf(state: AgentState): number | null {
+    if (state.status === 'adherent') return null;
+    let due = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
+    if (state.pending && state.pending.dueAt < due) due = state.pending.dueAt;
+    if (state.realertAt !== undefined && state.realertAt < due) due = state.realertAt;
+    return Number.isFinite(due) ? due : null;
+}

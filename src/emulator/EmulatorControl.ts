@@ -4,16 +4,20 @@ import { SYSTEM_PRESENCES, type SystemPresence } from './center/catalog';
 import type { Faults } from './faults/Faults';
 import type { ChannelRegistry } from './notifications/ChannelRegistry';
 import type { ChannelSockets } from './notifications/ChannelSockets';
+import { schedulesChangedEvent } from './genesysModels';
 import { scheduleChangedTopic, unitAdherenceTopic, type TopicGate } from './notifications/topics';
 import type { OAuthServer } from './oauth/OAuthServer';
 import type { RecordedRequest } from './rest/ApiHandler';
 import type { PresenceSources, PresenceWrite } from './rest/PresenceSources';
+import type { AsyncScheduleSearch, ScheduleSearches } from './rest/ScheduleSearches';
 
 /** Scenario control for tests and the sandbox. */
 export interface EmulatorControl {
     readonly center: ContactCenter;
     readonly requests: RecordedRequest[];
     readonly presenceWrites: PresenceWrite[];
+    /** Schedule searches answered `Processing` (their results reach no client-credentials token). */
+    readonly asyncScheduleSearches: AsyncScheduleSearch[];
     /** Token requests served (successful or not). */
     readonly tokenRequests: number;
     /** Frames sent over sockets (excluding heartbeats/pongs). */
@@ -25,7 +29,10 @@ export interface EmulatorControl {
     emitAdherence(managementUnitId: string, eventBody: Record<string, unknown>): void;
     /** Send a raw text frame on every open socket (malformed frames, unknown topics). */
     sendRaw(text: string): void;
-    /** Schedule republish: `agentschedules.changed` then a burst of adherence changes. Returns the moved agents. */
+    /**
+     * Schedule republish: `agentschedules.changed` listing the moved agents, then a burst of adherence changes.
+     * Returns the moved agents.
+     */
     republish(managementUnitId: string, fraction?: number): string[];
     /** Close every socket abruptly (network drop). */
     dropSockets(): void;
@@ -35,6 +42,12 @@ export interface EmulatorControl {
     silence(on: boolean): void;
     /** Refuse subscriptions to topics matching `pattern` with these missing permissions. */
     refuseTopics(pattern: RegExp, missingPermissions?: string[]): void;
+    /** The OAuth client's role holds exactly `permissions` from now on (undefined = every permission). */
+    setPermissions(permissions: readonly string[] | undefined): void;
+    /** The OAuth client's role stops holding `permissions`. */
+    revokePermissions(...permissions: string[]): void;
+    /** Make `sourceId` the presence source Genesys shows `userId`'s presence from. */
+    setPrimarySource(userId: string, sourceId: string): void;
     /** Delay every API response by `ms` on the emulator clock. */
     setLatency(ms: number): void;
     /** Invalidate every issued token (the next call gets 401). */
@@ -49,7 +62,7 @@ export interface EmulatorControl {
     failNext(n: number, status?: number): void;
     /** Serve every unit snapshot through a `downloadUrl` (true) or inline (false); undefined = by size. */
     snapshotViaDownload(on: boolean | undefined): void;
-    /** The next `n` schedule searches answer `Processing`. */
+    /** The next `n` schedule searches answer `Processing`, whatever their size. */
     searchProcessing(n: number): void;
     /** Record presence writes but do not apply them (the sync worker's reconciliation test). */
     ignorePresenceWrites(on: boolean): void;
@@ -71,15 +84,17 @@ export interface EmulatorParts {
     sockets: ChannelSockets;
     gate: TopicGate;
     presence: PresenceSources;
+    searches: ScheduleSearches;
 }
 
 /** The scenario control over an emulator's parts. */
 export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
-    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence } = parts;
+    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence, searches } = parts;
     return {
         center,
         requests,
         presenceWrites: presence.writes,
+        asyncScheduleSearches: searches.pending,
         get tokenRequests() {
             return oauth.tokenRequests;
         },
@@ -94,8 +109,11 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
         emitAdherence: (muId, eventBody) => sockets.publish(unitAdherenceTopic(muId), eventBody),
         sendRaw: (text) => sockets.broadcast(text),
         republish: (muId, fraction) => {
-            sockets.publish(scheduleChangedTopic(muId), { managementUnitId: muId, updates: [] });
             const moved = center.republish(muId, fraction);
+            sockets.publish(
+                scheduleChangedTopic(muId),
+                schedulesChangedEvent(moved.map((id) => center.agents.get(id)!))
+            );
             const now = clock.now();
             for (const id of moved) center.refresh(center.agents.get(id)!, now);
             return moved;
@@ -105,6 +123,9 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
         silence: (on) => sockets.silence(on),
         refuseTopics: (pattern, missingPermissions = ['wfm:realtimeAdherence:view']) =>
             gate.refuse(pattern, missingPermissions),
+        setPermissions: (permissions) => oauth.role.set(permissions),
+        revokePermissions: (...permissions) => oauth.role.revoke(...permissions),
+        setPrimarySource: (userId, sourceId) => void presence.setPrimary(userId, sourceId),
         setLatency: (ms) => {
             faults.latencyMs = ms;
         },

@@ -17,6 +17,7 @@ import { Downloads } from './rest/Downloads';
 import { PresenceSources } from './rest/PresenceSources';
 import { presenceRoutes } from './rest/presenceRoutes';
 import { Router, type Route } from './rest/Router';
+import { ScheduleSearches } from './rest/ScheduleSearches';
 import { userRoutes } from './rest/userRoutes';
 import { wfmRoutes } from './rest/wfmRoutes';
 import { seededRandom, seededUuid } from './seededRandom';
@@ -24,6 +25,7 @@ import { seededRandom, seededUuid } from './seededRandom';
 export type { EmulatorControl } from './EmulatorControl';
 export type { RecordedRequest } from './rest/ApiHandler';
 export type { PresenceWrite } from './rest/PresenceSources';
+export type { AsyncScheduleSearch } from './rest/ScheduleSearches';
 
 export interface GenesysEmulatorOptions {
     /** @default 0 (any free port) */
@@ -46,12 +48,16 @@ export interface GenesysEmulatorOptions {
     clientSecret?: string;
     /** `expires_in` of issued tokens, seconds. @default 86399 */
     tokenLifetimeSec?: number;
+    /** The permissions of the OAuth client's role. @default every permission (the zero-configuration sandbox) */
+    permissions?: readonly string[];
     /** Requests per minute per token before 429; 0 disables. @default 300 */
     rateLimitPerMinute?: number;
     /** Server heartbeat period on every socket. @default 30000 */
     heartbeatIntervalMs?: number;
     /** Unit adherence snapshots larger than this are served through a `downloadUrl`. @default 500 */
     downloadThreshold?: number;
+    /** Schedule searches covering more agents than this answer `Processing` (the result goes to a user topic). @default 100 */
+    scheduleSearchSyncLimit?: number;
     /** Run the contact-center simulation on a timer (agents follow schedules, drift now and then). @default false */
     simulate?: boolean;
     /** Simulation step. @default 1000 */
@@ -80,8 +86,7 @@ export interface RouteParts {
     faults: Faults;
     downloads: Downloads;
     presence: PresenceSources;
-    /** Draws a fresh id. */
-    newId: () => string;
+    searches: ScheduleSearches;
     /** The emulator's base URL (known once it listens). */
     baseUrl: () => string;
     /** Results with more entries than this are served through a `downloadUrl`. */
@@ -90,10 +95,10 @@ export interface RouteParts {
 
 /** The emulator's route table, in matching order. Building it touches no part; only handling a request does. */
 export function emulatorRoutes(parts: RouteParts): Route[] {
-    const { center, registry, faults, downloads, presence, newId, baseUrl, downloadThreshold } = parts;
+    const { center, registry, faults, downloads, presence, searches, baseUrl, downloadThreshold } = parts;
     return [
         ...notificationRoutes(registry, baseUrl),
-        ...wfmRoutes({ center, faults, downloads, newId, downloadThreshold }),
+        ...wfmRoutes({ center, faults, downloads, searches, downloadThreshold }),
         ...userRoutes(center),
         ...presenceRoutes(center, presence)
     ];
@@ -137,11 +142,19 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         newId,
         clientId,
         clientSecret,
-        tokenLifetimeSec: options.tokenLifetimeSec ?? 86_399
+        tokenLifetimeSec: options.tokenLifetimeSec ?? 86_399,
+        permissions: options.permissions
     });
     const faults = new Faults(clock, options.rateLimitPerMinute ?? 300);
     const downloads = new Downloads(newId, () => baseUrl);
     const presence = new PresenceSources(center, clock, newId);
+    const searches = new ScheduleSearches({
+        center,
+        faults,
+        downloads,
+        newId,
+        syncLimit: options.scheduleSearchSyncLimit ?? 100
+    });
     const router = new Router(
         emulatorRoutes({
             center,
@@ -149,7 +162,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             faults,
             downloads,
             presence,
-            newId,
+            searches,
             baseUrl: () => baseUrl,
             downloadThreshold: options.downloadThreshold ?? 500
         })
@@ -178,7 +191,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         registry,
         sockets,
         gate,
-        presence
+        presence,
+        searches
     });
     return {
         url: baseUrl,

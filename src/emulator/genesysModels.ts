@@ -87,32 +87,38 @@ export function managementUnit(unit: Unit): Genesys.Models.ManagementUnit {
         businessUnit: { id: unit.businessUnitId },
         timeZone: 'UTC',
         selfUri: `/api/v2/workforcemanagement/managementunits/${unit.id}`
-    };
+    } satisfies Genesys.Models.ManagementUnit;
 }
 
 /** The default activity codes of the business unit. */
 export function activityCodes(): Genesys.Models.BusinessUnitActivityCode[] {
-    return ACTIVITY_CODES.map((c) => ({
-        id: c.id,
-        name: c.name,
-        active: true,
-        defaultCode: true,
-        category: c.category,
-        countsAsPaidTime: c.category !== 'Meal',
-        countsAsWorkTime: c.category === 'OnQueueWork' || c.category === 'OffQueueWork'
-    }));
+    return ACTIVITY_CODES.map(
+        (c) =>
+            ({
+                id: c.id,
+                name: c.name,
+                active: true,
+                defaultCode: true,
+                category: c.category,
+                countsAsPaidTime: c.category !== 'Meal',
+                countsAsWorkTime: c.category === 'OnQueueWork' || c.category === 'OffQueueWork'
+            }) satisfies Genesys.Models.BusinessUnitActivityCode
+    );
 }
 
 /** The organisation's presence definitions (one system definition per system presence). */
 export function presenceDefinitions(center: ContactCenter): Genesys.Models.OrganizationPresenceDefinition[] {
-    return center.presenceDefinitions.map((d) => ({
-        id: d.id,
-        name: d.label,
-        type: 'System',
-        systemPresence: d.systemPresence,
-        languageLabels: { en_US: d.label },
-        deactivated: false
-    }));
+    return center.presenceDefinitions.map(
+        (d) =>
+            ({
+                id: d.id,
+                name: d.label,
+                type: 'System',
+                systemPresence: d.systemPresence,
+                languageLabels: { en_US: d.label },
+                deactivated: false
+            }) satisfies Genesys.Models.OrganizationPresenceDefinition
+    );
 }
 
 /** An agent's published schedule between `startAt` and `endAt` (epoch ms) as one shift, as a schedule search returns it. */
@@ -140,5 +146,25 @@ export function agentSchedule(
               ]
             : [],
         fullDayTimeOffMarkers: []
-    };
+    } satisfies Genesys.Models.BuAgentScheduleSearchResponse;
+}
+
+/**
+ * The body of `…managementunits.{id}.agentschedules.changed` for agents whose schedules moved: each agent with the span
+ * of its published schedule, and how far schedules are visible (`WfmAgentManagementUnitScheduleChangedTopic…`,
+ * index.d.ts:70189-70203; the topic per the SDK's `notificationMappings.json:944`).
+ */
+export function schedulesChangedEvent(
+    agents: readonly Agent[]
+): Genesys.Models.WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleChangedNotification {
+    const spans = agents.map((agent) => {
+        const starts = agent.activities.map((a) => a.startAt);
+        const ends = agent.activities.map((a) => a.startAt + a.lengthMinutes * 60_000);
+        return { agentId: agent.id, startAt: Math.min(...starts), endAt: Math.max(...ends) };
+    });
+    const visibleTo = Math.max(0, ...spans.map((s) => s.endAt));
+    return {
+        agents: spans.map((s) => ({ agentId: s.agentId, startDate: iso(s.startAt), endDate: iso(s.endAt) })),
+        visibilityRange: { endDate: iso(visibleTo), endBusinessUnitDate: iso(visibleTo).slice(0, 10) }
+    } satisfies Genesys.Models.WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleChangedNotification;
 }

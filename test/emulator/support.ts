@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { FakeClock } from '../support/FakeClock';
-import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import {
+    startGenesysEmulator,
+    type GenesysEmulatorOptions,
+    type RunningEmulator
+} from '../../src/emulator/GenesysEmulator';
 
 /**
  * Wait until `cond` holds, yielding to the event loop (real sockets need real I/O turns). This polls a condition;
@@ -16,10 +20,11 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 /**
- * The emulator the raw-protocol suites talk to (2 units of 5 agents, 5 calls per minute per token, 600 s tokens) on a
- * fake clock, started before and closed after the enclosing `describe`, with raw HTTP helpers.
+ * The emulator the raw-protocol suites talk to (2 units of 5 agents, 5 calls per minute per token, 600 s tokens, unless
+ * `options` say otherwise) on a fake clock, started before and closed after the enclosing `describe`, with raw HTTP
+ * helpers.
  */
-export function useRawEmulator() {
+export function useRawEmulator(options: GenesysEmulatorOptions = {}) {
     const clock = new FakeClock();
     let running: RunningEmulator | undefined;
     before(async () => {
@@ -28,7 +33,8 @@ export function useRawEmulator() {
             units: 2,
             agentsPerUnit: 5,
             rateLimitPerMinute: 5,
-            tokenLifetimeSec: 600
+            tokenLifetimeSec: 600,
+            ...options
         });
     });
     after(() => running?.close());
@@ -46,7 +52,7 @@ export function useRawEmulator() {
         });
         const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number };
         assert.equal(body.token_type, 'bearer');
-        assert.equal(body.expires_in, 600);
+        assert.equal(body.expires_in, options.tokenLifetimeSec ?? 600);
         return body.access_token;
     }
     const api = (t: string, path: string, init: RequestInit = {}) =>

@@ -7,7 +7,7 @@ import {
     type AdherenceFacts,
     type ScheduledActivity
 } from './adherence';
-import { PRESENCE_FOR, SYSTEM_PRESENCES, type SystemPresence } from './catalog';
+import { GENESYS_CLOUD_SOURCE, PRESENCE_FOR, SYSTEM_PRESENCES, type SystemPresence } from './catalog';
 import { agentIdentity, generateSchedule } from './roster';
 
 export type { AdherenceFacts, ScheduledActivity } from './adherence';
@@ -21,8 +21,11 @@ export interface Agent {
     teamId: string;
     teamName: string;
     activities: ScheduledActivity[];
+    /** The presence Genesys shows (and WFM computes adherence from): the one of the primary source. */
     systemPresence: SystemPresence;
     presenceDefinitionId: string;
+    /** The presence source Genesys shows this user's presence from. @default GENESYS_CLOUD_SOURCE */
+    primarySourceId: string;
     /** Epoch ms. */
     presenceUpdatedAt: number;
     adherence: AdherenceFacts;
@@ -163,7 +166,8 @@ export class ContactCenter {
 
     /**
      * One simulation step: agents follow their schedule (usually within 90 s, sometimes 4–20 min late), now and then
-     * drift away on their own, and adherence is recomputed at schedule boundaries.
+     * drift away on their own, and adherence is recomputed at schedule boundaries. An agent whose primary presence source
+     * is not the Genesys Cloud client is driven by that source only (its writes), never by the simulation.
      */
     tick(): void {
         const { clock, random } = this.options;
@@ -172,6 +176,10 @@ export class ContactCenter {
         this.lastTickAt = now;
         const driftChance = 1 - Math.exp(-this.driftPerAgentPerHour * elapsedHours);
         for (const agent of this.agents.values()) {
+            if (agent.primarySourceId !== GENESYS_CLOUD_SOURCE) {
+                this.refresh(agent, now);
+                continue;
+            }
             const scheduled = this.scheduledAt(agent, now).category;
             if (scheduled !== agent.lastScheduledCategory) {
                 agent.lastScheduledCategory = scheduled;
@@ -207,6 +215,7 @@ export class ContactCenter {
                 activities: generateSchedule(this.options.random, now),
                 systemPresence: 'Offline',
                 presenceDefinitionId: '',
+                primarySourceId: GENESYS_CLOUD_SOURCE,
                 presenceUpdatedAt: now,
                 adherence: {
                     adherenceState: 'Unscheduled',

@@ -1,3 +1,10 @@
+/**
+ * The presence source of the Genesys Cloud client itself: every user's primary source until another is made primary
+ * (`PUT /api/v2/presence/users/{userId}/primarysource`). The SDK routes it apart (`…/presences/purecloud`,
+ * `PresenceApi.js` `getUserPresencesPurecloud`).
+ */
+export const GENESYS_CLOUD_SOURCE = 'PURECLOUD';
+
 /** Genesys default activity codes (ids as in a fresh business unit). */
 export const ACTIVITY_CODES = [
     { id: '0', name: 'On Queue Work', category: 'OnQueueWork' },

@@ -1,6 +1,7 @@
 import type * as Genesys from 'purecloud-platform-client-v2';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../domain/clock';
+import type { Role } from '../oauth/Role';
 import { HttpError, notFound } from '../rest/HttpError';
 import type { TopicGate } from './topics';
 
@@ -72,11 +73,19 @@ export class ChannelRegistry {
     }
 
     /**
-     * Subscribe `channel` to `topics` (added to its topics, or replacing them), renewing its expiry; 400 when the
-     * channel would exceed {@link TOPIC_LIMIT}. Returns each topic's verdict in request order.
+     * Subscribe `channel` to `topics` (added to its topics, or replacing them) for a client with `role`, renewing its
+     * expiry; each topic's verdict in request order. 400 when the channel would exceed {@link TOPIC_LIMIT}. A topic the
+     * role may not read fails the whole request with 403 and changes nothing, unless `ignoreErrors` ("prevent throwing
+     * of errors for failed permissions checks", `NotificationsApi.js:172,233`): then the permitted topics are
+     * subscribed and the refused ones answered `Rejected` with `rejectionReason` and `missingPermissions` (`ChannelTopic`,
+     * index.d.ts:25809).
      */
-    subscribe(channel: NotificationChannel, topics: string[], replace: boolean): Genesys.Models.ChannelTopic[] {
-        const total = new Set([...(replace ? [] : channel.topics), ...topics]).size;
+    subscribe(
+        channel: NotificationChannel,
+        topics: string[],
+        options: { replace: boolean; ignoreErrors: boolean; role: Role }
+    ): Genesys.Models.ChannelTopic[] {
+        const total = new Set([...(options.replace ? [] : channel.topics), ...topics]).size;
         if (total > TOPIC_LIMIT) {
             throw new HttpError(
                 400,
@@ -84,17 +93,25 @@ export class ChannelRegistry {
                 `A channel may have at most ${TOPIC_LIMIT} topics`
             );
         }
-        if (replace) channel.topics.clear();
-        const verdicts = topics.map((topic): Genesys.Models.ChannelTopic => {
-            const rejection = this.gate.rejection(topic);
-            if (rejection) return rejection;
-            channel.topics.add(topic);
-            return {
-                id: topic,
-                state: 'Permitted',
-                selfUri: `/api/v2/notifications/channels/${channel.id}/subscriptions`
-            };
-        });
+        const verdicts = topics.map((topic) => this.gate.verdict(topic, options.role));
+        const refused = verdicts.filter((v) => (v.missingPermissions ?? []).length > 0);
+        if (refused.length > 0 && !options.ignoreErrors) {
+            const permissions = [...new Set(refused.flatMap((v) => v.missingPermissions!))].join(', ');
+            throw new HttpError(
+                403,
+                'missing.permissions',
+                `Unable to subscribe to ${refused.map((v) => v.id).join(', ')}: missing permission(s) [${permissions}]`,
+                {},
+                { permissions }
+            );
+        }
+        if (options.replace) channel.topics.clear();
+        const selfUri = `/api/v2/notifications/channels/${channel.id}/subscriptions`;
+        for (const v of verdicts) {
+            if (v.state !== 'Permitted') continue;
+            channel.topics.add(v.id!);
+            v.selfUri = selfUri;
+        }
         channel.expiresAt = this.clock.now() + CHANNEL_LIFETIME_MS;
         return verdicts;
     }

@@ -7,7 +7,10 @@ import type { ChannelRegistry } from './ChannelRegistry';
 
 const SUBSCRIPTIONS = '/api/v2/notifications/channels/{channelId}/subscriptions';
 
-/** The notification API: create a channel, list / add / replace its subscriptions, check that it is alive. */
+/**
+ * The notification API: create a channel, list / add / replace its subscriptions, check that it is alive. None of
+ * these requires a permission (`NotificationsApi.md`: "Requires NO permissions"); the topics do.
+ */
 export function notificationRoutes(registry: ChannelRegistry, baseUrl: () => string): Route[] {
     const subscribe = (req: RouteRequest, replace: boolean) => {
         const channel = registry.liveOr404(req.params.channelId);
@@ -16,7 +19,12 @@ export function notificationRoutes(registry: ChannelRegistry, baseUrl: () => str
             throw badRequest('Body must be an array of {"id": "<topic>"}');
         }
         const topics = (data as Array<{ id: string }>).map((t) => t.id);
-        return ok({ entities: registry.subscribe(channel, topics, replace) });
+        const entities = registry.subscribe(channel, topics, {
+            replace,
+            ignoreErrors: req.flag('ignoreErrors'),
+            role: req.grant.role
+        });
+        return ok({ entities } satisfies Genesys.Models.ChannelTopicEntityListing);
     };
     return [
         {
@@ -24,12 +32,11 @@ export function notificationRoutes(registry: ChannelRegistry, baseUrl: () => str
             path: '/api/v2/notifications/channels',
             handle: (req) => {
                 const channel = registry.create(req.grant.clientId);
-                const body: Genesys.Models.Channel = {
+                return ok({
                     id: channel.id,
                     connectUri: `${baseUrl().replace(/^http/, 'ws')}/channels/${channel.id}`,
                     expires: iso(channel.expiresAt)
-                };
-                return ok(body);
+                } satisfies Genesys.Models.Channel);
             }
         },
         {
@@ -37,7 +44,8 @@ export function notificationRoutes(registry: ChannelRegistry, baseUrl: () => str
             path: SUBSCRIPTIONS,
             handle: (req) => {
                 const channel = registry.liveOr404(req.params.channelId);
-                return ok({ entities: [...channel.topics].map((id) => ({ id, state: 'Permitted' })) });
+                const entities = [...channel.topics].map((id) => ({ id, state: 'Permitted' }));
+                return ok({ entities } satisfies Genesys.Models.ChannelTopicEntityListing);
             }
         },
         { method: 'POST', path: SUBSCRIPTIONS, handle: (req) => subscribe(req, false) },

@@ -1,4 +1,6 @@
 import type * as Genesys from 'purecloud-platform-client-v2';
+import { REQUIRES } from '../oauth/permissions';
+import type { Requires, Role } from '../oauth/Role';
 
 /** A management unit's adherence topic. */
 export function unitAdherenceTopic(managementUnitId: string): string {
@@ -19,9 +21,12 @@ export function adherenceTopicsOf(agent: { id: string; managementUnitId: string;
     ];
 }
 
+/** A topic's verdict: `ChannelTopic` with `state` `Permitted` or `Rejected`. */
+export type TopicVerdict = Genesys.Models.ChannelTopic & { state: 'Permitted' | 'Rejected' };
+
 /**
- * Decides each topic of a subscription request: refused when a scripted refusal matches (missing permissions),
- * refused as `Topic not found` when it is not one of the emulated topics, permitted otherwise.
+ * Decides each topic of a subscription request: refused for the permissions it requires and the role lacks (or a
+ * scripted refusal), refused as `Topic not found` when it is not one of the emulated topics, permitted otherwise.
  */
 export class TopicGate {
     private readonly refusals: Array<{ pattern: RegExp; missingPermissions: string[] }> = [];
@@ -34,30 +39,39 @@ export class TopicGate {
         this.refusals.push({ pattern, missingPermissions });
     }
 
-    /** The rejection of `topic`, or undefined when it is permitted. */
-    rejection(topic: string): Genesys.Models.ChannelTopic | undefined {
-        for (const r of this.refusals) {
-            if (r.pattern.test(topic)) {
-                return {
-                    id: topic,
-                    state: 'Rejected',
-                    rejectionReason: 'Missing permissions',
-                    missingPermissions: r.missingPermissions
-                };
-            }
-        }
-        if (this.known(topic)) return undefined;
-        return { id: topic, state: 'Rejected', rejectionReason: 'Topic not found', missingPermissions: [] };
+    /** The verdict on `topic` for a client with `role`. */
+    verdict(topic: string, role: Role): TopicVerdict {
+        const requires = this.requires(topic);
+        if (requires === undefined)
+            return { id: topic, state: 'Rejected', rejectionReason: 'Topic not found', missingPermissions: [] };
+        const scripted = this.refusals.find((r) => r.pattern.test(topic));
+        const missing = scripted?.missingPermissions ?? role.missing(requires);
+        if (scripted || missing.length > 0)
+            return {
+                id: topic,
+                state: 'Rejected',
+                rejectionReason: 'Missing permissions',
+                missingPermissions: missing
+            };
+        return { id: topic, state: 'Permitted' };
     }
 
-    private known(topic: string): boolean {
+    /** What an emulated topic requires; undefined for a topic the emulator does not know. */
+    private requires(topic: string): Requires | undefined {
         const mu = /^v2\.workforcemanagement\.managementunits\.([^.]+)\.(adherence|agentschedules\.changed)$/.exec(
             topic
         );
-        return (
-            (mu !== null && this.unitExists(mu[1])) ||
+        if (mu !== null)
+            return this.unitExists(mu[1])
+                ? mu[2] === 'adherence'
+                    ? REQUIRES.realtimeAdherence
+                    : REQUIRES.scheduleTopic
+                : undefined;
+        if (
             /^v2\.workforcemanagement\.teams\.[^.]+\.adherence$/.test(topic) ||
             /^v2\.users\.[^.]+\.workforcemanagement\.adherence$/.test(topic)
-        );
+        )
+            return REQUIRES.realtimeAdherence;
+        return undefined;
     }
 }

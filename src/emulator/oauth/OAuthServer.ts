@@ -1,6 +1,7 @@
 import type { Clock } from '../../domain/clock';
 import { HttpError } from '../rest/HttpError';
 import type { Reply } from '../rest/httpIo';
+import { Role } from './Role';
 
 /** An access token the emulator issued. */
 export interface OAuthGrant {
@@ -8,6 +9,18 @@ export interface OAuthGrant {
     readonly clientId: string;
     /** Epoch ms after which the token is refused. */
     readonly expiresAt: number;
+    /** The client's role, read on every call. */
+    readonly role: Role;
+}
+
+/**
+ * The token response of the client-credentials grant. The SDK has no model for it; its `ApiClient.js` reads
+ * `access_token` and `expires_in` (seconds) from it (`loginClientCredentialsGrant`, `ApiClient.js:988-991`).
+ */
+export interface TokenResponse {
+    access_token: string;
+    token_type: 'bearer';
+    expires_in: number;
 }
 
 export interface OAuthServerOptions {
@@ -18,6 +31,8 @@ export interface OAuthServerOptions {
     clientSecret: string;
     /** `expires_in` of issued tokens, seconds. */
     tokenLifetimeSec: number;
+    /** The client's permissions. @default every permission */
+    permissions?: readonly string[];
 }
 
 /**
@@ -25,6 +40,8 @@ export interface OAuthServerOptions {
  * HTTP Basic) and bearer-token checks for the API, with expiry on the injected clock.
  */
 export class OAuthServer {
+    /** The OAuth client's role (its permissions). */
+    readonly role: Role;
     private readonly grants = new Map<string, OAuthGrant>();
     private tokenLifetimeSec: number;
     private refused = false;
@@ -32,6 +49,7 @@ export class OAuthServer {
 
     constructor(private readonly options: OAuthServerOptions) {
         this.tokenLifetimeSec = options.tokenLifetimeSec;
+        this.role = new Role(options.permissions);
     }
 
     /** Token requests served, successful or not. */
@@ -55,8 +73,9 @@ export class OAuthServer {
         }
         const token = `emu-${this.options.newId()}`;
         const expiresAt = this.options.clock.now() + this.tokenLifetimeSec * 1000;
-        this.grants.set(token, { token, clientId: id, expiresAt });
-        return { status: 200, body: { access_token: token, token_type: 'bearer', expires_in: this.tokenLifetimeSec } };
+        this.grants.set(token, { token, clientId: id, expiresAt, role: this.role });
+        const body: TokenResponse = { access_token: token, token_type: 'bearer', expires_in: this.tokenLifetimeSec };
+        return { status: 200, body };
     }
 
     /**

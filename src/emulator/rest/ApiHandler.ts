@@ -4,6 +4,7 @@ import type { EmulatorTimers } from '../EmulatorTimers';
 import type { Faults } from '../faults/Faults';
 import type { OAuthServer } from '../oauth/OAuthServer';
 import type { Downloads } from './Downloads';
+import { forbidden } from '../oauth/Role';
 import { HttpError, errorBody, notFound } from './HttpError';
 import { parseJson, readBody, writeReply, type Reply } from './httpIo';
 import type { Router } from './Router';
@@ -36,7 +37,7 @@ const MAX_RECORDED = 20_000;
 
 /**
  * The HTTP side of the emulator, in this order: the token endpoint and downloads (no token), then for `/api/v2/…` the
- * bearer token, faults and latency, the JSON body, and the route table. Every request is recorded;
+ * bearer token, faults and latency, the JSON body, the route table, and the permissions the route requires. Every request is recorded;
  * every failure is answered with the Genesys error body.
  */
 export class ApiHandler {
@@ -70,7 +71,8 @@ export class ApiHandler {
                     status,
                     e?.code ?? 'internal.server.error',
                     e?.message ?? 'Emulator error',
-                    this.deps.newId()
+                    this.deps.newId(),
+                    e?.params
                 );
                 this.write(res, { status, body, headers: e?.headers });
             });
@@ -99,12 +101,16 @@ export class ApiHandler {
         rec.body = body;
         const match = router.match(method, path);
         if (!match) throw notFound(`No route ${method} ${path}`);
+        const { requires } = match.route;
+        const missing = grant.role.missing(requires);
+        if (requires && missing.length > 0) throw forbidden(requires, missing);
         const query = (name: string): string[] =>
             url.searchParams
                 .getAll(name)
                 .flatMap((v) => v.split(','))
                 .filter((v) => v !== '');
-        this.write(res, match.route.handle({ params: match.params, query, body, grant }));
+        const flag = (name: string): boolean => url.searchParams.get(name) === 'true';
+        this.write(res, match.route.handle({ params: match.params, query, flag, body, grant }));
     }
 
     private write(res: http.ServerResponse, reply: Reply): void {

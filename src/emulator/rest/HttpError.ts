@@ -7,7 +7,9 @@ export class HttpError extends Error {
         /** Genesys error code, e.g. `bad.request`, `not.found`, `too.many.requests.retry.after`. */
         readonly code: string,
         message: string,
-        readonly headers: Record<string, string> = {}
+        readonly headers: Record<string, string> = {},
+        /** `messageParams` of the body (e.g. the missing permissions). */
+        readonly params: Record<string, string> = {}
     ) {
         super(message);
         this.name = 'HttpError';
@@ -25,6 +27,14 @@ export function badRequest(message: string): HttpError {
 }
 
 /** The body Genesys sends with every API error (an `ErrorBody` in the SDK). */
-export function errorBody(status: number, code: string, message: string, contextId: string): Genesys.Models.ErrorBody {
-    return { message, code, status, contextId, details: [], errors: [] };
+export function errorBody(
+    status: number,
+    code: string,
+    message: string,
+    contextId: string,
+    params: Record<string, string> = {}
+): Genesys.Models.ErrorBody {
+    const body: Genesys.Models.ErrorBody = { message, code, status, contextId, details: [], errors: [] };
+    if (Object.keys(params).length > 0) body.messageParams = params;
+    return body;
 }

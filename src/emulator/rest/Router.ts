@@ -1,4 +1,5 @@
 import type { OAuthGrant } from '../oauth/OAuthServer';
+import type { Requires } from '../oauth/Role';
 import type { Reply } from './httpIo';
 
 /** Methods a route answers; `*` is any method the routes listed before it on the same path do not take. */
@@ -10,6 +11,8 @@ export interface RouteRequest {
     readonly params: Readonly<Record<string, string>>;
     /** Every value of a query parameter, comma-separated values split, empty ones dropped. */
     query(name: string): string[];
+    /** Whether the query parameter `name` is `true` (`ignoreErrors`, `forceAsync`, …). */
+    flag(name: string): boolean;
     /** The parsed JSON body (undefined when empty). */
     readonly body: unknown;
     /** The caller's token. */
@@ -24,6 +27,8 @@ export interface Route {
     readonly method: RouteMethod;
     /** Path template with `{name}` parameters, e.g. `/api/v2/users/{userId}/presences/{sourceId}`. */
     readonly path: string;
+    /** The permissions the SDK docs list for the operation; absent when they say "Requires NO permissions". */
+    readonly requires?: Requires;
     handle(request: RouteRequest): Reply;
 }
 

@@ -26,7 +26,7 @@ describe('Genesys emulator notification channels (raw protocol)', () => {
         assert.equal(over.status, 400);
         raw.emu.control.refuseTopics(/agentschedules\.changed$/);
         const mu = raw.emu.control.center.units[0].id;
-        const res = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions`, {
+        const res = await api(t, `/api/v2/notifications/channels/${ch.id}/subscriptions?ignoreErrors=true`, {
             method: 'POST',
             body: JSON.stringify([
                 { id: `v2.workforcemanagement.managementunits.${mu}.adherence` },
@@ -78,5 +78,58 @@ describe('Genesys emulator notification channels (raw protocol)', () => {
             list.entities.map((e) => e.id),
             [`v2.workforcemanagement.managementunits.${mu}.adherence`]
         );
+    });
+});
+
+describe('Genesys emulator subscriptions and permissions (raw protocol)', () => {
+    const raw = useRawEmulator({ rateLimitPerMinute: 0 });
+    const { token, api } = raw;
+
+    it('fails the whole subscription on a topic the role may not read, unless ignoreErrors=true asks for per-topic answers', async () => {
+        const t = await token();
+        const ch = (await (await api(t, '/api/v2/notifications/channels', { method: 'POST' })).json()) as {
+            id: string;
+        };
+        const mu = raw.emu.control.center.units[0].id;
+        const adherence = `v2.workforcemanagement.managementunits.${mu}.adherence`;
+        const schedules = `v2.workforcemanagement.managementunits.${mu}.agentschedules.changed`;
+        const body = JSON.stringify([{ id: adherence }, { id: schedules }]);
+        const subscriptions = `/api/v2/notifications/channels/${ch.id}/subscriptions`;
+        const topicsOfChannel = () => raw.emu.control.channels().find((c) => c.id === ch.id)!.topics;
+        raw.emu.control.revokePermissions('wfm:publishedSchedule:view', 'wfm:schedule:view');
+        try {
+            // NotificationsApi.js:172 (POST) and :233 (PUT): ignoreErrors "prevent[s] throwing of errors for failed
+            // permissions checks", so without it one refused topic fails the request, and nothing is subscribed.
+            for (const method of ['POST', 'PUT']) {
+                const whole = await api(t, subscriptions, { method, body });
+                assert.equal(whole.status, 403, method);
+                const error = (await whole.json()) as { code: string; message: string };
+                assert.equal(error.code, 'missing.permissions');
+                assert.match(error.message, /agentschedules\.changed/);
+                assert.deepEqual(topicsOfChannel(), []);
+            }
+            // With it, each topic answers for itself (ChannelTopic, index.d.ts:25809) and the permitted ones stand.
+            const partial = await api(t, `${subscriptions}?ignoreErrors=true`, { method: 'POST', body });
+            assert.equal(partial.status, 200);
+            const { entities } = (await partial.json()) as {
+                entities: Array<{ id: string; state: string; rejectionReason?: string; missingPermissions?: string[] }>;
+            };
+            assert.deepEqual(
+                entities.map((e) => [e.id, e.state, e.rejectionReason, e.missingPermissions]),
+                [
+                    [adherence, 'Permitted', undefined, undefined],
+                    [schedules, 'Rejected', 'Missing permissions', ['wfm:publishedSchedule:view', 'wfm:schedule:view']]
+                ]
+            );
+            assert.deepEqual(topicsOfChannel(), [adherence]);
+            const replaced = await api(t, `${subscriptions}?ignoreErrors=true`, {
+                method: 'PUT',
+                body: JSON.stringify([{ id: schedules }])
+            });
+            assert.equal(replaced.status, 200);
+            assert.deepEqual(topicsOfChannel(), [], 'a replacing PUT keeps only what it permits');
+        } finally {
+            raw.emu.control.setPermissions(undefined);
+        }
     });
 });

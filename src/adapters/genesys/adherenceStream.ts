@@ -1,4 +1,4 @@
-import { InputRejections } from '../../engine/InputRejections';
+import { InputRejections } from './InputRejections';
 import WebSocket from 'ws';
 import type { Clock, Random, TimerHandle } from '../../domain/clock';
 import type { Observation } from '../../domain/adherence/types';

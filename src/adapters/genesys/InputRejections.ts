@@ -1,5 +1,5 @@
-import type { RejectReason } from '../domain/adherence/parseObservation';
-import type { Logger } from '../kit/Logger';
+import type { RejectReason } from '../../domain/adherence/parseObservation';
+import type { Logger } from '../../kit/Logger';
 
 /**
  * Counts refused input by kind and logs each kind once (with its first example's field), so a misbehaving source

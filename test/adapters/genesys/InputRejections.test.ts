@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputRejections } from '../../src/engine/InputRejections';
-import { parseAdherenceBody } from '../../src/domain/adherence/parseObservation';
-import { silentLogger } from '../../src/kit/Logger';
+import { InputRejections } from '../../../src/adapters/genesys/InputRejections';
+import { parseAdherenceBody } from '../../../src/domain/adherence/parseObservation';
+import { silentLogger } from '../../../src/kit/Logger';
 
 describe('InputRejections', () => {
     it('counts every refusal and logs each kind only once', () => {

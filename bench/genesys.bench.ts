@@ -9,7 +9,7 @@
  * Run: npx tsx bench/genesys.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { AdherenceStream, type AdherenceSink, type StreamEvent } from '../src/adapters/genesys/adherenceStream';
+import { AdherenceStream, type AdherenceSink, type StreamEvent } from '../src/adapters/genesys/AdherenceStream';
 import { GenesysClient } from '../src/adapters/genesys/GenesysClient';
 import { createSystemClock } from '../src/kit/systemClock';
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';

@@ -1,4 +1,4 @@
-import type { AdherenceSink } from '../adapters/genesys/adherenceStream';
+import type { AdherenceSink } from '../adapters/genesys/AdherenceStream';
 
 /**
  * What the Genesys stream feeds: the engine, plus the schedule cache, which must forget a unit's published schedules

@@ -4,7 +4,7 @@ import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import type { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { AgentStateStore, CoverageSource } from '../engine/ports';
-import type { AdherenceStream } from '../adapters/genesys/adherenceStream';
+import type { AdherenceStream } from '../adapters/genesys/AdherenceStream';
 import type { DirectoryPort } from '../adapters/teams/ports';
 import type { BotStore } from '../adapters/teams/BotStore';
 import type { AdaptiveCardJson } from '../cards/renderCard';

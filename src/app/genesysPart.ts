@@ -2,7 +2,7 @@ import type { AdherenceEngine } from '../engine/AdherenceEngine';
 import { GenesysClient } from '../adapters/genesys/GenesysClient';
 import { ScheduleCoverage } from '../adapters/genesys/ScheduleCoverage';
 import { UserDirectory } from '../adapters/genesys/UserDirectory';
-import { AdherenceStream } from '../adapters/genesys/adherenceStream';
+import { AdherenceStream } from '../adapters/genesys/AdherenceStream';
 import type { GenesysConfig } from '../adapters/genesys/genesysConfig';
 import { createGenesysMetrics } from '../adapters/genesys/genesysMetrics';
 import type { DirectoryPort } from '../adapters/teams/ports';

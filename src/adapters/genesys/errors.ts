@@ -86,3 +86,9 @@ export function codeForStatus(status: number): GenesysErrorCode {
     if (status >= 500) return 'GENESYS_SERVER_ERROR';
     return 'GENESYS_BAD_REQUEST';
 }
+
+/** A one-line description of a failure for logs and status: `CODE: message` for a GenesysError. */
+export function describeError(error: unknown): string {
+    if (isGenesysError(error)) return `${error.code}: ${error.message}`;
+    return error instanceof Error ? error.message : String(error);
+}

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdherenceStream, type StreamEvent } from '../../../src/adapters/genesys/adherenceStream';
+import { AdherenceStream, type StreamEvent } from '../../../src/adapters/genesys/AdherenceStream';
 import { MemoryAgentStateStore } from '../../../src/adapters/memory/MemoryAgentStateStore';
 import { AdherenceEngine } from '../../../src/engine/AdherenceEngine';
 import { defaultPolicy } from '../../../src/engine/engineConfig';

@@ -1,5 +1,5 @@
 import type { Observation } from '../../../src/domain/adherence/types';
-import type { AdherenceSink } from '../../../src/adapters/genesys/adherenceStream';
+import type { AdherenceSink } from '../../../src/adapters/genesys/AdherenceStream';
 
 /**
  * Wait until `cond` holds, yielding to the event loop (real sockets need real I/O turns). This polls a condition;

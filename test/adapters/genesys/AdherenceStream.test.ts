@@ -5,7 +5,7 @@ import {
     AdherenceStream,
     type AdherenceStreamOptions,
     type StreamEvent
-} from '../../../src/adapters/genesys/adherenceStream';
+} from '../../../src/adapters/genesys/AdherenceStream';
 import { createGenesysMetrics } from '../../../src/adapters/genesys/genesysMetrics';
 import { createLogger } from '../../../src/app/logger';
 import { seededRandom } from '../../../src/emulator/seededRandom';

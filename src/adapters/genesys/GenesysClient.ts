@@ -13,13 +13,14 @@ export type UserPresence = Genesys.Models.UserPresence;
 export type UcUserPresence = Genesys.Models.UcUserPresence;
 export type PresenceSource = Genesys.Models.Source;
 export type PresenceDefinition = Genesys.Models.OrganizationPresenceDefinition;
+export type UserPrimarySource = Genesys.Models.UserPrimarySource;
 
 /** Result of the agent schedule search: the schedules, or "still processing, ask again later". */
 export type ScheduleSearchResult =
     | { status: 'Complete'; agentSchedules: AgentScheduleSearchResponse[]; timeZone?: string }
     | { status: 'Processing'; operationId?: string };
 
-/** One entry of `PUT /api/v2/users/presences/bulk`. */
+/** One entry of `PUT /api/v2/users/presences/bulk` (a `MutableUserPresence`). */
 export interface BulkPresenceUpdate {
     id: string;
     sourceId: string;
@@ -34,27 +35,17 @@ export type GenesysClientOptions = GenesysTransportOptions;
 export class GenesysClient extends GenesysTransport {
     // ---- WFM reads ----
 
-    /** Management units; by default only those with real-time adherence. Follows `nextUri` pages. */
+    /**
+     * Management units with real-time adherence the client may use. One call: the list takes no paging ("pageSize /
+     * pageNumber: Deprecated, paging is not supported", `WorkforceManagementApi.js:4948-4949`).
+     */
     async listManagementUnits(signal?: AbortSignal): Promise<ManagementUnit[]> {
-        const units: ManagementUnit[] = [];
-        for (let page = 1; page <= 100; page++) {
-            const res = await this.request<Genesys.Models.ManagementUnitListing>(
-                'GET',
-                '/api/v2/workforcemanagement/managementunits',
-                {
-                    params: { feature: 'RealTimeAdherence', pageSize: 100, pageNumber: page },
-                    signal
-                }
-            );
-            units.push(...(res.entities ?? []));
-            if (
-                !res.nextUri ||
-                (res.pageCount !== undefined && page >= res.pageCount) ||
-                (res.entities ?? []).length === 0
-            )
-                break;
-        }
-        return units;
+        const res = await this.request<Genesys.Models.ManagementUnitListing>(
+            'GET',
+            '/api/v2/workforcemanagement/managementunits',
+            { params: { feature: 'RealTimeAdherence' }, signal }
+        );
+        return res.entities ?? [];
     }
 
     /** User ids of a management unit. */
@@ -187,7 +178,12 @@ export class GenesysClient extends GenesysTransport {
         return ch;
     }
 
-    /** Adds topics (POST) or replaces the topic list (PUT, `replace`); returns the per-topic states. */
+    /**
+     * Adds topics (POST) or replaces the topic list (PUT, `replace`); returns the per-topic states. Always with
+     * `ignoreErrors=true`: without it one topic the role may not read fails the whole request
+     * (`NotificationsApi.js:172,233`); with it each topic answers `Permitted` or `Rejected` with `rejectionReason` and
+     * `missingPermissions`.
+     */
     async subscribe(
         channelId: string,
         topics: readonly string[],
@@ -197,7 +193,7 @@ export class GenesysClient extends GenesysTransport {
         const res = await this.request<Genesys.Models.ChannelTopicEntityListing>(
             replace ? 'PUT' : 'POST',
             `/api/v2/notifications/channels/${enc(channelId)}/subscriptions`,
-            { data: topics.map((id) => ({ id })), signal }
+            { params: { ignoreErrors: true }, data: topics.map((id) => ({ id })), signal }
         );
         return res.entities ?? [];
     }
@@ -213,23 +209,31 @@ export class GenesysClient extends GenesysTransport {
 
     // ---- Presence (sync worker) ----
 
-    async putPresencesBulk(updates: readonly BulkPresenceUpdate[], signal?: AbortSignal): Promise<UcUserPresence[]> {
-        const res = await this.request<UcUserPresence[] | undefined>('PUT', '/api/v2/users/presences/bulk', {
+    /**
+     * Write presences on a registered source in one call (`PUT /api/v2/users/presences/bulk`, answered with
+     * `UserPresence[]`, index.d.ts:10653). The per-user PATCH is not offered: it "does not support registered presence
+     * sources" (`PresenceApi.js:495`).
+     */
+    async putPresencesBulk(updates: readonly BulkPresenceUpdate[], signal?: AbortSignal): Promise<UserPresence[]> {
+        const res = await this.request<UserPresence[] | undefined>('PUT', '/api/v2/users/presences/bulk', {
             data: updates,
             signal
         });
         return Array.isArray(res) ? res : [];
     }
 
-    async patchUserPresence(
-        userId: string,
-        sourceId: string,
-        body: { presenceDefinition: { id: string }; message?: string },
-        signal?: AbortSignal
-    ): Promise<UserPresence> {
-        const payload: UserPresence = { presenceDefinition: body.presenceDefinition, message: body.message };
-        return this.request<UserPresence>('PATCH', `/api/v2/users/${enc(userId)}/presences/${enc(sourceId)}`, {
-            data: payload,
+    /** The source Genesys shows `userId`'s presence from (`presence:userPrimarySource:view`). */
+    async getPrimarySource(userId: string, signal?: AbortSignal): Promise<UserPrimarySource> {
+        return this.request<UserPrimarySource>('GET', `/api/v2/presence/users/${enc(userId)}/primarysource`, {
+            signal
+        });
+    }
+
+    /** Make `sourceId` the source Genesys shows `userId`'s presence from (`presence:userPrimarySource:edit`). */
+    async setPrimarySource(userId: string, sourceId: string, signal?: AbortSignal): Promise<UserPrimarySource> {
+        const body: UserPrimarySource = { sourceId };
+        return this.request<UserPrimarySource>('PUT', `/api/v2/presence/users/${enc(userId)}/primarysource`, {
+            data: body,
             signal
         });
     }

@@ -23,6 +23,12 @@ describe('GenesysClient against the emulator', () => {
         const units = await rig.client.listManagementUnits();
         assert.equal(units.length, 2);
         assert.ok(rig.emulator.control.requests.some((r) => r.query.feature?.[0] === 'RealTimeAdherence'));
+        assert.ok(
+            rig.emulator.control.requests.every(
+                (r) => r.query.pageSize === undefined && r.query.pageNumber === undefined
+            ),
+            'the unit list takes no paging (WorkforceManagementApi.js:4948)'
+        );
         const users = await rig.client.listUnitUsers(units[0].id!);
         assert.equal(users.length, 130);
     });
@@ -150,7 +156,7 @@ describe('GenesysClient against the emulator', () => {
         assert.ok(second.agentSchedules[0].shifts![0].activities!.length > 0);
     });
 
-    it('writes presence in bulk and per user, reads it back, and lists sources and definitions', async () => {
+    it('writes presence in bulk (answered with UserPresence[]), reads it back, lists sources and definitions, and reads and sets the primary source', async () => {
         const [unit] = await rig.client.listManagementUnits();
         const [u1, u2] = await rig.client.listUnitUsers(unit.id!);
         const source = await rig.client.createPresenceSource({ name: 'External WFM' });
@@ -159,19 +165,36 @@ describe('GenesysClient against the emulator', () => {
         const meal = defs.find((d) => d.systemPresence === 'Meal')!;
         const onQueue = defs.find((d) => d.systemPresence === 'OnQueue')!;
         assert.equal(onQueue.languageLabels.en_US, 'On Queue');
-        await rig.client.putPresencesBulk([{ id: u1, sourceId: source.id!, presenceDefinition: { id: meal.id! } }]);
-        await rig.client.patchUserPresence(u2, source.id!, { presenceDefinition: { id: meal.id! }, message: 'lunch' });
+        const written = await rig.client.putPresencesBulk([
+            { id: u1, sourceId: source.id!, presenceDefinition: { id: meal.id! } },
+            { id: u2, sourceId: source.id!, presenceDefinition: { id: meal.id! }, message: 'lunch' }
+        ]);
+        assert.deepEqual(
+            written.map((p) => [p.sourceId, p.primary, p.presenceDefinition?.id]),
+            [
+                [source.id, false, meal.id],
+                [source.id, false, meal.id]
+            ]
+        );
         const back = await rig.client.getPresencesBulk(source.id!, [u1, u2]);
         assert.deepEqual(
             back.map((p) => p.presenceDefinition?.id),
             [meal.id, meal.id]
         );
+        assert.notEqual(
+            rig.emulator.control.center.agents.get(u1)!.systemPresence,
+            'Meal',
+            'the source is not primary'
+        );
+        assert.equal((await rig.client.getPrimarySource(u1)).sourceId, 'PURECLOUD');
+        const primary = await rig.client.setPrimarySource(u1, source.id!);
+        assert.deepEqual([primary.sourceId, primary.registered], [source.id, true]);
         assert.equal(rig.emulator.control.center.agents.get(u1)!.systemPresence, 'Meal');
         assert.deepEqual(
             rig.emulator.control.presenceWrites.slice(-2).map((w) => [w.userId, w.via, w.applied]),
             [
                 [u1, 'bulk', true],
-                [u2, 'patch', true]
+                [u2, 'bulk', true]
             ]
         );
         rig.emulator.control.ignorePresenceWrites(true);

@@ -121,6 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             agentStore,
             botStore,
             genesysConnected: genesys ? () => stream?.status().connected ?? false : undefined,
+            genesysDetail: () => stream?.status() ?? { started: false },
             readiness: overrides.readiness ?? [],
             routes: [report.routes, ...(sync ? [sync.routes] : []), ...(overrides.routes ?? [])]
         },

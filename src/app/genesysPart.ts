@@ -22,13 +22,8 @@ export interface GenesysPart {
 /** The Genesys client (one token for the whole app), the user directory and the schedule coverage; closed on shutdown. */
 export function createGenesysPart(config: GenesysConfig, ctx: AppContext): GenesysPart {
     const { clock, random, logger } = ctx;
-    const client = new GenesysClient({
-        config,
-        clock,
-        random,
-        logger,
-        metrics: createGenesysMetrics(ctx.metrics.registry)
-    });
+    const metrics = createGenesysMetrics(ctx.metrics.registry);
+    const client = new GenesysClient({ config, clock, random, logger, metrics });
     const users = new UserDirectory({ client, clock, ttlMs: config.userCacheTtlMs, logger });
     const coverage = new ScheduleCoverage({
         client,
@@ -62,6 +57,7 @@ export function createGenesysPart(config: GenesysConfig, ctx: AppContext): Genes
             clock,
             random,
             logger,
+            metrics,
             onEvent: (e) => {
                 if (e.type !== 'connected') return;
                 if (connectedOnce) ctx.metrics.reconnects.inc();

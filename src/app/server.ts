@@ -10,6 +10,8 @@ export interface ReadinessCheck {
     name: string;
     /** True when ready; may throw (counts as not ready). */
     check(): Promise<boolean> | boolean;
+    /** What an operator needs to know about the part (e.g. refused topics); shown under `details.<name>`. */
+    detail?(): unknown;
 }
 
 export interface ServerOptions {
@@ -59,8 +61,10 @@ export function createServer(options: ServerOptions): restify.Server {
                 checks[c.name] = false;
             }
         }
+        const details: Record<string, unknown> = {};
+        for (const c of options.readiness) if (c.detail) details[c.name] = c.detail();
         const ready = Object.values(checks).every(Boolean);
-        res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', checks });
+        res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', checks, details });
     });
     server.get('/metrics', async (_req: restify.Request, res: restify.Response) => {
         const { contentType, body } = await options.metrics();

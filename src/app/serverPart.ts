@@ -16,6 +16,8 @@ export interface AppServerDeps {
     botStore: BotStore;
     /** Whether the Genesys stream is connected; absent when Genesys is not configured. */
     genesysConnected?: () => boolean;
+    /** The Genesys stream's status (refused topics, last error) shown in `/readyz` details. */
+    genesysDetail?: () => unknown;
     /** More readiness checks, after the store, Redis and Genesys ones. */
     readiness: readonly ReadinessCheck[];
     routes: readonly RouteRegistrar[];
@@ -26,7 +28,7 @@ export interface AppServerDeps {
  * is connected, plus the given checks), `/metrics` (with the engine's gauges refreshed) and the parts' routes.
  */
 export function createAppServer(deps: AppServerDeps, ctx: AppContext): restify.Server {
-    const { engine, agentStore, botStore, genesysConnected } = deps;
+    const { engine, agentStore, botStore, genesysConnected, genesysDetail } = deps;
     const { metrics, logger } = ctx;
     return createServer({
         processMessage: (req, res) => deps.bot.process(req, res),
@@ -39,7 +41,7 @@ export function createAppServer(deps: AppServerDeps, ctx: AppContext): restify.S
                 }
             },
             ...(botStore instanceof RedisBotStore ? [{ name: 'redis', check: () => botStore.ping() }] : []),
-            ...(genesysConnected ? [{ name: 'genesys', check: genesysConnected }] : []),
+            ...(genesysConnected ? [{ name: 'genesys', check: genesysConnected, detail: genesysDetail }] : []),
             ...deps.readiness
         ],
         metrics: async () => {

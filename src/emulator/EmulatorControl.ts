@@ -58,8 +58,8 @@ export interface EmulatorControl {
     /** Answer the next `n` API calls with 429 and `Retry-After: retryAfterSec`. */
     rateLimitNext(n: number, retryAfterSec: number): void;
     setRateLimit(perMinute: number): void;
-    /** Answer the next `n` API calls with `status` (5xx bursts). */
-    failNext(n: number, status?: number): void;
+    /** Answer the next `n` API calls (on paths matching `path`, when given) with `status` (5xx bursts). */
+    failNext(n: number, status?: number, path?: RegExp): void;
     /** Serve every unit snapshot through a `downloadUrl` (true) or inline (false); undefined = by size. */
     snapshotViaDownload(on: boolean | undefined): void;
     /** The next `n` schedule searches answer `Processing`, whatever their size. */
@@ -134,7 +134,7 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
         setTokenLifetime: (seconds) => oauth.setTokenLifetime(seconds),
         rateLimitNext: (n, retryAfterSec) => faults.rateLimitNext(n, retryAfterSec),
         setRateLimit: (perMinute) => faults.setRateLimit(perMinute),
-        failNext: (n, status = 503) => faults.failNext(n, status),
+        failNext: (n, status = 503, path) => faults.failNext(n, status, path),
         snapshotViaDownload: (on) => {
             faults.snapshotViaDownload = on;
         },

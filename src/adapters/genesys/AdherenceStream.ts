@@ -67,8 +67,10 @@ export class AdherenceStream {
         }
         if (!this.started) return;
         if (this.units.length === 0) {
-            this.ctx.lastError = 'no management unit with real-time adherence';
-            this.ctx.log.warn({}, 'no Genesys management unit to watch (none configured, none with RealTimeAdherence)');
+            this.ctx.lastError =
+                'no management unit with real-time adherence (none configured; the unit list shows only the units ' +
+                "the OAuth client's role may use for RealTimeAdherence: wfm:realtimeAdherence:view)";
+            this.ctx.log.warn({}, `no Genesys management unit to watch: ${this.ctx.lastError}`);
             return;
         }
         const perChannel = Math.max(1, Math.floor((this.options.maxTopicsPerChannel ?? 1000) / 2));

@@ -1,5 +1,6 @@
 import { decorrelatedJitter } from '../../kit/backoff';
 import { silentLogger, type Logger } from '../../kit/Logger';
+import { describeError } from './errors';
 import { createGenesysMetrics, type GenesysMetrics } from './genesysMetrics';
 import { InputRejections } from './InputRejections';
 import type { AdherenceStreamOptions, StreamEvent } from './streamTypes';
@@ -28,13 +29,22 @@ export class StreamContext {
         this.log = options.logger ?? silentLogger();
         this.metrics = options.metrics ?? createGenesysMetrics();
         this.refused = new InputRejections(this.log, 'genesys-stream');
-        this.rejections = new TopicRejections(this.log);
+        this.rejections = new TopicRejections(this.log, this.metrics);
     }
 
     /** A fresh reconnect backoff (decorrelated jitter between the configured bounds). */
     newBackoff(): Iterator<number> {
         const { reconnectInitialMs, reconnectMaxMs } = this.options.config;
         return decorrelatedJitter({ initialMs: reconnectInitialMs, maxMs: reconnectMaxMs }, this.options.random);
+    }
+
+    /** Run a sink call; a sink that throws is logged, never propagated. */
+    safely(fn: () => void): void {
+        try {
+            fn();
+        } catch (error) {
+            this.log.error({ err: describeError(error) }, 'adherence sink threw');
+        }
     }
 
     /** Tell the `onEvent` listener; a listener that throws is logged, never propagated. */

@@ -32,6 +32,11 @@ export interface GenesysConfig {
     readonly reconnectInitialMs: number;
     /** GENESYS_RECONNECT_MAX_MS: reconnect backoff cap. @default 60000 */
     readonly reconnectMaxMs: number;
+    /**
+     * GENESYS_REFUSED_RETRY_MS: how often to ask again for adherence topics (or snapshots) the role may not read, on
+     * the same channel. @default 300000
+     */
+    readonly refusedRetryMs: number;
     /** GENESYS_EXCEPTION_ACTIVITY_CODES: activity code ids that count as schedule exceptions. @default [] */
     readonly exceptionActivityCodeIds: readonly string[];
     /** GENESYS_EXCEPTION_CATEGORIES: activity categories that count as schedule exceptions. @default ['TimeOff','Training'] */
@@ -54,6 +59,7 @@ export const GENESYS_DEFAULTS = Object.freeze({
     renewBeforeMs: 3_600_000,
     reconnectInitialMs: 1_000,
     reconnectMaxMs: 60_000,
+    refusedRetryMs: 300_000,
     exceptionActivityCodeIds: Object.freeze([] as string[]),
     exceptionCategories: Object.freeze(['TimeOff', 'Training']),
     userCacheTtlMs: 3_600_000,
@@ -124,6 +130,7 @@ export function readGenesysConfig(env: EnvReader): GenesysConfig {
         renewBeforeMs: env.duration('GENESYS_RENEW_BEFORE_MS', d.renewBeforeMs, { min: 60_000, max: 23 * 3_600_000 }),
         reconnectInitialMs,
         reconnectMaxMs,
+        refusedRetryMs: env.duration('GENESYS_REFUSED_RETRY_MS', d.refusedRetryMs, { min: 1_000 }),
         exceptionActivityCodeIds: Object.freeze(
             env.list('GENESYS_EXCEPTION_ACTIVITY_CODES', { default: d.exceptionActivityCodeIds })
         ),

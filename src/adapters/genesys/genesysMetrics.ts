@@ -1,4 +1,4 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Counters of the Genesys adapter. Without a registry they still count (for tests) but are not exported. */
 export interface GenesysMetrics {
@@ -7,6 +7,8 @@ export interface GenesysMetrics {
     reconnects: Counter<'cause'>;
     rateLimited: Counter;
     requests: Counter<'outcome'>;
+    /** Topics Genesys refuses to subscribe now, by kind (`adherence`, `schedules`, `other`). */
+    topicsRefused: Gauge<'kind'>;
 }
 
 export function createGenesysMetrics(registry?: Registry): GenesysMetrics {
@@ -39,6 +41,12 @@ export function createGenesysMetrics(registry?: Registry): GenesysMetrics {
             name: 'genesys_http_requests_total',
             help: 'Genesys REST attempts by outcome (ok or error code)',
             labelNames: ['outcome'],
+            registers
+        }),
+        topicsRefused: new Gauge({
+            name: 'genesys_topics_refused',
+            help: 'Notification topics Genesys refuses to subscribe now (missing permissions), by kind',
+            labelNames: ['kind'],
             registers
         })
     };

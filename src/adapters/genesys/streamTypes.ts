@@ -66,7 +66,8 @@ export interface AdherenceStreamOptions {
         | 'renewBeforeMs'
         | 'reconnectInitialMs'
         | 'reconnectMaxMs'
-    >;
+    > &
+        Partial<Pick<GenesysConfig, 'refusedRetryMs'>>;
     clock: Clock;
     random: Random;
     logger?: Logger;

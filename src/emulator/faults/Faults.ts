@@ -15,21 +15,22 @@ export class Faults {
     snapshotViaDownload: boolean | undefined;
     private readonly rateLimit: TokenRateLimit;
     private scripted429 = { n: 0, retryAfterSec: 0 };
-    private scriptedFailure = { n: 0, status: 503 };
+    private scriptedFailure: { n: number; status: number; path?: RegExp } = { n: 0, status: 503 };
     private processingLeft = 0;
 
     constructor(clock: Clock, rateLimitPerMinute: number) {
         this.rateLimit = new TokenRateLimit(clock, rateLimitPerMinute);
     }
 
-    /** Throws the scripted 429, the rate-limit 429 or the scripted failure due for this call, if any. */
-    admit(grant: OAuthGrant): void {
+    /** Throws the scripted 429, the rate-limit 429 or the scripted failure due for this call (on `path`), if any. */
+    admit(grant: OAuthGrant, path: string): void {
         if (this.scripted429.n > 0) {
             this.scripted429.n--;
             throw tooManyRequests(this.scripted429.retryAfterSec);
         }
         this.rateLimit.admit(grant);
-        if (this.scriptedFailure.n > 0) {
+        const failure = this.scriptedFailure;
+        if (failure.n > 0 && (!failure.path || failure.path.test(path))) {
             this.scriptedFailure.n--;
             throw new HttpError(
                 this.scriptedFailure.status,
@@ -49,9 +50,9 @@ export class Faults {
         this.rateLimit.perMinute = perMinute;
     }
 
-    /** Answer the next `n` API calls with `status`. */
-    failNext(n: number, status: number): void {
-        this.scriptedFailure = { n, status };
+    /** Answer the next `n` API calls (those whose path matches `path`, when given) with `status`. */
+    failNext(n: number, status: number, path?: RegExp): void {
+        this.scriptedFailure = { n, status, path };
     }
 
     /** The next `n` schedule searches answer `Processing`. */

@@ -95,7 +95,7 @@ export class ApiHandler {
         if (!path.startsWith('/api/v2/')) throw notFound(`No route ${method} ${path}`);
         const grant = oauth.authenticate(req.headers.authorization);
         rec.token = grant.token;
-        faults.admit(grant);
+        faults.admit(grant, path);
         if (faults.latencyMs > 0) await timers.delay(faults.latencyMs);
         const body = parseJson(text);
         rec.body = body;

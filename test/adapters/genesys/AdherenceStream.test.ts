@@ -1,74 +1,9 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import {
-    AdherenceStream,
-    type AdherenceStreamOptions,
-    type StreamEvent
-} from '../../../src/adapters/genesys/AdherenceStream';
-import { createGenesysMetrics } from '../../../src/adapters/genesys/genesysMetrics';
-import { createLogger } from '../../../src/app/logger';
+import { AdherenceStream, type StreamEvent } from '../../../src/adapters/genesys/AdherenceStream';
 import { seededRandom } from '../../../src/emulator/seededRandom';
-import type { GenesysEmulatorOptions } from '../../../src/emulator/GenesysEmulator';
-import { RecordingSink, startRig, until, type Rig } from './support';
-
-interface StreamRig extends Rig {
-    stream: AdherenceStream;
-    sink: RecordingSink;
-    events: StreamEvent[];
-    logs: string[];
-    metrics: ReturnType<typeof createGenesysMetrics>;
-}
-
-const rigs: StreamRig[] = [];
-
-async function startStream(
-    emulatorOptions: GenesysEmulatorOptions = {},
-    overrides: Partial<Omit<AdherenceStreamOptions, 'config'>> & {
-        config?: Partial<AdherenceStreamOptions['config']>;
-    } = {},
-    beforeStart: (rig: Rig) => void = () => undefined
-): Promise<StreamRig> {
-    const rig = await startRig({ units: 2, agentsPerUnit: 25, rateLimitPerMinute: 0, ...emulatorOptions });
-    beforeStart(rig);
-    const sink = new RecordingSink();
-    const events: StreamEvent[] = [];
-    const logs: string[] = [];
-    const metrics = createGenesysMetrics();
-    const destination = new Writable({
-        write(chunk, _enc, cb) {
-            logs.push(String(chunk));
-            cb();
-        }
-    });
-    const stream = new AdherenceStream({
-        client: rig.client,
-        sink,
-        clock: rig.clock,
-        random: seededRandom(11),
-        metrics,
-        logger: createLogger({ level: 'debug', destination }),
-        onEvent: (e) => events.push(e),
-        ...overrides,
-        config: {
-            managementUnitIds: [],
-            pingIntervalMs: 30_000,
-            heartbeatTimeoutMs: 75_000,
-            renewBeforeMs: 3_600_000,
-            reconnectInitialMs: 1_000,
-            reconnectMaxMs: 10_000,
-            ...overrides.config
-        }
-    });
-    const r: StreamRig = { ...rig, stream, sink, events, logs, metrics };
-    rigs.push(r);
-    await stream.start();
-    await until(
-        () => events.filter((e) => e.type === 'resynced').length === stream.status().channels.length,
-        'initial re-sync'
-    );
-    return r;
-}
+import { RecordingSink, startRig, until } from './support';
+import { closeStreams, startStream, type StreamRig } from './streamRig';
 
 const resyncs = (r: StreamRig): number => r.events.filter((e) => e.type === 'resynced').length;
 
@@ -80,12 +15,7 @@ function adherentAgent(r: StreamRig, skip: string[] = []) {
 }
 
 describe('AdherenceStream against the emulator', () => {
-    afterEach(async () => {
-        for (const r of rigs.splice(0)) {
-            await r.stream.stop();
-            await r.close();
-        }
-    });
+    afterEach(closeStreams);
 
     it('subscribes both unit topics on one channel, connects and re-syncs every unit through REST', async () => {
         const r = await startStream();

@@ -2,12 +2,13 @@ import type { Clock, TimerHandle } from '../../domain/clock';
 import type { Coverage } from '../../domain/adherence/types';
 import type { CoverageSource } from '../../engine/ports';
 import { silentLogger, type Logger } from '../../kit/Logger';
+import { describeError, isGenesysError } from './errors';
 import type { GenesysClient } from './GenesysClient';
 import { GENESYS_DEFAULTS } from './genesysConfig';
-import { isoInstantMs } from '../../domain/isoInstant';
+import { searchSchedulesInSteps, type ScheduleSpan } from './searchSchedulesInSteps';
 
 export interface ScheduleCoverageOptions {
-    client: Pick<GenesysClient, 'searchSchedules' | 'getActivityCodes' | 'listManagementUnits'>;
+    client: Pick<GenesysClient, 'searchSchedules' | 'getActivityCodes' | 'listManagementUnits' | 'listUnitUsers'>;
     clock: Clock;
     /** Activity code ids that count as exceptions (time off, training, overtime codes...). */
     exceptionActivityCodeIds: readonly string[];
@@ -18,36 +19,36 @@ export interface ScheduleCoverageOptions {
     /** Window fetched around the asked instant: [at - beforeMs, at + afterMs]. @default 12 h / 36 h */
     beforeMs?: number;
     afterMs?: number;
-    /** Wait before asking again when the search answers `Processing` or fails. @default 5000 */
+    /** Wait before loading a unit again after a failure. @default 5000 */
     retryMs?: number;
     /** Attempts per load. @default 5 */
     maxAttempts?: number;
     logger?: Logger;
 }
 
-interface Span {
-    startAt: number;
-    endAt: number;
-    activityCodeId: string;
-    description?: string;
-}
-
 interface UnitCache {
+    /** Epoch ms of the last complete load (-Infinity: none, or invalidated). */
     loadedAt: number;
     fromAt: number;
     toAt: number;
     loading: boolean;
+    /** Epoch ms before which a refused unit (403) is not asked again. */
+    refusedUntil?: number;
 }
 
 /**
  * The exception pre-check from published schedules. `coverageAt` answers synchronously from a cache (`unknown` until a
- * unit is loaded); `prefetch` loads a unit's schedules in the background through the schedule search, retrying
- * `Processing` answers later. Never blocks the event path, never throws.
+ * unit is loaded); `prefetch` loads a unit's schedules in the background through schedule searches small enough to be
+ * answered at once ({@link searchSchedulesInSteps}). Agents whose schedules changed are reloaded alone. A unit whose
+ * schedules the role may not read is said once and asked again only after the cache lifetime. Never blocks the event
+ * path, never throws.
  */
 export class ScheduleCoverage implements CoverageSource {
     private readonly units = new Map<string, UnitCache>();
-    private readonly spans = new Map<string, Span[]>();
+    private readonly spans = new Map<string, ScheduleSpan[]>();
     private readonly loadedUsers = new Set<string>();
+    /** Agents whose schedules changed (or could not be answered) since their unit was loaded: `unknown` until reloaded. */
+    private readonly stale = new Set<string>();
     private readonly userUnit = new Map<string, string>();
     private exceptionCodes: Map<string, string> | undefined;
     private codesLoading: Promise<void> | undefined;
@@ -60,7 +61,7 @@ export class ScheduleCoverage implements CoverageSource {
     }
 
     coverageAt(userId: string, at: number): Coverage {
-        if (!this.exceptionCodes) return { covered: 'unknown' };
+        if (!this.exceptionCodes || this.stale.has(userId)) return { covered: 'unknown' };
         if (!this.loadedUsers.has(userId)) {
             const unit = this.userUnit.get(userId);
             const loaded =
@@ -83,14 +84,12 @@ export class ScheduleCoverage implements CoverageSource {
     prefetch(userId: string, managementUnitId: string, at: number): void {
         if (this.stopped) return;
         this.userUnit.set(userId, managementUnitId);
+        const now = this.options.clock.now();
         const u = this.units.get(managementUnitId);
-        const fresh =
-            u &&
-            this.options.clock.now() - u.loadedAt < (this.options.ttlMs ?? GENESYS_DEFAULTS.scheduleCacheTtlMs) &&
-            at >= u.fromAt &&
-            at < u.toAt;
-        if (u?.loading || fresh) return;
-        void this.load(managementUnitId, at, 1);
+        if (u?.loading || (u?.refusedUntil ?? Number.NEGATIVE_INFINITY) > now) return;
+        const fresh = u && now - u.loadedAt < this.ttlMs && at >= u.fromAt && at < u.toAt;
+        if (!fresh) void this.load(managementUnitId, at, 1);
+        else if (this.stale.has(userId)) void this.load(managementUnitId, at, 1, this.staleOf(managementUnitId));
     }
 
     /** Loads waiting to be retried (diagnostics, test seam). */
@@ -98,8 +97,18 @@ export class ScheduleCoverage implements CoverageSource {
         return this.timers.size;
     }
 
-    /** Drop a unit's cache (schedule republished); the next prefetch reloads it. */
-    invalidate(managementUnitId: string): void {
+    /**
+     * Schedules were republished: with `agentIds` only those agents are forgotten (and reloaded alone at their next
+     * prefetch), without them the whole unit is.
+     */
+    invalidate(managementUnitId: string, agentIds?: readonly string[]): void {
+        if (agentIds) {
+            for (const id of agentIds) {
+                this.stale.add(id);
+                this.userUnit.set(id, managementUnitId);
+            }
+            return;
+        }
         const u = this.units.get(managementUnitId);
         if (u) u.loadedAt = Number.NEGATIVE_INFINITY;
     }
@@ -132,52 +141,57 @@ export class ScheduleCoverage implements CoverageSource {
         await this.codesLoading;
     }
 
-    private async load(muId: string, at: number, attempt: number): Promise<void> {
+    private get ttlMs(): number {
+        return this.options.ttlMs ?? GENESYS_DEFAULTS.scheduleCacheTtlMs;
+    }
+
+    private staleOf(managementUnitId: string): string[] {
+        return [...this.stale].filter((id) => this.userUnit.get(id) === managementUnitId);
+    }
+
+    /** Load the unit's schedules (or only `agents`' when given, keeping the unit's window and age). */
+    private async load(muId: string, at: number, attempt: number, agents?: string[]): Promise<void> {
         const clock = this.options.clock;
         const fromAt = at - (this.options.beforeMs ?? 12 * 3_600_000);
         const toAt = at + (this.options.afterMs ?? 36 * 3_600_000);
         const entry = this.units.get(muId) ?? { loadedAt: Number.NEGATIVE_INFINITY, fromAt, toAt, loading: false };
+        const window = agents ? { fromAt: entry.fromAt, toAt: entry.toAt } : { fromAt, toAt };
         entry.loading = true;
         this.units.set(muId, entry);
         try {
             await this.ensureCodes();
-            const res = await this.options.client.searchSchedules(muId, {
-                startDate: new Date(fromAt).toISOString(),
-                endDate: new Date(toAt).toISOString()
-            });
-            if (res.status === 'Processing') {
-                this.retryLater(muId, at, attempt, 'processing');
-                return;
-            }
-            for (const schedule of res.agentSchedules) {
-                const userId = schedule.user?.id;
-                if (!userId) continue;
-                const spans: Span[] = [];
-                for (const shift of schedule.shifts ?? []) {
-                    for (const a of shift.activities ?? []) {
-                        const startAt = typeof a.startDate === 'string' ? isoInstantMs(a.startDate) : Number.NaN;
-                        if (!Number.isFinite(startAt) || typeof a.lengthMinutes !== 'number') continue;
-                        spans.push({
-                            startAt,
-                            endAt: startAt + a.lengthMinutes * 60_000,
-                            activityCodeId: String(a.activityCodeId),
-                            description: a.description
-                        });
-                    }
-                }
+            const userIds = agents ?? (await this.options.client.listUnitUsers(muId));
+            const found = await searchSchedulesInSteps(this.options.client, muId, userIds, window);
+            for (const id of userIds) this.stale.delete(id);
+            for (const [userId, spans] of found.spans) {
                 this.spans.set(userId, spans);
                 this.loadedUsers.add(userId);
             }
-            entry.loadedAt = clock.now();
-            entry.fromAt = fromAt;
-            entry.toAt = toAt;
+            for (const id of found.unanswered) this.stale.add(id);
+            if (found.unanswered.length > 0) {
+                this.logger.warn(
+                    { managementUnitId: muId, agents: found.unanswered.length, searches: found.searches },
+                    'genesys answered some schedule searches only asynchronously even for one agent; their coverage stays unknown'
+                );
+            }
+            if (!agents) Object.assign(entry, { loadedAt: clock.now(), fromAt, toAt });
             entry.loading = false;
         } catch (error) {
-            this.retryLater(muId, at, attempt, error instanceof Error ? error.message : String(error));
+            if (isGenesysError(error) && error.code === 'GENESYS_FORBIDDEN') {
+                entry.loading = false;
+                entry.refusedUntil = clock.now() + this.ttlMs;
+                this.logger.error(
+                    { managementUnitId: muId, err: describeError(error) },
+                    'genesys refused the published schedules (the OAuth client needs wfm:publishedSchedule:view or ' +
+                        'wfm:schedule:view): no schedule exception pre-check for this unit until asked again'
+                );
+                return;
+            }
+            this.retryLater(muId, at, attempt, describeError(error), agents);
         }
     }
 
-    private retryLater(muId: string, at: number, attempt: number, why: string): void {
+    private retryLater(muId: string, at: number, attempt: number, why: string, agents?: string[]): void {
         const entry = this.units.get(muId);
         if (attempt >= (this.options.maxAttempts ?? 5) || this.stopped) {
             if (entry) entry.loading = false;
@@ -186,7 +200,7 @@ export class ScheduleCoverage implements CoverageSource {
         }
         const t = this.options.clock.setTimeout(() => {
             this.timers.delete(t);
-            void this.load(muId, at, attempt + 1);
+            void this.load(muId, at, attempt + 1, agents);
         }, this.options.retryMs ?? 5_000);
         this.timers.add(t);
     }

@@ -3,7 +3,7 @@ import { coalescePath } from './pipeline/dedupe';
 import type { AckedState, SyncEvent } from './pipeline/types';
 import type { SyncConfig } from './syncConfig';
 import type { SyncHttp } from './SyncHttp';
-import { isSyncError } from './SyncError';
+import { isSyncError, type SyncError } from './SyncError';
 import {
     ackedState,
     failedOutcome,
@@ -27,9 +27,11 @@ export interface PresenceTargetDeps {
 
 /**
  * The Genesys presence target: per agent, the fewest states that reach its latest one from the last acknowledged
- * state within the transition matrix (usually just the latest: coalescing), sent in rounds of bulk calls. Round n
- * carries the n-th state of every agent still on its way; an agent goes on only once its previous state was
- * acknowledged. A refused bulk call falls back to one PATCH per user.
+ * state within the transition matrix (usually just the latest: coalescing), sent in rounds of bulk calls
+ * (`PUT /api/v2/users/presences/bulk`: the per-user PATCH "does not support registered presence sources",
+ * `PresenceApi.js:495`). Round n carries the n-th state of every agent still on its way; an agent goes on only once its
+ * previous state was acknowledged. A bulk call refused for its entries is split in halves until each bad entry is
+ * alone (and rejected with Genesys' reason), the others delivered.
  */
 export function presenceTarget(deps: PresenceTargetDeps): SyncTarget {
     const { http, config, apiBaseUrl, clock } = deps;
@@ -76,49 +78,56 @@ export function presenceTarget(deps: PresenceTargetDeps): SyncTarget {
         const out = new Map<string, AgentOutcome>();
         const chunks: SyncEvent[][] = [];
         for (let i = 0; i < toSend.length; i += config.bulkMax) chunks.push(toSend.slice(i, i + config.bulkMax));
-        await Promise.all(
-            chunks.map(async (chunk) => {
-                try {
-                    const res = await http.send({
-                        method: 'PUT',
-                        url: `${apiBaseUrl}/api/v2/users/presences/bulk`,
-                        body: chunk.map((e) => ({ id: e.agentId, sourceId, presenceDefinition: { id: e.target } })),
-                        signal: step.signal
-                    });
-                    step.accepted();
-                    for (const e of chunk) out.set(e.agentId, sent(e, res.payloadHash));
-                } catch (error) {
-                    for (const [agent, outcome] of await bulkRefused(error, chunk, step)) out.set(agent, outcome);
-                }
-            })
-        );
+        await Promise.all(chunks.map((chunk) => sendChunk(chunk, step, out, { sourceKnown: undefined })));
         return out;
     }
 
-    /** Why a bulk call failed decides what becomes of its chunk. */
-    async function bulkRefused(
-        error: unknown,
+    /**
+     * One bulk call for `chunk`. Refused for its entries (a 400, or a 404 while the presence source exists: a user
+     * Genesys does not know), it is split in two and each half sent again, down to one entry, which is then rejected.
+     * Refused for the worker's configuration (credentials, permission, presence source), every entry stays pending.
+     */
+    async function sendChunk(
         chunk: SyncEvent[],
-        step: StepContext
-    ): Promise<Map<string, AgentOutcome>> {
-        const out = new Map<string, AgentOutcome>();
-        const sourceKnown = isConfigFailure(error) && error.status === 404 ? await presenceSourceExists(step) : false;
-        if (sourceKnown === undefined) {
-            for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
-        } else if (sourceKnown) {
-            // A 404 while the presence source exists: a user of the chunk is unknown to Genesys (deleted after
-            // ingest). One PATCH per user finds who; the others go through.
-            for (const e of chunk) out.set(e.agentId, await patchOne(e, step, true));
-        } else if (isConfigFailure(error)) {
-            // Wrong credentials, permission or presence source: one PATCH per user would be refused the same way.
-            // Keep every entry pending and pause.
-            step.refused(error);
-            for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
-        } else if (isSyncError(error) && error.code === 'SYNC_TARGET_REJECTED') {
-            // One bad entry spoils a bulk call (a 400): fall back to one PATCH per user.
-            for (const e of chunk) out.set(e.agentId, await patchOne(e, step));
-        } else for (const e of chunk) out.set(e.agentId, { kind: 'retry' });
-        return out;
+        step: StepContext,
+        out: Map<string, AgentOutcome>,
+        seen: { sourceKnown: boolean | undefined }
+    ): Promise<void> {
+        let error: unknown;
+        try {
+            const res = await http.send({
+                method: 'PUT',
+                url: `${apiBaseUrl}/api/v2/users/presences/bulk`,
+                body: chunk.map((e) => ({ id: e.agentId, sourceId, presenceDefinition: { id: e.target } })),
+                signal: step.signal
+            });
+            step.accepted();
+            for (const e of chunk) out.set(e.agentId, sent(e, res.payloadHash));
+            return;
+        } catch (caught) {
+            error = caught;
+        }
+        if (isConfigFailure(error) && error.status === 404) seen.sourceKnown ??= await presenceSourceExists(step);
+        const entryRefused =
+            isSyncError(error) &&
+            error.code === 'SYNC_TARGET_REJECTED' &&
+            (error.status === 404 ? seen.sourceKnown === true : !isConfigFailure(error));
+        if (!entryRefused) {
+            const pending = isConfigFailure(error) && seen.sourceKnown === undefined && error.status === 404;
+            for (const e of chunk) out.set(e.agentId, pending ? { kind: 'retry' } : failedOutcome(error, step));
+            return;
+        }
+        if (chunk.length === 1) {
+            const reason =
+                (error as SyncError).status === 404
+                    ? `Genesys does not know this user: ${(error as SyncError).message}`
+                    : (error as SyncError).message;
+            out.set(chunk[0].agentId, { kind: 'rejected', rejection: { code: 'TARGET_REJECTED', reason } });
+            return;
+        }
+        const half = Math.ceil(chunk.length / 2);
+        await sendChunk(chunk.slice(0, half), step, out, seen);
+        await sendChunk(chunk.slice(half), step, out, seen);
     }
 
     /**
@@ -136,27 +145,6 @@ export function presenceTarget(deps: PresenceTargetDeps): SyncTarget {
             return list.some((source: { id?: string }) => source.id === sourceId);
         } catch {
             return undefined;
-        }
-    }
-
-    /** `sourceKnown`: the presence source was just seen to exist, so a 404 means this user is unknown. */
-    async function patchOne(e: SyncEvent, step: StepContext, sourceKnown = false): Promise<AgentOutcome> {
-        try {
-            const res = await http.send({
-                method: 'PATCH',
-                url: `${apiBaseUrl}/api/v2/users/${encodeURIComponent(e.agentId)}/presences/${encodeURIComponent(sourceId)}`,
-                body: { presenceDefinition: { id: e.target } },
-                signal: step.signal
-            });
-            step.accepted();
-            return sent(e, res.payloadHash);
-        } catch (error) {
-            if (sourceKnown && isConfigFailure(error) && error.status === 404)
-                return {
-                    kind: 'rejected',
-                    rejection: { code: 'TARGET_REJECTED', reason: `Genesys does not know this user: ${error.message}` }
-                };
-            return failedOutcome(error, step);
         }
     }
 

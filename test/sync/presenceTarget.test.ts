@@ -79,24 +79,42 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
         assert.deepEqual(worker.status().saved, { duplicate: 2, stale: 0, coalesced: 2 });
     });
 
-    it('falls back to per-user PATCH when the bulk call is refused, dead-lettering only the bad entry', async () => {
+    it('splits a bulk call refused for an entry until the bad entry is alone: it is dead-lettered, the others delivered in bulk, never a PATCH', async () => {
         const { config, worker } = make();
-        const [a, b] = rig.agents;
+        const [a, b, c] = rig.agents;
         await ingest(queue, config, rig.agents, [
             { agentId: a, reasonCode: 'BREAK', at: clock.now() },
-            { agentId: b, reasonCode: 'BOGUS', at: clock.now() }
+            { agentId: b, reasonCode: 'BOGUS', at: clock.now() },
+            { agentId: c, reasonCode: 'MEAL', at: clock.now() }
         ]);
         await drainAll(worker);
         assert.deepEqual(
-            writes()
-                .filter((w) => w.via === 'patch')
-                .map((w) => w.userId),
-            [a]
+            rig.emulator.control.requests.filter((r) => r.method === 'PATCH'),
+            [],
+            'PATCH does not support registered presence sources (PresenceApi.js:495)'
+        );
+        assert.deepEqual(
+            presenceCalls().map((r) => [(r.body as unknown[]).length, r.status]),
+            [
+                [3, 400],
+                [2, 400],
+                [1, 200],
+                [1, 400],
+                [1, 200]
+            ],
+            'the whole call, its halves, then the bad entry alone'
+        );
+        assert.deepEqual(
+            writes().map((w) => [w.userId, w.via]),
+            [
+                [a, 'bulk'],
+                [c, 'bulk']
+            ]
         );
         const d = await worker.diagnostics();
         assert.deepEqual(
-            d.deadLetters.map((l) => l.rejection.code),
-            ['TARGET_REJECTED']
+            d.deadLetters.map((l) => [l.rejection.code, (l.item as Array<{ agentId: string }>).map((e) => e.agentId)]),
+            [['TARGET_REJECTED', [b]]]
         );
         assert.equal(await queue.depth(), 0);
     });

@@ -5,6 +5,7 @@ import type { Logger } from '../kit/Logger';
 import type { SyncConfigFailure } from './ConfigFailureTracker';
 import type { SyncMetrics } from './createSyncMetrics';
 import type { SyncEvent } from './pipeline/types';
+import type { PrimarySourceView } from './PrimarySourceCheck';
 import type { SyncMismatch } from './Reconciler';
 import type { DeadLetter } from './SyncQueue';
 
@@ -22,6 +23,8 @@ export interface SyncSuperseded {
 /** `GET /api/sync/diagnostics`: what an operator needs to tell why presence is not what the WFM says. */
 export interface SyncDiagnostics {
     mismatches: SyncMismatch[];
+    /** Presence target: synced agents whose primary presence source is another one (Genesys shows none of the writes). */
+    primarySource: PrimarySourceView | null;
     /** Set while the target refuses the worker's configuration (see {@link SyncConfigFailure}). */
     configFailure: SyncConfigFailure | null;
     /** Presence states dropped as superseded: how many since start, and the most recent ones. */

@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../domain/clock';
 import type { Logger } from '../kit/Logger';
 import type { ConfigFailureTracker } from './ConfigFailureTracker';
 import type { SyncConfig } from './syncConfig';
+import type { PrimarySourceCheck } from './PrimarySourceCheck';
 import type { Reconciler } from './Reconciler';
 import { sharedAbort, type StepRunner } from './StepRunner';
 
@@ -12,13 +13,15 @@ export interface SyncLoopDeps {
     steps: StepRunner;
     /** Presence target only. */
     reconciler?: Reconciler;
+    /** Presence target only: runs after each reconciliation pass. */
+    primaryCheck?: PrimarySourceCheck;
     configFailures: ConfigFailureTracker;
 }
 
 /**
  * The worker's two timers: pipeline steps (right away while a step leaves work behind, every `pollIntervalMs`
  * otherwise, at the retry time while the target refuses the configuration) and, on the presence target,
- * reconciliation passes every `reconcileIntervalMs`. Stopping aborts what is in flight and waits for it.
+ * reconciliation passes (each followed by the primary-source check) every `reconcileIntervalMs`. Stopping aborts what is in flight and waits for it.
  */
 export class SyncLoop {
     private running = false;
@@ -56,8 +59,10 @@ export class SyncLoop {
         return this.deps.steps.runOnce(this.abort.signal);
     }
 
+    /** One reconciliation pass, then the primary-source check of the agents due. */
     async reconcileOnce(): Promise<void> {
         await this.deps.reconciler?.reconcileOnce(this.abort.signal);
+        await this.deps.primaryCheck?.checkOnce(this.abort.signal);
     }
 
     private nextStepInMs(handled: number): number {

@@ -14,6 +14,8 @@ export interface SyncMetrics {
     configRefusals: Counter<'status'>;
     queueDepth: Gauge<string>;
     breakerOpen: Gauge<string>;
+    /** Synced agents whose primary presence source is not the worker's: Genesys does not show what the worker writes. */
+    notPrimary: Gauge<string>;
 }
 
 /** Prometheus metrics of the sync worker, registered on `registry` (pass the app's registry). */
@@ -63,6 +65,11 @@ export function createSyncMetrics(registry?: Registry): SyncMetrics {
         late: new Counter({
             name: 'sync_spans_late_total',
             help: "Spans older than the agent's last acknowledged span, sent anyway (a span is a historical fact)",
+            registers
+        }),
+        notPrimary: new Gauge({
+            name: 'sync_agents_not_primary',
+            help: "Synced agents whose primary presence source is another one: Genesys (and WFM adherence) does not show the worker's writes (listed in the diagnostics)",
             registers
         }),
         configFailure: new Gauge({

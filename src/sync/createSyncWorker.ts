@@ -12,6 +12,7 @@ import { createSyncMetrics, type SyncMetrics } from './createSyncMetrics';
 import { DiagnosticsLog, type SyncDiagnostics } from './DiagnosticsLog';
 import type { SyncConfig } from './syncConfig';
 import { presenceTarget } from './presenceTarget';
+import { PrimarySourceCheck } from './PrimarySourceCheck';
 import { Reconciler } from './Reconciler';
 import { spanTarget } from './spanTarget';
 import { StepRunner, type SyncStats } from './StepRunner';
@@ -71,7 +72,8 @@ export interface SyncWorker {
 /**
  * The sync worker: pipeline steps ({@link StepRunner}) sending to the configured target (Genesys presence or a span
  * endpoint) through one {@link SyncHttp} (limiter, success-rate breaker, retry) and, on the presence target,
- * reconciliation passes ({@link Reconciler}) reading presence back, each on its timer ({@link SyncLoop}).
+ * reconciliation passes ({@link Reconciler}) reading presence back and primary-source checks
+ * ({@link PrimarySourceCheck}), each on its timer ({@link SyncLoop}).
  */
 export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     const { config, queue, clock } = deps;
@@ -132,12 +134,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                   })
               })
             : undefined;
+    const primaryCheck =
+        config.target === 'presence'
+            ? new PrimarySourceCheck({ ...presence, http, clock, logger, metrics })
+            : undefined;
     const target = reconciler
         ? presenceTarget({
               ...presence,
               http,
               clock,
-              onSent: (e, payloadHash) => reconciler.noteSent(e, payloadHash),
+              onSent: (e, payloadHash) => {
+                  reconciler.noteSent(e, payloadHash);
+                  primaryCheck?.note(e.agentId);
+              },
               onCoalesced: (count) => {
                   stats.saved.coalesced += count;
                   metrics.saved.inc({ reason: 'coalesced' }, count);
@@ -156,7 +165,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         configFailures,
         diagnostics: diagnosticsLog
     });
-    const loop = new SyncLoop({ config, clock, logger, steps, reconciler, configFailures });
+    const loop = new SyncLoop({ config, clock, logger, steps, reconciler, primaryCheck, configFailures });
 
     return {
         start: () => loop.start(),
@@ -167,6 +176,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         async diagnostics() {
             return {
                 mismatches: reconciler?.mismatches() ?? [],
+                primarySource: primaryCheck?.view() ?? null,
                 configFailure: configFailures.view(),
                 superseded: diagnosticsLog.superseded(),
                 recent429s: diagnosticsLog.recent429s(),

@@ -54,6 +54,14 @@ export interface SyncConfig {
     readonly requestTimeoutMs: number;
     /** SYNC_MAX_ATTEMPTS per request before the entry is left pending for the next step. @default 5 */
     readonly maxAttempts: number;
+    /**
+     * SYNC_SET_PRIMARY_SOURCE: make the worker's presence source the primary source of every synced agent whose
+     * primary source is another one (needs `presence:userPrimarySource:edit`); otherwise such agents are only reported.
+     * @default false
+     */
+    readonly setPrimarySource: boolean;
+    /** SYNC_PRIMARY_CHECK_INTERVAL_MS: how often every synced agent's primary source is checked again. @default 3600000 */
+    readonly primaryCheckIntervalMs: number;
 }
 
 /** The sync worker's defaults: the one place they are declared (the sync queue falls back to them too). */
@@ -74,7 +82,9 @@ export const SYNC_DEFAULTS = Object.freeze({
     breakerMinRequests: 10,
     breakerPauseMs: 5000,
     requestTimeoutMs: 15_000,
-    maxAttempts: 5
+    maxAttempts: 5,
+    setPrimarySource: false,
+    primaryCheckIntervalMs: 3_600_000
 });
 
 /** The numeric settings, in the order their problems are listed. */
@@ -95,7 +105,11 @@ function readTuning(env: EnvReader) {
         breakerMinRequests: env.integer('SYNC_BREAKER_MIN_REQUESTS', d.breakerMinRequests, { min: 1 }),
         breakerPauseMs: env.duration('SYNC_BREAKER_PAUSE_MS', d.breakerPauseMs),
         requestTimeoutMs: env.duration('SYNC_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, { min: 100 }),
-        maxAttempts: env.integer('SYNC_MAX_ATTEMPTS', d.maxAttempts, { min: 1 })
+        maxAttempts: env.integer('SYNC_MAX_ATTEMPTS', d.maxAttempts, { min: 1 }),
+        setPrimarySource: env.flag('SYNC_SET_PRIMARY_SOURCE', d.setPrimarySource),
+        primaryCheckIntervalMs: env.duration('SYNC_PRIMARY_CHECK_INTERVAL_MS', d.primaryCheckIntervalMs, {
+            min: 10_000
+        })
     };
 }
 

@@ -222,10 +222,13 @@ export class AdherenceEngine {
         this.queue.kick();
     }
 
-    /** A schedule republish was announced for the unit (`…agentschedules.changed`). */
-    scheduleChanged(managementUnitId: string): void {
+    /**
+     * A schedule republish was announced for the unit (`…agentschedules.changed`): the agents it names are dampened,
+     * or the whole unit when it names none.
+     */
+    scheduleChanged(managementUnitId: string, agentIds?: readonly string[]): void {
         if (!this.dampener) return;
-        this.dampener.signal(managementUnitId, this.clock.now());
+        this.dampener.signal(managementUnitId, this.clock.now(), agentIds);
         this.settleTimer?.arm();
     }
 

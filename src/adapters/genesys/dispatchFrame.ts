@@ -19,7 +19,7 @@ export function dispatchFrame(ctx: StreamContext, text: string): 'socket-closing
             return undefined;
         case 'schedule-changed':
             ctx.lastEventAt = now;
-            ctx.safely(() => sink.scheduleChanged(frame.managementUnitId));
+            ctx.safely(() => sink.scheduleChanged(frame.managementUnitId, frame.agentIds));
             return undefined;
         case 'heartbeat':
         case 'pong':

@@ -4,7 +4,7 @@ import type { Observation } from '../../domain/adherence/types';
 /** What one notification frame means to the bot. */
 export type MappedFrame =
     | { kind: 'adherence'; observation: Observation }
-    | { kind: 'schedule-changed'; managementUnitId: string }
+    | { kind: 'schedule-changed'; managementUnitId: string; agentIds?: string[] }
     | { kind: 'heartbeat' }
     | { kind: 'pong' }
     | { kind: 'socket-closing' }
@@ -56,8 +56,26 @@ export function mapFrame(text: string, now: number): MappedFrame {
         return { kind: 'adherence', observation: parsed.observation };
     }
     const changed = UNIT_SCHEDULES_CHANGED.exec(topicName);
-    if (changed) return { kind: 'schedule-changed', managementUnitId: changed[1] };
+    if (changed) {
+        const agentIds = changedAgents(body);
+        return agentIds.length > 0
+            ? { kind: 'schedule-changed', managementUnitId: changed[1], agentIds }
+            : { kind: 'schedule-changed', managementUnitId: changed[1] };
+    }
     return { kind: 'rejected', reason: 'unknown-topic', topicName };
+}
+
+/**
+ * The agents an `…agentschedules.changed` body names (`agents: [{agentId, startDate, endDate}]`,
+ * `WfmAgentManagementUnitScheduleChangedTopicAgentMuScheduleChangedNotification`); [] when it names none.
+ */
+function changedAgents(body: unknown): string[] {
+    const agents = typeof body === 'object' && body !== null ? (body as { agents?: unknown }).agents : undefined;
+    if (!Array.isArray(agents)) return [];
+    const ids = agents.map((a) =>
+        typeof a === 'object' && a !== null ? (a as { agentId?: unknown }).agentId : undefined
+    );
+    return ids.filter((id): id is string => typeof id === 'string' && id !== '');
 }
 
 /**

@@ -11,8 +11,11 @@ export interface AdherenceSink {
     observe(observations: readonly Observation[]): void;
     /** The full current adherence of one unit after a (re)connect: the engine reconciles against its state. */
     reconcile(managementUnitId: string, observations: readonly Observation[]): void;
-    /** A schedule republish started in the unit (dampening). */
-    scheduleChanged(managementUnitId: string): void;
+    /**
+     * A schedule republish started in the unit (dampening): for the agents `agentIds` names when the event lists them,
+     * for the whole unit otherwise.
+     */
+    scheduleChanged(managementUnitId: string, agentIds?: readonly string[]): void;
 }
 
 /** A topic Genesys refused to subscribe, with why. */

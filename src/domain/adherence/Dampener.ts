@@ -19,15 +19,17 @@ export interface SettledBatch {
 
 interface UnitBuffer {
     until: number;
+    /** The agents held; undefined = every agent of the unit. */
+    agents: Set<string> | undefined;
     latest: Map<string, Observation>;
     sawOut: Map<string, Observation>;
 }
 
 /**
- * Mass schedule change dampening, per management unit (README, "How drift is decided"). Pure bookkeeping: time
- * comes in as `now`.
- * A unit starts buffering on an explicit signal (`…agentschedules.changed`) or when its change rate exceeds the
- * burst threshold; its events are then held for `windowMs` and released as one settled batch.
+ * Mass schedule change dampening, per management unit (README, "How drift is decided"). Pure bookkeeping: time comes in as `now`. A unit starts
+ * buffering on an explicit signal (`…agentschedules.changed`: only the agents it names, when it names some) or when
+ * its change rate exceeds the burst threshold (every agent); the events held are released after `windowMs` as one
+ * settled batch, while the other agents' events flow.
  */
 export class Dampener {
     private readonly buffers = new Map<string, UnitBuffer>();
@@ -39,22 +41,32 @@ export class Dampener {
         return this.buffers.has(managementUnitId);
     }
 
-    /** Start (or extend) buffering for a unit: a schedule republish was announced. */
-    signal(managementUnitId: string, now: number): void {
+    /**
+     * Start (or extend) buffering for a unit: a schedule republish was announced, for `agentIds` only when given (the
+     * event lists the agents whose schedules changed), for every agent otherwise.
+     */
+    signal(managementUnitId: string, now: number, agentIds?: readonly string[]): void {
+        const scope = agentIds && agentIds.length > 0 ? new Set(agentIds) : undefined;
         const buffer = this.buffers.get(managementUnitId);
-        if (buffer) buffer.until = Math.max(buffer.until, now + this.config.windowMs);
-        else
+        if (!buffer) {
             this.buffers.set(managementUnitId, {
                 until: now + this.config.windowMs,
+                agents: scope,
                 latest: new Map(),
                 sawOut: new Map()
             });
+            return;
+        }
+        buffer.until = Math.max(buffer.until, now + this.config.windowMs);
+        if (!scope) buffer.agents = undefined;
+        else if (buffer.agents) for (const id of scope) buffer.agents.add(id);
     }
 
     /** Offer an observation; `true` when it was buffered (the caller must not apply it now). */
     offer(observation: Observation, now: number): boolean {
         const unit = observation.managementUnitId;
-        let buffer = this.buffers.get(unit);
+        const held = this.buffers.get(unit);
+        let buffer = held && (held.agents === undefined || held.agents.has(observation.userId)) ? held : undefined;
         if (!buffer) {
             let counter = this.counters.get(unit);
             if (!counter || now - counter.windowStart >= this.config.burstWindowMs) {

@@ -258,6 +258,7 @@ describe('AdherenceStream against the emulator', () => {
         const moved = r.emulator.control.republish(unit, 1);
         assert.ok(moved.length > 0);
         await until(() => r.sink.scheduleChanges.includes(unit), 'agentschedules.changed');
+        assert.deepEqual(r.sink.scheduleChangeAgents, [moved], 'the agents the change names');
         await until(() => r.sink.observed.length > 0, 'burst');
         assert.ok(
             r.sink.sequence.indexOf(`scheduleChanged:${unit}`) < r.sink.sequence.indexOf('observe'),

@@ -59,6 +59,31 @@ describe('mapFrame', () => {
         );
     });
 
+    it('reads the agents a schedule change names (agents[].agentId), and none from an empty or odd list', () => {
+        const changed = (eventBody: unknown) =>
+            mapFrame(
+                JSON.stringify({
+                    topicName: `v2.workforcemanagement.managementunits.${MU}.agentschedules.changed`,
+                    eventBody
+                }),
+                NOW
+            );
+        assert.deepEqual(
+            changed({
+                agents: [
+                    { agentId: 'a1', startDate: '2026-11-23T08:00:00Z', endDate: '2026-11-23T17:00:00Z' },
+                    { agentId: 'a2' },
+                    { startDate: 'x' },
+                    'junk'
+                ],
+                visibilityRange: { endDate: '2026-12-20T00:00:00Z' }
+            }),
+            { kind: 'schedule-changed', managementUnitId: MU, agentIds: ['a1', 'a2'] }
+        );
+        assert.deepEqual(changed({ agents: [] }), { kind: 'schedule-changed', managementUnitId: MU });
+        assert.deepEqual(changed({ agents: 'all' }), { kind: 'schedule-changed', managementUnitId: MU });
+    });
+
     it('rejects malformed frames, unknown topics and invalid bodies with a stable reason, never throwing', () => {
         assert.deepEqual(mapFrame('{not json', NOW), { kind: 'rejected', reason: 'malformed-json' });
         assert.deepEqual(mapFrame('[1,2]', NOW), { kind: 'rejected', reason: 'not-an-object' });

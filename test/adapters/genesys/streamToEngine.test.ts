@@ -95,3 +95,64 @@ describe('emulator -> stream -> engine', () => {
         await until(() => engine.agent(userId)?.state.status === 'adherent', 'episode resolved by the live event');
     });
 });
+
+describe('emulator -> stream -> engine, a schedule change naming its agents', () => {
+    it('dampens only the agents the change names: another agent drifting meanwhile is tracked (and nudged) on time', async () => {
+        const rig = await startRig({
+            units: 1,
+            agentsPerUnit: 10,
+            rateLimitPerMinute: 0,
+            heartbeatIntervalMs: 24 * 3_600_000
+        });
+        const store = new MemoryAgentStateStore();
+        const engine = new AdherenceEngine({
+            store,
+            clock: rig.clock,
+            policy: defaultPolicy(),
+            dampening: { windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }
+        });
+        await engine.start();
+        const events: StreamEvent[] = [];
+        const stream = new AdherenceStream({
+            client: rig.client,
+            sink: engine,
+            clock: rig.clock,
+            random: seededRandom(5),
+            onEvent: (e) => events.push(e),
+            config: {
+                managementUnitIds: [],
+                pingIntervalMs: 24 * 3_600_000,
+                heartbeatTimeoutMs: 48 * 3_600_000,
+                renewBeforeMs: 3_600_000,
+                reconnectInitialMs: 1_000,
+                reconnectMaxMs: 5_000
+            }
+        });
+        try {
+            await stream.start();
+            await until(() => events.some((e) => e.type === 'resynced'), 'initial re-sync');
+            await engine.idle();
+            const center = rig.emulator.control.center;
+            const unit = center.units[0].id;
+            const moved = rig.emulator.control.republish(unit, 0.5);
+            const inAdherence = (ids: string[]) =>
+                ids.find((id) => center.agents.get(id)!.adherence.adherenceState === 'InAdherence')!;
+            const named = inAdherence(moved);
+            const other = inAdherence(center.units[0].agentIds.filter((id) => !moved.includes(id)));
+            assert.ok(named && other, 'one named and one other agent in adherence');
+            rig.clock.advance(1_000);
+            rig.emulator.control.setPresence(named, 'Away');
+            rig.emulator.control.setPresence(other, 'Away');
+            await until(() => engine.agent(other)?.state.status === 'drifting', 'the other agent is not held');
+            await engine.idle();
+            assert.equal(engine.agent(named)?.state.status, 'adherent', 'the named agent is held for the window');
+            rig.clock.advance(60_000);
+            await until(() => engine.agent(named)?.state.status === 'drifting', 'released when the window settles');
+        } finally {
+            await stream.stop();
+            await engine.stop();
+            await store.close();
+            await rig.close();
+        }
+    });
+});

@@ -18,6 +18,8 @@ export class RecordingSink implements AdherenceSink {
     readonly observed: Observation[] = [];
     readonly reconciled: Array<{ managementUnitId: string; observations: Observation[] }> = [];
     readonly scheduleChanges: string[] = [];
+    /** The agents each schedule change named (undefined: the whole unit), in order. */
+    readonly scheduleChangeAgents: Array<readonly string[] | undefined> = [];
     /** Call order: `observe`, `reconcile:<mu>`, `scheduleChanged:<mu>`. */
     readonly sequence: string[] = [];
 
@@ -31,8 +33,9 @@ export class RecordingSink implements AdherenceSink {
         this.sequence.push(`reconcile:${managementUnitId}`);
     }
 
-    scheduleChanged(managementUnitId: string): void {
+    scheduleChanged(managementUnitId: string, agentIds?: readonly string[]): void {
         this.scheduleChanges.push(managementUnitId);
+        this.scheduleChangeAgents.push(agentIds);
         this.sequence.push(`scheduleChanged:${managementUnitId}`);
     }
 

@@ -63,4 +63,28 @@ describe('Dampener', () => {
         const [batch] = d.settle(T0 + 60_000);
         assert.equal(batch.observations[0].adherenceState, 'InAdherence');
     });
+
+    it('holds only the agents a schedule change names, the others flowing, and widens to the unit on a signal without names', () => {
+        const d = new Dampener(config);
+        d.signal(MU, T0, ['a', 'b']);
+        assert.equal(d.offer(out(T0, { userId: 'a' }), T0 + 1), true);
+        assert.equal(d.offer(out(T0, { userId: 'c' }), T0 + 1), false, 'c is not named: nudged on time');
+        d.signal(MU, T0 + 10_000, ['c']);
+        assert.equal(d.offer(out(T0, { userId: 'c' }), T0 + 10_001), true, 'named by a later change');
+        assert.equal(d.offer(out(T0, { userId: 'd' }), T0 + 10_001), false);
+        assert.equal(d.nextSettleAt(), T0 + 70_000);
+        d.signal(MU, T0 + 20_000);
+        assert.equal(d.offer(out(T0, { userId: 'd' }), T0 + 20_001), true, 'a change without names holds the unit');
+        const [batch] = d.settle(T0 + 80_000);
+        assert.deepEqual(batch.observations.map((o) => o.userId).sort(), ['a', 'c', 'd']);
+    });
+
+    it('still holds the whole unit on a burst while only some agents are named', () => {
+        const d = new Dampener(config);
+        d.signal(MU, T0, ['a']);
+        const results = [];
+        for (let i = 0; i < 7; i++) results.push(d.offer(out(T0, { userId: `x${i}` }), T0 + i * 100));
+        assert.deepEqual(results, [false, false, false, false, false, true, true]);
+        assert.equal(d.offer(out(T0, { userId: 'y' }), T0 + 800), true);
+    });
 });

@@ -1,3 +1,4 @@
+import type { Observation } from '../../domain/adherence/types';
 import { decorrelatedJitter } from '../../kit/backoff';
 import { silentLogger, type Logger } from '../../kit/Logger';
 import { describeError } from './errors';
@@ -24,6 +25,7 @@ export class StreamContext {
     reconnects = 0;
     framesReceived = 0;
     lastError: string | undefined;
+    private readonly unknownSeen = new Set<string>();
 
     constructor(readonly options: AdherenceStreamOptions) {
         this.log = options.logger ?? silentLogger();
@@ -36,6 +38,24 @@ export class StreamContext {
     newBackoff(): Iterator<number> {
         const { reconnectInitialMs, reconnectMaxMs } = this.options.config;
         return decorrelatedJitter({ initialMs: reconnectInitialMs, maxMs: reconnectMaxMs }, this.options.random);
+    }
+
+    /**
+     * An event kept with a category none of the known ones (the topic model types categories as free strings): counted
+     * per field in `genesys_unknown_categories_total`, each value logged once.
+     */
+    unknownCategories(observation: Observation, fields: readonly string[]): void {
+        for (const field of fields) {
+            this.metrics.unknownCategories.inc({ field });
+            const value =
+                field === 'scheduledActivityCategory' ? observation.scheduledCategory : observation.actualCategory;
+            if (value === undefined || this.unknownSeen.has(value)) continue;
+            this.unknownSeen.add(value);
+            this.log.warn(
+                { field, value, userId: observation.userId },
+                `genesys sent the activity category "${value}", which the bot does not know: kept and shown as sent`
+            );
+        }
     }
 
     /** Run a sink call; a sink that throws is logged, never propagated. */

@@ -15,6 +15,7 @@ export function dispatchFrame(ctx: StreamContext, text: string): 'socket-closing
     switch (frame.kind) {
         case 'adherence':
             ctx.lastEventAt = now;
+            if (frame.unknownCategories) ctx.unknownCategories(frame.observation, frame.unknownCategories);
             ctx.safely(() => sink.observe([frame.observation]));
             return undefined;
         case 'schedule-changed':

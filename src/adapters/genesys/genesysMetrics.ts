@@ -7,6 +7,8 @@ export interface GenesysMetrics {
     reconnects: Counter<'cause'>;
     rateLimited: Counter;
     requests: Counter<'outcome'>;
+    /** Events kept with a category none of the known ones, by field. */
+    unknownCategories: Counter<'field'>;
     /** Topics Genesys refuses to subscribe now, by kind (`adherence`, `schedules`, `other`). */
     topicsRefused: Gauge<'kind'>;
 }
@@ -41,6 +43,12 @@ export function createGenesysMetrics(registry?: Registry): GenesysMetrics {
             name: 'genesys_http_requests_total',
             help: 'Genesys REST attempts by outcome (ok or error code)',
             labelNames: ['outcome'],
+            registers
+        }),
+        unknownCategories: new Counter({
+            name: 'genesys_unknown_categories_total',
+            help: 'Adherence events kept with an activity category none of the known ones (shown as sent), by field',
+            labelNames: ['field'],
             registers
         }),
         topicsRefused: new Gauge({

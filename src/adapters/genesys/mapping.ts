@@ -3,7 +3,7 @@ import type { Observation } from '../../domain/adherence/types';
 
 /** What one notification frame means to the bot. */
 export type MappedFrame =
-    | { kind: 'adherence'; observation: Observation }
+    | { kind: 'adherence'; observation: Observation; unknownCategories?: string[] }
     | { kind: 'schedule-changed'; managementUnitId: string; agentIds?: string[] }
     | { kind: 'heartbeat' }
     | { kind: 'pong' }
@@ -53,7 +53,9 @@ export function mapFrame(text: string, now: number): MappedFrame {
     if (UNIT_ADHERENCE.test(topicName)) {
         const parsed = parseAdherenceBody(body, now);
         if (!parsed.ok) return { kind: 'rejected', reason: parsed.reason, topicName };
-        return { kind: 'adherence', observation: parsed.observation };
+        return parsed.unknownCategories
+            ? { kind: 'adherence', observation: parsed.observation, unknownCategories: parsed.unknownCategories }
+            : { kind: 'adherence', observation: parsed.observation };
     }
     const changed = UNIT_SCHEDULES_CHANGED.exec(topicName);
     if (changed) {
@@ -80,15 +82,21 @@ function changedAgents(body: unknown): string[] {
 
 /**
  * PURE: a REST snapshot (`UserScheduleAdherence[]`) to observations of one unit. Entities without a unit get
- * `managementUnitId`; invalid ones are counted by reason and skipped.
+ * `managementUnitId`; invalid ones are counted by reason and skipped; those with a category none of the known ones are
+ * kept and listed in `unknown`.
  */
 export function mapSnapshot(
     entities: readonly unknown[],
     managementUnitId: string,
     now: number
-): { observations: Observation[]; rejected: Record<string, number> } {
+): {
+    observations: Observation[];
+    rejected: Record<string, number>;
+    unknown: Array<{ observation: Observation; fields: string[] }>;
+} {
     const observations: Observation[] = [];
     const rejected: Record<string, number> = {};
+    const unknown: Array<{ observation: Observation; fields: string[] }> = [];
     for (const entity of entities) {
         const withUnit =
             typeof entity === 'object' &&
@@ -98,8 +106,12 @@ export function mapSnapshot(
                 ? { ...entity, managementUnitId }
                 : entity;
         const parsed = parseAdherenceBody(withUnit, now);
-        if (parsed.ok) observations.push(parsed.observation);
-        else rejected[parsed.reason] = (rejected[parsed.reason] ?? 0) + 1;
+        if (!parsed.ok) rejected[parsed.reason] = (rejected[parsed.reason] ?? 0) + 1;
+        else {
+            observations.push(parsed.observation);
+            if (parsed.unknownCategories)
+                unknown.push({ observation: parsed.observation, fields: parsed.unknownCategories });
+        }
     }
-    return { observations, rejected };
+    return { observations, rejected, unknown };
 }

@@ -41,7 +41,8 @@ export async function resyncUnits(
             return { ...outcome, failed: { unit, error } };
         }
         if (!current()) return { ...outcome, stale: true };
-        const { observations, rejected } = mapSnapshot(entities, unit, clock.now());
+        const { observations, rejected, unknown } = mapSnapshot(entities, unit, clock.now());
+        for (const u of unknown) ctx.unknownCategories(u.observation, u.fields);
         for (const [reason, n] of Object.entries(rejected)) {
             ctx.metrics.framesSkipped.inc({ reason: `snapshot-${reason}` }, n);
             ctx.refused.record(`snapshot-${reason}`, unit);

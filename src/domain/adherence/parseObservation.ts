@@ -1,4 +1,4 @@
-import { ACTIVITY_CATEGORIES, ADHERENCE_STATES, IMPACTS, type ActivityCategory, type Observation } from './types';
+import { ACTIVITY_CATEGORIES, ADHERENCE_STATES, IMPACTS, type CategoryName, type Observation } from './types';
 import { isoInstantMs } from '../isoInstant';
 import { MAX_CLOCK_SKEW_MS } from './observeTransitions';
 
@@ -10,12 +10,17 @@ export type RejectReason =
     | 'missing-adherence-state'
     | 'unknown-adherence-state'
     | 'unknown-impact'
-    | 'unknown-activity-category'
     | 'missing-change-time'
     | 'bad-change-time'
     | 'wrong-type';
 
-export type ParseResult = { ok: true; observation: Observation } | { ok: false; reason: RejectReason; field?: string };
+/**
+ * A parsed body, or why it was refused. `unknownCategories` names the category fields whose value is none of the known
+ * categories: kept as sent (the topic model types categories as free strings), for the caller to count.
+ */
+export type ParseResult =
+    | { ok: true; observation: Observation; unknownCategories?: string[] }
+    | { ok: false; reason: RejectReason; field?: string };
 
 /**
  * Each known value to one shared string. Observations then hold these constants instead of the strings of the frame
@@ -45,12 +50,11 @@ function optionalString(v: unknown, field: string): string | undefined {
     return v;
 }
 
-function category(value: unknown, field: string): ActivityCategory | undefined {
+/** A category: the shared constant of a known one, else the string as sent. */
+function category(value: unknown, field: string): CategoryName | undefined {
     const v = optionalString(value, field);
     if (v === undefined || v === '') return undefined;
-    const known = categories.get(v);
-    if (known === undefined) throw new Rejection('unknown-activity-category', field);
-    return known;
+    return categories.get(v) ?? v;
 }
 
 function idOf(v: unknown, field: string): string | undefined {
@@ -124,7 +128,10 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
         if (actualCategory) observation.actualCategory = actualCategory;
         const systemPresence = optionalString(b.systemPresence, 'systemPresence');
         if (systemPresence) observation.systemPresence = systemPresence;
-        return { ok: true, observation };
+        let unknown: string[] | undefined;
+        if (scheduledCategory && !categories.has(scheduledCategory)) (unknown ??= []).push('scheduledActivityCategory');
+        if (actualCategory && !categories.has(actualCategory)) (unknown ??= []).push('actualActivityCategory');
+        return unknown ? { ok: true, observation, unknownCategories: unknown } : { ok: true, observation };
     } catch (e) {
         if (e instanceof Rejection) return { ok: false, reason: e.reason, field: e.field };
         throw e;

@@ -33,6 +33,13 @@ export const ACTIVITY_CATEGORIES = [
 export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
 
 /**
+ * A category as Genesys sends it: one of {@link ACTIVITY_CATEGORIES}, or another string. The adherence topic's model
+ * types both categories as free strings (only `adherenceState` and `routingStatus` are enums), so an unknown one is kept
+ * and shown as sent, never a reason to drop the event.
+ */
+export type CategoryName = ActivityCategory | (string & {});
+
+/**
  * One observed adherence fact for one agent, from the notification stream or the REST snapshot.
  * Names are not here on purpose: Genesys events carry only the user id.
  */
@@ -43,9 +50,9 @@ export interface Observation {
     teamName?: string;
     adherenceState: AdherenceState;
     impact: Impact;
-    scheduledCategory?: ActivityCategory;
+    scheduledCategory?: CategoryName;
     scheduledActivityCodeId?: string;
-    actualCategory?: ActivityCategory;
+    actualCategory?: CategoryName;
     systemPresence?: string;
     /** Event time of the adherence change (`adherenceChangeTime` / `timeOfAdherenceChange`), epoch ms. */
     changedAt: number;
@@ -96,9 +103,9 @@ export interface Episode {
     teamName?: string;
     /** Drift start `t0`, epoch ms. Never moves within an episode. */
     startedAt: number;
-    scheduledCategory?: ActivityCategory;
+    scheduledCategory?: CategoryName;
     scheduledActivityCodeId?: string;
-    actualCategory?: ActivityCategory;
+    actualCategory?: CategoryName;
     systemPresence?: string;
     impact: Impact;
 }
@@ -206,8 +213,8 @@ export interface EpisodeLogEntry {
     teamId?: string;
     episodeId?: string;
     startedAt?: number;
-    scheduledCategory?: ActivityCategory;
-    actualCategory?: ActivityCategory;
+    scheduledCategory?: CategoryName;
+    actualCategory?: CategoryName;
     impact?: Impact;
     stage?: Stage | 'realert';
     reason?: SuppressReason;

@@ -243,6 +243,32 @@ describe('AdherenceStream against the emulator', () => {
         assert.equal(r.stream.status().connected, true);
     });
 
+    it('keeps an event whose activity category it does not know, as sent, counting it and saying so once', async () => {
+        const r = await startStream();
+        const a = adherentAgent(r);
+        const event = (at: number) => ({
+            user: { id: a.id },
+            managementUnitId: a.managementUnitId,
+            adherenceState: 'OutOfAdherence',
+            impact: 'Negative',
+            scheduledActivityCategory: 'Coaching',
+            actualActivityCategory: 'OffQueueWork',
+            adherenceChangeTime: new Date(at).toISOString()
+        });
+        r.emulator.control.emitAdherence(a.managementUnitId, event(r.clock.now()));
+        r.emulator.control.emitAdherence(a.managementUnitId, event(r.clock.now() + 1));
+        await until(() => r.sink.observed.filter((o) => o.userId === a.id).length === 2, 'both events kept');
+        assert.equal(r.sink.observed[0].scheduledCategory, 'Coaching');
+        assert.equal(r.sink.observed[0].actualCategory, 'OffQueueWork');
+        const counted = await r.metrics.unknownCategories.get();
+        assert.deepEqual(
+            counted.values.map((v) => [v.labels.field, v.value]),
+            [['scheduledActivityCategory', 2]]
+        );
+        assert.equal(r.logs.filter((l) => l.includes('"Coaching"')).length, 1);
+        assert.deepEqual(r.stream.refused.snapshot(), {}, 'not refused');
+    });
+
     it('spreads topics over several channels when they exceed the per-channel limit', async () => {
         const r = await startStream({ units: 3, agentsPerUnit: 2 }, { maxTopicsPerChannel: 2 });
         const channels = r.emulator.control.channels();

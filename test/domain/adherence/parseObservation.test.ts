@@ -77,11 +77,6 @@ describe('parseAdherenceBody', () => {
             [{ ...eventBody, adherenceState: undefined }, 'missing-adherence-state'],
             [{ ...eventBody, adherenceState: 'Drifting' }, 'unknown-adherence-state'],
             [{ ...eventBody, impact: 'Huge' }, 'unknown-impact'],
-            [
-                { ...eventBody, scheduledActivityCategory: 'Lunch' },
-                'unknown-activity-category',
-                'scheduledActivityCategory'
-            ],
             [{ ...eventBody, adherenceChangeTime: undefined }, 'missing-change-time'],
             [{ ...eventBody, adherenceChangeTime: 'yesterday' }, 'bad-change-time'],
             [{ ...eventBody, adherenceChangeTime: '2023-11-07T16:20:03' }, 'bad-change-time'],
@@ -96,5 +91,19 @@ describe('parseAdherenceBody', () => {
                 if (field) assert.equal(r.field, field);
             }
         }
+    });
+
+    it('keeps a category it does not know as sent (categories are free strings in the topic model) and names its field', () => {
+        const r = parseAdherenceBody(
+            { ...eventBody, scheduledActivityCategory: 'Lunch', actualActivityCategory: 'Coaching' },
+            NOW
+        );
+        assert.ok(r.ok, JSON.stringify(r));
+        assert.equal(r.observation.scheduledCategory, 'Lunch');
+        assert.equal(r.observation.actualCategory, 'Coaching');
+        assert.deepEqual(r.unknownCategories, ['scheduledActivityCategory', 'actualActivityCategory']);
+        const known = parseAdherenceBody(eventBody, NOW);
+        assert.ok(known.ok);
+        assert.equal(known.unknownCategories, undefined);
     });
 });

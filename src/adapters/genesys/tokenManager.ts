@@ -55,6 +55,11 @@ export class TokenManager {
         this.http = options.http ?? axios.create();
     }
 
+    /** Epoch ms at which the current token expires (from the `expires_in` Genesys sent); undefined before the first. */
+    get expiresAt(): number | undefined {
+        return this.cached?.expiresAt;
+    }
+
     /** When the current token was obtained (epoch ms), if ever. */
     get lastRefreshAt(): number | undefined {
         return this.lastRefresh;

@@ -4,7 +4,7 @@ import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import type { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { AgentStateStore, CoverageSource } from '../engine/ports';
-import type { AdherenceStream } from '../adapters/genesys/AdherenceStream';
+import type { AdherenceStream, AdherenceStreamStatus } from '../adapters/genesys/AdherenceStream';
 import type { DirectoryPort } from '../adapters/teams/ports';
 import type { BotStore } from '../adapters/teams/BotStore';
 import type { AdaptiveCardJson } from '../cards/renderCard';
@@ -121,7 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             agentStore,
             botStore,
             genesysConnected: genesys ? () => stream?.status().connected ?? false : undefined,
-            genesysDetail: () => stream?.status() ?? { started: false },
+            genesysDetail: () => streamTrouble(stream),
             readiness: overrides.readiness ?? [],
             routes: [report.routes, ...(sync ? [sync.routes] : []), ...(overrides.routes ?? [])]
         },
@@ -202,4 +202,11 @@ function syncDeps(
 /** Runs the shutdown steps one after the other, in the given order. */
 async function closeInOrder(steps: ReadonlyArray<() => Promise<unknown> | unknown>): Promise<void> {
     for (const step of steps) await step();
+}
+
+/** The stream's status when something needs an operator (not connected, refused topics, an error), else undefined. */
+function streamTrouble(stream: AdherenceStream | undefined): AdherenceStreamStatus | { started: false } | undefined {
+    if (!stream) return { started: false };
+    const status = stream.status();
+    return status.connected && status.rejectedTopics.length === 0 && !status.lastError ? undefined : status;
 }

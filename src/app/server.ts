@@ -10,7 +10,10 @@ export interface ReadinessCheck {
     name: string;
     /** True when ready; may throw (counts as not ready). */
     check(): Promise<boolean> | boolean;
-    /** What an operator needs to know about the part (e.g. refused topics); shown under `details.<name>`. */
+    /**
+     * What an operator needs to know about the part (e.g. refused topics), shown under `details.<name>`; undefined
+     * when there is nothing to say.
+     */
     detail?(): unknown;
 }
 
@@ -62,9 +65,13 @@ export function createServer(options: ServerOptions): restify.Server {
             }
         }
         const details: Record<string, unknown> = {};
-        for (const c of options.readiness) if (c.detail) details[c.name] = c.detail();
+        for (const c of options.readiness) {
+            const detail = c.detail?.();
+            if (detail !== undefined) details[c.name] = detail;
+        }
         const ready = Object.values(checks).every(Boolean);
-        res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', checks, details });
+        const body = { status: ready ? 'ready' : 'not-ready', checks };
+        res.send(ready ? 200 : 503, Object.keys(details).length > 0 ? { ...body, details } : body);
     });
     server.get('/metrics', async (_req: restify.Request, res: restify.Response) => {
         const { contentType, body } = await options.metrics();

@@ -16,7 +16,7 @@ export interface AppServerDeps {
     botStore: BotStore;
     /** Whether the Genesys stream is connected; absent when Genesys is not configured. */
     genesysConnected?: () => boolean;
-    /** The Genesys stream's status (refused topics, last error) shown in `/readyz` details. */
+    /** The Genesys stream's status when something is wrong (refused topics, last error), shown in `/readyz` details. */
     genesysDetail?: () => unknown;
     /** More readiness checks, after the store, Redis and Genesys ones. */
     readiness: readonly ReadinessCheck[];

@@ -109,7 +109,9 @@ export class StreamChannel {
         }
         // The backoff starts over only once the stream is whole again: a re-sync that keeps failing (a long outage)
         // must back off further each time, not reconnect every few seconds forever.
-        if (await this.resync(generation, permitted)) this.backoff = this.ctx.newBackoff();
+        if (!(await this.resync(generation, permitted))) return;
+        this.backoff = this.ctx.newBackoff();
+        if (!this.refusals.any) this.ctx.lastError = undefined;
     }
 
     private openSocket(url: string, generation: number): Promise<ChannelSocket> {

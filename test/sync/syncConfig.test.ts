@@ -42,6 +42,19 @@ describe('parseSyncConfig', () => {
         assert.equal(c.breakerMinSuccessRate, 0.9);
         assert.ok(!JSON.stringify(c).includes(TOKEN));
     });
+    it('reads the primary-source settings: off and hourly by default', () => {
+        const off = parseSyncConfig({}, read);
+        assert.deepEqual([off.setPrimarySource, off.primaryCheckIntervalMs], [false, 3_600_000]);
+        const on = parseSyncConfig({ SYNC_SET_PRIMARY_SOURCE: 'true', SYNC_PRIMARY_CHECK_INTERVAL_MS: '600000' }, read);
+        assert.deepEqual([on.setPrimarySource, on.primaryCheckIntervalMs], [true, 600_000]);
+        assert.throws(
+            () => parseSyncConfig({ SYNC_SET_PRIMARY_SOURCE: 'maybe', SYNC_PRIMARY_CHECK_INTERVAL_MS: '5' }, read),
+            (e: unknown) =>
+                isConfigError(e) &&
+                e.problems.some((p) => p.startsWith('SYNC_SET_PRIMARY_SOURCE')) &&
+                e.problems.some((p) => p.startsWith('SYNC_PRIMARY_CHECK_INTERVAL_MS'))
+        );
+    });
     it('lists every problem in one error without the token', () => {
         try {
             parseSyncConfig(

@@ -36,6 +36,15 @@ describe('parseGenesysConfig', () => {
         assert.equal(c.requestsPerMinute, 120);
     });
 
+    it('reads how often refused adherence is asked for again (GENESYS_REFUSED_RETRY_MS), at least 1 s', () => {
+        assert.equal(parseGenesysConfig(base).refusedRetryMs, 300_000);
+        assert.equal(parseGenesysConfig({ ...base, GENESYS_REFUSED_RETRY_MS: '60000' }).refusedRetryMs, 60_000);
+        assert.throws(
+            () => parseGenesysConfig({ ...base, GENESYS_REFUSED_RETRY_MS: '10' }),
+            (e: unknown) => isConfigError(e) && e.problems.some((p) => p.startsWith('GENESYS_REFUSED_RETRY_MS'))
+        );
+    });
+
     it('reports every problem at once', () => {
         try {
             parseGenesysConfig({

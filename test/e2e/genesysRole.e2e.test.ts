@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/kit/Logger';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
+import { QUIET_SOCKET_ENV, genesysEnv } from '../support/genesysEnv';
 import { installPersonal, postActivity } from '../support/activities';
 import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
 
@@ -59,13 +60,8 @@ describe('Genesys with a role that may not read schedules, end to end', () => {
                 HOST: '127.0.0.1',
                 REDIS_URL,
                 REDIS_KEY_PREFIX: prefix,
-                GENESYS_API_URL: emulator.url,
-                GENESYS_LOGIN_URL: emulator.loginUrl,
-                GENESYS_CLIENT_ID: emulator.clientId,
-                GENESYS_CLIENT_SECRET: emulator.clientSecret,
-                GENESYS_REQUESTS_PER_MINUTE: '6000',
-                GENESYS_PING_INTERVAL_MS: String(24 * 3_600_000),
-                GENESYS_HEARTBEAT_TIMEOUT_MS: String(48 * 3_600_000)
+                ...genesysEnv(emulator),
+                ...QUIET_SOCKET_ENV
             }),
             { clock, random: () => 0.5, logger: silentLogger() }
         );

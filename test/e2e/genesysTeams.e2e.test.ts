@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/kit/Logger';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { FakeClock } from '../support/FakeClock';
 import { FakeBotConnector } from '../support/fakeBotConnector';
+import { QUIET_SOCKET_ENV, genesysEnv } from '../support/genesysEnv';
 import {
     actionExecute,
     channelConversation,
@@ -68,14 +69,8 @@ describe('Genesys emulator to Teams, end to end', () => {
                 REDIS_URL,
                 REDIS_KEY_PREFIX: prefix,
                 TEAMS_SUPERVISORS: `aad-sup-g:${unit.id}`,
-                GENESYS_API_URL: emulator.url,
-                GENESYS_LOGIN_URL: emulator.loginUrl,
-                GENESYS_CLIENT_ID: emulator.clientId,
-                GENESYS_CLIENT_SECRET: emulator.clientSecret,
-                // The clock is fake and not driven here: a budget whose 1 s burst covers start-up and the look-ups.
-                GENESYS_REQUESTS_PER_MINUTE: '6000',
-                GENESYS_PING_INTERVAL_MS: String(24 * 3_600_000),
-                GENESYS_HEARTBEAT_TIMEOUT_MS: String(48 * 3_600_000)
+                ...genesysEnv(emulator),
+                ...QUIET_SOCKET_ENV
             }),
             { clock, random: () => 0.5, logger: silentLogger() }
         );

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createSyncWorker, type SyncWorker } from '../../src/sync/createSyncWorker';
+import type { SyncWorker } from '../../src/sync/createSyncWorker';
 import { MemorySyncQueue } from '../../src/sync/SyncQueue';
-import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
-import { createLogger } from '../../src/app/logger';
-import { seededRandom } from '../../src/emulator/seededRandom';
 import { FakeClock } from '../support/FakeClock';
-import { drive, ingest, startPresenceRig, type PresenceRig } from './support';
+import { drive, ingest, presenceWorker, startPresenceRig, type PresenceRig } from './support';
 
 // Genesys shows a user's presence from the primary presence source only (PresenceApi.js:255-280, 760-790); the strict
 // emulator stores writes to any other source and shows none of them.
@@ -29,22 +26,9 @@ describe('sync worker, primary presence source, against the Genesys emulator', (
     });
 
     const make = (env: Record<string, string> = {}) => {
-        const lines: string[] = [];
-        const logger = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
-        const metrics = createSyncMetrics();
-        const config = rig.config(env);
-        worker = createSyncWorker({
-            config,
-            queue,
-            clock,
-            random: seededRandom(7),
-            apiBaseUrl: rig.emulator.url,
-            tokens: rig.tokens,
-            logger,
-            metrics
-        });
-        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
-        return { config, worker, metrics, logged };
+        const made = presenceWorker(rig, queue, clock, env);
+        worker = made.worker;
+        return made;
     };
     const shown = (agentId: string) => rig.emulator.control.center.agents.get(agentId)!.systemPresence;
     const primaryCalls = (method: string) =>

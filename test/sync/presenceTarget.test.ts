@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createSyncWorker, type SyncWorker } from '../../src/sync/createSyncWorker';
+import type { SyncWorker } from '../../src/sync/createSyncWorker';
 import { MemorySyncQueue } from '../../src/sync/SyncQueue';
-import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
-import { createLogger } from '../../src/app/logger';
-import { seededRandom } from '../../src/emulator/seededRandom';
 import { FakeClock } from '../support/FakeClock';
-import { drive, ingest, startPresenceRig, type PresenceRig } from './support';
+import { drive, ingest, presenceWorker, startPresenceRig, type PresenceRig } from './support';
 
 describe('sync worker, presence target, against the Genesys emulator', () => {
     let clock: FakeClock;
@@ -27,22 +24,9 @@ describe('sync worker, presence target, against the Genesys emulator', () => {
 
     /** The test's worker on the rig, with its metrics and what it logged at `level` and above. */
     const make = (env: Record<string, string> = {}, level: 'info' | 'warn' = 'info') => {
-        const lines: string[] = [];
-        const logger = createLogger({ level, destination: { write: (s: string) => void lines.push(s) } });
-        const metrics = createSyncMetrics();
-        const config = rig.config(env);
-        worker = createSyncWorker({
-            config,
-            queue,
-            clock,
-            random: seededRandom(7),
-            apiBaseUrl: rig.emulator.url,
-            tokens: rig.tokens,
-            logger,
-            metrics
-        });
-        const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
-        return { config, worker, metrics, logged };
+        const made = presenceWorker(rig, queue, clock, env, level);
+        worker = made.worker;
+        return made;
     };
     const writes = () => rig.emulator.control.presenceWrites;
     const presenceCalls = () =>

@@ -9,6 +9,10 @@ import {
 import { parseSyncConfig, type SyncConfig } from '../../src/sync/syncConfig';
 import { prepareIngest, staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import type { SyncQueue } from '../../src/sync/SyncQueue';
+import { createSyncWorker } from '../../src/sync/createSyncWorker';
+import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
+import { createLogger } from '../../src/app/logger';
+import { seededRandom } from '../../src/emulator/seededRandom';
 
 /**
  * Run `promise` to completion while moving the fake clock: yield real I/O turns (loopback sockets need them), then
@@ -104,4 +108,30 @@ export async function ingest(
     );
     if (prepared.rejected.length > 0) throw new Error(JSON.stringify(prepared.rejected[0].rejection));
     await queue.append(prepared.accepted);
+}
+
+/** A presence-target worker on `rig` and `queue`, with its metrics and what it logged at `level` and above. */
+export function presenceWorker(
+    rig: PresenceRig,
+    queue: SyncQueue,
+    clock: FakeClock,
+    env: Record<string, string> = {},
+    level: 'info' | 'warn' = 'info'
+) {
+    const lines: string[] = [];
+    const logger = createLogger({ level, destination: { write: (s: string) => void lines.push(s) } });
+    const metrics = createSyncMetrics();
+    const config = rig.config(env);
+    const worker = createSyncWorker({
+        config,
+        queue,
+        clock,
+        random: seededRandom(7),
+        apiBaseUrl: rig.emulator.url,
+        tokens: rig.tokens,
+        logger,
+        metrics
+    });
+    const logged = () => lines.map((l) => JSON.parse(l) as { level: number; msg: string; fix?: string });
+    return { config, worker, metrics, logged };
 }

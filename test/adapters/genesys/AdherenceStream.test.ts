@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AdherenceStream, type StreamEvent } from '../../../src/adapters/genesys/AdherenceStream';
 import { seededRandom } from '../../../src/emulator/seededRandom';
 import { RecordingSink, startRig, until } from './support';
-import { closeStreams, startStream, type StreamRig } from './streamRig';
+import { STREAM_CONFIG, closeStreams, startStream, type StreamRig } from './streamRig';
 
 const resyncs = (r: StreamRig): number => r.events.filter((e) => e.type === 'resynced').length;
 
@@ -313,14 +313,7 @@ describe('AdherenceStream start-up', () => {
             clock: rig.clock,
             random: seededRandom(1),
             onEvent: (e) => events.push(e),
-            config: {
-                managementUnitIds: [],
-                pingIntervalMs: 30_000,
-                heartbeatTimeoutMs: 75_000,
-                renewBeforeMs: 3_600_000,
-                reconnectInitialMs: 1_000,
-                reconnectMaxMs: 10_000
-            }
+            config: STREAM_CONFIG
         });
         try {
             rig.emulator.control.failNext(1, 503);

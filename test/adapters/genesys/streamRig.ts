@@ -10,6 +10,16 @@ import { seededRandom } from '../../../src/emulator/seededRandom';
 import type { GenesysEmulatorOptions } from '../../../src/emulator/GenesysEmulator';
 import { RecordingSink, startRig, until, type Rig } from './support';
 
+/** The stream settings of the tests (the production defaults, with a 10 s reconnect cap). */
+export const STREAM_CONFIG: AdherenceStreamOptions['config'] = {
+    managementUnitIds: [],
+    pingIntervalMs: 30_000,
+    heartbeatTimeoutMs: 75_000,
+    renewBeforeMs: 3_600_000,
+    reconnectInitialMs: 1_000,
+    reconnectMaxMs: 10_000
+};
+
 export interface StreamRig extends Rig {
     stream: AdherenceStream;
     sink: RecordingSink;
@@ -62,15 +72,7 @@ export async function startStream(
         logger: createLogger({ level: 'debug', destination }),
         onEvent: (e) => events.push(e),
         ...overrides,
-        config: {
-            managementUnitIds: [],
-            pingIntervalMs: 30_000,
-            heartbeatTimeoutMs: 75_000,
-            renewBeforeMs: 3_600_000,
-            reconnectInitialMs: 1_000,
-            reconnectMaxMs: 10_000,
-            ...overrides.config
-        }
+        config: { ...STREAM_CONFIG, ...overrides.config }
     });
     const r: StreamRig = { ...rig, stream, sink, events, logs, metrics };
     rigs.push(r);

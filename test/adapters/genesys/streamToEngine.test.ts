@@ -6,6 +6,31 @@ import { AdherenceEngine } from '../../../src/engine/AdherenceEngine';
 import { defaultPolicy } from '../../../src/engine/engineConfig';
 import { seededRandom } from '../../../src/emulator/seededRandom';
 import { startRig, until, type Rig } from './support';
+import { STREAM_CONFIG } from './streamRig';
+
+/** Stream settings for tests that never move the clock far: no ping, no heartbeat timeout in sight. */
+const QUIET_STREAM = {
+    ...STREAM_CONFIG,
+    pingIntervalMs: 24 * 3_600_000,
+    heartbeatTimeoutMs: 48 * 3_600_000,
+    reconnectMaxMs: 5_000
+};
+
+/** The stream from `rig` into `engine` (started), recording its events; resolves after the first re-sync. */
+async function streamInto(rig: Rig, engine: AdherenceEngine, events: StreamEvent[]): Promise<AdherenceStream> {
+    const stream = new AdherenceStream({
+        client: rig.client,
+        sink: engine,
+        clock: rig.clock,
+        random: seededRandom(5),
+        onEvent: (e) => events.push(e),
+        config: QUIET_STREAM
+    });
+    await stream.start();
+    await until(() => events.some((e) => e.type === 'resynced'), 'initial re-sync');
+    await engine.idle();
+    return stream;
+}
 
 describe('emulator -> stream -> engine', () => {
     let rig: Rig;
@@ -25,24 +50,8 @@ describe('emulator -> stream -> engine', () => {
         store = new MemoryAgentStateStore();
         engine = new AdherenceEngine({ store, clock: rig.clock, policy: defaultPolicy() });
         await engine.start();
-        stream = new AdherenceStream({
-            client: rig.client,
-            sink: engine,
-            clock: rig.clock,
-            random: seededRandom(5),
-            onEvent: (e) => events.push(e),
-            config: {
-                managementUnitIds: [],
-                pingIntervalMs: 24 * 3_600_000,
-                heartbeatTimeoutMs: 48 * 3_600_000,
-                renewBeforeMs: 3_600_000,
-                reconnectInitialMs: 1_000,
-                reconnectMaxMs: 5_000
-            }
-        });
-        await stream.start();
-        await until(() => resyncs() === 1, 'initial re-sync');
-        await engine.idle();
+        stream = await streamInto(rig, engine, events);
+        assert.equal(resyncs(), 1);
     });
     after(async () => {
         await stream.stop();
@@ -112,26 +121,8 @@ describe('emulator -> stream -> engine, a schedule change naming its agents', ()
             dampening: { windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }
         });
         await engine.start();
-        const events: StreamEvent[] = [];
-        const stream = new AdherenceStream({
-            client: rig.client,
-            sink: engine,
-            clock: rig.clock,
-            random: seededRandom(5),
-            onEvent: (e) => events.push(e),
-            config: {
-                managementUnitIds: [],
-                pingIntervalMs: 24 * 3_600_000,
-                heartbeatTimeoutMs: 48 * 3_600_000,
-                renewBeforeMs: 3_600_000,
-                reconnectInitialMs: 1_000,
-                reconnectMaxMs: 5_000
-            }
-        });
+        const stream = await streamInto(rig, engine, []);
         try {
-            await stream.start();
-            await until(() => events.some((e) => e.type === 'resynced'), 'initial re-sync');
-            await engine.idle();
             const center = rig.emulator.control.center;
             const unit = center.units[0].id;
             const moved = rig.emulator.control.republish(unit, 0.5);

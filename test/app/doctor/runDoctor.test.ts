@@ -10,6 +10,7 @@ import { formatDoctorReport } from '../../../src/app/doctor/formatDoctorReport';
 import type { DoctorReport } from '../../../src/app/doctor/doctorTypes';
 import { startGenesysEmulator, type RunningEmulator } from '../../../src/emulator/GenesysEmulator';
 import { FakeClock } from '../../support/FakeClock';
+import { genesysEnv } from '../../support/genesysEnv';
 import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../../support/redis';
 
 const BOT_ID = '00000000-0000-4000-8000-00000000b07';
@@ -96,12 +97,7 @@ describe('npm run doctor, against the strict Genesys emulator', () => {
             ACTION_SIGNING_SECRET: SIGNING,
             REDIS_URL,
             REDIS_KEY_PREFIX: prefix,
-            GENESYS_API_URL: emulator.url,
-            GENESYS_LOGIN_URL: emulator.loginUrl,
-            GENESYS_CLIENT_ID: emulator.clientId,
-            GENESYS_CLIENT_SECRET: emulator.clientSecret,
-            // The doctor's calls in one burst (the default budget spreads them over a few seconds).
-            GENESYS_REQUESTS_PER_MINUTE: '6000',
+            ...genesysEnv(emulator),
             SYNC_INGEST_TOKEN: INGEST,
             SYNC_PRESENCE_SOURCE_ID: sourceId,
             SYNC_REASON_CODES_FILE: path.join(dir, 'codes.json'),

@@ -149,6 +149,9 @@ async function burstVisibility(): Promise<void> {
     const rig = await startPresenceRig(clock, { agentsPerUnit: AGENTS, rateLimitPerMinute: 300 });
     const config = rig.config({ SYNC_POLL_INTERVAL_MS: '100' });
     const queue = new MemorySyncQueue();
+    // Genesys shows a user's presence from the primary source only: a deployment has made the worker's source primary
+    // (SYNC_SET_PRIMARY_SOURCE=true, or the admin), as the strict emulator requires for the writes to become visible.
+    for (const agent of rig.agents) rig.emulator.control.setPrimarySource(agent, rig.sourceId);
     const worker = workerOn(rig, config, queue, clock);
     worker.start();
     // Quiet start: the limiter bucket is full, as it is before a shift change.

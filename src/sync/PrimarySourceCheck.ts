@@ -42,6 +42,11 @@ export interface PrimarySourceCheckDeps {
     clock: Clock;
     logger: Logger;
     metrics: Pick<SyncMetrics, 'notPrimary'>;
+    /**
+     * Agents read per pass (one call each): the check takes at most this share of the target's rate budget, so it
+     * never holds back the writes (10 per 10 s pass is 60 of 300 calls a minute). @default 10
+     */
+    checksPerPass?: number;
 }
 
 /** Agents named in one warning. */
@@ -51,13 +56,16 @@ const SAMPLE = 10;
  * Genesys shows (and computes adherence from) a user's presence on their primary presence source only; a write to any
  * other source is stored and shown nowhere (`GET`/`PUT /api/v2/presence/users/{userId}/primarysource`,
  * `PresenceApi.js:255-280,760-790`). This checks the primary source of every synced agent: the agents of the agent map
- * and every agent written to, new ones at the next pass, all of them every `primaryCheckIntervalMs`. With
+ * and every agent written to, new ones first, all of them again every `primaryCheckIntervalMs`, a few per pass. With
  * `setPrimarySource` it makes the worker's source primary; otherwise (or when that is refused) it lists the agents in
  * the diagnostics, counts them in `sync_agents_not_primary` and warns once per newly found batch.
  */
 export class PrimarySourceCheck {
     private readonly known = new Set<string>();
-    private readonly unchecked = new Set<string>();
+    /** Never checked: read first. */
+    private readonly fresh = new Set<string>();
+    /** Due again (the full re-check). */
+    private readonly due = new Set<string>();
     private readonly notPrimary = new Map<string, NotPrimaryAgent>();
     private readonly problemsLogged = new Set<string>();
     private lastFullAt: number | undefined;
@@ -73,7 +81,7 @@ export class PrimarySourceCheck {
     note(agentId: string): void {
         if (this.known.has(agentId)) return;
         this.known.add(agentId);
-        this.unchecked.add(agentId);
+        this.fresh.add(agentId);
     }
 
     view(): PrimarySourceView {
@@ -89,27 +97,29 @@ export class PrimarySourceCheck {
         };
     }
 
-    /** One pass: the agents not checked yet, or every agent when the interval has passed. `signal` ends it. */
+    /** One pass over the next agents: never checked ones first, then those due again. `signal` ends it. */
     async checkOnce(signal: AbortSignal): Promise<void> {
         const { clock, config } = this.deps;
         const now = clock.now();
-        const full = this.lastFullAt === undefined || now - this.lastFullAt >= config.primaryCheckIntervalMs;
-        const ids = full ? [...this.known] : [...this.unchecked];
-        if (full) this.lastFullAt = now;
+        if (this.lastFullAt === undefined || now - this.lastFullAt >= config.primaryCheckIntervalMs) {
+            this.lastFullAt = now;
+            for (const id of this.known) if (!this.fresh.has(id)) this.due.add(id);
+        }
+        const ids = [...this.fresh, ...this.due].slice(0, this.deps.checksPerPass ?? 10);
         const found: string[] = [];
         let mayEdit = config.setPrimarySource;
         for (const id of ids) {
             if (signal.aborted) return;
-            this.unchecked.delete(id);
             let primary: Genesys.Models.UserPrimarySource;
             try {
                 primary = await this.read(id, signal);
             } catch (error) {
                 if (signal.aborted) return;
-                this.unchecked.add(id);
                 if (this.trouble(error, 'read')) break;
                 continue;
             }
+            this.fresh.delete(id);
+            this.due.delete(id);
             if (primary.sourceId === config.presenceSourceId) {
                 this.notPrimary.delete(id);
                 continue;

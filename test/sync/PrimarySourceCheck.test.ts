@@ -133,4 +133,22 @@ describe('sync worker, primary presence source, against the Genesys emulator', (
         await drive(clock, worker.reconcileOnce());
         assert.equal((await worker.diagnostics()).primarySource!.notPrimary.length, 3, 'checked once allowed');
     });
+
+    it('reads at most 10 agents a pass (a small share of the rate budget), never-checked agents first', async () => {
+        const { config, worker } = make({ SYNC_PRIMARY_CHECK_INTERVAL_MS: '600000' });
+        const first = rig.agents.slice(0, 12);
+        await send(worker, config, first, 'MEAL');
+        await drive(clock, worker.reconcileOnce());
+        assert.equal(primaryCalls('GET').length, 10);
+        clock.advance(600_000);
+        const late = rig.agents[12];
+        await send(worker, config, [late], 'MEAL');
+        await drive(clock, worker.reconcileOnce());
+        const second = primaryCalls('GET')
+            .slice(10)
+            .map((r) => r.path.split('/')[5]);
+        assert.equal(second.length, 10);
+        assert.deepEqual(second.slice(0, 3), [...first.slice(10), late], 'the never-checked ones first');
+        assert.equal((await worker.diagnostics()).primarySource!.notPrimary.length, 13);
+    });
 });

@@ -47,7 +47,9 @@ export class ScheduleCoverage implements CoverageSource {
     private readonly units = new Map<string, UnitCache>();
     private readonly spans = new Map<string, ScheduleSpan[]>();
     private readonly loadedUsers = new Set<string>();
-    /** Agents whose schedules changed (or could not be answered) since their unit was loaded: `unknown` until reloaded. */
+    /**
+     * Agents whose schedules changed (or could not be answered) since their unit was loaded: `unknown` until reloaded.
+     */
     private readonly stale = new Set<string>();
     private readonly userUnit = new Map<string, string>();
     private exceptionCodes: Map<string, string> | undefined;

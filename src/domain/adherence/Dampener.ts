@@ -26,10 +26,10 @@ interface UnitBuffer {
 }
 
 /**
- * Mass schedule change dampening, per management unit (README, "How drift is decided"). Pure bookkeeping: time comes in as `now`. A unit starts
- * buffering on an explicit signal (`…agentschedules.changed`: only the agents it names, when it names some) or when
- * its change rate exceeds the burst threshold (every agent); the events held are released after `windowMs` as one
- * settled batch, while the other agents' events flow.
+ * Mass schedule change dampening, per management unit (README, "How drift is decided"). Pure bookkeeping: time comes
+ * in as `now`. A unit starts buffering on an explicit signal (`…agentschedules.changed`: only the agents it names,
+ * when it names some) or when its change rate exceeds the burst threshold (every agent); the events held are released
+ * after `windowMs` as one settled batch, while the other agents' events flow.
  */
 export class Dampener {
     private readonly buffers = new Map<string, UnitBuffer>();

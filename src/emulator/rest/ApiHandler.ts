@@ -37,8 +37,8 @@ const MAX_RECORDED = 20_000;
 
 /**
  * The HTTP side of the emulator, in this order: the token endpoint and downloads (no token), then for `/api/v2/…` the
- * bearer token, faults and latency, the JSON body, the route table, and the permissions the route requires. Every request is recorded;
- * every failure is answered with the Genesys error body.
+ * bearer token, faults and latency, the JSON body, the route table, and the permissions the route requires. Every
+ * request is recorded; every failure is answered with the Genesys error body.
  */
 export class ApiHandler {
     readonly requests: RecordedRequest[] = [];

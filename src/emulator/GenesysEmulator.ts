@@ -56,7 +56,10 @@ export interface GenesysEmulatorOptions {
     heartbeatIntervalMs?: number;
     /** Unit adherence snapshots larger than this are served through a `downloadUrl`. @default 500 */
     downloadThreshold?: number;
-    /** Schedule searches covering more agents than this answer `Processing` (the result goes to a user topic). @default 100 */
+    /**
+     * Schedule searches covering more agents than this answer `Processing` (the result goes to a user topic). @default
+     * 100
+     */
     scheduleSearchSyncLimit?: number;
     /** Run the contact-center simulation on a timer (agents follow schedules, drift now and then). @default false */
     simulate?: boolean;

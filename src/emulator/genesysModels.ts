@@ -121,7 +121,9 @@ export function presenceDefinitions(center: ContactCenter): Genesys.Models.Organ
     );
 }
 
-/** An agent's published schedule between `startAt` and `endAt` (epoch ms) as one shift, as a schedule search returns it. */
+/**
+ * An agent's published schedule between `startAt` and `endAt` (epoch ms) as one shift, as a schedule search returns it.
+ */
 export function agentSchedule(
     agent: Agent,
     startAt: number,

@@ -23,7 +23,9 @@ export interface SyncSuperseded {
 /** `GET /api/sync/diagnostics`: what an operator needs to tell why presence is not what the WFM says. */
 export interface SyncDiagnostics {
     mismatches: SyncMismatch[];
-    /** Presence target: synced agents whose primary presence source is another one (Genesys shows none of the writes). */
+    /**
+     * Presence target: synced agents whose primary presence source is another one (Genesys shows none of the writes).
+     */
     primarySource: PrimarySourceView | null;
     /** Set while the target refuses the worker's configuration (see {@link SyncConfigFailure}). */
     configFailure: SyncConfigFailure | null;

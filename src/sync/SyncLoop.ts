@@ -21,7 +21,8 @@ export interface SyncLoopDeps {
 /**
  * The worker's two timers: pipeline steps (right away while a step leaves work behind, every `pollIntervalMs`
  * otherwise, at the retry time while the target refuses the configuration) and, on the presence target,
- * reconciliation passes (each followed by the primary-source check) every `reconcileIntervalMs`. Stopping aborts what is in flight and waits for it.
+ * reconciliation passes (each followed by the primary-source check) every `reconcileIntervalMs`. Stopping aborts what
+ * is in flight and waits for it.
  */
 export class SyncLoop {
     private running = false;

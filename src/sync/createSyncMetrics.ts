@@ -14,7 +14,9 @@ export interface SyncMetrics {
     configRefusals: Counter<'status'>;
     queueDepth: Gauge<string>;
     breakerOpen: Gauge<string>;
-    /** Synced agents whose primary presence source is not the worker's: Genesys does not show what the worker writes. */
+    /**
+     * Synced agents whose primary presence source is not the worker's: Genesys does not show what the worker writes.
+     */
     notPrimary: Gauge<string>;
 }
 

@@ -60,7 +60,9 @@ export interface SyncConfig {
      * @default false
      */
     readonly setPrimarySource: boolean;
-    /** SYNC_PRIMARY_CHECK_INTERVAL_MS: how often every synced agent's primary source is checked again. @default 3600000 */
+    /**
+     * SYNC_PRIMARY_CHECK_INTERVAL_MS: how often every synced agent's primary source is checked again. @default 3600000
+     */
     readonly primaryCheckIntervalMs: number;
 }
 

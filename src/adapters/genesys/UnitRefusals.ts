@@ -32,7 +32,9 @@ export class UnitRefusals {
         return this.units.filter((u) => !this.refused.has(u));
     }
 
-    /** Take a subscription's per-topic answer: a unit whose adherence topic was refused is refused, others permitted. */
+    /**
+     * Take a subscription's per-topic answer: a unit whose adherence topic was refused is refused, others permitted.
+     */
     takeVerdicts(verdicts: readonly ChannelTopic[]): void {
         this.ctx.rejections.record(verdicts);
         this.refused.clear();

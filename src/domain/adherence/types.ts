@@ -34,8 +34,8 @@ export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
 
 /**
  * A category as Genesys sends it: one of {@link ACTIVITY_CATEGORIES}, or another string. The adherence topic's model
- * types both categories as free strings (only `adherenceState` and `routingStatus` are enums), so an unknown one is kept
- * and shown as sent, never a reason to drop the event.
+ * types both categories as free strings (only `adherenceState` and `routingStatus` are enums), so an unknown one is
+ * kept and shown as sent, never a reason to drop the event.
  */
 export type CategoryName = ActivityCategory | (string & {});
 

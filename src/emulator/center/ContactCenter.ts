@@ -166,8 +166,8 @@ export class ContactCenter {
 
     /**
      * One simulation step: agents follow their schedule (usually within 90 s, sometimes 4–20 min late), now and then
-     * drift away on their own, and adherence is recomputed at schedule boundaries. An agent whose primary presence source
-     * is not the Genesys Cloud client is driven by that source only (its writes), never by the simulation.
+     * drift away on their own, and adherence is recomputed at schedule boundaries. An agent whose primary presence
+     * source is not the Genesys Cloud client is driven by that source only (its writes), never by the simulation.
      */
     tick(): void {
         const { clock, random } = this.options;

@@ -77,8 +77,8 @@ export class ChannelRegistry {
      * expiry; each topic's verdict in request order. 400 when the channel would exceed {@link TOPIC_LIMIT}. A topic the
      * role may not read fails the whole request with 403 and changes nothing, unless `ignoreErrors` ("prevent throwing
      * of errors for failed permissions checks", `NotificationsApi.js:172,233`): then the permitted topics are
-     * subscribed and the refused ones answered `Rejected` with `rejectionReason` and `missingPermissions` (`ChannelTopic`,
-     * index.d.ts:25809).
+     * subscribed and the refused ones answered `Rejected` with `rejectionReason` and `missingPermissions`
+     * (`ChannelTopic`, index.d.ts:25809).
      */
     subscribe(
         channel: NotificationChannel,

@@ -2,8 +2,8 @@ import { HttpError } from '../rest/HttpError';
 
 /**
  * What an operation or a topic requires, as the SDK docs state it ("Requires ANY permissions:" / "Requires ALL
- * permissions:" under each operation of `platform-client-sdk-javascript/build/docs/*Api.md`). No `Requires` = "Requires NO
- * permissions".
+ * permissions:" under each operation of `platform-client-sdk-javascript/build/docs/*Api.md`). No `Requires` =
+ * "Requires NO permissions".
  */
 export type Requires = { readonly any: readonly string[] } | { readonly all: readonly string[] };
 

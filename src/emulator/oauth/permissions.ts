@@ -1,9 +1,9 @@
 import type { Requires } from './Role';
 
 /**
- * The permissions each emulated operation and topic requires. Operations: the "Requires ANY/ALL permissions" block under
- * each operation of the SDK's docs (`MyPureCloud/platform-client-sdk-javascript` `build/docs/*Api.md`, 259.0.0; the
- * npm package's `api/*.js` omit them); the line of that block is given. Operations whose docs say "Requires NO
+ * The permissions each emulated operation and topic requires. Operations: the "Requires ANY/ALL permissions" block
+ * under each operation of the SDK's docs (`MyPureCloud/platform-client-sdk-javascript` `build/docs/*Api.md`, 259.0.0;
+ * the npm package's `api/*.js` omit them); the line of that block is given. Operations whose docs say "Requires NO
  * permissions" (the unit list, users by id, presence read-back, PATCH presence, every notification call) have none.
  *
  * Topics: the SDK documents no topic permission (Genesys lists them in `GET /api/v2/notifications/availabletopics`);

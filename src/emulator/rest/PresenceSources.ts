@@ -135,7 +135,10 @@ export class PresenceSources {
         };
     }
 
-    /** `userId`'s presence on `sourceId` (the agent's current presence when never written there); 404 for an unknown user. */
+    /**
+     * `userId`'s presence on `sourceId` (the agent's current presence when never written there); 404 for an unknown
+     * user.
+     */
     read(userId: string, sourceId: string): Genesys.Models.UcUserPresence {
         const agent = agentOr404(this.center, userId);
         const { definitionId, systemPresence, stored } = this.held(agent, sourceId);

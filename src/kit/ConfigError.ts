@@ -1,3 +1,5 @@
+import { hasBrand } from './CodedError';
+
 const BRAND = Symbol.for('adherence-drift-bot.ConfigError');
 
 /**
@@ -19,5 +21,5 @@ export class ConfigError extends Error {
 
 /** True for a {@link ConfigError}, also one thrown by another copy of this module. */
 export function isConfigError(value: unknown): value is ConfigError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
 }

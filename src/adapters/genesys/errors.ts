@@ -1,3 +1,5 @@
+import { CodedError, hasBrand, type CodedErrorOptions } from '../../kit/CodedError';
+
 /** Stable codes of every failure the Genesys adapter reports. Never match on message text. */
 export type GenesysErrorCode =
     | 'GENESYS_RATE_LIMITED'
@@ -23,39 +25,31 @@ const RETRYABLE: ReadonlySet<GenesysErrorCode> = new Set([
     'GENESYS_NETWORK'
 ]);
 
-export interface GenesysErrorOptions {
+export interface GenesysErrorOptions extends CodedErrorOptions {
     /** HTTP status, when the failure came from a response. */
     status?: number;
-    /** Overrides the default retryability of the code. */
-    retryable?: boolean;
     /** From a 429 `Retry-After` header (seconds), converted to ms. */
     retryAfterMs?: number;
     /** `ININ-Correlation-Id` response header, for support tickets. */
     correlationId?: string;
     /** Genesys error body `code` (e.g. `too.many.requests.retry.after`). */
     genesysCode?: string;
-    cause?: unknown;
 }
 
 /** A failure talking to Genesys Cloud. `retryable` is what the resilience layer reads. Never carries secrets. */
-export class GenesysError extends Error {
-    readonly code: GenesysErrorCode;
-    readonly retryable: boolean;
+export class GenesysError extends CodedError<GenesysErrorCode> {
     readonly status?: number;
     readonly retryAfterMs?: number;
     readonly correlationId?: string;
     readonly genesysCode?: string;
 
     constructor(code: GenesysErrorCode, message: string, options: GenesysErrorOptions = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        super(BRAND, code, message, options, RETRYABLE.has(code));
         this.name = 'GenesysError';
-        this.code = code;
-        this.retryable = options.retryable ?? RETRYABLE.has(code);
         if (options.status !== undefined) this.status = options.status;
         if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
         if (options.correlationId !== undefined) this.correlationId = options.correlationId;
         if (options.genesysCode !== undefined) this.genesysCode = options.genesysCode;
-        Object.defineProperty(this, BRAND, { value: true });
     }
 
     toJSON(): Record<string, unknown> {
@@ -73,7 +67,7 @@ export class GenesysError extends Error {
 }
 
 export function isGenesysError(e: unknown): e is GenesysError {
-    return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(e, BRAND);
 }
 
 /** Map an HTTP status to the error code the rest of the product reasons about. */

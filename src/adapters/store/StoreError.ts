@@ -1,3 +1,5 @@
+import { CodedError, hasBrand, type CodedErrorOptions } from '../../kit/CodedError';
+
 /** Stable codes of store failures. */
 export type StoreErrorCode =
     /** A `StateChange` is malformed (version not `expectedVersion + 1`, user id mismatch, duplicate agent...). */
@@ -16,19 +18,14 @@ export type StoreErrorCode =
 const BRAND = Symbol.for('adherence-drift-bot.StoreError');
 
 /** A coded failure of an `AgentStateStore`. Never carries record contents or connection secrets. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCode> {
     override readonly name = 'StoreError';
-    readonly code: StoreErrorCode;
-    readonly retryable: boolean;
-    readonly [BRAND] = true;
 
-    constructor(code: StoreErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.code = code;
-        this.retryable = options.retryable ?? code === 'STORE_UNAVAILABLE';
+    constructor(code: StoreErrorCode, message: string, options: CodedErrorOptions = {}) {
+        super(BRAND, code, message, options, code === 'STORE_UNAVAILABLE');
     }
 }
 
 export function isStoreError(value: unknown): value is StoreError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
 }

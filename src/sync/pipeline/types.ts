@@ -8,8 +8,8 @@ export interface SyncEventInput {
     externalEventId?: string;
 }
 
-/** A validated, translated event: UTC epoch ms, Genesys user id, target ids resolved. */
-export interface SyncEvent {
+/** A validated event: UTC epoch ms, the agent resolved to a Genesys user id. */
+export interface ValidatedEvent {
     /** Genesys user id (mapped from an external id when needed). */
     agentId: string;
     state: string;
@@ -17,6 +17,10 @@ export interface SyncEvent {
     startAt: number;
     endAt?: number;
     externalEventId?: string;
+}
+
+/** A validated, translated event: its target id resolved too. */
+export interface SyncEvent extends ValidatedEvent {
     /** Presence definition id (presence target) or target code (span target). */
     target: string;
 }

@@ -1,17 +1,10 @@
 import { parseIsoInstant } from '../../domain/isoInstant';
-import type { StageResult, SyncEventInput } from './types';
+import type { StageResult, SyncEventInput, ValidatedEvent } from './types';
 
 /** Resolves an agent id (Genesys user id or a mapped external id) to a Genesys user id; undefined when unknown. */
 export type AgentResolver = (agentId: string) => string | undefined;
 
-export interface ValidatedEvent {
-    agentId: string;
-    state: string;
-    reasonCode: string;
-    startAt: number;
-    endAt?: number;
-    externalEventId?: string;
-}
+export type { ValidatedEvent } from './types';
 
 const MAX_FIELD = 256;
 

@@ -1,5 +1,6 @@
 import { loadConfig } from './app/config';
 import { createApp } from './app/createApp';
+import { createLogger, routeConsole } from './app/logger';
 
 async function main(): Promise<void> {
     let config;
@@ -9,7 +10,10 @@ async function main(): Promise<void> {
         console.error(error instanceof Error ? error.message : String(error));
         process.exit(1);
     }
-    const app = await createApp(config);
+    // The process's own output: every line JSON through the logger, libraries' console output included.
+    const logger = createLogger({ level: config.app.logLevel });
+    routeConsole(logger);
+    const app = await createApp(config, { logger });
     const stop = (): void => {
         void app.close().then(() => process.exit(0));
     };

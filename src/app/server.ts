@@ -25,7 +25,8 @@ export interface ServerOptions {
     routes?: RouteRegistrar[];
     /**
      * Path prefixes whose routes read their own body (with their own size limit, after their own authentication):
-     * the shared body parser leaves them alone. @default ['/api/sync/']
+     * the shared body parser leaves them alone. The bot endpoint always reads its own (it authenticates first).
+     * @default ['/api/sync/']
      */
     rawBodyPrefixes?: readonly string[];
     onError?(error: unknown): void;
@@ -34,7 +35,7 @@ export interface ServerOptions {
 /** restify with the bot endpoint, health, readiness and metrics. No business logic here. */
 export function createServer(options: ServerOptions): restify.Server {
     const server = createRestifyServer({ name: 'adherence-drift-bot', handleUncaughtExceptions: false });
-    const raw = options.rawBodyPrefixes ?? ['/api/sync/'];
+    const raw = ['/api/messages', ...(options.rawBodyPrefixes ?? ['/api/sync/'])];
     const readsOwnBody = (req: restify.Request): boolean => {
         const path = req.getPath();
         return raw.some((prefix) => path.startsWith(prefix));

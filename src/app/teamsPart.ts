@@ -62,7 +62,8 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
             appId: config.botId,
             appPassword: config.botPassword.reveal(),
             appType: config.botType,
-            tenantId: config.botTenantId
+            tenantId: config.botTenantId,
+            openIdMetadataUrl: config.botOpenIdMetadataUrl
         },
         service,
         store: deps.botStore,

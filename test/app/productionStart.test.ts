@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSystemClock } from '../../src/kit/systemClock';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import { BotTokenIssuer } from '../support/botTokenIssuer';
 import { eventually } from '../support/eventually';
 import { NodeProcess } from '../support/NodeProcess';
 import { cleanup, redisUrl, uniquePrefix } from '../support/redis';
@@ -47,6 +48,7 @@ describe('production start: npm run build, production dependencies only, npm sta
     const prefix = uniquePrefix('prod');
     let emulator: RunningEmulator;
     let bot: NodeProcess;
+    const issuer = new BotTokenIssuer();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
         main: string;
         scripts: Record<string, string>;
@@ -65,11 +67,13 @@ describe('production start: npm run build, production dependencies only, npm sta
         copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
         linkProductionModules(dir);
         emulator = await startGenesysEmulator({ clock: createSystemClock(), units: 1, agentsPerUnit: 3 });
+        await issuer.start();
     });
 
     after(async () => {
         await bot?.stop();
         await emulator?.close();
+        await issuer.stop();
         rmSync(dir, { recursive: true, force: true });
         await cleanup(prefix);
     });
@@ -94,6 +98,7 @@ describe('production start: npm run build, production dependencies only, npm sta
                 HOST: '127.0.0.1',
                 BOT_ID: '00000000-0000-4000-8000-000000000001',
                 BOT_PASSWORD: 'not-a-real-password',
+                BOT_OPENID_METADATA_URL: issuer.metadataUrl,
                 ACTION_SIGNING_SECRET: 'production-start-test-signing-secret-0123456789',
                 REDIS_URL: redisUrl,
                 REDIS_KEY_PREFIX: prefix,
@@ -115,12 +120,36 @@ describe('production start: npm run build, production dependencies only, npm sta
         }, '/readyz answers 200');
         assert.deepEqual(ready, { status: 'ready', checks: { store: true, redis: true, genesys: true } });
 
+        // Forged and expired tokens: each a 401, and what botbuilder prints about them comes out as JSON lines.
+        const appId = '00000000-0000-4000-8000-000000000001';
+        const now = Math.floor(Date.now() / 1000);
+        const claims = issuer.claims(appId, 'https://smba.trafficmanager.net/emea/');
+        for (const token of [
+            undefined,
+            'Bearer garbage',
+            `Bearer ${BotTokenIssuer.unsigned(claims, issuer.kid)}`,
+            `Bearer ${BotTokenIssuer.selfSigned(claims, issuer.kid)}`,
+            `Bearer ${issuer.sign({ ...claims, nbf: now - 7_200, exp: now - 3_600 })}`
+        ]) {
+            const res = await fetch(`${url}/api/messages`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+                body: '{"type":5}'
+            });
+            assert.equal(res.status, 401);
+        }
+
         const stopped = await bot.stop();
         assert.equal(stopped.code, 0, bot.tail());
         assert.deepEqual(
             bot.lines.filter((l) => !l.json),
             [],
             'every line printed is a JSON log line (no deprecation warning, no stack trace)'
+        );
+        assert.deepEqual(
+            bot.lines.filter((l) => l.json && Number(l.json.level) >= 50),
+            [],
+            'nothing at error level'
         );
     });
 });

@@ -6,12 +6,13 @@ import {
     type Activity,
     type TurnContext
 } from 'botbuilder';
-import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { Application, type TurnState } from '@microsoft/teams-ai';
 import type { Clock } from '../../domain/clock';
 import type { AdaptiveCardJson } from '../../cards/renderCard';
 import type { Logger } from '../../kit/Logger';
 import type { BotService } from './BotService';
 import type { BotStore } from './BotStore';
+import { createBotEdge, EdgeAdapter, type BotRequest, type BotResponse } from './botEdge';
 import { createProactiveSender } from './delivery/proactiveSender';
 import type { ConversationSender } from './delivery/TeamsDeliverer';
 import { turnActor } from './turnActor';
@@ -22,11 +23,19 @@ export interface BotCredentials {
     appPassword: string;
     appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId: string;
+    /**
+     * Where the signing keys of Bot Framework tokens are published (OpenID metadata). Unset: Microsoft's public
+     * cloud (botbuilder's default). Tests point it at a local issuer.
+     */
+    openIdMetadataUrl?: string;
 }
 
 export interface TeamsBot {
-    /** Hand an HTTP request to botbuilder (it validates the Bot Framework token when an app id is set). */
-    process(req: unknown, res: unknown): Promise<void>;
+    /**
+     * Answers a `POST /api/messages`: authenticates the Bot Framework token when an app id is set (401 before the body
+     * is looked at), validates the activity (400), then runs the turn.
+     */
+    process(req: BotRequest, res: BotResponse): Promise<void>;
     /** Posts and updates cards proactively (the outbox's sends). */
     sender: ConversationSender;
 }
@@ -47,8 +56,8 @@ export interface TeamsBotOptions {
  */
 export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     const { credentials, logger } = options;
-    const adapter = new TeamsAdapter(
-        {},
+    const adapter = new EdgeAdapter(
+        authOptions(credentials.openIdMetadataUrl),
         new ConfigurationServiceClientCredentialFactory({
             MicrosoftAppId: credentials.appId,
             MicrosoftAppPassword: credentials.appPassword,
@@ -61,8 +70,13 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
             { err: error instanceof Error ? error.message : String(error), activityType: context.activity.type },
             'turn failed'
         );
-        if (context.activity.type === ActivityTypes.Message) {
-            await context.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.');
+        try {
+            await apologise(context);
+        } catch (replyError) {
+            logger.warn(
+                { err: replyError instanceof Error ? replyError.message : String(replyError) },
+                'error reply failed'
+            );
         }
     };
     const app = new Application<TurnState>({
@@ -73,13 +87,53 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
         longRunningMessages: false
     });
     addRoutes(app, options);
+    const process = createBotEdge({
+        adapter,
+        logic: async (context) => {
+            await app.run(context);
+        },
+        logger,
+        clock: options.clock
+    });
     return {
-        process: (req, res) =>
-            adapter.process(req as never, res as never, async (context) => {
-                await app.run(context);
-            }),
+        process,
         sender: createProactiveSender(adapter, credentials.appId, options.clock)
     };
+}
+
+/**
+ * botbuilder's authentication settings: its public-cloud defaults, or the same with another OpenID metadata URL. Once
+ * one setting is given botbuilder takes none of its defaults (botframework-connector
+ * `botFrameworkAuthenticationFactory.js:34`), so the public-cloud values are repeated here
+ * (`authenticationConstants.js:19-43`, `callerIdConstants.js:20`).
+ */
+function authOptions(openIdMetadataUrl: string | undefined): Record<string, string> {
+    if (!openIdMetadataUrl) return {};
+    return {
+        ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+        ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+        ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+        OAuthUrl: 'https://api.botframework.com',
+        CallerId: 'urn:botframework:azure',
+        ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+        ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl
+    };
+}
+
+const SORRY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+
+/** After a failed turn: a message gets a short apology, a card action an answer saying so (instead of a 501). */
+async function apologise(context: TurnContext): Promise<void> {
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(SORRY);
+    if (context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action') {
+        await context.sendActivity({
+            type: ActivityTypes.InvokeResponse,
+            value: {
+                status: 200,
+                body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: SORRY }
+            }
+        });
+    }
 }
 
 /** Installs, member changes, messages (commands and Action.Submit) and Action.Execute invokes. */

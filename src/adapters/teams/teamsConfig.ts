@@ -18,6 +18,11 @@ export interface TeamsConfig {
     botType: BotCredentials['appType'];
     /** `BOT_TENANT_ID`. Required for SingleTenant. */
     botTenantId: string;
+    /**
+     * `BOT_OPENID_METADATA_URL`: the OpenID metadata naming the keys that sign Bot Framework tokens. Unset: Microsoft's
+     * public cloud (botbuilder's default); set it only for another cloud or a local test issuer.
+     */
+    botOpenIdMetadataUrl: string | undefined;
     /** `ACTION_SIGNING_SECRET` (≥ 32 chars; required in production; random per process otherwise). */
     actionSigningSecret: Secret | undefined;
     /**
@@ -128,6 +133,7 @@ function readBot(env: EnvReader, mode: RunMode) {
     const botPassword = env.secret('BOT_PASSWORD');
     const botType = env.oneOf('BOT_TYPE', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, d.botType);
     const botTenantId = env.text('BOT_TENANT_ID', '');
+    const botOpenIdMetadataUrl = env.url('BOT_OPENID_METADATA_URL');
     if (botType === 'SingleTenant' && botId && !botTenantId)
         env.problem('BOT_TENANT_ID is required when BOT_TYPE is SingleTenant');
     if (mode === 'production') {
@@ -147,7 +153,14 @@ function readBot(env: EnvReader, mode: RunMode) {
             'ACTION_SIGNING_SECRET is required in production (32+ random characters, e.g. `openssl rand -base64 48`)'
         );
     }
-    return { botId, botPassword: botPassword ?? new Secret(''), botType, botTenantId, actionSigningSecret };
+    return {
+        botId,
+        botPassword: botPassword ?? new Secret(''),
+        botType,
+        botTenantId,
+        botOpenIdMetadataUrl,
+        actionSigningSecret
+    };
 }
 
 /** E-mail addresses, UPNs and AAD ids compare without case. */

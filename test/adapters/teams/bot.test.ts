@@ -34,7 +34,7 @@ async function post(bot: TeamsBot, activity: object): Promise<{ status: number; 
             return res;
         }
     };
-    await bot.process({ body: activity, headers: {}, method: 'POST' }, res);
+    await bot.process({ body: activity, headers: {} }, res);
     return { status, body };
 }
 

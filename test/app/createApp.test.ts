@@ -62,6 +62,30 @@ describe('createApp in test mode (no credentials, memory stores)', () => {
         assert.match(String(res.body.value), /could not be verified/);
     });
 
+    it('refuses an activity with fields of the wrong type with a 400 naming them, before any handler runs', async () => {
+        const good = personalMessage(connector.url, USER, 'help');
+        const cases: Array<[string, object]> = [
+            ['text', { ...good, text: 42 }],
+            ['conversation.id', { ...good, conversation: { ...good.conversation, id: 5 } }],
+            ['from.id', { ...good, from: { ...good.from, id: 7 } }],
+            ['serviceUrl', { ...good, serviceUrl: 'not a url' }],
+            ['type', { type: 5 }]
+        ];
+        const before = connector.requests.length;
+        for (const [field, activity] of cases) {
+            const res = await postActivity(app.url, activity);
+            assert.equal(res.status, 400, field);
+            assert.match(res.body.error, new RegExp(`^not a valid activity \\(.*${field.replace('.', '\\.')}: `));
+        }
+        assert.equal(connector.requests.length, before, 'no handler ran (no reply, no roster look-up)');
+    });
+
+    it('answers without internals when the turn fails and so does the error reply (connector unreachable)', async () => {
+        const res = await postActivity(app.url, personalMessage('http://127.0.0.1:1/', USER, 'help'));
+        assert.ok(res.status < 500, `status ${res.status}`);
+        assert.doesNotMatch(JSON.stringify(res.body ?? ''), /ECONNREFUSED|127\.0\.0\.1|Error/);
+    });
+
     it('tells a user without a Genesys mapping how to get one on status', async () => {
         await postActivity(app.url, personalMessage(connector.url, USER, 'status'));
         const reply = connector.posted(personalConversation(USER).id).at(-1)!;

@@ -1,4 +1,7 @@
 import type * as restify from 'restify';
+import type { Clock } from '../domain/clock';
+import { raceAbort, withTimeout } from '../kit/abort';
+import { systemClock } from '../kit/systemClock';
 import { loadRestify } from './loadRestify';
 
 const { createServer: createRestifyServer, plugins } = loadRestify();
@@ -30,6 +33,42 @@ export interface ServerOptions {
      */
     rawBodyPrefixes?: readonly string[];
     onError?(error: unknown): void;
+    /** Longest one readiness check may take; a slower one counts as down. @default 1000 */
+    readinessTimeoutMs?: number;
+    /** Times the readiness checks. @default the system clock */
+    clock?: Clock;
+}
+
+/** The longest one `/readyz` check may take before it counts as down (the answer comes within this). */
+export const READINESS_TIMEOUT_MS = 1_000;
+
+/**
+ * Runs every check at once, each within `timeoutMs` (a check that throws or is slower counts as down, so a dependency
+ * that hangs while reconnecting cannot hold the answer); the checks' results by name.
+ */
+export async function runReadiness(
+    checks: readonly ReadinessCheck[],
+    clock: Clock,
+    timeoutMs: number
+): Promise<Record<string, boolean>> {
+    const results = await Promise.all(
+        checks.map(async (c) => {
+            try {
+                const ok = await withTimeout(
+                    (signal) =>
+                        raceAbort(
+                            Promise.resolve().then(() => c.check()),
+                            signal
+                        ),
+                    { ms: timeoutMs, clock }
+                );
+                return [c.name, ok === true] as const;
+            } catch {
+                return [c.name, false] as const;
+            }
+        })
+    );
+    return Object.fromEntries(results);
 }
 
 /** restify with the bot endpoint, health, readiness and metrics. No business logic here. */
@@ -57,21 +96,19 @@ export function createServer(options: ServerOptions): restify.Server {
         res.send(200, { status: 'ok' });
     });
     server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
-        const checks: Record<string, boolean> = {};
-        for (const c of options.readiness) {
-            try {
-                checks[c.name] = await c.check();
-            } catch {
-                checks[c.name] = false;
-            }
-        }
+        const checks = await runReadiness(
+            options.readiness,
+            options.clock ?? systemClock,
+            options.readinessTimeoutMs ?? READINESS_TIMEOUT_MS
+        );
         const details: Record<string, unknown> = {};
         for (const c of options.readiness) {
             const detail = c.detail?.();
             if (detail !== undefined) details[c.name] = detail;
         }
-        const ready = Object.values(checks).every(Boolean);
-        const body = { status: ready ? 'ready' : 'not-ready', checks };
+        const down = Object.keys(checks).filter((name) => !checks[name]);
+        const ready = down.length === 0;
+        const body = ready ? { status: 'ready', checks } : { status: 'not-ready', checks, down };
         res.send(ready ? 200 : 503, Object.keys(details).length > 0 ? { ...body, details } : body);
     });
     server.get('/metrics', async (_req: restify.Request, res: restify.Response) => {

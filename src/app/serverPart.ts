@@ -50,7 +50,8 @@ export function createAppServer(deps: AppServerDeps, ctx: AppContext): restify.S
             return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
         },
         routes: [...deps.routes],
-        onError: (error) => logger.error({ err: String(error) }, 'request failed')
+        onError: (error) => logger.error({ err: String(error) }, 'request failed'),
+        clock: ctx.clock
     });
 }
 

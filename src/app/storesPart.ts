@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
 import type { AgentStateStore } from '../engine/ports';
+import { RedisAgentStateStore } from '../adapters/redis/RedisAgentStateStore';
+import { logRedisErrors } from '../adapters/redis/redisErrors';
 import { createAgentStateStore } from '../adapters/store/createAgentStateStore';
 import type { StoreConfig } from '../adapters/store/storeConfig';
 import type { BotStore } from '../adapters/teams/BotStore';
@@ -24,10 +26,20 @@ export async function createStoresPart(
     ctx: AppContext,
     given: { agentStore?: AgentStateStore; botStore?: BotStore }
 ): Promise<StoresPart> {
-    const redis = sharedRedis(config, (client) => ctx.onClose(() => void client.disconnect()));
+    const redis = sharedRedis(config, (client) => {
+        logRedisErrors(client, ctx.logger, 'shared', ctx.clock);
+        ctx.onClose(() => void client.disconnect());
+    });
     let agentStore = given.agentStore;
     if (!agentStore) {
         const owned = createAgentStateStore(config);
+        if (owned instanceof RedisAgentStateStore)
+            logRedisErrors(
+                { on: (_event, listener) => owned.onConnectionError(listener) },
+                ctx.logger,
+                'agent-store',
+                ctx.clock
+            );
         ctx.onClose(() => owned.close());
         agentStore = owned;
     }

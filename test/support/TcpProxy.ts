@@ -9,6 +9,7 @@ export class TcpProxy {
     private server: Server | undefined;
     private readonly open = new Set<Socket>();
     private isCut = false;
+    private refusing = false;
     port = 0;
 
     constructor(private readonly target: { host: string; port: number }) {}
@@ -27,8 +28,27 @@ export class TcpProxy {
         this.open.clear();
     }
 
+    /**
+     * Drop every connection and stop listening until {@link restore}: new connections are refused (ECONNREFUSED), as
+     * when the server itself is down.
+     */
+    async refuse(): Promise<void> {
+        this.cut();
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+        this.refusing = true;
+    }
+
     restore(): void {
         this.isCut = false;
+    }
+
+    /** Listen again on the same port after {@link refuse}, and let connections through. */
+    async reopen(): Promise<void> {
+        this.restore();
+        if (!this.refusing) return;
+        this.refusing = false;
+        this.server = createServer((client) => this.accept(client));
+        await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     }
 
     /** Connections currently proxied (both sides count once). */
@@ -38,6 +58,7 @@ export class TcpProxy {
 
     async stop(): Promise<void> {
         this.cut();
+        if (this.refusing) return;
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     }
 

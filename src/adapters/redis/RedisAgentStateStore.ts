@@ -40,6 +40,14 @@ export class RedisAgentStateStore implements AgentStateStore {
         this.outbox = new RedisOutbox(this.r);
     }
 
+    /**
+     * Listens to the connection errors of the store's own client (a given client is its owner's to listen to): without
+     * a listener ioredis prints each failed reconnect to stderr.
+     */
+    onConnectionError(listener: (error: Error) => void): void {
+        if (this.ownsClient) this.r.redis.on('error', listener);
+    }
+
     /** The settings in force; never includes the URL. */
     toJSON(): Readonly<Required<RedisStoreSettings>> {
         return this.r.settings;

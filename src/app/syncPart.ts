@@ -59,9 +59,10 @@ export function createSyncPart(deps: SyncPartDeps): SyncPart | undefined {
               redis: deps.redis,
               keyPrefix: `${deps.keyPrefix}sync:`,
               consumer: deps.consumer,
-              claimIdleMs: config.claimIdleMs
+              claimIdleMs: config.claimIdleMs,
+              deadLetterItemMaxChars: config.deadLetterItemMaxChars
           })
-        : new MemorySyncQueue();
+        : new MemorySyncQueue(undefined, config.deadLetterItemMaxChars);
     const worker = createSyncWorker({
         config,
         queue,

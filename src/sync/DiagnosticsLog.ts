@@ -36,7 +36,10 @@ export interface SyncDiagnostics {
     breakerOpens: number;
     queueDepth: number;
     lastTokenRefreshAt: string | null;
+    /** One page of the dead letters, most recent first (`?deadLetters=<limit>&offset=<n>`). */
     deadLetters: DeadLetter[];
+    /** Which page `deadLetters` is, and how many letters are stored in all. */
+    deadLetterPage: { total: number; limit: number; offset: number };
 }
 
 export interface DiagnosticsLogDeps {

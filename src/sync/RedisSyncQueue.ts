@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { AckedState, SyncEvent } from './pipeline/types';
 import type { DeadLetter, QueuedEvent, SyncQueue } from './SyncQueue';
 import { SyncError } from './SyncError';
+import { storableLetter } from './storableItem';
 import { SYNC_DEFAULTS } from './syncConfig';
 
 export interface RedisSyncQueueOptions {
@@ -14,6 +15,8 @@ export interface RedisSyncQueueOptions {
     claimIdleMs?: number;
     /** Dead-letter list length cap. @default 10000 */
     deadLetterMax?: number;
+    /** Most characters of one refused item kept in its dead letter. @default SYNC_DEFAULTS.deadLetterItemMaxChars */
+    deadLetterItemMaxChars?: number;
 }
 
 const GROUP = 'sync';
@@ -121,16 +124,22 @@ export class RedisSyncQueue implements SyncQueue {
     async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
         if (letters.length === 0) return;
         const max = this.options.deadLetterMax ?? 10_000;
+        const itemMax = this.options.deadLetterItemMaxChars ?? SYNC_DEFAULTS.deadLetterItemMaxChars;
         await this.options.redis
             .multi()
-            .lpush(this.keys.deadLetters, ...letters.map((l) => JSON.stringify(l)))
+            .lpush(this.keys.deadLetters, ...letters.map((l) => JSON.stringify(storableLetter(l, itemMax))))
             .ltrim(this.keys.deadLetters, 0, max - 1)
             .exec();
     }
 
-    async deadLetters(limit = 100): Promise<DeadLetter[]> {
-        const raw = await this.options.redis.lrange(this.keys.deadLetters, 0, limit - 1);
+    async deadLetters(limit = 100, offset = 0): Promise<DeadLetter[]> {
+        if (limit <= 0) return [];
+        const raw = await this.options.redis.lrange(this.keys.deadLetters, offset, offset + limit - 1);
         return raw.map((s) => JSON.parse(s) as DeadLetter);
+    }
+
+    async deadLetterCount(): Promise<number> {
+        return this.options.redis.llen(this.keys.deadLetters);
     }
 
     async depth(): Promise<number> {

@@ -1,4 +1,6 @@
 import type { AckedState, Rejection, SyncEvent } from './pipeline/types';
+import { storableLetter } from './storableItem';
+import { SYNC_DEFAULTS } from './syncConfig';
 
 export interface QueuedEvent {
     /** Queue entry id (Redis stream id, or a counter in memory). */
@@ -6,11 +8,22 @@ export interface QueuedEvent {
     event: SyncEvent;
 }
 
-/** An inspectable refused item: the raw input (or event) and why. */
+/**
+ * An inspectable refused item: the raw input (or event) and why. As stored, `item` is bounded: cut or summarised when
+ * its JSON is longer than the queue's per-item limit or cannot be made (see `storableItem`).
+ */
 export interface DeadLetter {
     at: number;
     rejection: Rejection;
     item: unknown;
+}
+
+/** A page of the dead-letter list, most recent first. */
+export interface DeadLetterPage {
+    /** Letters stored in all (at most the list's cap). */
+    total: number;
+    offset: number;
+    letters: DeadLetter[];
 }
 
 /**
@@ -23,9 +36,12 @@ export interface SyncQueue {
     /** Up to `max` entries: this consumer's own pending first, then idle entries of others, then new ones. */
     read(max: number): Promise<QueuedEvent[]>;
     ack(ids: readonly string[]): Promise<void>;
+    /** Stores every letter, each item bounded (never fails for the form of an item). */
     deadLetter(letters: readonly DeadLetter[]): Promise<void>;
-    /** Most recent first. */
-    deadLetters(limit?: number): Promise<DeadLetter[]>;
+    /** Most recent first, skipping `offset`. */
+    deadLetters(limit?: number, offset?: number): Promise<DeadLetter[]>;
+    /** Letters stored (at most the cap). */
+    deadLetterCount(): Promise<number>;
     /** Entries appended and not yet acknowledged. */
     depth(): Promise<number>;
     lastAcked(agentIds: readonly string[]): Promise<Map<string, AckedState>>;
@@ -41,7 +57,10 @@ export class MemorySyncQueue implements SyncQueue {
     private readonly letters: DeadLetter[] = [];
     private readonly acked = new Map<string, AckedState>();
 
-    constructor(private readonly deadLetterMax = 10_000) {}
+    constructor(
+        private readonly deadLetterMax = 10_000,
+        private readonly itemMaxChars: number = SYNC_DEFAULTS.deadLetterItemMaxChars
+    ) {}
 
     async append(events: readonly SyncEvent[]): Promise<string[]> {
         return events.map((e) => {
@@ -75,12 +94,17 @@ export class MemorySyncQueue implements SyncQueue {
     }
 
     async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-        this.letters.push(...letters.map((l) => structuredClone(l)));
+        this.letters.push(...letters.map((l) => JSON.parse(JSON.stringify(storableLetter(l, this.itemMaxChars)))));
         if (this.letters.length > this.deadLetterMax) this.letters.splice(0, this.letters.length - this.deadLetterMax);
     }
 
-    async deadLetters(limit = 100): Promise<DeadLetter[]> {
-        return this.letters.slice(-limit).reverse();
+    async deadLetters(limit = 100, offset = 0): Promise<DeadLetter[]> {
+        const newestFirst = [...this.letters].reverse();
+        return newestFirst.slice(offset, offset + limit);
+    }
+
+    async deadLetterCount(): Promise<number> {
+        return this.letters.length;
     }
 
     async depth(): Promise<number> {

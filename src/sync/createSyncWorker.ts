@@ -61,7 +61,8 @@ export interface SyncStatus {
 export interface SyncWorker {
     start(): void;
     stop(): Promise<void>;
-    diagnostics(): Promise<SyncDiagnostics>;
+    /** The diagnostics, with one page of the dead letters (most recent first). @default the 50 most recent */
+    diagnostics(page?: { limit: number; offset: number }): Promise<SyncDiagnostics>;
     status(): SyncStatus;
     /** One pipeline step over the queue (test seam; the loop calls it). Returns entries handled. */
     runOnce(): Promise<number>;
@@ -173,7 +174,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
             await loop.stop();
             http.close();
         },
-        async diagnostics() {
+        async diagnostics(page = { limit: 50, offset: 0 }) {
             return {
                 mismatches: reconciler?.mismatches() ?? [],
                 primarySource: primaryCheck?.view() ?? null,
@@ -184,7 +185,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
                 breakerOpens: breaker.opens,
                 queueDepth: await queue.depth(),
                 lastTokenRefreshAt: lastTokenRefreshAt(),
-                deadLetters: await queue.deadLetters(50)
+                deadLetters: await queue.deadLetters(page.limit, page.offset),
+                deadLetterPage: { total: await queue.deadLetterCount(), ...page }
             };
         },
         status() {

@@ -94,6 +94,24 @@ export function parseItems(text: string, contentType: string | undefined): unkno
         });
 }
 
+/** Most dead letters one diagnostics answer lists (each item is bounded by SYNC_DEAD_LETTER_ITEM_MAX_CHARS). */
+export const DEAD_LETTER_PAGE_MAX = 100;
+
+/** `?deadLetters=<limit>&offset=<n>`: the page of dead letters asked for (default the 50 newest), or the problem. */
+export function deadLetterPage(query: Record<string, unknown> | undefined): { limit: number; offset: number } | string {
+    const read = (name: string, fallback: number, max: number): number | string => {
+        const raw = query?.[name];
+        if (raw === undefined || raw === '') return fallback;
+        const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+        return Number.isInteger(n) && n <= max ? n : `${name} must be a whole number between 0 and ${max}`;
+    };
+    const limit = read('deadLetters', 50, DEAD_LETTER_PAGE_MAX);
+    const offset = read('offset', 0, 10_000_000);
+    if (typeof limit === 'string') return limit;
+    if (typeof offset === 'string') return offset;
+    return { limit, offset };
+}
+
 /**
  * `POST /api/sync/events` (bearer token; JSON array or NDJSON; accepted items are in the durable queue before the
  * 202; per-item results; refused items in the dead-letter list) and `GET /api/sync/diagnostics`. Not registered
@@ -134,7 +152,12 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
                 items.map((i) =>
                     typeof i === 'object' && i !== null && '__unparseable' in i ? 'unparseable NDJSON line' : i
                 ),
-                { resolveAgent: deps.resolveAgent, reasonCodes: config.reasonCodes, target: config.target }
+                {
+                    resolveAgent: deps.resolveAgent,
+                    reasonCodes: config.reasonCodes,
+                    target: config.target,
+                    window: { now: deps.clock.now(), maxFutureMs: config.maxFutureMs, maxAgeMs: config.maxAgeMs }
+                }
             );
             try {
                 await deps.queue.append(prepared.accepted);
@@ -142,6 +165,7 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
                 logger.error({ err: (e as Error).message }, 'sync ingest append failed');
                 return fail(res, 503, 'QUEUE_UNAVAILABLE', 'the durable queue is unavailable; nothing was accepted');
             }
+            let deadLettersStored = true;
             try {
                 await deps.queue.deadLetter(
                     prepared.rejected.map((r) => ({
@@ -151,6 +175,7 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
                     }))
                 );
             } catch (e) {
+                deadLettersStored = false;
                 logger.warn({ err: (e as Error).message }, 'sync dead-letter write failed');
             }
             deps.metrics?.ingested.inc({ result: 'accepted' }, prepared.accepted.length);
@@ -160,7 +185,9 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
             res.json({
                 accepted: prepared.accepted.length,
                 rejected: prepared.rejected.length,
-                results: prepared.results
+                results: prepared.results,
+                // The refusals above are in the dead-letter list, unless its write failed (Redis down): then say so.
+                ...(deadLettersStored ? {} : { deadLettersStored })
             });
         })().then(
             () => next(),
@@ -176,12 +203,15 @@ export function registerSyncRoutes(server: Server, deps: SyncRouteDeps): void {
         void (async () => {
             if (!bearerMatches(req.headers.authorization, token))
                 return fail(res, 401, 'UNAUTHORIZED', 'missing or wrong bearer token');
-            const diagnostics = deps.worker ? await deps.worker.diagnostics() : undefined;
+            const page = deadLetterPage(req.query as Record<string, unknown> | undefined);
+            if (typeof page === 'string') return fail(res, 400, 'BAD_QUERY', page);
+            const diagnostics = deps.worker ? await deps.worker.diagnostics(page) : undefined;
             res.json({
                 status: deps.worker?.status(),
                 diagnostics: diagnostics ?? {
                     queueDepth: await deps.queue.depth(),
-                    deadLetters: await deps.queue.deadLetters(50)
+                    deadLetters: await deps.queue.deadLetters(page.limit, page.offset),
+                    deadLetterPage: { total: await deps.queue.deadLetterCount(), ...page }
                 }
             });
         })().then(

@@ -55,6 +55,18 @@ export interface SyncConfig {
     /** SYNC_MAX_ATTEMPTS per request before the entry is left pending for the next step. @default 5 */
     readonly maxAttempts: number;
     /**
+     * SYNC_DEAD_LETTER_ITEM_MAX_CHARS: most characters of a refused item's JSON kept in its dead letter; a longer item
+     * is kept cut to this length (marked `truncated`), one that cannot be serialised as a short summary. @default 4096
+     */
+    readonly deadLetterItemMaxChars: number;
+    /** SYNC_MAX_FUTURE_MS: an event may start (or end) at most this far after now; later is refused. @default 86400000 */
+    readonly maxFutureMs: number;
+    /**
+     * SYNC_MAX_AGE_MS: an event may start at most this long before now (the episode log's retention, 35 days); older is
+     * refused. @default 3024000000
+     */
+    readonly maxAgeMs: number;
+    /**
      * SYNC_SET_PRIMARY_SOURCE: make the worker's presence source the primary source of every synced agent whose
      * primary source is another one (needs `presence:userPrimarySource:edit`); otherwise such agents are only reported.
      * @default false
@@ -85,6 +97,9 @@ export const SYNC_DEFAULTS = Object.freeze({
     breakerPauseMs: 5000,
     requestTimeoutMs: 15_000,
     maxAttempts: 5,
+    deadLetterItemMaxChars: 4096,
+    maxFutureMs: 86_400_000,
+    maxAgeMs: 35 * 86_400_000,
     setPrimarySource: false,
     primaryCheckIntervalMs: 3_600_000
 });
@@ -108,6 +123,9 @@ function readTuning(env: EnvReader) {
         breakerPauseMs: env.duration('SYNC_BREAKER_PAUSE_MS', d.breakerPauseMs),
         requestTimeoutMs: env.duration('SYNC_REQUEST_TIMEOUT_MS', d.requestTimeoutMs, { min: 100 }),
         maxAttempts: env.integer('SYNC_MAX_ATTEMPTS', d.maxAttempts, { min: 1 }),
+        deadLetterItemMaxChars: env.integer('SYNC_DEAD_LETTER_ITEM_MAX_CHARS', d.deadLetterItemMaxChars, { min: 256 }),
+        maxFutureMs: env.duration('SYNC_MAX_FUTURE_MS', d.maxFutureMs, { min: 60_000 }),
+        maxAgeMs: env.duration('SYNC_MAX_AGE_MS', d.maxAgeMs, { min: 60_000 }),
         setPrimarySource: env.flag('SYNC_SET_PRIMARY_SOURCE', d.setPrimarySource),
         primaryCheckIntervalMs: env.duration('SYNC_PRIMARY_CHECK_INTERVAL_MS', d.primaryCheckIntervalMs, {
             min: 10_000

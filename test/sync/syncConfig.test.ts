@@ -55,6 +55,22 @@ describe('parseSyncConfig', () => {
                 e.problems.some((p) => p.startsWith('SYNC_PRIMARY_CHECK_INTERVAL_MS'))
         );
     });
+    it('reads the dead-letter item cap (4096 chars) and the time window (1 day ahead, 35 days back)', () => {
+        const d = parseSyncConfig({}, read);
+        assert.deepEqual([d.deadLetterItemMaxChars, d.maxFutureMs, d.maxAgeMs], [4096, 86_400_000, 3_024_000_000]);
+        const set = parseSyncConfig(
+            { SYNC_DEAD_LETTER_ITEM_MAX_CHARS: '1000', SYNC_MAX_FUTURE_MS: '3600000', SYNC_MAX_AGE_MS: '7200000' },
+            read
+        );
+        assert.deepEqual([set.deadLetterItemMaxChars, set.maxFutureMs, set.maxAgeMs], [1000, 3_600_000, 7_200_000]);
+        assert.throws(
+            () => parseSyncConfig({ SYNC_DEAD_LETTER_ITEM_MAX_CHARS: '10', SYNC_MAX_FUTURE_MS: '5' }, read),
+            (e: unknown) =>
+                isConfigError(e) &&
+                e.problems.some((p) => p.startsWith('SYNC_DEAD_LETTER_ITEM_MAX_CHARS')) &&
+                e.problems.some((p) => p.startsWith('SYNC_MAX_FUTURE_MS'))
+        );
+    });
     it('lists every problem in one error without the token', () => {
         try {
             parseSyncConfig(

@@ -1,6 +1,6 @@
 import { translateReason, type ReasonCodeTable, type TargetKind } from './translateReason';
 import type { Rejection, SyncEvent } from './types';
-import { validateEvent, type AgentResolver } from './validateEvent';
+import { validateEvent, type AgentResolver, type TimeWindow } from './validateEvent';
 
 export type IngestItemResult =
     | { index: number; status: 'accepted'; externalEventId?: string }
@@ -15,7 +15,7 @@ export interface PreparedIngest {
 /** Stages 1 and 2 over one ingest batch, item by item (one bad item never spoils the others). Pure. */
 export function prepareIngest(
     items: readonly unknown[],
-    deps: { resolveAgent: AgentResolver; reasonCodes: ReasonCodeTable; target: TargetKind }
+    deps: { resolveAgent: AgentResolver; reasonCodes: ReasonCodeTable; target: TargetKind; window?: TimeWindow }
 ): PreparedIngest {
     const out: PreparedIngest = { accepted: [], rejected: [], results: [] };
     items.forEach((item, index) => {
@@ -25,7 +25,7 @@ export function prepareIngest(
             typeof (item as { externalEventId?: unknown }).externalEventId === 'string'
                 ? (item as { externalEventId: string }).externalEventId.slice(0, 256)
                 : undefined;
-        const v = validateEvent(item, deps.resolveAgent);
+        const v = validateEvent(item, deps.resolveAgent, deps.window);
         const t = v.ok ? translateReason(v.value, deps.reasonCodes, deps.target) : v;
         if (t.ok) {
             out.accepted.push(t.value);

@@ -46,6 +46,7 @@ export type RejectionCode =
     | 'BAD_TIME'
     | 'LOCAL_TIME_NOT_ALLOWED'
     | 'END_NOT_AFTER_START'
+    | 'TIME_OUT_OF_RANGE'
     | 'UNKNOWN_AGENT'
     | 'UNMAPPED_REASON_CODE'
     | 'ILLEGAL_TRANSITION'

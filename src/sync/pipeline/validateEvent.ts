@@ -6,17 +6,42 @@ export type AgentResolver = (agentId: string) => string | undefined;
 
 export type { ValidatedEvent } from './types';
 
+/**
+ * The instants an event may name, around `now`: a start at most `maxAgeMs` before and at most `maxFutureMs` after, an
+ * end at most `maxFutureMs` after. Without it a single event dated 9999 would make every later state of its agent
+ * look superseded.
+ */
+export interface TimeWindow {
+    now: number;
+    maxFutureMs: number;
+    maxAgeMs: number;
+}
+
 const MAX_FIELD = 256;
+const HOUR = 3_600_000;
+
+function outOfWindow(field: string, at: number, window: TimeWindow | undefined, past: boolean): string | undefined {
+    if (!window) return undefined;
+    if (at > window.now + window.maxFutureMs)
+        return `${field} is more than ${window.maxFutureMs / HOUR} h after now: not plausible`;
+    if (past && at < window.now - window.maxAgeMs)
+        return `${field} is more than ${window.maxAgeMs / HOUR} h before now: older than the sync keeps`;
+    return undefined;
+}
 
 function str(v: unknown): v is string {
     return typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD;
 }
 
 /**
- * Stage 1: shape, ISO-8601 instants with `Z` or an offset only (normalised to UTC epoch ms), `endTime > startTime`,
- * known agent. Pure.
+ * Stage 1: shape, ISO-8601 instants with `Z` or an offset only (normalised to UTC epoch ms) within the plausibility
+ * `window` when one is given, `endTime > startTime`, known agent. Pure.
  */
-export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageResult<ValidatedEvent> {
+export function validateEvent(
+    raw: unknown,
+    resolveAgent: AgentResolver,
+    window?: TimeWindow
+): StageResult<ValidatedEvent> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
         return { ok: false, rejection: { code: 'INVALID_ITEM', reason: 'item must be a JSON object' } };
     const item = raw as Partial<Record<keyof SyncEventInput, unknown>>;
@@ -46,6 +71,8 @@ export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageR
                 reason: `startTime: ${start.reason}`
             }
         };
+    const early = outOfWindow('startTime', start.epochMs, window, true);
+    if (early) return { ok: false, rejection: { code: 'TIME_OUT_OF_RANGE', reason: early } };
     let endAt: number | undefined;
     if (item.endTime !== undefined) {
         const end = parseIsoInstant(item.endTime as string);
@@ -59,6 +86,8 @@ export function validateEvent(raw: unknown, resolveAgent: AgentResolver): StageR
             };
         if (end.epochMs <= start.epochMs)
             return { ok: false, rejection: { code: 'END_NOT_AFTER_START', reason: 'endTime must be after startTime' } };
+        const late = outOfWindow('endTime', end.epochMs, window, false);
+        if (late) return { ok: false, rejection: { code: 'TIME_OUT_OF_RANGE', reason: late } };
         endAt = end.epochMs;
     }
     const agentId = resolveAgent(item.agentId as string);

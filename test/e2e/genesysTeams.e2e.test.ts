@@ -13,8 +13,11 @@ import {
     channelMessage,
     installChannel,
     installPersonal,
+    personalConversation,
+    personalMessage,
     postActivity
 } from '../support/activities';
+import { ActionSigner } from '../../src/adapters/teams/ActionSigner';
 import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
 
 // The whole product path: Genesys emulator (real REST + WebSocket) -> stream -> engine -> durable outbox (real Redis)
@@ -23,6 +26,7 @@ import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../
 const MIN = 60_000;
 const CHANNEL = '19:genesys-unit@thread.tacv2';
 const SUP = { id: '29:sup-g', name: 'Sam Supervisor', aadObjectId: 'aad-sup-g' };
+const SIGNING_SECRET = 'e2e-genesys-signing-secret-0123456789abcdef';
 
 async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
     const deadline = Date.now() + ms;
@@ -69,6 +73,7 @@ describe('Genesys emulator to Teams, end to end', () => {
                 REDIS_URL,
                 REDIS_KEY_PREFIX: prefix,
                 TEAMS_SUPERVISORS: `aad-sup-g:${unit.id}`,
+                ACTION_SIGNING_SECRET: SIGNING_SECRET,
                 ...genesysEnv(emulator),
                 ...QUIET_SOCKET_ENV
             }),
@@ -133,5 +138,35 @@ describe('Genesys emulator to Teams, end to end', () => {
         await connector.waitFor(() =>
             connector.delivered('update').some((u) => JSON.stringify(u.body).includes('Back in adherence'))
         );
+    });
+
+    it('answers a status and a card action while the Genesys user search fails, saying what it could not check', async () => {
+        const newcomer = { id: '29:newcomer-g', name: 'New Comer', aadObjectId: 'aad-newcomer-g' };
+        connector.members.set(newcomer.id, { ...newcomer, email: 'newcomer@contoso.com' });
+        // Every user search answers an error (as Genesys does when overloaded); nothing else fails.
+        emulator.control.failNext(1_000, 400, /\/api\/v2\/users\/search/);
+        try {
+            const personal = personalConversation(newcomer).id;
+            const status = await postActivity(app.url, personalMessage(connector.url, newcomer, 'status'));
+            assert.equal(status.status, 200);
+            const reply = JSON.stringify(connector.posted(personal).at(-1)?.body);
+            assert.match(reply, /couldn't reach Genesys to look up your user/);
+
+            const data = {
+                verb: 'myStatus',
+                userId: agent.id,
+                episodeId: `${agent.id}@1`,
+                sig: new ActionSigner(SIGNING_SECRET).sign('myStatus', agent.id, `${agent.id}@1`)
+            };
+            const click = await postActivity(
+                app.url,
+                actionExecute(connector.url, newcomer, personalConversation(newcomer), 'myStatus', data)
+            );
+            assert.equal(click.status, 200);
+            assert.equal(click.body.statusCode, 200, 'an answer, not a 501');
+            assert.match(String(click.body.value), /couldn't reach Genesys to look up your user/);
+        } finally {
+            emulator.control.failNext(0, 400);
+        }
     });
 });

@@ -10,7 +10,7 @@ import type { BotStore } from './BotStore';
 import { commandFor, helpCard } from './commands/commands';
 import { DisplayNames } from './DisplayNames';
 import type { Actor, BotRefusal, CardAction, HandlerContext, Reply } from './HandlerContext';
-import { IdentityMapping, type MemberInfo } from './IdentityMapping';
+import { IdentityMapping, type Identification, type MemberInfo } from './IdentityMapping';
 import { NotificationCards } from './NotificationCards';
 import type { DirectoryPort, EngineActions } from './ports';
 import { refusalReply } from './replies';
@@ -98,6 +98,11 @@ export class BotService {
     /** Map a Teams member to a Genesys user (see {@link IdentityMapping}). */
     identify(member: MemberInfo): Promise<string | undefined> {
         return this.identity.identify(member);
+    }
+
+    /** {@link identify}, saying also whether the Genesys directory could not be asked. Never throws for it. */
+    identifyChecked(member: MemberInfo): Promise<Identification> {
+        return this.identity.identifyChecked(member);
     }
 
     /** Record a display name seen on any activity so cards say who acted. Never throws. */

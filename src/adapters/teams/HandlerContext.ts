@@ -16,6 +16,8 @@ export interface Actor {
     name?: string;
     conversationId: string;
     kind: ConversationKind;
+    /** The Genesys user directory could not be asked who this is (this turn); refusals for an unknown user say so. */
+    lookupFailed?: boolean;
 }
 
 /** What to show: a card; for refusals also the plain message (an invoke answers with it, keeping the card). */

@@ -19,6 +19,11 @@ export const REFUSAL_TEXT: Readonly<Record<BotRefusal, string>> = {
     'invalid-until': 'That time is not valid (it must be in the future).'
 };
 
+/** The `unknown-user` refusal when the Genesys directory could not be asked (rather than did not know the user). */
+export const LOOKUP_FAILED_TEXT =
+    "I couldn't reach Genesys to look up your user just now, so I can't tell who you are there. Nothing was changed; " +
+    'please try again in a minute.';
+
 /** A short visible answer: confirmations, usage hints, refusals. */
 export function notice(title: string, message: string, color: NoticeCardData['color']): AdaptiveCardJson {
     return renderNoticeCard({ title, message, color });

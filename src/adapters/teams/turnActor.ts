@@ -6,7 +6,7 @@ import type { BotStore, ConversationKind, ConversationRef } from './BotStore';
 import type { Actor } from './HandlerContext';
 
 export interface TurnActorDeps {
-    service: Pick<BotService, 'identify' | 'noteName'>;
+    service: Pick<BotService, 'identifyChecked' | 'noteName'>;
     store: BotStore;
     clock: Clock;
     logger: Logger;
@@ -42,13 +42,18 @@ export async function turnActor(context: TurnContext, deps: TurnActorDeps): Prom
         } catch (error) {
             logger.warn({ err: String(error) }, 'roster look-up failed; mapping by id only');
         }
-        genesysUserId = await service.identify({
+        const found = await service.identifyChecked({
             teamsUserId: activity.from.id,
             aadObjectId: member.aadObjectId ?? activity.from.aadObjectId,
             name: member.name ?? activity.from.name,
             email: member.email,
             userPrincipalName: member.userPrincipalName
         });
+        genesysUserId = found.genesysUserId;
+        if (found.lookupFailed) {
+            actor.lookupFailed = true;
+            logger.warn({}, 'Genesys user look-up failed; answering with what is known');
+        }
     }
     // The personal chat was just stored: an agent reported once as unreachable is reported again if it goes.
     if (genesysUserId && kind === 'personal') await store.clearReported(`no-personal:${genesysUserId}`);

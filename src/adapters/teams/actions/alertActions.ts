@@ -3,7 +3,7 @@ import type { ActionResult } from '../../../engine/AdherenceEngine';
 import type { AdaptiveCardJson } from '../../../cards/renderCard';
 import { factsFromRecord, SNOOZE_MINUTES } from '../cardData';
 import type { ActionHandler, ActionRequest, BotRefusal, HandlerContext } from '../HandlerContext';
-import { notice } from '../replies';
+import { LOOKUP_FAILED_TEXT, notice } from '../replies';
 
 /** The engine's answer, or a refusal of the handler's own (input checked after authorization). */
 type Outcome = ActionResult | { ok: false; reason: BotRefusal };
@@ -26,8 +26,10 @@ function alertAction(
         if (!me && !ctx.auth.isConfiguredSupervisor(actor, record.managementUnitId))
             return ctx.refuse(
                 'unknown-user',
-                "I can't match your Teams account to a Genesys user yet, so I can't act on alerts for you. " +
-                    'Ask an administrator to map your account. Nothing was changed.'
+                actor.lookupFailed
+                    ? LOOKUP_FAILED_TEXT
+                    : "I can't match your Teams account to a Genesys user yet, so I can't act on alerts for you. " +
+                          'Ask an administrator to map your account. Nothing was changed.'
             );
         if (!(await ctx.auth.supervises(actor, record.managementUnitId))) return ctx.refuse('not-supervisor');
         const by = actor.aadObjectId ?? actor.teamsUserId;

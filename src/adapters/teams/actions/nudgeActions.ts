@@ -1,8 +1,9 @@
+import { LOOKUP_FAILED_TEXT } from '../replies';
 import type { ActionHandler, ActionRequest, HandlerContext, Reply } from '../HandlerContext';
 
 /** The agent the nudge card belongs to, or the refusal for anyone else (unmapped: `unknown-user`). */
-function ownCard(ctx: HandlerContext, { me, action }: ActionRequest): { me: string } | { refused: Reply } {
-    if (!me) return { refused: ctx.refuse('unknown-user') };
+function ownCard(ctx: HandlerContext, { me, action, actor }: ActionRequest): { me: string } | { refused: Reply } {
+    if (!me) return { refused: ctx.refuse('unknown-user', actor.lookupFailed ? LOOKUP_FAILED_TEXT : undefined) };
     if (me !== action.userId) return { refused: ctx.refuse('not-own') };
     return { me };
 }

@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../HandlerContext';
+import { LOOKUP_FAILED_TEXT } from '../replies';
 
 /**
  * `status`: in a channel or group chat, who is drifting now in its subscribed units that the actor supervises;
@@ -12,6 +13,6 @@ export const status: CommandHandler = async (ctx, actor) => {
         if (units.length > 0) return { card: await ctx.status.driftingNow(units) };
     }
     const genesysUserId = (await ctx.store.userByTeamsId(actor.teamsUserId))?.genesysUserId;
-    if (!genesysUserId) return ctx.refuse('unknown-user');
+    if (!genesysUserId) return ctx.refuse('unknown-user', actor.lookupFailed ? LOOKUP_FAILED_TEXT : undefined);
     return { card: await ctx.status.ownStatus(genesysUserId) };
 };

@@ -9,7 +9,16 @@ export const subscribe: CommandHandler = async (ctx, actor, arg) => {
             'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).'
         );
     if (arg === '') return usage('Subscribe', 'Usage: subscribe <management unit name or id>');
-    const unit = ctx.directory?.findUnit ? await ctx.directory.findUnit(arg) : { id: arg, name: arg };
+    let unit: { id: string; name: string } | undefined;
+    try {
+        unit = ctx.directory?.findUnit ? await ctx.directory.findUnit(arg) : { id: arg, name: arg };
+    } catch (error) {
+        ctx.logger?.warn({ err: String(error) }, 'Genesys unit look-up failed');
+        return usage(
+            'Subscribe',
+            `I couldn't reach Genesys to check the unit "${arg.slice(0, 60)}" just now. Nothing was changed; please try again in a minute.`
+        );
+    }
     if (!unit) return usage('Subscribe', `I can't find a management unit called "${arg.slice(0, 60)}".`);
     if (!ctx.auth.isConfiguredSupervisor(actor, unit.id)) return ctx.refuse('not-supervisor');
     await ctx.store.subscribe(unit.id, actor.conversationId);

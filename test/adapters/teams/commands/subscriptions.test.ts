@@ -20,4 +20,19 @@ describe('subscribe and unsubscribe commands', () => {
         await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe mu-1');
         assert.equal(await store.reportOnce('no-channel:mu-1'), true);
     });
+
+    it('answers a subscribe while the Genesys unit look-up fails, saying so, and subscribes nothing', async () => {
+        const { service, store } = await setup({
+            extra: {
+                directory: {
+                    findUnit: () =>
+                        Promise.reject(new Error('GENESYS_UNAVAILABLE: 503 from /api/v2/workforcemanagement'))
+                }
+            }
+        });
+        const reply = await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), 'subscribe Sales');
+        assert.match(JSON.stringify(reply.card), /couldn.t reach Genesys to check the unit .*Sales/);
+        assert.doesNotMatch(JSON.stringify(reply.card), /GENESYS_UNAVAILABLE|503/);
+        assert.equal(await store.subscriptionOf('Sales'), undefined);
+    });
 });

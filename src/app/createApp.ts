@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type Redis from 'ioredis';
+import type { RedisClient } from '../adapters/redis/createRedisClient';
 import type * as restify from 'restify';
 import type { Clock, Random } from '../domain/clock';
 import type { AdherenceEngine } from '../engine/AdherenceEngine';
@@ -175,7 +175,7 @@ function warnIfUnauthenticated(config: Config, logger: Logger): void {
 function syncDeps(
     config: Config,
     ctx: AppContext,
-    redis: Redis | undefined,
+    redis: RedisClient | undefined,
     genesys: GenesysPart | undefined
 ): SyncPartDeps {
     return {

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../adapters/redis/createRedisClient';
 import type { AgentStateStore } from '../engine/ports';
 import { RedisAgentStateStore } from '../adapters/redis/RedisAgentStateStore';
 import { logRedisErrors } from '../adapters/redis/redisErrors';
@@ -14,7 +14,7 @@ export interface StoresPart {
     agentStore: AgentStateStore;
     botStore: BotStore;
     /** The shared Redis connection (bot data, sync queue), opened on first use; `undefined` with the memory store. */
-    redis: () => Promise<Redis | undefined>;
+    redis: () => Promise<RedisClient | undefined>;
 }
 
 /**
@@ -46,7 +46,11 @@ export async function createStoresPart(
     let botStore = given.botStore;
     if (!botStore) {
         const client = await redis();
-        botStore = client ? new RedisBotStore(client) : new MemoryBotStore(ctx.clock);
+        if (client) {
+            const redisBotStore = new RedisBotStore(client);
+            await redisBotStore.migrateLegacyKeys();
+            botStore = redisBotStore;
+        } else botStore = new MemoryBotStore(ctx.clock);
     }
     return { agentStore, botStore, redis };
 }

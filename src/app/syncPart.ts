@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/createRedisClient';
 import type * as restify from 'restify';
 import type { Clock, Random, TimerHandle } from '../domain/clock';
 import type { GenesysClient } from '../adapters/genesys/GenesysClient';
@@ -20,7 +20,7 @@ export interface SyncPartDeps {
     logger: Logger;
     registry: Registry;
     /** Shared Redis connection (durable queue); without it the queue is in memory (sandbox, tests). */
-    redis?: Redis;
+    redis?: RedisClient;
     keyPrefix: string;
     /** Stable per instance, so a restart re-reads its own pending entries. */
     consumer: string;

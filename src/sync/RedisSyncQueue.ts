@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../adapters/redis/createRedisClient';
 import type { AckedState, SyncEvent } from './pipeline/types';
 import type { DeadLetter, QueuedEvent, SyncQueue } from './SyncQueue';
 import { SyncError } from './SyncError';
@@ -6,7 +6,8 @@ import { storableLetter } from './storableItem';
 import { SYNC_DEFAULTS } from './syncConfig';
 
 export interface RedisSyncQueueOptions {
-    redis: Redis;
+    /** A server or a Redis Cluster: every key of the queue is in one hash slot. */
+    redis: RedisClient;
     /** Every key lives under this prefix, e.g. `prod:sync:`. */
     keyPrefix: string;
     /** Consumer name in the group; keep it stable per instance so a restart re-reads its own pending entries. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import Redis, { Cluster } from 'ioredis';
 import { eventually } from './eventually';
+import { keysUnder } from './redis';
 
 /** A Redis Cluster of masters on loopback, started by a test from Debian's `redis-server` and `redis-cli`. */
 export interface RunningRedisCluster {
@@ -15,6 +16,8 @@ export interface RunningRedisCluster {
     url: string;
     /** A new ioredis Cluster client on these nodes (the caller closes it). */
     connect(options?: { keyPrefix?: string }): Cluster;
+    /** Every key under `prefix` on every master (SCAN of each node). */
+    keysUnder(prefix: string): Promise<string[]>;
     /** Stops every node and deletes the data folder. */
     stop(): Promise<void>;
 }
@@ -134,6 +137,18 @@ export async function startRedisCluster(masters = 3): Promise<RunningRedisCluste
                 keyPrefix: options.keyPrefix,
                 redisOptions: { maxRetriesPerRequest: 1 }
             }),
+        keysUnder: async (prefix) => {
+            const found: string[] = [];
+            for (const port of ports) {
+                const node = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+                try {
+                    found.push(...(await keysUnder(node, prefix)));
+                } finally {
+                    node.disconnect();
+                }
+            }
+            return found.sort();
+        },
         stop
     };
 }

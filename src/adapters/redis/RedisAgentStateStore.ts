@@ -8,6 +8,7 @@ import type {
     OutboxEntry,
     StateChange
 } from '../../engine/ports';
+import { closeRedisClient, isRedisClient, type RedisClient } from './createRedisClient';
 import { RedisOutbox } from './RedisOutbox';
 import { ShardedRedis } from './ShardedRedis';
 import { claimDeadlines, claimOverdue, listDeadlines } from './redisDeadlines';
@@ -21,20 +22,25 @@ import { resolveRedisStoreSettings, type RedisStoreOptions, type RedisStoreSetti
  * leased deadline claims, a de-duplicated outbox and a time-ordered episode-log stream per shard.
  * Key layout: see `keys.ts`. One `commit()` call is one pipeline round trip.
  *
- * Takes a standalone ioredis client (created by the caller, ideally with `lazyConnect`; the caller closes it)
- * or builds its own from `createRedisStore({ url })` (closed by `close()`).
+ * Takes an ioredis client, standalone or Cluster (created by the caller, ideally with `lazyConnect`; the caller closes
+ * it unless `owned`), or builds its own standalone one from `createRedisStore({ url })` (closed by `close()`).
  */
 export class RedisAgentStateStore implements AgentStateStore {
     private readonly r: ShardedRedis;
     private readonly ownsClient: boolean;
     private readonly outbox: RedisOutbox;
 
-    constructor(client: Redis, settings?: RedisStoreSettings);
+    /** With `owned`, `close()` closes the client too. */
+    constructor(client: RedisClient, settings?: RedisStoreSettings, owned?: { owned: boolean });
     constructor(options: RedisStoreOptions);
-    constructor(clientOrOptions: Redis | RedisStoreOptions, settings: RedisStoreSettings = {}) {
-        const isClient = clientOrOptions instanceof Redis;
+    constructor(
+        clientOrOptions: RedisClient | RedisStoreOptions,
+        settings: RedisStoreSettings = {},
+        { owned = false }: { owned: boolean } = { owned: false }
+    ) {
+        const isClient = isRedisClient(clientOrOptions);
         const resolved = resolveRedisStoreSettings(isClient ? settings : clientOrOptions, !isClient);
-        this.ownsClient = !isClient;
+        this.ownsClient = !isClient || owned;
         const redis = isClient ? clientOrOptions : new Redis(clientOrOptions.url, { lazyConnect: true });
         this.r = new ShardedRedis(redis, resolved);
         this.outbox = new RedisOutbox(this.r);
@@ -113,9 +119,7 @@ export class RedisAgentStateStore implements AgentStateStore {
     /** Marks the store closed; quits the client only when the store built it. */
     async close(): Promise<void> {
         if (!this.r.markClosed() || !this.ownsClient) return;
-        const redis = this.r.redis;
-        if (redis.status === 'wait' || redis.status === 'end') redis.disconnect();
-        else await redis.quit().catch(() => redis.disconnect());
+        await closeRedisClient(this.r.redis);
     }
 }
 

@@ -23,22 +23,33 @@ export class RedisOutbox {
         assertEpochMs('dueOutbox', 'now', now);
         assertInteger('dueOutbox', 'limit', limit, 0);
         if (limit === 0) return [];
-        const pipe = r.pipeline();
-        for (const k of r.shards) pipe.zrangebyscore(k.outboxDue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
-        const due: Array<{ key: string; notBefore: number; shard: number }> = [];
-        (await r.exec('dueOutbox', pipe)).forEach((flat, shard) => {
-            for (const [key, score] of pairsOf(flat as string[])) due.push({ key, notBefore: Number(score), shard });
+        const dueByShard = new Map<number, Array<{ key: string; notBefore: number }>>();
+        (
+            await r.execShards('dueOutbox', r.shards.keys(), (pipe, shard) =>
+                pipe.zrangebyscore(r.shards[shard].outboxDue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+            )
+        ).forEach(([flat], shard) => {
+            const keys = pairsOf(flat as string[]).map(([key, score]) => ({ key, notBefore: Number(score) }));
+            if (keys.length > 0) dueByShard.set(shard, keys);
         });
-        if (due.length === 0) return [];
-        const read = r.pipeline();
-        for (const d of due) {
-            read.hget(r.shards[d.shard].outbox, d.key);
-            read.hget(r.shards[d.shard].outboxAttempts, d.key);
-        }
-        const values = await r.exec('dueOutbox', read);
+        if (dueByShard.size === 0) return [];
+        const values = await r.execShards('dueOutbox', dueByShard.keys(), (pipe, shard) => {
+            for (const d of dueByShard.get(shard)!) {
+                pipe.hget(r.shards[shard].outbox, d.key);
+                pipe.hget(r.shards[shard].outboxAttempts, d.key);
+            }
+        });
         const entries: OutboxEntry[] = [];
-        due.forEach((d, i) => {
-            const raw = values[2 * i] as string | null;
+        const due = [...dueByShard].flatMap(([shard, keys], s) =>
+            keys.map((d, i) => ({
+                ...d,
+                shard,
+                raw: values[s][2 * i] as string | null,
+                attempts: values[s][2 * i + 1]
+            }))
+        );
+        due.forEach((d) => {
+            const raw = d.raw;
             if (raw === null) return;
             const body = parseJson<{ notification: Notification; enqueuedAt: number }>(raw, `outbox entry ${d.key}`);
             this.rememberShard(d.key, d.shard);
@@ -46,7 +57,7 @@ export class RedisOutbox {
                 key: d.key,
                 notification: body.notification,
                 enqueuedAt: body.enqueuedAt,
-                attempts: Number(values[2 * i + 1] ?? 0),
+                attempts: Number(d.attempts ?? 0),
                 notBefore: d.notBefore
             });
         });
@@ -59,12 +70,10 @@ export class RedisOutbox {
         const r = this.r;
         r.assertOpen();
         assertKey('ackOutbox', key);
-        const pipe = r.pipeline();
-        for (const shard of this.shardsOf(key)) {
+        await r.execShards('ackOutbox', this.shardsOf(key), (pipe, shard) => {
             const k = r.shards[shard];
             pipe.hdel(k.outbox, key).zrem(k.outboxDue, key).hdel(k.outboxAttempts, key);
-        }
-        await r.exec('ackOutbox', pipe);
+        });
         this.shardHint.delete(key);
     }
 
@@ -74,12 +83,10 @@ export class RedisOutbox {
         r.assertOpen();
         assertKey('retryOutbox', key);
         assertEpochMs('retryOutbox', 'notBefore', notBefore);
-        const pipe = r.pipeline();
-        for (const shard of this.shardsOf(key)) {
+        await r.execShards('retryOutbox', this.shardsOf(key), (pipe, shard) => {
             const k = r.shards[shard];
             pipe.adbRetry(k.outbox, k.outboxDue, k.outboxAttempts, key, notBefore);
-        }
-        await r.exec('retryOutbox', pipe);
+        });
     }
 
     /** The shard remembered for an outbox key, or every shard. */

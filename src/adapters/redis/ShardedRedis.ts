@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
+import { isCluster, type RedisClient } from './createRedisClient';
 import { StoreError, isStoreError } from '../store/StoreError';
 import { shardKeys, shardOf } from './keys';
 import type { ShardKeys } from './keys';
@@ -28,9 +28,12 @@ type PipelineResult = Array<[Error | null, unknown]> | null;
  * What every part of the Redis store shares: the client with the store's Lua scripts, the settings, the keys of each
  * shard, the open/closed state, and the mapping of every Redis failure to a `StoreError`
  * (`STORE_UNAVAILABLE`, or `STORE_CLOSED` after `close()`).
+ *
+ * The client is one Redis server or a Redis Cluster: each command and script touches the keys of one shard (one hash
+ * slot); commands of several shards go through {@link execShards}, one pipeline on a server, one per shard on a Cluster.
  */
 export class ShardedRedis {
-    readonly redis: Redis & StoreCommands;
+    readonly redis: RedisClient & StoreCommands;
     /** The keys of shard N at index N. */
     readonly shards: readonly ShardKeys[];
     private closed = false;
@@ -38,13 +41,13 @@ export class ShardedRedis {
     private serverChecked: Promise<void> | undefined;
 
     constructor(
-        redis: Redis,
+        redis: RedisClient,
         readonly settings: Readonly<Required<RedisStoreSettings>>
     ) {
         redis.defineCommand('adbCommit', { numberOfKeys: 9, lua: COMMIT_LUA });
         redis.defineCommand('adbClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
         redis.defineCommand('adbRetry', { numberOfKeys: 3, lua: RETRY_LUA });
-        this.redis = redis as Redis & StoreCommands;
+        this.redis = redis as RedisClient & StoreCommands;
         this.shards = Array.from({ length: settings.shardCount }, (_, n) => shardKeys(settings.keyPrefix, n));
     }
 
@@ -81,10 +84,43 @@ export class ShardedRedis {
         return true;
     }
 
-    /** Checks the server version once per store (again after a failure to reach it). */
+    /**
+     * Runs the commands `queue` puts in a pipeline for each shard of `shards`: one pipeline on one server; on a Cluster
+     * one pipeline per shard (a pipeline must stay on one node), all in flight at once. The replies of each shard, in
+     * the order of `shards`; any failed command fails the call (`STORE_UNAVAILABLE`).
+     */
+    async execShards(
+        method: string,
+        shards: Iterable<number>,
+        queue: (pipe: StorePipeline, shard: number) => void
+    ): Promise<unknown[][]> {
+        const list = [...shards];
+        if (isCluster(this.redis)) {
+            return Promise.all(
+                list.map((shard) => {
+                    const pipe = this.pipeline();
+                    queue(pipe, shard);
+                    return this.exec(method, pipe);
+                })
+            );
+        }
+        const pipe = this.pipeline();
+        const ends: number[] = [];
+        for (const shard of list) {
+            queue(pipe, shard);
+            ends.push(pipe.length);
+        }
+        const replies = await this.exec(method, pipe);
+        return ends.map((end, i) => replies.slice(i === 0 ? 0 : ends[i - 1], end));
+    }
+
+    /**
+     * Checks the server version once per store (again after a failure to reach it): of the server, or of every master
+     * of a Cluster.
+     */
     checkServer(): Promise<void> {
-        this.serverChecked ??= this.call('checkServer', () => this.redis.info('server')).then(
-            (info) => assertRedisVersion(info),
+        this.serverChecked ??= this.call('checkServer', () => serverInfos(this.redis)).then(
+            (infos) => infos.forEach(assertRedisVersion),
             (error: unknown) => {
                 this.serverChecked = undefined; // not reachable yet: ask again next time
                 throw error;
@@ -118,6 +154,14 @@ export class ShardedRedis {
             throw new StoreError('STORE_UNAVAILABLE', `${method}: redis failed: ${message}`);
         }
     }
+}
+
+/** `INFO server` of the server, or of every master of a Cluster (after the first command connected it). */
+export async function serverInfos(redis: RedisClient): Promise<string[]> {
+    const first = await redis.info('server');
+    if (!isCluster(redis)) return [first];
+    const masters = redis.nodes('master');
+    return masters.length === 0 ? [first] : Promise.all(masters.map((node) => node.info('server')));
 }
 
 /** Throws STORE_UNSUPPORTED_SERVER unless `INFO server` reports Redis 7.0 or newer. */

@@ -34,11 +34,11 @@ export async function claimOverdue(
     assertInteger('claimOverdue', 'limit', limit, 0);
     if (limit === 0) return [];
     const bound = Math.min(dueBefore, now);
-    const pipe = r.pipeline();
-    for (const k of r.shards) pipe.zrangebyscore(k.deadlines, '-inf', bound, 'WITHSCORES', 'LIMIT', 0, limit);
-    const results = await r.exec('claimOverdue', pipe);
+    const results = await r.execShards('claimOverdue', r.shards.keys(), (pipe, shard) =>
+        pipe.zrangebyscore(r.shards[shard].deadlines, '-inf', bound, 'WITHSCORES', 'LIMIT', 0, limit)
+    );
     const candidates: Array<{ userId: string; dueAt: number; shard: number }> = [];
-    results.forEach((flat, shard) => {
+    results.forEach(([flat], shard) => {
         for (const [userId, score] of pairsOf(flat as string[]))
             candidates.push({ userId, dueAt: Number(score), shard });
     });
@@ -56,12 +56,12 @@ export async function claimOverdue(
 /** Every indexed deadline (or lease of a claimed one). */
 export async function listDeadlines(r: ShardedRedis): Promise<Array<{ userId: string; dueAt: number }>> {
     r.assertOpen();
-    const pipe = r.pipeline();
-    for (const k of r.shards) pipe.zrange(k.deadlines, '0', '-1', 'WITHSCORES');
-    const results = await r.exec('listDeadlines', pipe);
+    const results = await r.execShards('listDeadlines', r.shards.keys(), (pipe, shard) =>
+        pipe.zrange(r.shards[shard].deadlines, '0', '-1', 'WITHSCORES')
+    );
     const out: Array<{ userId: string; dueAt: number }> = [];
-    for (const flat of results as string[][]) {
-        for (const [userId, score] of pairsOf(flat)) out.push({ userId, dueAt: Number(score) });
+    for (const [flat] of results) {
+        for (const [userId, score] of pairsOf(flat as string[])) out.push({ userId, dueAt: Number(score) });
     }
     return out;
 }
@@ -74,7 +74,8 @@ async function claim(
     bound: number,
     leaseUntil: number
 ): Promise<string[]> {
-    const pipe = r.pipeline();
-    for (const [shard, ids] of groups) pipe.adbClaim(r.shards[shard].deadlines, bound, leaseUntil, ...ids);
-    return (await r.exec(method, pipe)).flatMap((ids) => ids as string[]);
+    const replies = await r.execShards(method, groups.keys(), (pipe, shard) =>
+        pipe.adbClaim(r.shards[shard].deadlines, bound, leaseUntil, ...groups.get(shard)!)
+    );
+    return replies.flatMap(([ids]) => ids as string[]);
 }

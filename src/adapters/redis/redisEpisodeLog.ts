@@ -14,9 +14,10 @@ export async function readLog(r: ShardedRedis, query: LogQuery): Promise<Episode
     assertEpochMs('readLog', 'toAt', query.toAt);
     const { fromAt, toAt } = query;
     if (toAt <= fromAt) return [];
-    const metaPipe = r.pipeline();
-    for (const k of r.shards) metaPipe.hget(k.logMeta, 'maxLag');
-    const lags = (await r.exec('readLog', metaPipe)).map((v) => Number(v ?? 0));
+    const meta = await r.execShards('readLog', r.shards.keys(), (pipe, shard) =>
+        pipe.hget(r.shards[shard].logMeta, 'maxLag')
+    );
+    const lags = meta.map(([v]) => Number(v ?? 0));
     const perShard = await Promise.all(r.shards.map((k, shard) => readShardLog(r, k, query, lags[shard])));
     return perShard.flat().sort((a, b) => a.at - b.at);
 }
@@ -51,10 +52,10 @@ async function readShardLog(
 export async function trimLog(r: ShardedRedis, beforeAt: number): Promise<number> {
     r.assertOpen();
     assertEpochMs('trimLog', 'beforeAt', beforeAt);
-    const pipe = r.pipeline();
-    for (const k of r.shards) pipe.xtrim(k.log, 'MINID', String(beforeAt));
-    const results = await r.exec('trimLog', pipe);
-    return results.reduce<number>((sum, n) => sum + Number(n), 0);
+    const results = await r.execShards('trimLog', r.shards.keys(), (pipe, shard) =>
+        pipe.xtrim(r.shards[shard].log, 'MINID', String(beforeAt))
+    );
+    return results.reduce<number>((sum, [n]) => sum + Number(n), 0);
 }
 
 /** A stream entry's fields by name. */

@@ -10,12 +10,12 @@ export async function getRecords(r: ShardedRedis, userIds: readonly string[]): P
     const out = new Map<string, AgentRecord>();
     if (userIds.length === 0) return out;
     const groups = r.groupByShard(userIds);
-    const pipe = r.pipeline();
-    for (const [shard, ids] of groups) pipe.hmget(r.shards[shard].records, ...ids);
-    const results = await r.exec('getMany', pipe);
+    const results = await r.execShards('getMany', groups.keys(), (pipe, shard) =>
+        pipe.hmget(r.shards[shard].records, ...groups.get(shard)!)
+    );
     let g = 0;
     for (const [, ids] of groups) {
-        const values = results[g++] as Array<string | null>;
+        const values = results[g++][0] as Array<string | null>;
         ids.forEach((id, i) => {
             const raw = values[i];
             if (raw !== null) out.set(id, parseJson<AgentRecord>(raw, `record of ${id}`));
@@ -66,21 +66,19 @@ export async function commitChanges(r: ShardedRedis, changes: readonly StateChan
         if (list) list.push(i);
         else byShard.set(shard, [i]);
     });
-    const pipe = r.pipeline();
-    const order: number[][] = [];
-    for (const [shard, indexes] of byShard) {
+    const replies = await r.execShards('commit', byShard.keys(), (pipe, shard) =>
         pipe.adbCommit(
             ...commitArgs(
                 r,
                 shard,
-                indexes.map((i) => changes[i])
+                byShard.get(shard)!.map((i) => changes[i])
             )
-        );
-        order.push(indexes);
-    }
-    const replies = (await r.exec('commit', pipe)) as unknown as number[][];
+        )
+    );
     const applied = new Array<boolean>(changes.length);
-    order.forEach((indexes, call) => indexes.forEach((i, c) => (applied[i] = replies[call][c] === 1)));
+    [...byShard.values()].forEach((indexes, call) =>
+        indexes.forEach((i, c) => (applied[i] = (replies[call][0] as number[])[c] === 1))
+    );
     return changes.map((change, i) =>
         applied[i]
             ? { userId: change.userId, ok: true }

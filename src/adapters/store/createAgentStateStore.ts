@@ -1,6 +1,7 @@
 import type { AgentStateStore } from '../../engine/ports';
 import { MemoryAgentStateStore } from '../memory/MemoryAgentStateStore';
-import { createRedisStore } from '../redis/RedisAgentStateStore';
+import { RedisAgentStateStore } from '../redis/RedisAgentStateStore';
+import { createRedisClient } from '../redis/createRedisClient';
 import type { RedisStoreConfig, StoreConfig } from './storeConfig';
 
 /** Builds the configured store: Redis (own lazily connecting client, closed by `close()`) or the embedded memory store. */
@@ -19,12 +20,13 @@ export function openSharedStore(config: StoreConfig): AgentStateStore | undefine
     return config.kind === 'redis' ? redisStoreOf(config) : undefined;
 }
 
+/** The Redis store on its own lazily connecting client (a server or a Cluster), closed by the store's `close()`. */
 function redisStoreOf(config: RedisStoreConfig): AgentStateStore {
-    return createRedisStore({
-        url: config.url.reveal(),
+    const settings = {
         keyPrefix: config.keyPrefix,
         shardCount: config.shardCount,
         logMaxLen: config.logMaxLen,
         outboxKeyTtlMs: config.outboxKeyTtlMs
-    });
+    };
+    return new RedisAgentStateStore(createRedisClient(config), settings, { owned: true });
 }

@@ -1,15 +1,19 @@
 import Redis from 'ioredis';
+import { isCluster, type RedisClient } from '../redis/createRedisClient';
 import type { BotStore, StoredAlert, StoredConversation, TeamsUser } from './BotStore';
 
 /** How long an alert card id and a "delivered" marker are kept. @default 7 days */
 const RETAIN_MS = 7 * 24 * 3_600_000;
 
-/** Key schema of the bot data, in one place (all under the client's `keyPrefix`). */
+/**
+ * Key schema of the bot data, in one place (all under the client's `keyPrefix`). The two user maps change together in
+ * one MULTI, so they share the hash tag `{user}` (one Redis Cluster slot).
+ */
 export const botKeys = {
     personal: 'bot:ref:personal',
     conversations: 'bot:ref:conversation',
-    usersByGenesys: 'bot:user:genesys',
-    usersByTeams: 'bot:user:teams',
+    usersByGenesys: 'bot:{user}:genesys',
+    usersByTeams: 'bot:{user}:teams',
     subscriptions: 'bot:sub',
     reported: 'bot:reported',
     names: 'bot:name',
@@ -31,13 +35,28 @@ return 1`;
 /** {@link BotStore} on Redis: shared by every instance; survives restarts. */
 export class RedisBotStore implements BotStore {
     constructor(
-        private readonly redis: Redis,
+        private readonly redis: RedisClient,
         private readonly ownsClient = false
     ) {}
 
     /** Connects with `lazyConnect`; every key lives under `keyPrefix` (e.g. `adherence:prod:`). */
     static connect(url: string, keyPrefix: string): RedisBotStore {
         return new RedisBotStore(new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 3 }), true);
+    }
+
+    /**
+     * Moves the user maps from their names before the `{user}` hash tag (`bot:user:genesys`, `bot:user:teams`) to the
+     * current ones, where only the old ones exist. Only a single server can hold the old names: a Redis Cluster was
+     * refused then (and RENAME across slots is refused there).
+     */
+    async migrateLegacyKeys(): Promise<void> {
+        if (isCluster(this.redis)) return;
+        for (const [legacy, current] of [
+            ['bot:user:genesys', botKeys.usersByGenesys],
+            ['bot:user:teams', botKeys.usersByTeams]
+        ]) {
+            if ((await this.redis.exists(legacy)) === 1) await this.redis.renamenx(legacy, current);
+        }
     }
 
     async savePersonal(teamsUserId: string, c: StoredConversation): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
-import { assertRedisVersion } from '../../adapters/redis/ShardedRedis';
+import { assertRedisVersion, serverInfos } from '../../adapters/redis/ShardedRedis';
+import { createRedisClient } from '../../adapters/redis/createRedisClient';
 import type { StoreConfig } from '../../adapters/store/storeConfig';
 import { redactUrl } from '../../kit/env';
 import { result, type CheckResult } from './doctorTypes';
@@ -12,15 +12,14 @@ export async function redisCheck(store: StoreConfig, options: { timeoutMs: numbe
     if (store.kind !== 'redis')
         return result('redis', TITLE, 'skip', 'REDIS_URL is unset: state in memory (sandbox and tests only)');
     const where = redactUrl(store.url.reveal());
-    const client = new Redis(store.url.reveal(), {
+    const client = createRedisClient(store, {
         keyPrefix: store.keyPrefix,
-        lazyConnect: true,
         connectTimeout: options.timeoutMs,
         maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        enableOfflineQueue: false
+        reconnect: false,
+        enableOfflineQueue: false,
+        onError: () => undefined
     });
-    client.on('error', () => undefined);
     try {
         try {
             await client.connect();
@@ -33,10 +32,12 @@ export async function redisCheck(store: StoreConfig, options: { timeoutMs: numbe
                 `REDIS_URL: ${where} must be reachable from this host (host, port, TLS with rediss://, password)`
             );
         }
-        const info = await client.info('server');
-        const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+        const infos = await serverInfos(client);
+        const version = [...new Set(infos.map((info) => /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown'))].join(
+            ', '
+        );
         try {
-            assertRedisVersion(info);
+            infos.forEach(assertRedisVersion);
         } catch (error) {
             return result('redis', TITLE, 'fail', `${(error as Error).message} (${where})`, 'use Redis 7.0 or later');
         }

@@ -69,6 +69,51 @@ describe('parseStoreConfig', () => {
         );
     });
 
+    it('reads a Redis Cluster from redis+cluster:// (seed nodes, user, password, TLS), never serialising the password', () => {
+        const config = parseStoreConfig({
+            REDIS_URL: 'rediss+cluster://bot:p%40ss%3Aword@10.0.0.1:7000,cache-2.example:7001,[::1]:7002'
+        });
+        assert.equal(config.kind, 'redis');
+        if (config.kind !== 'redis') return;
+        assert.deepEqual(config.cluster && { ...config.cluster, password: config.cluster.password?.reveal() }, {
+            nodes: [
+                { host: '10.0.0.1', port: 7000 },
+                { host: 'cache-2.example', port: 7001 },
+                { host: '::1', port: 7002 }
+            ],
+            tls: true,
+            username: 'bot',
+            password: 'p@ss:word'
+        });
+        assert.ok(!/p%40ss|p@ss/.test(JSON.stringify(config)));
+        const plain = parseStoreConfig({ REDIS_URL: 'redis+cluster://127.0.0.1:7000' });
+        assert.deepEqual(plain.kind === 'redis' && plain.cluster, {
+            nodes: [{ host: '127.0.0.1', port: 7000 }],
+            tls: false
+        });
+        const single = parseStoreConfig({ REDIS_URL: 'redis://127.0.0.1:6379' });
+        assert.equal(single.kind === 'redis' && single.cluster, undefined, 'redis:// is one server');
+    });
+
+    it('refuses a cluster URL with a database, a path or a node without a port, without the password', () => {
+        for (const url of [
+            'redis+cluster://:s3cret@10.0.0.1:7000/2',
+            'redis+cluster://:s3cret@10.0.0.1',
+            'redis+cluster://:s3cret@10.0.0.1:7000,,10.0.0.2:99999',
+            'redis+cluster://:s3cr%zzt@10.0.0.1:7000'
+        ]) {
+            assert.throws(
+                () => parseStoreConfig({ REDIS_URL: url }),
+                (e: unknown) =>
+                    isConfigError(e) &&
+                    e.problems.length === 1 &&
+                    /REDIS_URL/.test(e.message) &&
+                    !/s3cr/.test(e.message),
+                url
+            );
+        }
+    });
+
     it('never shows any part of a password, even one holding @ or /', () => {
         for (const password of ['s3cr@tP4ss', 'a/b@c', 'plain', '@@']) {
             const url = `redis://:${password}@cache.example:6380/2`;

@@ -4,7 +4,10 @@ import Redis from 'ioredis';
 import type { BotStore, StoredConversation } from '../../../src/adapters/teams/BotStore';
 import { MemoryBotStore } from '../../../src/adapters/teams/MemoryBotStore';
 import { RedisBotStore } from '../../../src/adapters/teams/RedisBotStore';
+import { createRedisClient, type RedisClient } from '../../../src/adapters/redis/createRedisClient';
+import { parseStoreConfig, type RedisStoreConfig } from '../../../src/adapters/store/storeConfig';
 import { FakeClock } from '../../support/FakeClock';
+import { useRedisCluster } from '../../support/redisCluster';
 import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../../support/redis';
 
 const conv = (id: string, kind: StoredConversation['kind'] = 'personal'): StoredConversation => ({
@@ -119,6 +122,42 @@ contract('Redis', async () => {
 after(async () => {
     for (const c of clients) c.disconnect();
     for (const p of prefixes) await cleanPrefix(p);
+});
+
+describe('RedisBotStore on a real three-master Redis Cluster', () => {
+    const cluster = useRedisCluster();
+    const clusterClients: RedisClient[] = [];
+    after(() => clusterClients.forEach((c) => c.disconnect()));
+    contract('Redis Cluster', async () => {
+        const config = parseStoreConfig({ REDIS_URL: cluster().url }) as RedisStoreConfig;
+        const redis = createRedisClient(config, { keyPrefix: uniquePrefix('botstore') });
+        clusterClients.push(redis);
+        return { store: new RedisBotStore(redis), clock: new FakeClock() };
+    });
+});
+
+describe('RedisBotStore keeps the user maps of a store written before the {user} hash tag', () => {
+    it('moves bot:user:genesys and bot:user:teams to their tagged names, once, keeping newer data', async () => {
+        const prefix = uniquePrefix('botstore-legacy');
+        const redis = new Redis(REDIS_URL, { keyPrefix: prefix, lazyConnect: true });
+        try {
+            const user = { teamsUserId: '29:a', genesysUserId: 'g1', name: 'Ann' };
+            await redis.hset('bot:user:genesys', 'g1', JSON.stringify(user));
+            await redis.hset('bot:user:teams', '29:a', JSON.stringify(user));
+            const store = new RedisBotStore(redis);
+            await store.migrateLegacyKeys();
+            assert.equal((await store.userByGenesysId('g1'))?.teamsUserId, '29:a');
+            assert.equal((await store.userByTeamsId('29:a'))?.genesysUserId, 'g1');
+            assert.equal(await redis.exists('bot:user:genesys', 'bot:user:teams'), 0);
+            await store.saveUser({ teamsUserId: '29:b', genesysUserId: 'g2' });
+            await redis.hset('bot:user:genesys', 'stale', '{}');
+            await store.migrateLegacyKeys();
+            assert.equal((await store.userByGenesysId('g2'))?.teamsUserId, '29:b', 'the current map is kept');
+        } finally {
+            redis.disconnect();
+            await cleanPrefix(prefix);
+        }
+    });
 });
 
 describe('RedisBotStore survives a restart', () => {

@@ -63,10 +63,10 @@ export interface App {
 }
 
 /**
- * The sync worker's consumer name in the Redis consumer group: `INSTANCE_ID`, else the hostname. It stays the same
- * across restarts of the same host, so a restarted process re-reads its own pending entries first, before newer ones; a
- * per-process name (`hostname-pid`) left them to XAUTOCLAIM `SYNC_CLAIM_IDLE_MS` later, after newer events had been
- * sent. Several processes on one host need an `INSTANCE_ID` each.
+ * The sync worker's consumer name in the Redis consumer group and owner of its partition leases: `INSTANCE_ID`, else
+ * the hostname. It stays the same across restarts of the same host, so a restarted process takes its own partitions
+ * back at once (its leases name it) instead of waiting for them to expire. Several processes on one host need an
+ * `INSTANCE_ID` each.
  */
 export function syncConsumerName(instanceId: string | undefined, host: string = hostname()): string {
     return instanceId ?? host;

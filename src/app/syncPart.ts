@@ -59,7 +59,10 @@ export function createSyncPart(deps: SyncPartDeps): SyncPart | undefined {
               redis: deps.redis,
               keyPrefix: `${deps.keyPrefix}sync:`,
               consumer: deps.consumer,
-              claimIdleMs: config.claimIdleMs,
+              clock,
+              partitions: config.partitions,
+              partitionLeaseMs: config.partitionLeaseMs,
+              logger,
               deadLetterItemMaxChars: config.deadLetterItemMaxChars
           })
         : new MemorySyncQueue(undefined, config.deadLetterItemMaxChars);
@@ -127,6 +130,7 @@ export function createSyncPart(deps: SyncPartDeps): SyncPart | undefined {
             stopped = true;
             if (refreshTimer !== undefined) clock.clearTimeout(refreshTimer);
             await worker.stop();
+            await queue.close();
         }
     };
 }

@@ -63,7 +63,7 @@ export class StepRunner {
         const { config, queue, clock, configFailures } = this.deps;
         // The target refuses the configuration: nothing is read or sent until the retry time.
         if (configFailures.retryAt !== undefined && clock.now() < configFailures.retryAt) return 0;
-        const carry = this.carry;
+        const carry = queue.retain ? queue.retain(this.carry) : this.carry;
         const fresh = carry.length < config.readBatch ? await queue.read(config.readBatch - carry.length) : [];
         // XAUTOCLAIM may hand back entries this process is already retrying: keep one copy, in carry order.
         const carried = new Set(carry.map((q) => q.id));

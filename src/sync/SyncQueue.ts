@@ -28,13 +28,21 @@ export interface DeadLetterPage {
 
 /**
  * The durable queue between ingest and send. `append` resolves only once the events are durable. Entries read are
- * pending until acknowledged; a crashed consumer's pending entries are re-read on restart (own pending first) or
- * re-claimed by another consumer after `claimIdleMs`.
+ * pending until acknowledged; a crashed consumer's pending entries are read again, before newer entries of the same
+ * agents, by whoever reads them next (the same consumer after a restart, or the instance taking over its partition).
  */
 export interface SyncQueue {
     append(events: readonly SyncEvent[]): Promise<string[]>;
-    /** Up to `max` entries: this consumer's own pending first, then idle entries of others, then new ones. */
+    /**
+     * About `max` entries (a partitioned queue may return one more per partition): those still pending first (own,
+     * or of a dead consumer), then new ones; each agent's in the order appended.
+     */
     read(max: number): Promise<QueuedEvent[]>;
+    /**
+     * Of entries read earlier and kept for a retry, those this consumer may still process: a partitioned queue drops
+     * those of partitions another instance has taken over (it reads them again, in order). Absent: all of them.
+     */
+    retain?(entries: readonly QueuedEvent[]): QueuedEvent[];
     ack(ids: readonly string[]): Promise<void>;
     /** Stores every letter, each item bounded (never fails for the form of an item). */
     deadLetter(letters: readonly DeadLetter[]): Promise<void>;

@@ -40,8 +40,16 @@ export interface SyncConfig {
     readonly bulkMax: number;
     /** SYNC_POLL_INTERVAL_MS: worker step period when the queue is empty. @default 250 */
     readonly pollIntervalMs: number;
-    /** SYNC_CLAIM_IDLE_MS: re-claim other consumers' pending entries idle this long. @default 60000 */
-    readonly claimIdleMs: number;
+    /**
+     * SYNC_PARTITIONS: the queue's partitions (by agent); each is read by one instance at a time, so one agent's
+     * events are applied in source order across instances. Change it only while the queue is empty. @default 16
+     */
+    readonly partitions: number;
+    /**
+     * SYNC_PARTITION_LEASE_MS: how long an instance's lease of a partition lasts without renewal (renewed every third
+     * of it); a dead instance's partitions are taken over after about this long. @default 10000
+     */
+    readonly partitionLeaseMs: number;
     /** SYNC_BREAKER_MIN_SUCCESS_RATE. @default 0.85 */
     readonly breakerMinSuccessRate: number;
     /** SYNC_BREAKER_WINDOW_MS. @default 10000 */
@@ -90,7 +98,8 @@ export const SYNC_DEFAULTS = Object.freeze({
     readBatch: 1000,
     bulkMax: 50,
     pollIntervalMs: 250,
-    claimIdleMs: 60_000,
+    partitions: 16,
+    partitionLeaseMs: 10_000,
     breakerMinSuccessRate: 0.85,
     breakerWindowMs: 10_000,
     breakerMinRequests: 10,
@@ -116,7 +125,8 @@ function readTuning(env: EnvReader) {
         readBatch: env.integer('SYNC_READ_BATCH', d.readBatch, { min: 1 }),
         bulkMax: env.integer('SYNC_BULK_MAX', d.bulkMax, { min: 1 }),
         pollIntervalMs: env.duration('SYNC_POLL_INTERVAL_MS', d.pollIntervalMs, { min: 1 }),
-        claimIdleMs: env.duration('SYNC_CLAIM_IDLE_MS', d.claimIdleMs),
+        partitions: env.integer('SYNC_PARTITIONS', d.partitions, { min: 1, max: 1024 }),
+        partitionLeaseMs: env.duration('SYNC_PARTITION_LEASE_MS', d.partitionLeaseMs, { min: 1000 }),
         breakerMinSuccessRate: env.number('SYNC_BREAKER_MIN_SUCCESS_RATE', d.breakerMinSuccessRate, { max: 1 }),
         breakerWindowMs: env.duration('SYNC_BREAKER_WINDOW_MS', d.breakerWindowMs, { min: 100 }),
         breakerMinRequests: env.integer('SYNC_BREAKER_MIN_REQUESTS', d.breakerMinRequests, { min: 1 }),

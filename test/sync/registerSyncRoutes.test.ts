@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import { parseSyncConfig } from '../../src/sync/syncConfig';
 import { staticAgentResolver } from '../../src/sync/pipeline/prepareIngest';
 import { RedisSyncQueue } from '../../src/sync/RedisSyncQueue';
+import { partitionOf, syncPartitionKeys } from '../../src/sync/SyncPartitions';
 import { bearerMatches, registerSyncRoutes } from '../../src/sync/registerSyncRoutes';
 import { createSyncMetrics } from '../../src/sync/createSyncMetrics';
 import { FakeClock } from '../support/FakeClock';
@@ -114,7 +115,7 @@ describe('registerSyncRoutes', () => {
         // Durable: a separate connection sees it in the stream right after the reply.
         const other = connectRedis();
         await other.connect();
-        assert.equal(await other.xlen(`${prefix}events`), 1);
+        assert.equal(await other.xlen(syncPartitionKeys(prefix, partitionOf('u1', 16)).stream), 1);
         other.disconnect();
         const dead = await queue.deadLetters();
         assert.deepEqual(dead.map((d) => d.rejection.code).sort(), [

@@ -14,9 +14,9 @@ export interface RateWait {
     waitMs: number;
     /** True when the overall budget is what is spent: no other key can go before `waitMs` either. */
     overall: boolean;
+    /** When the slot was taken: names it for {@link RateGate.settle}. */
+    slot?: string;
 }
-
-const TAKEN: RateWait = Object.freeze({ waitMs: 0, overall: false });
 
 /**
  * Send slots under sliding-window limits per key and overall, plus pauses per key (a 429's `Retry-After`). Every user
@@ -31,6 +31,12 @@ export interface RateGate {
     acquire(key: string, now: number): Promise<RateWait>;
     /** Holds `key` until `until` for every user of the gate (an earlier `until` never shortens a pause). */
     pause(key: string, until: number, now: number): Promise<void>;
+    /**
+     * The operation that took `slot` for `key` has ended at `at` (a request answered): from now on the slot counts from
+     * `at`, not from when it was taken. The service counts a request when it arrives, between the two; counting from
+     * the end keeps every window at the service within its limit however long the request took on its way.
+     */
+    settle(key: string, slot: string, at: number): Promise<void>;
 }
 
 /** A {@link RateGate} inside one process: two {@link SlidingWindowLimiter}s and a map of pauses. */
@@ -56,7 +62,13 @@ export class LocalRateGate implements RateGate {
         if (wait > 0) return { waitMs: wait, overall: false };
         this.perKey.record(key, now);
         this.overall.record('', now);
-        return TAKEN;
+        return { waitMs: 0, overall: false, slot: String(now) };
+    }
+
+    async settle(key: string, slot: string, at: number): Promise<void> {
+        const taken = Number(slot);
+        this.perKey.restamp(key, taken, at);
+        this.overall.restamp('', taken, at);
     }
 
     async pause(key: string, until: number, now: number): Promise<void> {

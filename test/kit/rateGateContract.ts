@@ -79,6 +79,18 @@ export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | Rat
         assert.equal(await wait(a, 'c', 5_000), 0);
     });
 
+    it('a settled slot counts from when its operation ended, for every instance', async () => {
+        const [a, b] = await gates(2);
+        const slots: string[] = [];
+        for (let i = 0; i < 7; i++) slots.push((await a.acquire('c', 0)).slot ?? '');
+        assert.ok(slots.every(Boolean), 'a taken slot is named');
+        for (const slot of slots) await a.settle('c', slot, 400);
+        assert.deepEqual(await b.acquire('c', 1_000), { waitMs: 400, overall: false });
+        assert.equal(await wait(b, 'c', 1_400), 0);
+        await b.settle('c', 'no-such-slot', 5_000);
+        assert.equal(await wait(a, 'c', 1_400), 1_000, 'an unknown slot changes nothing (8 / 2 s counts from 400)');
+    });
+
     it('a refused acquire takes nothing', async () => {
         const [g] = await gates(1);
         await g.pause('c', 1_000, 0);

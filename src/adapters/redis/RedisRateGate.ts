@@ -50,6 +50,20 @@ redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now)
 return 1
 `;
 
+/**
+ * Moves the entry ARGV[1] of the per-key log (KEYS[1]) and of the overall log (KEYS[2]) to ARGV[2] (epoch ms), when
+ * still there, and keeps each log for its longest window (ARGV[3], ARGV[4]) from then.
+ */
+const SETTLE_LUA = `
+for i = 1, 2 do
+    if redis.call('ZADD', KEYS[i], 'XX', 'CH', ARGV[2], ARGV[1]) == 1 then
+        local horizon = tonumber(ARGV[2 + i])
+        if redis.call('PTTL', KEYS[i]) < horizon then redis.call('PEXPIRE', KEYS[i], horizon) end
+    end
+end
+return 1
+`;
+
 export interface RedisRateGateOptions {
     /** A standalone or Cluster client; its own ioredis `keyPrefix` (if any) goes in front of `keyPrefix`. */
     redis: Redis | Cluster;
@@ -71,6 +85,7 @@ type GateCommands = {
         b: string
     ): Promise<number>;
     adbRatePause(k: string, until: number, now: number): Promise<number>;
+    adbRateSettle(k1: string, k2: string, member: string, at: number, h1: number, h2: number): Promise<number>;
 };
 
 /**
@@ -84,6 +99,8 @@ export class RedisRateGate implements RateGate {
     private readonly prefix: string;
     private readonly perKey: string;
     private readonly overall: string;
+    /** The longest window per key and overall, ms: how long a log lives after its last entry. */
+    private readonly horizons: [number, number];
     private readonly owner: string;
     private seq = 0;
 
@@ -93,11 +110,13 @@ export class RedisRateGate implements RateGate {
         this.prefix = `${prefix}{teams-rate}:`;
         this.perKey = windowsArg(options.limits.perKey);
         this.overall = windowsArg(options.limits.overall);
+        this.horizons = [longest(options.limits.perKey), longest(options.limits.overall)];
         this.owner = options.owner;
         const redis = options.redis as Redis & Partial<GateCommands>;
         if (!redis.adbRateAcquire) {
             redis.defineCommand('adbRateAcquire', { numberOfKeys: 3, lua: ACQUIRE_LUA });
             redis.defineCommand('adbRatePause', { numberOfKeys: 1, lua: PAUSE_LUA });
+            redis.defineCommand('adbRateSettle', { numberOfKeys: 2, lua: SETTLE_LUA });
         }
         this.redis = redis as Redis & GateCommands;
     }
@@ -114,12 +133,26 @@ export class RedisRateGate implements RateGate {
             this.overall
         );
         const ms = Number(wait);
-        return { waitMs: Math.abs(ms), overall: ms < 0 };
+        return ms === 0 ? { waitMs: 0, overall: false, slot: member } : { waitMs: Math.abs(ms), overall: ms < 0 };
+    }
+
+    async settle(key: string, slot: string, at: number): Promise<void> {
+        await this.redis.adbRateSettle(
+            `${this.prefix}key:${key}`,
+            `${this.prefix}all`,
+            slot,
+            Math.ceil(at),
+            ...this.horizons
+        );
     }
 
     async pause(key: string, until: number, now: number): Promise<void> {
         await this.redis.adbRatePause(`${this.prefix}pause:${key}`, Math.ceil(until), now);
     }
+}
+
+function longest(windows: readonly WindowLimit[]): number {
+    return Math.max(...windows.map((w) => w.windowMs));
 }
 
 function windowsArg(windows: readonly WindowLimit[]): string {

@@ -2,6 +2,7 @@ import type { Clock, Random } from '../../../domain/clock';
 import type { AgentStateStore, OutboxEntry } from '../../../engine/ports';
 import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../../../kit/backoff';
 import type { Logger } from '../../../kit/Logger';
+import type { RateGate } from '../../../kit/RateGate';
 import type { ConversationQueues, Queued } from './ConversationQueues';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
 import type { InstanceClaims } from './InstanceClaims';
@@ -11,42 +12,88 @@ export interface EntrySenderOptions {
     store: Pick<AgentStateStore, 'ackOutbox' | 'retryOutbox'>;
     deliverer: Deliverer;
     claims: InstanceClaims;
+    /** Teams' limits, shared by every instance of the fleet (Redis) or by this process only (memory). */
+    gate: RateGate;
     /** Where a failed entry goes back to wait for its retry. */
     queues: ConversationQueues;
     clock: Clock;
     random: Random;
     backoff: BackoffOptions;
     maxAttempts: number;
+    /** How long a conversation whose head another instance is sending waits before looking again, ms. */
+    recheckMs: number;
     logger: Logger;
     metrics: DispatcherMetrics;
     /** The entry left this instance's memory (settled, set aside or taken over by another instance). */
     forget(key: string): void;
 }
 
+/** The head of a conversation goes back and waits until `until`; `overall`: the app's budget is spent (all wait). */
+export interface Hold {
+    until: number;
+    overall: boolean;
+}
+
 /**
- * One send of a routed outbox entry and its outcome: sent (claim completed, outbox acked); retried with backoff,
- * never before `Retry-After`, at the head of its conversation; set aside when not ready; dropped on a 403 (the
- * reference goes too); abandoned, logged, when Teams refuses it or after `maxAttempts`.
+ * One attempt on the head of a conversation and its outcome. The entry is claimed at the start (or its claim renewed
+ * when half its lease is gone), then a rate slot is taken and the send follows at once, so a slot never waits on a
+ * claim that might expire. Another instance's claim, a rate limit or a pause holds the conversation (its head kept:
+ * order). A send is sent (claim completed, outbox acked); retried with backoff, never before `Retry-After` (a 429
+ * pauses the conversation for every instance), at the head of its conversation; set aside when not ready; dropped on
+ * a 403 (the reference goes too); abandoned, logged, when Teams refuses it or after `maxAttempts`.
  */
 export class EntrySender {
     constructor(private readonly o: EntrySenderOptions) {}
 
-    async send(item: Queued): Promise<void> {
-        const { entry, conversationKey } = item;
-        const { clock, claims } = this.o;
+    /** Try the head `item`: undefined when it left the head (or was put back by a failed send), else a hold. */
+    async attempt(item: Queued): Promise<Hold | undefined> {
+        const { clock, claims, gate, logger } = this.o;
+        let slot: string;
         try {
-            // The claim taken at admission may have expired while the entry waited for a rate slot or a retry, and
-            // another instance may have taken it over: renew it right before the send, and send only if still ours.
-            // (A claim with at least half its lease left cannot have been taken over: the send keeps one round trip.)
-            if (item.leaseUntil - clock.now() < claims.leaseMs / 2 && !(await this.stillOwned(item, claims.leaseMs)))
-                return;
+            if (item.leaseUntil - clock.now() < claims.leaseMs / 2) {
+                const claim = await this.renew(item, claims.leaseMs);
+                if (claim === 'busy') return { until: clock.now() + this.o.recheckMs, overall: false };
+                if (claim === 'done') return undefined;
+            }
+            const now = clock.now();
+            const taken = await gate.acquire(item.conversationKey, now);
+            if (taken.waitMs > 0 || taken.slot === undefined)
+                return { until: now + Math.max(1, taken.waitMs), overall: taken.overall };
+            slot = taken.slot;
+        } catch (error) {
+            // The claims store or the gate is unreachable (Redis): nothing was sent; look again shortly.
+            logger.warn(
+                { err: String(error), key: item.entry.key },
+                'delivery claim or rate slot unavailable; will retry'
+            );
+            return { until: clock.now() + this.o.recheckMs, overall: false };
+        }
+        await this.send(item, slot);
+        return undefined;
+    }
+
+    private async send(item: Queued, slot: string): Promise<void> {
+        const { entry, conversationKey } = item;
+        const { clock } = this.o;
+        try {
             await this.o.deliverer.send(entry.notification, conversationKey);
         } catch (error) {
+            await this.settleSlot(conversationKey, slot);
             await this.failed(item, error);
             return;
         }
+        await this.settleSlot(conversationKey, slot);
         this.o.metrics.sent?.(entry.notification.kind, Math.max(0, clock.now() - entry.notBefore));
         await this.finish(entry, { sent: true });
+    }
+
+    /** The request has ended: its slot counts from now (Teams counted it on arrival, before now). */
+    private async settleSlot(conversationKey: string, slot: string): Promise<void> {
+        try {
+            await this.o.gate.settle(conversationKey, slot, this.o.clock.now());
+        } catch (error) {
+            this.o.logger.warn({ err: String(error), conversationKey }, 'could not settle a rate slot');
+        }
     }
 
     /** The entry leaves the outbox and this instance's memory: sent, or dropped on purpose (counted, logged). */
@@ -57,7 +104,8 @@ export class EntrySender {
             logger.info({ key: entry.key, reason: outcome.dropped }, 'outbox entry dropped');
         }
         try {
-            if ('sent' in outcome) await this.o.claims.complete(entry.key);
+            // Dropped on purpose counts as done too: no other instance holding a copy tries it again.
+            await this.o.claims.complete(entry.key);
             await this.o.store.ackOutbox(entry.key);
         } catch (error) {
             logger.error({ err: String(error), key: entry.key }, 'could not remove a settled outbox entry');
@@ -66,21 +114,19 @@ export class EntrySender {
     }
 
     /**
-     * Renew this instance's claim on `entry` for `leaseMs`. False (and the entry leaves this instance's memory) when
-     * another instance holds it now or it was already delivered.
+     * Claim or renew `item` for this instance for `leaseMs`. `done` (someone delivered it): acked and forgotten here.
+     * `busy`: another instance holds it now; the caller decides.
      */
-    private async stillOwned(item: Queued, leaseMs: number): Promise<boolean> {
+    private async renew(item: Queued, leaseMs: number): Promise<'claimed' | 'busy' | 'done'> {
         const { entry } = item;
         const at = this.o.clock.now();
         const claim = await this.o.claims.claim(entry.key, leaseMs);
-        if (claim === 'claimed') {
-            item.leaseUntil = at + leaseMs;
-            return true;
+        if (claim === 'claimed') item.leaseUntil = at + leaseMs;
+        if (claim === 'done') {
+            await this.o.store.ackOutbox(entry.key);
+            this.o.forget(entry.key);
         }
-        this.o.logger.info({ key: entry.key, claim }, 'outbox entry taken over by another instance; not sending it');
-        if (claim === 'done') await this.o.store.ackOutbox(entry.key);
-        this.o.forget(entry.key);
-        return false;
+        return claim;
     }
 
     private async failed(item: Queued, error: unknown): Promise<void> {
@@ -124,9 +170,17 @@ export class EntrySender {
             await this.setAside(entry, attempts, now + delay);
             return;
         }
-        // Keep the claim through the backoff, so another instance does not take the entry over meanwhile.
+        // A 429 pauses the conversation for every instance until Retry-After. Keep the claim through the backoff too,
+        // so another instance does not take the entry over meanwhile.
+        if (code === 'TEAMS_THROTTLED') await this.pause(conversationKey, now + delay, now);
         try {
-            if (!(await this.stillOwned(item, delay + this.o.claims.leaseMs))) return;
+            const claim = await this.renew(item, delay + this.o.claims.leaseMs);
+            if (claim === 'done') return;
+            if (claim === 'busy') {
+                logger.info({ key: entry.key }, 'outbox entry taken over by another instance; not retrying it here');
+                this.o.forget(entry.key);
+                return;
+            }
         } catch (claimError) {
             logger.warn({ err: String(claimError), key: entry.key }, 'could not renew the delivery claim');
         }
@@ -152,6 +206,17 @@ export class EntrySender {
         await this.persistRetry(entry, notBefore);
         await this.o.claims.release(entry.key);
         this.o.forget(entry.key);
+    }
+
+    private async pause(conversationKey: string, until: number, now: number): Promise<void> {
+        try {
+            await this.o.gate.pause(conversationKey, until, now);
+        } catch (error) {
+            this.o.logger.warn(
+                { err: String(error), conversationKey },
+                'could not share the pause of a throttled conversation'
+            );
+        }
     }
 
     private async persistRetry(entry: OutboxEntry, notBefore: number): Promise<void> {

@@ -46,6 +46,7 @@ export function createDispatcher(
         backoff: config.backoff,
         maxAttempts: config.maxAttempts,
         pollMs: config.outboxPollMs,
+        claimLeaseMs: config.deliveryLeaseMs,
         logger: ctx.logger,
         metrics: {
             sent: (kind, latencyMs) => {

@@ -4,8 +4,6 @@ import type { OutboxEntry } from '../../../engine/ports';
 export interface Queued {
     entry: OutboxEntry;
     conversationKey: string;
-    /** When this instance's claim on the entry expires at the latest (0: not claimed yet; claimed at send start). */
-    leaseUntil: number;
 }
 
 interface Conversation {

@@ -1,12 +1,21 @@
 import type { Clock, Random } from '../../../domain/clock';
 import type { AgentStateStore, OutboxEntry } from '../../../engine/ports';
 import { equalJitterMs, retryAfterJitterMs, type BackoffOptions } from '../../../kit/backoff';
+import { clockSleep } from '../../../kit/abort';
 import type { Logger } from '../../../kit/Logger';
+import { retry } from '../../../kit/retry';
 import type { RateGate } from '../../../kit/RateGate';
 import type { ConversationQueues, Queued } from './ConversationQueues';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
 import type { InstanceClaims } from './InstanceClaims';
 import type { Deliverer, DispatcherMetrics } from './ports';
+
+/** How often a send's completion is written again while the claims store is unreachable, ms. */
+const COMPLETE_RETRY_MS = 250;
+
+function* constantDelays(ms: number): Generator<number, never, void> {
+    for (;;) yield ms;
+}
 
 export interface EntrySenderOptions {
     store: Pick<AgentStateStore, 'ackOutbox' | 'retryOutbox'>;
@@ -43,18 +52,19 @@ export interface Hold {
  * a 403 (the reference goes too); abandoned, logged, when Teams refuses it or after `maxAttempts`.
  */
 export class EntrySender {
+    /** The claims store or the gate failed the last attempt. */
+    private outage = false;
+
     constructor(private readonly o: EntrySenderOptions) {}
 
     /** Try the head `item`: undefined when it left the head (or was put back by a failed send), else a hold. */
     async attempt(item: Queued): Promise<Hold | undefined> {
-        const { clock, claims, gate, logger } = this.o;
+        const { clock, claims, gate } = this.o;
         let slot: string;
         try {
-            if (item.leaseUntil - clock.now() < claims.leaseMs / 2) {
-                const claim = await this.renew(item, claims.leaseMs);
-                if (claim === 'busy') return { until: clock.now() + this.o.recheckMs, overall: false };
-                if (claim === 'done') return undefined;
-            }
+            const claim = await this.renew(item, claims.leaseMs);
+            if (claim === 'busy') return { until: clock.now() + this.o.recheckMs, overall: false };
+            if (claim === 'done') return undefined;
             const now = clock.now();
             const taken = await gate.acquire(item.conversationKey, now);
             if (taken.waitMs > 0 || taken.slot === undefined)
@@ -62,14 +72,25 @@ export class EntrySender {
             slot = taken.slot;
         } catch (error) {
             // The claims store or the gate is unreachable (Redis): nothing was sent; look again shortly.
-            logger.warn(
-                { err: String(error), key: item.entry.key },
-                'delivery claim or rate slot unavailable; will retry'
-            );
+            this.unreachable(error);
             return { until: clock.now() + this.o.recheckMs, overall: false };
+        }
+        if (this.outage) {
+            this.outage = false;
+            this.o.logger.info({}, 'delivery claims and rate slots reachable again');
         }
         await this.send(item, slot);
         return undefined;
+    }
+
+    /** Logged once per outage (every conversation retries every `recheckMs` meanwhile). */
+    private unreachable(error: unknown): void {
+        if (this.outage) return;
+        this.outage = true;
+        this.o.logger.warn(
+            { err: String(error) },
+            'delivery claims or rate slots unavailable (Redis); holding sends until they are back'
+        );
     }
 
     private async send(item: Queued, slot: string): Promise<void> {
@@ -105,7 +126,7 @@ export class EntrySender {
         }
         try {
             // Dropped on purpose counts as done too: no other instance holding a copy tries it again.
-            await this.o.claims.complete(entry.key);
+            await this.complete(entry.key);
             await this.o.store.ackOutbox(entry.key);
         } catch (error) {
             logger.error({ err: String(error), key: entry.key }, 'could not remove a settled outbox entry');
@@ -114,14 +135,27 @@ export class EntrySender {
     }
 
     /**
+     * Mark `key` done for every instance, retried every {@link COMPLETE_RETRY_MS} while the claims store is unreachable
+     * (a Redis blip) for at most one lease: until then no other instance may take the entry over, so the send recorded
+     * in time is never repeated. (Once done, a failed outbox removal is made good by whoever reads the entry next.)
+     */
+    private complete(key: string): Promise<void> {
+        const { claims, clock } = this.o;
+        return retry(() => claims.complete(key), {
+            maxAttempts: Math.max(1, Math.floor(claims.leaseMs / COMPLETE_RETRY_MS)),
+            backoff: () => constantDelays(COMPLETE_RETRY_MS),
+            sleep: clockSleep(clock),
+            isRetryable: () => true
+        });
+    }
+
+    /**
      * Claim or renew `item` for this instance for `leaseMs`. `done` (someone delivered it): acked and forgotten here.
      * `busy`: another instance holds it now; the caller decides.
      */
     private async renew(item: Queued, leaseMs: number): Promise<'claimed' | 'busy' | 'done'> {
         const { entry } = item;
-        const at = this.o.clock.now();
         const claim = await this.o.claims.claim(entry.key, leaseMs);
-        if (claim === 'claimed') item.leaseUntil = at + leaseMs;
         if (claim === 'done') {
             await this.o.store.ackOutbox(entry.key);
             this.o.forget(entry.key);

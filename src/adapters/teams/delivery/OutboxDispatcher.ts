@@ -37,12 +37,13 @@ export interface OutboxDispatcherOptions {
     /** Sends in flight at once over all conversations. @default 64 */
     maxInFlight?: number;
     /**
-     * Lease on a claimed delivery, ms. An entry is claimed when its send starts, renewed at every later attempt once half
-     * the lease is gone, so a dead instance's entries are taken over by another within one lease plus one recheck.
-     * @default 5000
+     * Lease on a claimed delivery, ms. An entry is claimed (or its claim renewed) at the start of every attempt, right
+     * before its rate slot and its send: a dead instance's entries are taken over by another within one lease plus one
+     * recheck, and an instance cut from Redis for less than the lease records its sends before anyone else may take
+     * them (never sent twice). @default TEAMS_DEFAULTS.deliveryLeaseMs
      */
     claimLeaseMs?: number;
-    /** How long a conversation whose head another instance holds waits before looking again, ms. @default 1000 */
+    /** How long a conversation whose head another instance holds waits before looking again, ms. @default 500 */
     claimRecheckMs?: number;
     logger?: Logger;
     metrics?: DispatcherMetrics;
@@ -90,7 +91,7 @@ export class OutboxDispatcher {
         this.claims = new InstanceClaims(
             options.claims,
             options.instanceId ?? 'dispatcher',
-            options.claimLeaseMs ?? 5_000
+            options.claimLeaseMs ?? TEAMS_DEFAULTS.deliveryLeaseMs
         );
         this.queues = new ConversationQueues();
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
@@ -109,7 +110,7 @@ export class OutboxDispatcher {
             random: options.random,
             backoff: options.backoff ?? TEAMS_DEFAULTS.backoff,
             maxAttempts: options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts,
-            recheckMs: options.claimRecheckMs ?? 1_000,
+            recheckMs: options.claimRecheckMs ?? 500,
             logger: this.logger,
             metrics: options.metrics ?? {},
             forget: (key) => this.known.delete(key)
@@ -197,7 +198,7 @@ export class OutboxDispatcher {
             return;
         }
         const { conversationKey } = route;
-        this.queues.push({ entry, conversationKey, leaseUntil: 0 });
+        this.queues.push({ entry, conversationKey });
     }
 
     /** Start an attempt on every conversation head that may go now; arm one timer for the earliest that must wait. */

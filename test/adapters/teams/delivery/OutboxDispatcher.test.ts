@@ -460,6 +460,53 @@ describe('OutboxDispatcher in a fleet (one rate gate, one claims store)', () => 
         assert.ok(slow && slow.at - start >= 4_000, 'sent once Retry-After has passed');
     });
 
+    it('a send whose completion cannot be written (Redis cut) is recorded once back, within the lease: never sent again', async () => {
+        const { clock, store } = await outboxOf('a');
+        const claims = new MemoryBotStore(clock);
+        let down = false;
+        const cut = Object.assign(Object.create(claims) as MemoryBotStore, {
+            claimDelivery: async (key: string, owner: string, leaseMs: number) => {
+                if (down) throw new Error('Connection is closed.');
+                return claims.claimDelivery(key, owner, leaseMs);
+            },
+            completeDelivery: async (key: string) => {
+                if (down) throw new Error('Connection is closed.');
+                return claims.completeDelivery(key);
+            }
+        });
+        const sends: string[] = [];
+        const deliverer = (by: string): Deliverer => ({
+            route: async () => ({ conversationKey: 'conv' }),
+            send: async () => {
+                sends.push(by);
+                if (by === 'A') down = true; // the cut starts while A's request is on its way
+            }
+        });
+        const gate = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });
+        const common = { store, clock, random: () => 0.5, gate, claimLeaseMs: 12_000, pollMs: 500 };
+        const a = new OutboxDispatcher({ ...common, claims: cut, deliverer: deliverer('A'), instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...common, claims, deliverer: deliverer('B'), instanceId: 'B' });
+        // A's completion retries on the clock, so only B is awaited idle; A gets a turn of the event loop per step.
+        const step = async (ms: number) => {
+            for (let t = 0; t < ms; t += 50) {
+                clock.advance(50);
+                await b.idle();
+                await new Promise((r) => setImmediate(r));
+            }
+        };
+        a.start();
+        await step(100);
+        assert.deepEqual(sends, ['A']);
+        b.start();
+        await step(10_000);
+        down = false;
+        await step(20_000);
+        await a.stop();
+        await b.stop();
+        assert.deepEqual(sends, ['A'], 'B never sends what A sent before the cut');
+        assert.equal(await claims.claimDelivery('a@1:nudge', 'C', 1_000), 'done');
+    });
+
     it('holds the conversation while the gate or the claims store is unreachable, then sends once', async () => {
         const { clock, store } = await outboxOf('a', 'b');
         const local = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AgentStateStore } from '../engine/ports';
 import { RedisRateGate } from '../adapters/redis/RedisRateGate';
 import type { BotStore } from '../adapters/teams/BotStore';
@@ -9,13 +9,35 @@ import { LocalRateGate, type RateGate } from '../kit/RateGate';
 import type { AppContext } from './appContext';
 
 /**
+ * How long after its slot a send may reach Teams at the latest, ms, as far as the fleet's gate knows until the send
+ * settles its slot: a process that dies (or loses Redis) mid-send leaves its slot counted that late.
+ */
+const IN_FLIGHT_MS = 1_000;
+
+/**
+ * Sends in flight at once: a quarter second of the app's budget (8 to 64), enough to keep it busy; each holds a claim,
+ * so a process that dies leaves few behind.
+ */
+function inFlightFor(limits: DeliveryLimits): number {
+    const perSecond = Math.min(...limits.perApp.map((w) => (w.limit * 1_000) / w.windowMs));
+    return Math.min(64, Math.max(8, Math.ceil(perSecond / 4)));
+}
+
+/**
  * Teams' limits as one gate for every instance on the shared Redis (each send one Lua call; a 429's pause shared), or
  * for this process alone with the memory store.
  */
-export function createRateGate(limits: DeliveryLimits, redis: Redis | undefined, instanceId: string): RateGate {
-    const gateLimits = { perKey: limits.perConversation, overall: limits.perApp };
+export function createRateGate(
+    limits: DeliveryLimits,
+    redis: Redis | Cluster | undefined,
+    instanceId: string
+): RateGate {
+    const perKey = limits.perConversation;
+    const overall = limits.perApp;
     // The shared client already prefixes every key with REDIS_KEY_PREFIX.
-    return redis ? new RedisRateGate({ redis, limits: gateLimits, owner: instanceId }) : new LocalRateGate(gateLimits);
+    return redis
+        ? new RedisRateGate({ redis, limits: { perKey, overall, inFlightMs: IN_FLIGHT_MS }, owner: instanceId })
+        : new LocalRateGate({ perKey, overall });
 }
 
 /**
@@ -30,7 +52,7 @@ export function createDispatcher(
         botStore: BotStore;
         deliverer: Deliverer;
         instanceId: string;
-        redis: Redis | undefined;
+        redis: Redis | Cluster | undefined;
     },
     ctx: AppContext
 ): OutboxDispatcher {
@@ -47,6 +69,7 @@ export function createDispatcher(
         maxAttempts: config.maxAttempts,
         pollMs: config.outboxPollMs,
         claimLeaseMs: config.deliveryLeaseMs,
+        maxInFlight: inFlightFor(config.limits),
         logger: ctx.logger,
         metrics: {
             sent: (kind, latencyMs) => {

@@ -6,6 +6,12 @@ export interface RateGateLimits {
     perKey: readonly WindowLimit[];
     /** Windows all keys together must respect, e.g. Teams' 50/s per app. */
     overall: readonly WindowLimit[];
+    /**
+     * Until {@link RateGate.settle}d, a slot counts as if its operation happened this long after it was taken, ms: the
+     * latest its request is expected to reach the service. A holder that dies before settling leaves its slot counted
+     * that late, so the windows at the service still hold. @default 0
+     */
+    inFlightMs?: number;
 }
 
 /** The answer of {@link RateGate.acquire}: 0 = the slot is taken; else how long to wait, and whether for everyone. */
@@ -44,10 +50,12 @@ export class LocalRateGate implements RateGate {
     private readonly perKey: SlidingWindowLimiter;
     private readonly overall: SlidingWindowLimiter;
     private readonly pausedUntil = new Map<string, number>();
+    private readonly inFlightMs: number;
 
     constructor(limits: RateGateLimits) {
         this.perKey = new SlidingWindowLimiter(limits.perKey);
         this.overall = new SlidingWindowLimiter(limits.overall);
+        this.inFlightMs = limits.inFlightMs ?? 0;
     }
 
     async acquire(key: string, now: number): Promise<RateWait> {
@@ -60,9 +68,10 @@ export class LocalRateGate implements RateGate {
         if (overall > 0) return { waitMs: overall, overall: true };
         const wait = this.perKey.delayFor(key, now);
         if (wait > 0) return { waitMs: wait, overall: false };
-        this.perKey.record(key, now);
-        this.overall.record('', now);
-        return { waitMs: 0, overall: false, slot: String(now) };
+        const at = now + this.inFlightMs;
+        this.perKey.record(key, at);
+        this.overall.record('', at);
+        return { waitMs: 0, overall: false, slot: String(at) };
     }
 
     async settle(key: string, slot: string, at: number): Promise<void> {

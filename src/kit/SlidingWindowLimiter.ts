@@ -59,20 +59,24 @@ export class SlidingWindowLimiter {
     }
 
     /**
-     * Move one operation of `key` recorded at `from` to `to` (later): it counts from `to` on, e.g. from when a request
-     * was answered rather than when it was started. Does nothing when no operation of `key` was recorded at `from`.
+     * Move one operation of `key` recorded at `from` to `to`: it counts from `to` on, e.g. from when a request was
+     * answered rather than when it was started. Does nothing when no operation of `key` was recorded at `from`.
      */
     restamp(key: string, from: number, to: number): void {
         const log = this.logs.get(key);
-        if (!log || to <= from) return;
+        if (!log || to === from) return;
         const { times } = log;
         let i = times.length - 1;
         while (i >= log.start && times[i] !== from) i--;
         if (i < log.start) return;
-        // Shift the later entries down until `to` fits, keeping the log sorted.
+        // Shift the neighbours over until `to` fits, keeping the log sorted.
         while (i + 1 < times.length && times[i + 1] < to) {
             times[i] = times[i + 1];
             i++;
+        }
+        while (i > log.start && times[i - 1] > to) {
+            times[i] = times[i - 1];
+            i--;
         }
         times[i] = to;
     }

@@ -24,6 +24,8 @@ describe('SlidingWindowLimiter', () => {
         assert.equal(l.delayFor('c', 1_010), 0);
         l.restamp('c', 10, 1_200);
         assert.equal(l.delayFor('c', 1_010), 290, 'the one moved to 300 ms leaves the window first');
+        l.restamp('c', 1_200, 200);
+        assert.equal(l.delayFor('c', 1_010), 190, 'moved earlier, before the one at 300 ms');
         l.restamp('c', 42, 2_000);
         l.restamp('other', 0, 2_000);
         assert.equal(l.delayFor('c', 1_300), 0, 'an unknown time or key changes nothing');

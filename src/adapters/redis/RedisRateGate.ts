@@ -4,7 +4,8 @@ import type { WindowLimit } from '../../kit/SlidingWindowLimiter';
 
 /**
  * One atomic sliding-window-log check over the per-key log (KEYS[1]), the overall log (KEYS[2]) and the key's pause
- * (KEYS[3], absolute epoch ms). ARGV: now, a unique member, the per-key windows `limit:ms,…`, the overall windows.
+ * (KEYS[3], absolute epoch ms). ARGV: now, a unique member, the per-key windows `limit:ms,…`, the overall windows,
+ * the time the member is recorded at (now, or later for a slot counted as in flight until settled).
  * A window of `limit` is full while its `limit`-th most recent entry is younger than the window: the wait is until
  * that entry leaves it (the same rule as the in-process SlidingWindowLimiter). Returns 0 after recording `now` in both
  * logs (each expires after its longest window); else, recording nothing, the wait in ms for the key (or its pause),
@@ -34,8 +35,8 @@ end
 if wait > 0 then return wait end
 for i = 1, 2 do
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - horizons[i])
-    redis.call('ZADD', KEYS[i], now, ARGV[2])
-    redis.call('PEXPIRE', KEYS[i], horizons[i])
+    redis.call('ZADD', KEYS[i], ARGV[5], ARGV[2])
+    redis.call('PEXPIRE', KEYS[i], horizons[i] + tonumber(ARGV[5]) - now)
 end
 return 0
 `;
@@ -82,7 +83,8 @@ type GateCommands = {
         now: number,
         member: string,
         a: string,
-        b: string
+        b: string,
+        at: number
     ): Promise<number>;
     adbRatePause(k: string, until: number, now: number): Promise<number>;
     adbRateSettle(k1: string, k2: string, member: string, at: number, h1: number, h2: number): Promise<number>;
@@ -102,6 +104,7 @@ export class RedisRateGate implements RateGate {
     /** The longest window per key and overall, ms: how long a log lives after its last entry. */
     private readonly horizons: [number, number];
     private readonly owner: string;
+    private readonly inFlightMs: number;
     private seq = 0;
 
     constructor(options: RedisRateGateOptions) {
@@ -112,6 +115,7 @@ export class RedisRateGate implements RateGate {
         this.overall = windowsArg(options.limits.overall);
         this.horizons = [longest(options.limits.perKey), longest(options.limits.overall)];
         this.owner = options.owner;
+        this.inFlightMs = options.limits.inFlightMs ?? 0;
         const redis = options.redis as Redis & Partial<GateCommands>;
         if (!redis.adbRateAcquire) {
             redis.defineCommand('adbRateAcquire', { numberOfKeys: 3, lua: ACQUIRE_LUA });
@@ -130,7 +134,8 @@ export class RedisRateGate implements RateGate {
             now,
             member,
             this.perKey,
-            this.overall
+            this.overall,
+            now + this.inFlightMs
         );
         const ms = Number(wait);
         return ms === 0 ? { waitMs: 0, overall: false, slot: member } : { waitMs: Math.abs(ms), overall: ms < 0 };

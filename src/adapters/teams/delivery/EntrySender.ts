@@ -8,7 +8,7 @@ import type { RateGate } from '../../../kit/RateGate';
 import type { ConversationQueues, Queued } from './ConversationQueues';
 import { isDeliveryError, type DeliveryError } from './DeliveryError';
 import type { InstanceClaims } from './InstanceClaims';
-import type { Deliverer, DispatcherMetrics } from './ports';
+import type { Deliverer, DispatcherMetrics, PreparedSend } from './ports';
 
 /** How often a send's completion is written again while the claims store is unreachable, ms. */
 const COMPLETE_RETRY_MS = 250;
@@ -44,9 +44,9 @@ export interface Hold {
 }
 
 /**
- * One attempt on the head of a conversation and its outcome. The entry is claimed at the start (or its claim renewed
- * when half its lease is gone), then a rate slot is taken and the send follows at once, so a slot never waits on a
- * claim that might expire. Another instance's claim, a rate limit or a pause holds the conversation (its head kept:
+ * One attempt on the head of a conversation and its outcome. The look-ups and the card come first; then the entry is
+ * claimed (or its claim renewed), a rate slot taken, and the request follows at once, so neither a claim nor a slot
+ * waits on anything but the request. Another instance's claim, a rate limit or a pause holds the conversation (its head kept:
  * order). A send is sent (claim completed, outbox acked); retried with backoff, never before `Retry-After` (a 429
  * pauses the conversation for every instance), at the head of its conversation; set aside when not ready; dropped on
  * a 403 (the reference goes too); abandoned, logged, when Teams refuses it or after `maxAttempts`.
@@ -60,58 +60,82 @@ export class EntrySender {
     /** Try the head `item`: undefined when it left the head (or was put back by a failed send), else a hold. */
     async attempt(item: Queued): Promise<Hold | undefined> {
         const { clock, claims, gate } = this.o;
+        let prepared: PreparedSend;
+        try {
+            prepared = await this.prepare(item);
+        } catch (error) {
+            await this.failed(item, error);
+            return undefined;
+        }
         let slot: string;
         try {
+            // Claimed, then the slot taken, right before the request: the claim's lease runs from (about) the send, and
+            // the window counts the request from (about) its arrival.
             const claim = await this.renew(item, claims.leaseMs);
             if (claim === 'busy') return { until: clock.now() + this.o.recheckMs, overall: false };
             if (claim === 'done') return undefined;
             const now = clock.now();
             const taken = await gate.acquire(item.conversationKey, now);
-            if (taken.waitMs > 0 || taken.slot === undefined)
+            if (taken.waitMs > 0 || taken.slot === undefined) {
+                // Not sent now: let the claim go, so that a process dying while it waits holds nothing up.
+                await claims.release(item.entry.key);
                 return { until: now + Math.max(1, taken.waitMs), overall: taken.overall };
+            }
             slot = taken.slot;
         } catch (error) {
             // The claims store or the gate is unreachable (Redis): nothing was sent; look again shortly.
-            this.unreachable(error);
-            return { until: clock.now() + this.o.recheckMs, overall: false };
+            return this.unreachable(error);
         }
         if (this.outage) {
             this.outage = false;
             this.o.logger.info({}, 'delivery claims and rate slots reachable again');
         }
-        await this.send(item, slot);
+        await this.post(item, prepared, slot);
         return undefined;
     }
 
-    /** Logged once per outage (every conversation retries every `recheckMs` meanwhile). */
-    private unreachable(error: unknown): void {
-        if (this.outage) return;
-        this.outage = true;
-        this.o.logger.warn(
-            { err: String(error) },
-            'delivery claims or rate slots unavailable (Redis); holding sends until they are back'
-        );
+    private prepare(item: Queued): Promise<PreparedSend> {
+        const { deliverer } = this.o;
+        const { entry, conversationKey } = item;
+        if (deliverer.prepare) return deliverer.prepare(entry.notification, conversationKey);
+        return Promise.resolve({ post: () => deliverer.send(entry.notification, conversationKey) });
     }
 
-    private async send(item: Queued, slot: string): Promise<void> {
+    /** Hold the conversation and look again shortly; logged once per outage (every conversation retries meanwhile). */
+    private unreachable(error: unknown): Hold {
+        if (!this.outage) {
+            this.outage = true;
+            this.o.logger.warn(
+                { err: String(error) },
+                'delivery claims or rate slots unavailable (Redis); holding sends until they are back'
+            );
+        }
+        return { until: this.o.clock.now() + this.o.recheckMs, overall: false };
+    }
+
+    private async post(item: Queued, prepared: PreparedSend, slot: string): Promise<void> {
         const { entry, conversationKey } = item;
         const { clock } = this.o;
         try {
-            await this.o.deliverer.send(entry.notification, conversationKey);
+            await prepared.post();
         } catch (error) {
             await this.settleSlot(conversationKey, slot);
             await this.failed(item, error);
             return;
         }
-        await this.settleSlot(conversationKey, slot);
         this.o.metrics.sent?.(entry.notification.kind, Math.max(0, clock.now() - entry.notBefore));
+        // Recording the send comes first (the fewer round trips before it, the fewer repeats after a crash); the slot
+        // is settled alongside (until then it counts later than it should: more careful, never less).
+        const settled = this.settleSlot(conversationKey, slot);
         await this.finish(entry, { sent: true });
+        await settled;
     }
 
     /** The request has ended: its slot counts from now (Teams counted it on arrival, before now). */
     private async settleSlot(conversationKey: string, slot: string): Promise<void> {
+        const at = this.o.clock.now();
         try {
-            await this.o.gate.settle(conversationKey, slot, this.o.clock.now());
+            await this.o.gate.settle(conversationKey, slot, at);
         } catch (error) {
             this.o.logger.warn({ err: String(error), conversationKey }, 'could not settle a rate slot');
         }

@@ -43,7 +43,7 @@ export interface OutboxDispatcherOptions {
      * them (never sent twice). @default TEAMS_DEFAULTS.deliveryLeaseMs
      */
     claimLeaseMs?: number;
-    /** How long a conversation whose head another instance holds waits before looking again, ms. @default 500 */
+    /** How long a conversation whose head another instance holds waits before looking again, ms. @default 250 */
     claimRecheckMs?: number;
     logger?: Logger;
     metrics?: DispatcherMetrics;
@@ -110,7 +110,7 @@ export class OutboxDispatcher {
             random: options.random,
             backoff: options.backoff ?? TEAMS_DEFAULTS.backoff,
             maxAttempts: options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts,
-            recheckMs: options.claimRecheckMs ?? 500,
+            recheckMs: options.claimRecheckMs ?? 250,
             logger: this.logger,
             metrics: options.metrics ?? {},
             forget: (key) => this.known.delete(key)

@@ -107,7 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     );
     const dispatcher = createDispatcher(
         config.teams,
-        { agentStore, botStore, deliverer: teams.deliverer, instanceId },
+        { agentStore, botStore, deliverer: teams.deliverer, instanceId, redis: await redis() },
         ctx
     );
     engine.onOutbox(() => dispatcher.kick());

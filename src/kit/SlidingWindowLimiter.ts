@@ -58,6 +58,29 @@ export class SlidingWindowLimiter {
         }
     }
 
+    /**
+     * Move one operation of `key` recorded at `from` to `to`: it counts from `to` on, e.g. from when a request was
+     * answered rather than when it was started. Does nothing when no operation of `key` was recorded at `from`.
+     */
+    restamp(key: string, from: number, to: number): void {
+        const log = this.logs.get(key);
+        if (!log || to === from) return;
+        const { times } = log;
+        let i = times.length - 1;
+        while (i >= log.start && times[i] !== from) i--;
+        if (i < log.start) return;
+        // Shift the neighbours over until `to` fits, keeping the log sorted.
+        while (i + 1 < times.length && times[i + 1] < to) {
+            times[i] = times[i + 1];
+            i++;
+        }
+        while (i > log.start && times[i - 1] > to) {
+            times[i] = times[i - 1];
+            i--;
+        }
+        times[i] = to;
+    }
+
     /** Record and return 0 when allowed now; otherwise return the wait in ms and record nothing. */
     tryAcquire(key: string, now: number): number {
         const wait = this.delayFor(key, now);

@@ -114,6 +114,18 @@ describe('parseTeamsConfig', () => {
             ['7/1000', '8/2000', '60/30000', '1800/3600000']
         );
         assert.deepEqual(c.limits.perApp, [{ limit: 50, windowMs: 1000 }]);
+        assert.equal(c.deliveryLeaseMs, 13_000);
+    });
+
+    it('reads TEAMS_DELIVERY_LEASE_MS and refuses one under a second', () => {
+        assert.equal(
+            parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_DELIVERY_LEASE_MS: '9000' }).deliveryLeaseMs,
+            9_000
+        );
+        assert.throws(
+            () => parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_DELIVERY_LEASE_MS: '500' }),
+            (e: Error) => /TEAMS_DELIVERY_LEASE_MS/.test(e.message)
+        );
     });
 
     it('reads a bare Teams user id (29:…) as a supervisor of every unit and 29:…:<units> as scoped', () => {

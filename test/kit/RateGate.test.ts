@@ -3,8 +3,8 @@ import { LocalRateGate } from '../../src/kit/RateGate';
 import { TEST_LIMITS, rateGateContract } from './rateGateContract';
 
 describe('LocalRateGate (one process)', () => {
-    rateGateContract((n) => {
-        const gate = new LocalRateGate(TEST_LIMITS);
+    rateGateContract((n, limits = TEST_LIMITS) => {
+        const gate = new LocalRateGate(limits);
         return Array.from({ length: n }, () => gate);
     });
 });

@@ -15,6 +15,22 @@ describe('SlidingWindowLimiter', () => {
         assert.equal(l.tryAcquire('c', 2_000), 0);
     });
 
+    it('restamps one operation later: the window counts it from its new time, in order', () => {
+        const l = new SlidingWindowLimiter([{ limit: 2, windowMs: 1_000 }]);
+        assert.equal(l.tryAcquire('c', 0), 0);
+        assert.equal(l.tryAcquire('c', 10), 0);
+        l.restamp('c', 0, 300);
+        assert.equal(l.delayFor('c', 500), 510, 'the oldest is now the one at 10 ms');
+        assert.equal(l.delayFor('c', 1_010), 0);
+        l.restamp('c', 10, 1_200);
+        assert.equal(l.delayFor('c', 1_010), 290, 'the one moved to 300 ms leaves the window first');
+        l.restamp('c', 1_200, 200);
+        assert.equal(l.delayFor('c', 1_010), 190, 'moved earlier, before the one at 300 ms');
+        l.restamp('c', 42, 2_000);
+        l.restamp('other', 0, 2_000);
+        assert.equal(l.delayFor('c', 1_300), 0, 'an unknown time or key changes nothing');
+    });
+
     it('keeps keys independent', () => {
         const l = new SlidingWindowLimiter([{ limit: 1, windowMs: 1_000 }]);
         assert.equal(l.tryAcquire('a', 0), 0);

@@ -13,10 +13,12 @@ export const TEST_LIMITS: RateGateLimits = {
 };
 
 /**
- * What every {@link RateGate} guarantees. `gates(n)` returns `n` gates sharing one set of limits (the instances of a
- * fleet); in one process they may be the same object. Each test gets fresh gates.
+ * What every {@link RateGate} guarantees. `gates(n, limits)` returns `n` gates sharing one set of limits (default
+ * {@link TEST_LIMITS}; the instances of a fleet); in one process they may be the same object. Each test gets fresh gates.
  */
-export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | RateGate[]): void {
+export function rateGateContract(
+    gates: (n: number, limits?: RateGateLimits) => Promise<RateGate[]> | RateGate[]
+): void {
     /** The wait alone (0 = taken). */
     const wait = async (g: RateGate, key: string, now: number) => (await g.acquire(key, now)).waitMs;
 
@@ -77,6 +79,31 @@ export function rateGateContract(gates: (n: number) => Promise<RateGate[]> | Rat
         assert.equal(await wait(b, 'c', 1_000), 4_000);
         assert.equal(await wait(a, 'other', 1_000), 0, 'other keys keep flowing');
         assert.equal(await wait(a, 'c', 5_000), 0);
+    });
+
+    it('a settled slot counts from when its operation ended, for every instance', async () => {
+        const [a, b] = await gates(2);
+        const slots: string[] = [];
+        for (let i = 0; i < 7; i++) slots.push((await a.acquire('c', 0)).slot ?? '');
+        assert.ok(slots.every(Boolean), 'a taken slot is named');
+        for (const slot of slots) await a.settle('c', slot, 400);
+        assert.deepEqual(await b.acquire('c', 1_000), { waitMs: 400, overall: false });
+        assert.equal(await wait(b, 'c', 1_400), 0);
+        await b.settle('c', 'no-such-slot', 5_000);
+        assert.equal(await wait(a, 'c', 1_400), 1_000, 'an unknown slot changes nothing (8 / 2 s counts from 400)');
+    });
+
+    it('counts a slot not settled yet as in flight until inFlightMs after it was taken (a holder that died)', async () => {
+        const [a, b] = await gates(2, { ...TEST_LIMITS, inFlightMs: 300 });
+        const slots: string[] = [];
+        for (let i = 0; i < 7; i++) slots.push((await a.acquire('c', 0)).slot ?? '');
+        assert.deepEqual(
+            await b.acquire('c', 1_000),
+            { waitMs: 300, overall: false },
+            'unsettled: counted from 300 ms'
+        );
+        for (const slot of slots) await a.settle('c', slot, 50);
+        assert.equal(await wait(b, 'c', 1_050), 0, 'settled earlier: counted from 50 ms');
     });
 
     it('a refused acquire takes nothing', async () => {

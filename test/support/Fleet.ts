@@ -81,12 +81,20 @@ export class Fleet {
         await Promise.all(this.bots.map((_, i) => this.ready(i)));
     }
 
-    /** Starts bot `i` again (after a kill), with the same instance id. */
-    async restart(i: number): Promise<NodeProcess> {
+    /**
+     * Starts bot `i` again (after a kill), with the same instance id or `instanceId` (a replacement host: it may not
+     * take over the dead process's claims before their leases end).
+     */
+    async restart(i: number, instanceId?: string): Promise<NodeProcess> {
         await this.bots[i].exited;
-        this.bots[i] = this.spawn(i);
+        this.bots[i] = this.spawn(i, instanceId);
         await this.ready(i);
         return this.bots[i];
+    }
+
+    /** The URL bot `i` listens on (from its start-up log line). */
+    async urlOf(i: number): Promise<string> {
+        return String((await this.bots[i].waitForLog((l) => l.msg === 'adherence drift bot listening')).url);
     }
 
     /** Resolves once bot `i` listens and its Genesys stream is connected with every unit's snapshot applied. */
@@ -118,7 +126,7 @@ export class Fleet {
         await cleanup(this.prefix);
     }
 
-    private spawn(i: number): NodeProcess {
+    private spawn(i: number, instanceId = `bot-${i}`): NodeProcess {
         const redis = this.options.proxied ? `redis://127.0.0.1:${this.proxies[i].port}` : redisUrl;
         return new NodeProcess({
             label: `bot-${i}`,
@@ -129,7 +137,7 @@ export class Fleet {
                 ADHERENCE_MODE: 'test',
                 PORT: '0',
                 HOST: '127.0.0.1',
-                INSTANCE_ID: `bot-${i}`,
+                INSTANCE_ID: instanceId,
                 LOG_LEVEL: 'info',
                 REDIS_URL: redis,
                 REDIS_KEY_PREFIX: this.prefix,

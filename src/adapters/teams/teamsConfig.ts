@@ -44,6 +44,11 @@ export interface TeamsConfig {
     backoff: { initialMs: number; maxMs: number };
     /** `TEAMS_OUTBOX_POLL_MS`. @default 1000 */
     outboxPollMs: number;
+    /**
+     * `TEAMS_DELIVERY_LEASE_MS`: how long an instance's claim on a send holds (taken at each attempt). A dead instance's
+     * sends are taken over after it; an instance cut from Redis for less than it never has a send repeated. @default 13000
+     */
+    deliveryLeaseMs: number;
 }
 
 /** The Teams part's defaults: the one place they are declared (the outbox dispatcher falls back to them too). */
@@ -63,7 +68,8 @@ export const TEAMS_DEFAULTS = Object.freeze({
     }) as DeliveryLimits,
     maxAttempts: 8,
     backoff: Object.freeze({ initialMs: 1_000, maxMs: 60_000 }),
-    outboxPollMs: 1_000
+    outboxPollMs: 1_000,
+    deliveryLeaseMs: 13_000
 });
 
 /** `limit/windowMs,…` (e.g. `7/1000,60/30000`), at least one. */
@@ -191,7 +197,8 @@ export function readTeamsConfig(env: EnvReader): TeamsConfig {
             initialMs: env.duration('TEAMS_DELIVERY_BACKOFF_MS', d.backoff.initialMs, { min: 1 }),
             maxMs: env.duration('TEAMS_DELIVERY_BACKOFF_MAX_MS', d.backoff.maxMs, { min: 1 })
         },
-        outboxPollMs: env.duration('TEAMS_OUTBOX_POLL_MS', d.outboxPollMs, { min: 10 })
+        outboxPollMs: env.duration('TEAMS_OUTBOX_POLL_MS', d.outboxPollMs, { min: 10 }),
+        deliveryLeaseMs: env.duration('TEAMS_DELIVERY_LEASE_MS', d.deliveryLeaseMs, { min: 1_000 })
     });
 }
 

@@ -1,36 +1,26 @@
 import type { OutboxEntry } from '../../../engine/ports';
-import { SlidingWindowLimiter } from '../../../kit/SlidingWindowLimiter';
-import type { DeliveryLimits } from './ports';
 
 /** An outbox entry routed to its conversation, waiting for its turn. */
 export interface Queued {
     entry: OutboxEntry;
     conversationKey: string;
-    /** When this instance's claim on the entry expires at the latest (with claims). */
-    leaseUntil: number;
 }
 
 interface Conversation {
     queue: Queued[];
-    /** A send of this conversation is in flight. */
+    /** An attempt on this conversation's head is in flight (claim, rate slot, send). */
     busy: boolean;
-    /** Throttled by Teams (429/5xx) or backing off until then, epoch ms. */
+    /** Held until then, epoch ms: waiting for a rate slot, a pause (429), a backoff or another instance's claim. */
     blockedUntil: number;
 }
 
 /**
- * Routed entries in order per conversation, released within Teams' limits: one send in flight per conversation,
- * sliding windows per conversation and per app. A conversation that Teams throttled waits while the others flow.
+ * Routed entries in order per conversation: one attempt in flight per conversation, its head first. A held
+ * conversation (rate slot, 429, backoff, another instance's claim) waits while the others flow. Conversations are
+ * offered in the order they appeared, so the entries due first go first. Teams' limits are the rate gate's business.
  */
 export class ConversationQueues {
     private readonly conversations = new Map<string, Conversation>();
-    private readonly perConversation: SlidingWindowLimiter;
-    private readonly perApp: SlidingWindowLimiter;
-
-    constructor(limits: DeliveryLimits) {
-        this.perConversation = new SlidingWindowLimiter(limits.perConversation);
-        this.perApp = new SlidingWindowLimiter(limits.perApp);
-    }
 
     /** Entries waiting (not in flight). */
     get size(): number {
@@ -44,9 +34,9 @@ export class ConversationQueues {
     }
 
     /**
-     * The entries that may be sent at `now`, at most `slots`, each the head of an idle conversation: they count
-     * against the limits and their conversations are busy until {@link release}. `nextAt` is when the earliest entry
-     * held back by a limit or a block may go (infinite when none is).
+     * The entries that may be tried at `now`, at most `slots`, each the head of an idle conversation that is not held:
+     * their conversations are busy until {@link release}. `nextAt` is when the earliest held conversation may go
+     * (infinite when none is).
      */
     take(now: number, slots: number): { ready: Queued[]; nextAt: number } {
         const ready: Queued[] = [];
@@ -62,18 +52,6 @@ export class ConversationQueues {
                 nextAt = Math.min(nextAt, conv.blockedUntil);
                 continue;
             }
-            const convWait = this.perConversation.delayFor(key, now);
-            if (convWait > 0) {
-                nextAt = Math.min(nextAt, now + convWait);
-                continue;
-            }
-            const appWait = this.perApp.delayFor('app', now);
-            if (appWait > 0) {
-                nextAt = Math.min(nextAt, now + appWait);
-                break;
-            }
-            this.perConversation.record(key, now);
-            this.perApp.record('app', now);
             conv.busy = true;
             ready.push(conv.queue.shift()!);
         }
@@ -86,7 +64,7 @@ export class ConversationQueues {
         if (conv) conv.busy = false;
     }
 
-    /** Put a failed entry back at the head of its conversation (order kept), which waits until `until`. */
+    /** Put an entry back at the head of its conversation (order kept), which waits until `until`. */
     retryAt(item: Queued, until: number): void {
         const conv = this.conversation(item.conversationKey);
         conv.blockedUntil = Math.max(conv.blockedUntil, until);

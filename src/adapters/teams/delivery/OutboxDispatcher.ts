@@ -2,10 +2,11 @@ import type { Clock, Random } from '../../../domain/clock';
 import type { AgentStateStore, OutboxEntry } from '../../../engine/ports';
 import type { BackoffOptions } from '../../../kit/backoff';
 import { silentLogger, type Logger } from '../../../kit/Logger';
+import { LocalRateGate, type RateGate, type RateGateLimits } from '../../../kit/RateGate';
 import { TEAMS_DEFAULTS } from '../teamsConfig';
 import { Alarm } from './Alarm';
-import { ConversationQueues } from './ConversationQueues';
-import { EntrySender } from './EntrySender';
+import { ConversationQueues, type Queued } from './ConversationQueues';
+import { EntrySender, type Hold } from './EntrySender';
 import { InstanceClaims } from './InstanceClaims';
 import type { Deliverer, DeliveryClaims, DeliveryLimits, DispatcherMetrics } from './ports';
 
@@ -18,8 +19,13 @@ export interface OutboxDispatcherOptions {
     claims?: DeliveryClaims;
     /** Identifies this instance in delivery claims. */
     instanceId?: string;
-    /** @default TEAMS_DEFAULTS.limits */
+    /** The limits of the in-process gate when no `gate` is given. @default TEAMS_DEFAULTS.limits */
     limits?: DeliveryLimits;
+    /**
+     * Teams' limits as send slots: a gate shared through Redis keeps a whole fleet within them (and shares a 429's
+     * pause). @default a {@link LocalRateGate} over `limits` (this process only)
+     */
+    gate?: RateGate;
     /** @default TEAMS_DEFAULTS.backoff */
     backoff?: BackoffOptions;
     /** Give up (and log) after this many failed attempts. @default TEAMS_DEFAULTS.maxAttempts */
@@ -31,21 +37,26 @@ export interface OutboxDispatcherOptions {
     /** Sends in flight at once over all conversations. @default 64 */
     maxInFlight?: number;
     /**
-     * Lease on a claimed delivery, ms: a dead instance's entries are taken over by another within one lease plus one
-     * outbox poll. An entry that waits longer may move to another instance, which the renewal before the send detects
-     * (never sent twice). @default 5000
+     * Lease on a claimed delivery, ms. An entry is claimed (or its claim renewed) at the start of every attempt, right
+     * before its rate slot and its send: a dead instance's entries are taken over by another within one lease plus one
+     * recheck, and an instance cut from Redis for less than the lease records its sends before anyone else may take
+     * them (never sent twice). @default TEAMS_DEFAULTS.deliveryLeaseMs
      */
     claimLeaseMs?: number;
+    /** How long a conversation whose head another instance holds waits before looking again, ms. @default 250 */
+    claimRecheckMs?: number;
     logger?: Logger;
     metrics?: DispatcherMetrics;
 }
 
 /**
  * Delivers the durable outbox to Teams: reads due entries, routes each to its conversation, and sends in order
- * per conversation within Teams' per-conversation and per-app limits, on the injected clock. A throttled
- * conversation waits (honouring `Retry-After`) while the others keep flowing. An entry leaves the outbox only when
- * sent, dropped on purpose (no route, 403) or abandoned after `maxAttempts`; with `claims`, a restart between the
- * send and the outbox removal never sends twice.
+ * per conversation within Teams' per-conversation and per-app limits (the rate gate, shared by the fleet on Redis),
+ * on the injected clock. A throttled conversation waits (honouring `Retry-After`, for every instance) while the others
+ * keep flowing. Every instance reads the same due entries; each is claimed when its send starts, so one instance
+ * sends it, and an instance moves past a conversation's head only once it is done, so order holds across the fleet.
+ * An entry leaves the outbox only when sent, dropped on purpose (no route, 403) or abandoned after `maxAttempts`; with
+ * `claims`, a restart between the send and the outbox removal never sends twice.
  */
 export class OutboxDispatcher {
     private readonly store: OutboxDispatcherOptions['store'];
@@ -63,6 +74,8 @@ export class OutboxDispatcher {
     private readonly known = new Set<string>();
     private readonly settled = new Set<Promise<void>>();
     private inFlight = 0;
+    /** The app's budget is spent until then (epoch ms): nothing is tried before. */
+    private overallUntil = 0;
     private running = false;
     private reading: Promise<void> | undefined;
     private readAgain = false;
@@ -78,9 +91,9 @@ export class OutboxDispatcher {
         this.claims = new InstanceClaims(
             options.claims,
             options.instanceId ?? 'dispatcher',
-            options.claimLeaseMs ?? 5_000
+            options.claimLeaseMs ?? TEAMS_DEFAULTS.deliveryLeaseMs
         );
-        this.queues = new ConversationQueues(options.limits ?? TEAMS_DEFAULTS.limits);
+        this.queues = new ConversationQueues();
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
         this.maxQueued = options.maxQueued ?? 10_000;
         this.maxInFlight = options.maxInFlight ?? 64;
@@ -91,11 +104,13 @@ export class OutboxDispatcher {
             store: options.store,
             deliverer: options.deliverer,
             claims: this.claims,
+            gate: options.gate ?? new LocalRateGate(localLimits(options.limits ?? TEAMS_DEFAULTS.limits)),
             queues: this.queues,
             clock: options.clock,
             random: options.random,
             backoff: options.backoff ?? TEAMS_DEFAULTS.backoff,
             maxAttempts: options.maxAttempts ?? TEAMS_DEFAULTS.maxAttempts,
+            recheckMs: options.claimRecheckMs ?? 250,
             logger: this.logger,
             metrics: options.metrics ?? {},
             forget: (key) => this.known.delete(key)
@@ -175,39 +190,52 @@ export class OutboxDispatcher {
         this.pump();
     }
 
-    /** Claim the entry for this instance, route it, and queue it in its conversation (or drop it). */
+    /** Route the entry and queue it in its conversation (or drop it); it is claimed when its send starts. */
     private async admit(entry: OutboxEntry): Promise<void> {
-        const claimedAt = this.clock.now();
-        const claim = await this.claims.claim(entry.key);
-        if (claim === 'done') await this.store.ackOutbox(entry.key);
-        if (claim !== 'claimed') {
-            this.known.delete(entry.key);
-            return;
-        }
         const route = await this.deliverer.route(entry.notification);
         if ('drop' in route) {
             await this.sender.finish(entry, { dropped: route.drop });
             return;
         }
         const { conversationKey } = route;
-        this.queues.push({ entry, conversationKey, leaseUntil: claimedAt + this.claims.leaseMs });
+        this.queues.push({ entry, conversationKey });
     }
 
-    /** Start every send that the limits allow now; arm one timer for the earliest that must wait. */
+    /** Start an attempt on every conversation head that may go now; arm one timer for the earliest that must wait. */
     private pump(): void {
         if (!this.running) return;
-        const { ready, nextAt } = this.queues.take(this.clock.now(), this.maxInFlight - this.inFlight);
+        const now = this.clock.now();
+        if (this.overallUntil > now) {
+            this.wake.atEarliest(this.overallUntil);
+            return;
+        }
+        const { ready, nextAt } = this.queues.take(now, this.maxInFlight - this.inFlight);
         for (const item of ready) {
             this.inFlight++;
-            const p: Promise<void> = this.sender.send(item).finally(() => {
-                this.settled.delete(p);
-                this.queues.release(item.conversationKey);
-                this.inFlight--;
-                this.pump();
-                if (this.known.size < this.maxQueued / 2 && this.queued === 0) this.kick();
-            });
+            const p: Promise<void> = this.sender
+                .attempt(item)
+                .then((hold) => this.hold(item, hold))
+                .finally(() => {
+                    this.settled.delete(p);
+                    this.queues.release(item.conversationKey);
+                    this.inFlight--;
+                    this.pump();
+                    if (this.known.size < this.maxQueued / 2 && this.queued === 0) this.kick();
+                });
             this.settled.add(p);
         }
         if (Number.isFinite(nextAt)) this.wake.atEarliest(nextAt);
     }
+
+    /** The head goes back to wait (its conversation, or every one when the app's budget is spent). */
+    private hold(item: Queued, hold: Hold | undefined): void {
+        if (!hold || !this.running) return;
+        this.queues.retryAt(item, hold.until);
+        if (hold.overall) this.overallUntil = Math.max(this.overallUntil, hold.until);
+    }
+}
+
+/** The in-process gate's limits from the delivery limits. */
+function localLimits(limits: DeliveryLimits): RateGateLimits {
+    return { perKey: limits.perConversation, overall: limits.perApp };
 }

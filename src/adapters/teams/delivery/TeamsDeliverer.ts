@@ -1,9 +1,9 @@
 import type { Notification } from '../../../domain/adherence/types';
 import { notReady } from './DeliveryError';
 import type { Logger } from '../../../kit/Logger';
-import type { Deliverer, Route } from './ports';
+import type { Deliverer, PreparedSend, Route } from './ports';
 import type { AdaptiveCardJson } from '../../../cards/renderCard';
-import type { BotStore, ConversationRef } from '../BotStore';
+import type { BotStore, ConversationRef, StoredAlert } from '../BotStore';
 import { applyChange } from '../cardData';
 import type { NotificationCards } from '../NotificationCards';
 
@@ -21,6 +21,9 @@ export interface DelivererEvents {
     noAlertChannel?(managementUnitId: string): void;
     referenceDropped?(kind: string): void;
 }
+
+/** A send with nothing left to post (the reference went away meanwhile): settles as sent. */
+const NOTHING: PreparedSend = Object.freeze({ post: async () => undefined });
 
 /**
  * Routes engine notifications to Teams conversations: nudges to the agent's 1:1 chat, alerts to the channel
@@ -75,27 +78,40 @@ export class TeamsDeliverer implements Deliverer {
     }
 
     async send(n: Notification, conversationKey: string): Promise<void> {
+        await (await this.prepare(n, conversationKey)).post();
+    }
+
+    /** The look-ups and the card first; `post` then makes the one request to Teams (and stores what it posted). */
+    async prepare(n: Notification, conversationKey: string): Promise<PreparedSend> {
         if (n.kind === 'nudge') return this.nudge(n);
         if (n.kind === 'alert') return this.alert(n, conversationKey);
         return this.update(n);
     }
 
-    private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<void> {
+    private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<PreparedSend> {
         const user = await this.store.userByGenesysId(n.episode.userId);
         const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
-        if (!personal) return;
-        await this.sender.send(personal.reference, this.cards.nudge(n.episode));
+        if (!personal) return NOTHING;
+        const card = this.cards.nudge(n.episode);
+        return { post: async () => void (await this.sender.send(personal.reference, card)) };
     }
 
-    private async alert(n: Extract<Notification, { kind: 'alert' }>, conversationKey: string): Promise<void> {
+    private async alert(n: Extract<Notification, { kind: 'alert' }>, conversationKey: string): Promise<PreparedSend> {
         const conversation = await this.store.getConversation(conversationKey);
-        if (!conversation) return;
+        if (!conversation) return NOTHING;
         const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
         const facts = previous?.facts ?? {};
         const card = await this.cards.alert(n.episode, facts);
-        const activityId = await this.sender.send(conversation.reference, card);
-        const stored = { conversationId: conversationKey, activityId, episode: n.episode, facts };
-        // The card is posted: a failure from here on must not make the outbox post it again.
+        return {
+            post: async () => {
+                const activityId = await this.sender.send(conversation.reference, card);
+                await this.remember(n, { conversationId: conversationKey, activityId, episode: n.episode, facts });
+            }
+        };
+    }
+
+    /** The card is posted: a failure from here on must not make the outbox post it again. */
+    private async remember(n: Notification, stored: StoredAlert): Promise<void> {
         try {
             await this.store.saveAlert(n.episode.id, stored);
         } catch (first) {
@@ -111,15 +127,19 @@ export class TeamsDeliverer implements Deliverer {
     }
 
     /** Update the stored alert card in place; the card may not be posted yet (retried, bounded by the outbox). */
-    private async update(n: Extract<Notification, { kind: 'alert-update' }>): Promise<void> {
+    private async update(n: Extract<Notification, { kind: 'alert-update' }>): Promise<PreparedSend> {
         const stored = await this.store.getAlert(n.episode.id);
         if (!stored) throw notReady(`the alert card of episode ${n.episode.id} is not posted yet`);
         const conversation = await this.store.getConversation(stored.conversationId);
-        if (!conversation) return;
+        if (!conversation) return NOTHING;
         const facts = applyChange(stored.facts, n);
         const card = await this.cards.alert(n.episode, facts);
-        await this.sender.update(conversation.reference, stored.activityId, card);
-        await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
+        return {
+            post: async () => {
+                await this.sender.update(conversation.reference, stored.activityId, card);
+                await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
+            }
+        };
     }
 
     async forbidden(n: Notification, conversationKey: string): Promise<void> {

@@ -4,11 +4,22 @@ import type { WindowLimit } from '../../../kit/SlidingWindowLimiter';
 /** Where a notification goes, decided by the Teams side before any send. */
 export type Route = { conversationKey: string } | { drop: string };
 
+/** A send whose look-ups and card are ready: `post` makes the request to Teams. */
+export interface PreparedSend {
+    /** Throws a `DeliveryError` on failure. */
+    post(): Promise<void>;
+}
+
 /** The Teams side of delivery: routing (stored references) and the send itself. */
 export interface Deliverer {
     route(notification: Notification): Promise<Route>;
     /** Send (or update) in the routed conversation. Throws a `DeliveryError` on failure. */
     send(notification: Notification, conversationKey: string): Promise<void>;
+    /**
+     * The work of {@link send} before its request (look-ups, the card), so that the rate slot is taken right before
+     * the request. Without it, the whole send is the request.
+     */
+    prepare?(notification: Notification, conversationKey: string): Promise<PreparedSend>;
     /** A 403 from Teams: the app is gone from that conversation. Drop the reference (reported once). */
     forbidden?(notification: Notification, conversationKey: string): Promise<void>;
 }

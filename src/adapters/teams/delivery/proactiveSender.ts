@@ -29,6 +29,7 @@ export function createProactiveSender(
         try {
             await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, async (ctx) => {
                 try {
+                    withoutSdkRetries(ctx);
                     result = { ok: true, value: await op(ctx) };
                 } catch (error) {
                     result = { ok: false, error };
@@ -55,6 +56,22 @@ export function createProactiveSender(
                 await ctx.updateActivity(activity);
             })
     };
+}
+
+/** The part of the turn's connector client (botbuilder-stdlib's ServiceClientContext) whose pipeline we trim. */
+interface PipelineOwner {
+    client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } };
+}
+
+/**
+ * The connector client of a proactive turn (one per turn) retries a 429 or 503 itself after `Retry-After`, and 5xx
+ * with backoff (core-rest-pipeline's `defaultRetryPolicy`, three times): unseen by the outbox, outside the rate gate,
+ * so a fleet-wide pause could not hold those retries. Without it every answer comes back at once and the outbox decides
+ * (its backoff, the gate's shared pause).
+ */
+function withoutSdkRetries(ctx: TurnContext): void {
+    const connector = ctx.turnState.get<PipelineOwner | undefined>(ctx.adapter.ConnectorClientKey);
+    connector?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 /** botbuilder (core-rest-pipeline `RestError`) → {@link DeliveryError}; `now` reads a `Retry-After` date. */

@@ -10,6 +10,7 @@ import { MemoryBotStore } from '../../../../src/adapters/teams/MemoryBotStore';
 import type { Notification } from '../../../../src/domain/adherence/types';
 import type { StateChange } from '../../../../src/engine/ports';
 import { FakeClock } from '../../../support/FakeClock';
+import { LocalRateGate, type RateGate } from '../../../../src/kit/RateGate';
 
 function nudge(userId: string, at: number): Notification {
     return {
@@ -352,6 +353,182 @@ describe('OutboxDispatcher', () => {
         assert.equal(sent.length, 1);
         assert.equal(sent[0].by, 'A', 'the owner retried it');
         assert.ok(sent[0].at - start >= 20_000, 'not before Retry-After');
+    });
+});
+
+describe('OutboxDispatcher in a fleet (one rate gate, one claims store)', () => {
+    const limits = {
+        perConversation: [
+            { limit: 7, windowMs: 1_000 },
+            { limit: 8, windowMs: 2_000 }
+        ],
+        perApp: [{ limit: 10, windowMs: 1_000 }]
+    };
+    /** Two instances sharing the outbox, the claims and one gate (as on Redis), each with its own deliverer. */
+    function fleetOf(clock: FakeClock, store: MemoryAgentStateStore, gate: RateGate, deliverers: Deliverer[]) {
+        const claims = new MemoryBotStore(clock);
+        return deliverers.map(
+            (deliverer, i) =>
+                new OutboxDispatcher({
+                    store,
+                    deliverer,
+                    clock,
+                    random: () => 0.5,
+                    claims,
+                    gate,
+                    instanceId: `i${i}`,
+                    pollMs: 500
+                })
+        );
+    }
+
+    it('two instances together stay within the per-app limit, send each entry once, and use the budget', async () => {
+        const { clock, store, start } = await outboxOf(...Array.from({ length: 60 }, (_, i) => `u${i}`));
+        const d = new ScriptedDeliverer(clock);
+        const fleet = fleetOf(
+            clock,
+            store,
+            new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp }),
+            [d, d]
+        );
+        for (const x of fleet) x.start();
+        await run(clock, fleet, 8_000);
+        for (const x of fleet) await x.stop();
+        assert.deepEqual(new Set(d.sends.map((s) => s.key)).size, 60);
+        assert.equal(d.sends.length, 60, 'none twice');
+        for (let i = 0; i + 10 < d.sends.length; i++)
+            assert.ok(d.sends[i + 10].at - d.sends[i].at >= 1_000, 'never more than 10 per second over both');
+        assert.ok(d.sends[59].at - start < 5_200, `as fast as allowed (last at ${d.sends[59].at - start} ms)`);
+    });
+
+    it('keeps one conversation in outbox order across two instances', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryAgentStateStore();
+        const start = clock.now();
+        for (let i = 0; i < 20; i++) {
+            const userId = `u${String(i).padStart(2, '0')}`;
+            await store.commit([
+                {
+                    userId,
+                    expectedVersion: 0,
+                    record: {
+                        userId,
+                        version: 1,
+                        lastChangeAt: start,
+                        managementUnitId: 'mu',
+                        state: { status: 'adherent' }
+                    },
+                    dueAt: null,
+                    log: [],
+                    outbox: [nudge(userId, start + i)]
+                }
+            ]);
+        }
+        const sends: Array<{ key: string; by: number }> = [];
+        const deliverer = (by: number): Deliverer => ({
+            route: async () => ({ conversationKey: '19:channel' }),
+            send: async (n) => void sends.push({ key: n.key, by })
+        });
+        const gate = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });
+        const fleet = fleetOf(clock, store, gate, [deliverer(0), deliverer(1)]);
+        clock.advance(100);
+        for (const x of fleet) x.start();
+        await run(clock, fleet, 10_000);
+        for (const x of fleet) await x.stop();
+        assert.deepEqual(
+            sends.map((s) => s.key),
+            Array.from({ length: 20 }, (_, i) => `u${String(i).padStart(2, '0')}@1:nudge`)
+        );
+    });
+
+    it('a 429 pauses the conversation in the shared gate until Retry-After, for every instance', async () => {
+        const { clock, store, start } = await outboxOf('slow', 'fast');
+        const gate = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });
+        const a = new ScriptedDeliverer(clock);
+        a.failures.set('conv-slow', [deliveryErrorFromStatus(429, '4')]);
+        const fleet = fleetOf(clock, store, gate, [a, new ScriptedDeliverer(clock)]);
+        fleet[0].start();
+        await run(clock, fleet, 200);
+        const other = await gate.acquire('conv-slow', clock.now());
+        assert.ok(other.waitMs >= 3_700, `another instance must wait for Retry-After (waits ${other.waitMs} ms)`);
+        assert.equal(other.overall, false);
+        assert.equal((await gate.acquire('conv-other', clock.now())).waitMs, 0, 'other conversations keep flowing');
+        fleet[1].start();
+        await run(clock, fleet, 6_000);
+        for (const x of fleet) await x.stop();
+        const slow = a.sends.find((s) => s.conv === 'conv-slow');
+        assert.ok(slow && slow.at - start >= 4_000, 'sent once Retry-After has passed');
+    });
+
+    it('a send whose completion cannot be written (Redis cut) is recorded once back, within the lease: never sent again', async () => {
+        const { clock, store } = await outboxOf('a');
+        const claims = new MemoryBotStore(clock);
+        let down = false;
+        const cut = Object.assign(Object.create(claims) as MemoryBotStore, {
+            claimDelivery: async (key: string, owner: string, leaseMs: number) => {
+                if (down) throw new Error('Connection is closed.');
+                return claims.claimDelivery(key, owner, leaseMs);
+            },
+            completeDelivery: async (key: string) => {
+                if (down) throw new Error('Connection is closed.');
+                return claims.completeDelivery(key);
+            }
+        });
+        const sends: string[] = [];
+        const deliverer = (by: string): Deliverer => ({
+            route: async () => ({ conversationKey: 'conv' }),
+            send: async () => {
+                sends.push(by);
+                if (by === 'A') down = true; // the cut starts while A's request is on its way
+            }
+        });
+        const gate = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });
+        const common = { store, clock, random: () => 0.5, gate, claimLeaseMs: 12_000, pollMs: 500 };
+        const a = new OutboxDispatcher({ ...common, claims: cut, deliverer: deliverer('A'), instanceId: 'A' });
+        const b = new OutboxDispatcher({ ...common, claims, deliverer: deliverer('B'), instanceId: 'B' });
+        // A's completion retries on the clock, so only B is awaited idle; A gets a turn of the event loop per step.
+        const step = async (ms: number) => {
+            for (let t = 0; t < ms; t += 50) {
+                clock.advance(50);
+                await b.idle();
+                await new Promise((r) => setImmediate(r));
+            }
+        };
+        a.start();
+        await step(100);
+        assert.deepEqual(sends, ['A']);
+        b.start();
+        await step(10_000);
+        down = false;
+        await step(20_000);
+        await a.stop();
+        await b.stop();
+        assert.deepEqual(sends, ['A'], 'B never sends what A sent before the cut');
+        assert.equal(await claims.claimDelivery('a@1:nudge', 'C', 1_000), 'done');
+    });
+
+    it('holds the conversation while the gate or the claims store is unreachable, then sends once', async () => {
+        const { clock, store } = await outboxOf('a', 'b');
+        const local = new LocalRateGate({ perKey: limits.perConversation, overall: limits.perApp });
+        let down = true;
+        const flaky: RateGate = {
+            acquire: async (k, now) => {
+                if (down) throw new Error('Connection is closed.');
+                return local.acquire(k, now);
+            },
+            pause: (k, until, now) => local.pause(k, until, now),
+            settle: (k, slot, at) => local.settle(k, slot, at)
+        };
+        const d = new ScriptedDeliverer(clock);
+        const [x] = fleetOf(clock, store, flaky, [d]);
+        x.start();
+        await run(clock, x, 3_000);
+        assert.equal(d.sends.length, 0, 'nothing sent without a slot');
+        down = false;
+        await run(clock, x, 2_000);
+        await x.stop();
+        assert.deepEqual(d.sends.map((s) => s.key).sort(), ['a@1:nudge', 'b@1:nudge']);
+        assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0);
     });
 });
 

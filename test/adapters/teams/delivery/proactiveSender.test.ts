@@ -51,6 +51,17 @@ describe('proactive sender', () => {
         assert.equal(connector.posted('a:chat-1').length, 1);
     });
 
+    it('hands a 429 to the outbox at once: botbuilder’s client does not retry it behind the rate gate', async () => {
+        connector.script('post', [{ status: 429, headers: { 'retry-after': '1' } }], 'a:chat-3');
+        await assert.rejects(bot.sender.send({ ...reference, conversation: { id: 'a:chat-3' } }, CARD), (error) => {
+            assert.ok(isDeliveryError(error));
+            assert.equal(error.code, 'TEAMS_THROTTLED');
+            assert.equal(error.retryAfterMs, 1_000);
+            return true;
+        });
+        assert.equal(connector.requests.filter((r) => r.conversationId === 'a:chat-3').length, 1, 'one request');
+    });
+
     it('reads a Retry-After date against the injected clock', async () => {
         const retryAt = new Date(clock.now() + 30_000).toUTCString();
         connector.script(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { activityRequests, syncRequests } from './arbitraries';
+import { activityRequests, syncRequests, type FuzzRequest } from './arbitraries';
 import {
     eventProblems,
     figures,
@@ -20,34 +20,45 @@ export interface FuzzReport extends EndpointFigures {
 const DEAD_LETTER_CAP = 10_000;
 
 /**
- * `runs` fuzzed activities to `POST /api/messages`, one at a time. Promises: no 5xx, no answer slower than 2 s, the
- * victim's record unchanged (no forged or unauthorised card action applied).
+ * Sends `runs` requests drawn from `requests` (seeded), one at a time, through `send`, which answers the outcome and
+ * the promises it broke beyond the common ones (no 5xx, within 2 s). Stops at the first broken promise.
  */
-export async function fuzzMessages(rig: FuzzRig, runs: number, seed: number): Promise<FuzzReport> {
+async function runProperty<R extends FuzzRequest>(
+    requests: fc.Arbitrary<R>,
+    runs: number,
+    seed: number,
+    send: (request: R) => Promise<{ outcome: Outcome & { text: string }; problems: string[] }>
+): Promise<{ outcomes: Outcome[]; violations: string[] }> {
     const outcomes: Outcome[] = [];
     const violations: string[] = [];
-    await fc
-        .assert(
-            fc.asyncProperty(activityRequests(rig.connector.url, rig.signer, rig.episodeId), async (request) => {
-                const errorsBefore = rig.logger.at('error').length;
-                const res = await rig.post('/api/messages', request.body, request.headers);
-                outcomes.push(res);
-                const problems: string[] = [];
-                const errors = rig.logger.at('error').slice(errorsBefore);
-                if (errors.length > 0)
-                    problems.push(`logged an error: ${errors[0].msg} ${JSON.stringify(errors[0].fields)}`);
-                if (res.status >= 500) problems.push(`${res.status} ${res.text.slice(0, 200)}`);
-                if (res.ms > LATENCY_LIMIT_MS) problems.push(`answered in ${Math.round(res.ms)} ms`);
-                if (!rig.victimUnchanged()) problems.push('a fuzzed card action changed the victim');
-                if (problems.length > 0) {
-                    violations.push(`${request.kind}: ${problems.join('; ')} <- ${request.body.slice(0, 1_500)}`);
-                    return false;
-                }
-                return true;
-            }),
-            { seed, numRuns: runs, endOnFailure: true }
-        )
-        .catch(() => undefined);
+    const property = fc.asyncProperty(requests, async (request) => {
+        const { outcome, problems } = await send(request);
+        outcomes.push(outcome);
+        if (outcome.status >= 500) problems.push(`${outcome.status} ${outcome.text.slice(0, 200)}`);
+        if (outcome.ms > LATENCY_LIMIT_MS) problems.push(`answered in ${Math.round(outcome.ms)} ms`);
+        if (problems.length === 0) return true;
+        violations.push(`${request.kind}: ${problems.join('; ')} <- ${request.body.slice(0, 1_500)}`);
+        return false;
+    });
+    await fc.assert(property, { seed, numRuns: runs, endOnFailure: true }).catch(() => undefined);
+    return { outcomes, violations };
+}
+
+/**
+ * `runs` fuzzed activities to `POST /api/messages`, one at a time. Promises: no 5xx, no answer slower than 2 s, no
+ * error-level log line, the victim's record unchanged (no forged or unauthorised card action applied).
+ */
+export async function fuzzMessages(rig: FuzzRig, runs: number, seed: number): Promise<FuzzReport> {
+    const requests = activityRequests(rig.connector.url, rig.signer, rig.episodeId);
+    const { outcomes, violations } = await runProperty(requests, runs, seed, async (request) => {
+        const errorsBefore = rig.logger.at('error').length;
+        const outcome = await rig.post('/api/messages', request.body, request.headers);
+        const problems: string[] = [];
+        const errors = rig.logger.at('error').slice(errorsBefore);
+        if (errors.length > 0) problems.push(`logged an error: ${errors[0].msg} ${JSON.stringify(errors[0].fields)}`);
+        if (!rig.victimUnchanged()) problems.push('a fuzzed card action changed the victim');
+        return { outcome, problems };
+    });
     return { endpoint: '/api/messages', seed, violations, ...figures(outcomes) };
 }
 
@@ -57,42 +68,25 @@ export async function fuzzMessages(rig: FuzzRig, runs: number, seed: number): Pr
  * rejected ones (nothing without the token), and every queued event is valid.
  */
 export async function fuzzSync(rig: FuzzRig, runs: number, seed: number): Promise<FuzzReport> {
-    const outcomes: Outcome[] = [];
-    const violations: string[] = [];
-    await fc
-        .assert(
-            fc.asyncProperty(syncRequests(FUZZ_TOKEN, rig.clock.now()), async (request) => {
-                const before = await rig.syncCounts();
-                const res = await rig.post('/api/sync/events', request.body, request.headers);
-                outcomes.push(res);
-                const after = await rig.syncCounts();
-                const problems: string[] = [];
-                if (res.status >= 500) problems.push(`${res.status} ${res.text.slice(0, 200)}`);
-                if (res.ms > LATENCY_LIMIT_MS) problems.push(`answered in ${Math.round(res.ms)} ms`);
-                if (res.status === 202) {
-                    if (!request.authorized) problems.push('accepted without the token');
-                    const reply = JSON.parse(res.text) as { accepted: number; rejected: number; results: unknown[] };
-                    if (reply.accepted + reply.rejected !== reply.results.length)
-                        problems.push('counts disagree with results');
-                    if (after.queued - before.queued !== reply.accepted)
-                        problems.push(
-                            `queue grew by ${after.queued - before.queued}, reply accepted ${reply.accepted}`
-                        );
-                    const expectedDead = Math.min(DEAD_LETTER_CAP, before.dead + reply.rejected);
-                    if (after.dead !== expectedDead)
-                        problems.push(`dead letters ${before.dead} -> ${after.dead}, reply rejected ${reply.rejected}`);
-                } else if (after.queued !== before.queued || after.dead !== before.dead) {
-                    problems.push(`a ${res.status} changed the queue or the dead letters`);
-                }
-                if (problems.length > 0) {
-                    violations.push(`${request.kind}: ${problems.join('; ')} <- ${request.body.slice(0, 1_500)}`);
-                    return false;
-                }
-                return true;
-            }),
-            { seed, numRuns: runs, endOnFailure: true }
-        )
-        .catch(() => undefined);
+    const requests = syncRequests(FUZZ_TOKEN, rig.clock.now());
+    const { outcomes, violations } = await runProperty(requests, runs, seed, async (request) => {
+        const before = await rig.syncCounts();
+        const outcome = await rig.post('/api/sync/events', request.body, request.headers);
+        const after = await rig.syncCounts();
+        const problems: string[] = [];
+        if (outcome.status === 202) {
+            if (!request.authorized) problems.push('accepted without the token');
+            const reply = JSON.parse(outcome.text) as { accepted: number; rejected: number; results: unknown[] };
+            if (reply.accepted + reply.rejected !== reply.results.length) problems.push('counts disagree with results');
+            if (after.queued - before.queued !== reply.accepted)
+                problems.push(`queue grew by ${after.queued - before.queued}, reply accepted ${reply.accepted}`);
+            if (after.dead !== Math.min(DEAD_LETTER_CAP, before.dead + reply.rejected))
+                problems.push(`dead letters ${before.dead} -> ${after.dead}, reply rejected ${reply.rejected}`);
+        } else if (after.queued !== before.queued || after.dead !== before.dead) {
+            problems.push(`a ${outcome.status} changed the queue or the dead letters`);
+        }
+        return { outcome, problems };
+    });
     const now = rig.clock.now();
     for (const event of await rig.queuedEvents()) {
         const problems = eventProblems(event, now);

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
             printReport(report);
             broken += report.violations.length;
         }
-        const errors = rig.logger.at('error').length;
+        const errors = rig.logger.counts.error;
         print({ bench: 'fuzz', metric: 'error_log_lines', value: errors, unit: 'lines', seed });
         print({
             bench: 'fuzz',

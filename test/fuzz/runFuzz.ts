@@ -51,10 +51,10 @@ async function runProperty<R extends FuzzRequest>(
 export async function fuzzMessages(rig: FuzzRig, runs: number, seed: number): Promise<FuzzReport> {
     const requests = activityRequests(rig.connector.url, rig.signer, rig.episodeId);
     const { outcomes, violations } = await runProperty(requests, runs, seed, async (request) => {
-        const errorsBefore = rig.logger.at('error').length;
+        const errorsBefore = rig.logger.errors.length;
         const outcome = await rig.post('/api/messages', request.body, request.headers);
         const problems: string[] = [];
-        const errors = rig.logger.at('error').slice(errorsBefore);
+        const errors = rig.logger.errors.slice(errorsBefore);
         if (errors.length > 0) problems.push(`logged an error: ${errors[0].msg} ${JSON.stringify(errors[0].fields)}`);
         if (!rig.victimUnchanged()) problems.push('a fuzzed card action changed the victim');
         return { outcome, problems };

@@ -23,6 +23,14 @@ function printReport(report: FuzzReport): void {
         print({ ...base, metric: 'violation', value: 1, unit: 'input', violation });
 }
 
+/** The heap still in use after a full collection (what a leak would grow), when `--expose-gc` is on. */
+function liveHeapMb(): number | undefined {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return undefined;
+    gc();
+    return process.memoryUsage().heapUsed / 1_048_576;
+}
+
 async function main(): Promise<void> {
     const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } } });
     const runs = Number(values.runs ?? 10_000);
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
     let broken = 0;
     try {
         const rssAtStart = rig.rssMb();
+        const heapAtStart = liveHeapMb();
         const started = performance.now();
         for (const run of [fuzzMessages, fuzzSync]) {
             const report = await run(rig, runs, seed);
@@ -48,6 +57,15 @@ async function main(): Promise<void> {
             seed
         });
         print({ bench: 'fuzz', metric: 'rss_growth', value: Math.round(rig.rssMb() - rssAtStart), unit: 'MB', seed });
+        const heap = liveHeapMb();
+        if (heap !== undefined && heapAtStart !== undefined)
+            print({
+                bench: 'fuzz',
+                metric: 'live_heap_growth',
+                value: Math.round(heap - heapAtStart),
+                unit: 'MB',
+                seed
+            });
         print({
             bench: 'fuzz',
             metric: 'duration',

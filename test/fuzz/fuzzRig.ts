@@ -7,6 +7,8 @@ import { loadConfig } from '../../src/app/config';
 import { createApp, type App } from '../../src/app/createApp';
 import { ActionSigner } from '../../src/adapters/teams/ActionSigner';
 import { syncKeys } from '../../src/sync/RedisSyncQueue';
+import { syncPartitionKeys } from '../../src/sync/SyncPartitions';
+import { SYNC_DEFAULTS } from '../../src/sync/syncConfig';
 import type { Logger } from '../../src/kit/Logger';
 import type { LogLine } from '../support/capturingLogger';
 import { FakeBotConnector } from '../support/fakeBotConnector';
@@ -136,17 +138,27 @@ export class FuzzRig {
         return { status: res.status, ms: performance.now() - started, text };
     }
 
-    /** Sync queue sizes: entries in the stream and dead letters (the worker is still, so both only grow). */
+    /** The sync queue's streams: one per partition, and the one from before partitions. */
+    private syncStreams(): string[] {
+        const prefix = `${this.prefix}sync:`;
+        const partitions = Array.from({ length: SYNC_DEFAULTS.partitions }, (_, p) => p);
+        return [...partitions, 'legacy' as const].map((p) => syncPartitionKeys(prefix, p).stream);
+    }
+
+    /** Sync queue sizes: entries in the streams and dead letters (the worker is still, so both only grow). */
     async syncCounts(): Promise<{ queued: number; dead: number }> {
-        const keys = syncKeys(`${this.prefix}sync:`);
-        const [queued, dead] = await Promise.all([this.redis.xlen(keys.stream), this.redis.llen(keys.deadLetters)]);
-        return { queued, dead };
+        const lengths = await Promise.all(this.syncStreams().map((stream) => this.redis.xlen(stream)));
+        const dead = await this.redis.llen(syncKeys(`${this.prefix}sync:`).deadLetters);
+        return { queued: lengths.reduce((a, b) => a + b, 0), dead };
     }
 
     /** Every queued sync event (to check each accepted one is valid). */
     async queuedEvents(): Promise<any[]> {
-        const entries = await this.redis.xrange(syncKeys(`${this.prefix}sync:`).stream, '-', '+');
-        return entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('e') + 1]));
+        const events: any[] = [];
+        for (const stream of this.syncStreams())
+            for (const [, fields] of await this.redis.xrange(stream, '-', '+'))
+                events.push(JSON.parse(fields[fields.indexOf('e') + 1]));
+        return events;
     }
 
     rssMb(): number {

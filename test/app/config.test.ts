@@ -82,6 +82,20 @@ describe('loadConfig', () => {
         assert.ok(Object.isFrozen(config));
     });
 
+    it('reads BOT_OPENID_METADATA_URL (unset: the public cloud) and refuses a non-http(s) one', () => {
+        assert.equal(parseTeamsConfig({ ADHERENCE_MODE: 'test' }).botOpenIdMetadataUrl, undefined);
+        const url = 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration';
+        assert.equal(
+            parseTeamsConfig({ ADHERENCE_MODE: 'test', BOT_OPENID_METADATA_URL: url }).botOpenIdMetadataUrl,
+            url
+        );
+        assert.ok(
+            refusal({ ADHERENCE_MODE: 'test', BOT_OPENID_METADATA_URL: 'ftp://x' }).problems.some((p) =>
+                p.startsWith('BOT_OPENID_METADATA_URL')
+            )
+        );
+    });
+
     it('accepts a full production configuration and never serialises secrets', () => {
         const config = loadConfig({
             BOT_ID: 'app-id',

@@ -49,9 +49,50 @@ export const inboundActivitySchema = z.object({
     }),
     membersAdded: z.array(account).max(1_000).optional(),
     membersRemoved: z.array(account).max(1_000).optional(),
-    entities: z.array(json).max(100).optional(),
+    entities: z
+        .array(z.object({ type: z.string().min(1).max(64) }).passthrough())
+        .max(100)
+        .optional(),
     attachments: z.array(json).max(100).optional(),
     channelData: json.optional()
+});
+
+/** The invoke the bot handles: an Adaptive Card `Action.Execute` (teams-ai routes it by a string verb). */
+const actionExecuteValue = z.object({
+    action: z.object({ type: z.string().max(64), verb: z.string().max(256), data: json.optional() })
+});
+
+const mention = z.object({ mentioned: z.object({ id: z.string() }), text: z.string().max(MAX_ID) });
+
+/**
+ * Also checked: a mention names who and how (botbuilder strips the bot's mention from the text with them), and only
+ * the invoke the bot handles comes through.
+ */
+const checkedActivitySchema = inboundActivitySchema.superRefine((activity, issues) => {
+    (activity.entities ?? []).forEach((entity, i) => {
+        if (entity.type.toLowerCase() !== 'mention') return;
+        if (!mention.safeParse(entity).success)
+            issues.addIssue({
+                code: 'custom',
+                path: ['entities', i],
+                message: 'a mention needs mentioned.id and text'
+            });
+        else if (activity.text === undefined)
+            issues.addIssue({ code: 'custom', path: ['text'], message: 'a message with a mention needs its text' });
+    });
+    if (activity.type !== 'invoke') return;
+    if (activity.name !== 'adaptiveCard/action') {
+        issues.addIssue({
+            code: 'custom',
+            path: ['name'],
+            message: 'the only invoke this bot handles is adaptiveCard/action'
+        });
+        return;
+    }
+    const value = actionExecuteValue.safeParse(activity.value);
+    if (!value.success)
+        for (const issue of value.error.issues.slice(0, 3))
+            issues.addIssue({ ...issue, path: ['value', ...issue.path] } as z.IssueData);
 });
 
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;
@@ -63,7 +104,7 @@ export type ActivityCheck = { ok: true; activity: InboundActivity } | { ok: fals
  * never a value or an internal detail.
  */
 export function checkActivity(body: unknown): ActivityCheck {
-    const parsed = inboundActivitySchema.safeParse(body);
+    const parsed = checkedActivitySchema.safeParse(body);
     if (parsed.success) return { ok: true, activity: parsed.data };
     const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     return { ok: false, problem: `not a valid activity (${problems.join('; ')})` };

@@ -16,7 +16,7 @@ import { defaultPolicy } from '../src/engine/engineConfig';
 import { systemClock } from '../src/kit/systemClock';
 import { Redis } from 'ioredis';
 import { adherenceTrace, median, percentile, report } from './support';
-import { frozenClock, runEngine, startFrozenEngine } from './engineRig';
+import { medianRestoreMs, runEngine, startFrozenEngine } from './engineRig';
 
 const MIN = 60_000;
 
@@ -306,24 +306,7 @@ async function redis(): Promise<void> {
             target: '>= 20000',
             pass: rate >= 20_000
         });
-        const restores: number[] = [];
-        for (let i = 0; i < 3; i++) {
-            const fresh = createRedisStore({ url, keyPrefix });
-            const engine = new AdherenceEngine({
-                store: fresh,
-                clock: frozenClock(now),
-                policy: defaultPolicy(),
-                orphanPollMs: 0
-            });
-            const t = process.hrtime.bigint();
-            await engine.start();
-            restores.push(Number(process.hrtime.bigint() - t) / 1e6);
-            if (engine.trackedAgents !== 20_000)
-                throw new Error(`restored ${engine.trackedAgents} agents, expected 20000`);
-            await engine.stop();
-            await fresh.close();
-        }
-        const restore = median(restores);
+        const restore = await medianRestoreMs(() => createRedisStore({ url, keyPrefix }), now, 20_000);
         report({
             bench: 'engine',
             metric: 'restore_20000_agents_redis',

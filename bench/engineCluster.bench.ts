@@ -5,14 +5,12 @@
  * loopback ports with Debian's redis-server and redis-cli, and stopped after.
  * Run: `npm run bench -- engineCluster` (REDIS_URL or redis://127.0.0.1:6379 for the standalone side).
  */
-import { AdherenceEngine } from '../src/engine/AdherenceEngine';
 import { RedisAgentStateStore } from '../src/adapters/redis/RedisAgentStateStore';
 import type { RedisClient } from '../src/adapters/redis/createRedisClient';
-import { defaultPolicy } from '../src/engine/engineConfig';
 import { cleanup, connectRedis, uniquePrefix } from '../test/support/redis';
 import { startRedisCluster } from '../test/support/redisCluster';
-import { frozenClock, runEngine } from './engineRig';
-import { adherenceTrace, median, report } from './support';
+import { medianRestoreMs, runEngine } from './engineRig';
+import { adherenceTrace, report } from './support';
 
 const AGENTS = 20_000;
 
@@ -22,23 +20,12 @@ async function measure(connect: () => RedisClient, now: number, frames: string[]
     const store = new RedisAgentStateStore(connect(), { keyPrefix }, { owned: true });
     try {
         const rate = await runEngine(store, frames, now, 2_000);
-        const restores: number[] = [];
-        for (let i = 0; i < 3; i++) {
-            const fresh = new RedisAgentStateStore(connect(), { keyPrefix }, { owned: true });
-            const engine = new AdherenceEngine({
-                store: fresh,
-                clock: frozenClock(now),
-                policy: defaultPolicy(),
-                orphanPollMs: 0
-            });
-            const t = process.hrtime.bigint();
-            await engine.start();
-            restores.push(Number(process.hrtime.bigint() - t) / 1e6);
-            if (engine.trackedAgents !== AGENTS) throw new Error(`restored ${engine.trackedAgents} of ${AGENTS}`);
-            await engine.stop();
-            await fresh.close();
-        }
-        return [rate, median(restores)];
+        const restore = await medianRestoreMs(
+            () => new RedisAgentStateStore(connect(), { keyPrefix }, { owned: true }),
+            now,
+            AGENTS
+        );
+        return [rate, restore];
     } finally {
         await store.close();
         await cleanup(keyPrefix);

@@ -4,6 +4,7 @@ import type { AgentStateStore } from '../src/engine/ports';
 import { mapFrame } from '../src/adapters/genesys/mapping';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import type { Clock, TimerHandle } from '../src/domain/clock';
+import { median } from './support';
 
 /** A clock frozen at `now` (the throughput runs must not fire deadlines mid-measurement). */
 export function frozenClock(now: number): Clock {
@@ -41,3 +42,32 @@ export async function runEngine(store: AgentStateStore, frames: string[], now: n
     return frames.length / seconds;
 }
 
+/**
+ * The median over `runs` restarts of an engine's start-up on a fresh store from `open` (closed after each), which must
+ * restore `agents` agents.
+ */
+export async function medianRestoreMs(
+    open: () => AgentStateStore,
+    now: number,
+    agents: number,
+    runs = 3
+): Promise<number> {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const fresh = open();
+        const engine = new AdherenceEngine({
+            store: fresh,
+            clock: frozenClock(now),
+            policy: defaultPolicy(),
+            orphanPollMs: 0
+        });
+        const t = process.hrtime.bigint();
+        await engine.start();
+        times.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (engine.trackedAgents !== agents)
+            throw new Error(`restored ${engine.trackedAgents} agents, expected ${agents}`);
+        await engine.stop();
+        await fresh.close();
+    }
+    return median(times);
+}

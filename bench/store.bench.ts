@@ -1,25 +1,41 @@
 /**
- * Redis store benchmark: commit throughput (20,000 agents in batches of 500) and restore time (loadAll of 20,000).
+ * Redis store benchmark: commit throughput (20,000 agents in batches of 500) and restore time (loadAll of 20,000), on
+ * the standalone Redis and then, in the same run, on a three-master Redis Cluster started on loopback (Debian's
+ * redis-server and redis-cli), with each cluster figure's ratio to the standalone one.
  * Run: npx tsx bench/store.bench.ts   (REDIS_URL or redis://127.0.0.1:6379; writes under a unique prefix, then deletes it)
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentRecord } from '../src/domain/adherence/types';
 import type { StateChange } from '../src/engine/ports';
 import { RedisAgentStateStore } from '../src/adapters/redis/RedisAgentStateStore';
+import type { RedisClient } from '../src/adapters/redis/createRedisClient';
 import { change, logEntry, nudge, record } from '../test/adapters/storeContract';
 import { cleanup, connectRedis, uniquePrefix } from '../test/support/redis';
+import { startRedisCluster } from '../test/support/redisCluster';
 
 const AGENTS = 20_000;
 const BATCH = 500;
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
-function emit(metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
-    console.log(JSON.stringify({ bench: 'stores', metric, value: Math.round(value * 10) / 10, unit, ...extra }));
+type Backend = 'standalone' | 'cluster';
+/** The figures of one backend, by metric, for the ratios. */
+type Figures = Map<string, number>;
+
+function emitter(backend: Backend, figures: Figures) {
+    return (metric: string, value: number, unit: string, extra: Record<string, unknown> = {}): void => {
+        figures.set(metric, value);
+        const name = backend === 'standalone' ? metric : `${metric}_cluster`;
+        const line = { bench: 'stores', metric: name, value: Math.round(value * 10) / 10, unit, backend, ...extra };
+        console.log(JSON.stringify(line));
+    };
 }
 
-async function main(): Promise<void> {
+/** Every figure of one backend; `connect` opens a new client on it (the bench closes each one). */
+async function measure(backend: Backend, connect: () => RedisClient): Promise<Figures> {
+    const figures: Figures = new Map();
+    const emit = emitter(backend, figures);
     const prefix = uniquePrefix('bench');
-    const client = connectRedis();
+    const client = connect();
     const store = new RedisAgentStateStore(client, { keyPrefix: prefix });
     const ids = Array.from({ length: AGENTS }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     try {
@@ -67,7 +83,7 @@ async function main(): Promise<void> {
         });
 
         // Restore: a fresh instance on a fresh connection loads every record.
-        const restoreClient = connectRedis();
+        const restoreClient = connect();
         const restored = new RedisAgentStateStore(restoreClient, { keyPrefix: prefix });
         try {
             await restored.getExclusions();
@@ -86,8 +102,35 @@ async function main(): Promise<void> {
         }
     } finally {
         await store.close();
-        await cleanup(prefix, client);
+        if (backend === 'standalone') await cleanup(prefix); // the cluster goes with its data after
         client.disconnect();
+    }
+    return figures;
+}
+
+async function main(): Promise<void> {
+    const standalone = await measure('standalone', connectRedis);
+    const cluster = await startRedisCluster(3);
+    try {
+        const onCluster = await measure('cluster', () => cluster.connect());
+        for (const [metric, value] of onCluster) {
+            const base = standalone.get(metric);
+            if (base === undefined || base === 0) continue;
+            console.log(
+                JSON.stringify({
+                    bench: 'stores',
+                    metric: `${metric}_cluster_ratio`,
+                    value: Math.round((value / base) * 100) / 100,
+                    unit: 'x standalone',
+                    cluster: Math.round(value * 10) / 10,
+                    standalone: Math.round(base * 10) / 10,
+                    masters: 3,
+                    note: 'same run; throughput: higher is better, latency/time: lower is better'
+                })
+            );
+        }
+    } finally {
+        await cluster.stop();
     }
 }
 

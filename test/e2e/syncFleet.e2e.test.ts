@@ -10,6 +10,7 @@ import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/G
 import { createSystemClock } from '../../src/kit/systemClock';
 import { syncPartitionKeys } from '../../src/sync/SyncPartitions';
 import { eventually } from '../support/eventually';
+import { genesysEnv } from '../support/genesysEnv';
 import { NodeProcess } from '../support/NodeProcess';
 import { cleanup, redisUrl, uniquePrefix } from '../support/redis';
 import { INGEST_TOKEN } from '../sync/support';
@@ -80,17 +81,15 @@ describe('sync worker on a fleet of two processes', () => {
             args: ['--import', 'tsx', 'src/index.ts'],
             env: {
                 PATH: process.env.PATH ?? '',
-                ADHERENCE_MODE: 'test',
-                PORT: '0',
-                HOST: '127.0.0.1',
-                INSTANCE_ID: `sync-${i}`,
-                LOG_LEVEL: 'info',
-                REDIS_URL: redisUrl,
-                REDIS_KEY_PREFIX: prefix,
-                GENESYS_API_URL: emulator.url,
-                GENESYS_LOGIN_URL: emulator.loginUrl,
-                GENESYS_CLIENT_ID: emulator.clientId,
-                GENESYS_CLIENT_SECRET: emulator.clientSecret,
+                ...{
+                    ADHERENCE_MODE: 'test',
+                    PORT: '0',
+                    HOST: '127.0.0.1',
+                    INSTANCE_ID: `sync-${i}`,
+                    LOG_LEVEL: 'info'
+                },
+                ...{ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
+                ...genesysEnv(emulator),
                 GENESYS_REQUESTS_PER_MINUTE: '100000',
                 SYNC_INGEST_TOKEN: INGEST_TOKEN,
                 SYNC_PRESENCE_SOURCE_ID: sourceId,

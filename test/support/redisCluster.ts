@@ -90,9 +90,11 @@ export async function startRedisCluster(masters = 3): Promise<RunningRedisCluste
         const child = spawn(
             'redis-server',
             [
+                // A long node timeout: on a loaded test machine a node slow to answer the cluster bus must not be
+                // voted failed (three masters, no replicas: that would take the whole cluster down mid-test).
                 ...['--port', String(port), '--bind', '127.0.0.1', '--dir', data],
                 ...['--cluster-enabled', 'yes', '--cluster-config-file', join(data, 'nodes.conf')],
-                ...['--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--logfile', '']
+                ...['--cluster-node-timeout', '30000', '--save', '', '--appendonly', 'no', '--logfile', '']
             ],
             { stdio: 'ignore' }
         );

@@ -14,29 +14,11 @@ import { mapFrame } from '../src/adapters/genesys/mapping';
 import type { Observation } from '../src/domain/adherence/types';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import { systemClock } from '../src/kit/systemClock';
-import type { Clock, TimerHandle } from '../src/domain/clock';
 import { Redis } from 'ioredis';
 import { adherenceTrace, median, percentile, report } from './support';
+import { frozenClock, runEngine, startFrozenEngine } from './engineRun';
 
 const MIN = 60_000;
-
-/** A clock frozen at `now` (the throughput runs must not fire deadlines mid-measurement). */
-function frozenClock(now: number): Clock {
-    return { now: () => now, setTimeout: () => ({}) as TimerHandle, clearTimeout: () => undefined };
-}
-
-/** An engine on a frozen clock with large batches, started (its restore is not part of any measurement here). */
-async function startFrozenEngine(store: AgentStateStore, now: number): Promise<AdherenceEngine> {
-    const engine = new AdherenceEngine({
-        store,
-        clock: frozenClock(now),
-        policy: defaultPolicy(),
-        orphanPollMs: 0,
-        maxBatch: 5_000
-    });
-    await engine.start();
-    return engine;
-}
 
 /** Frame text → observations with the stream's own decode (`mapFrame`: envelope, topic, body validation). */
 function decode(frames: string[], from: number, to: number, now: number, sink: Observation[]): void {
@@ -44,24 +26,6 @@ function decode(frames: string[], from: number, to: number, now: number, sink: O
         const frame = mapFrame(frames[i], now);
         if (frame.kind === 'adherence') sink.push(frame.observation);
     }
-}
-
-/**
- * Frames through the engine as the stream feeds it: `mapFrame`, then `observe([observation])` per frame. The feed
- * yields every `batch` frames (as the socket's message events do), and the engine commits what queued meanwhile.
- */
-async function runEngine(store: AgentStateStore, frames: string[], now: number, batch: number): Promise<number> {
-    const engine = await startFrozenEngine(store, now);
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < frames.length; i++) {
-        const frame = mapFrame(frames[i], now);
-        if (frame.kind === 'adherence') engine.observe([frame.observation]);
-        if (i % batch === batch - 1) await engine.idle();
-    }
-    await engine.idle();
-    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-    await engine.stop();
-    return frames.length / seconds;
 }
 
 /** The least a record-keeping engine could hold per agent: the record, its state and the episode's details. */

@@ -171,6 +171,15 @@ describe('a fleet of two bot processes on one Redis: one killed mid-burst', () =
             const burst = new Burst(fleet);
             assert.ok(burst.drifting.length >= 200, `enough agents on queue now (${burst.drifting.length})`);
             await burst.nudged(1 / 3);
+            // Killed while it holds claims (they last from a send's start to its record): the take-over is measured.
+            await eventually(
+                async () => ((await claimsOf(fleet, 'bot-0')).size > 0 ? true : undefined),
+                'bot-0 sending',
+                {
+                    timeoutMs: 30_000,
+                    intervalMs: 10
+                }
+            );
             fleet.bots[0].kill('SIGKILL');
             const killedAt = Date.now();
             const inFlightAtKill = await claimsOf(fleet, 'bot-0');

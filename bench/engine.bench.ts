@@ -14,8 +14,7 @@ import { mapFrame } from '../src/adapters/genesys/mapping';
 import type { Observation } from '../src/domain/adherence/types';
 import { defaultPolicy } from '../src/engine/engineConfig';
 import { systemClock } from '../src/kit/systemClock';
-import { Redis } from 'ioredis';
-import { adherenceTrace, median, percentile, report } from './support';
+import { adherenceTrace, cleanupPrefix, median, percentile, report } from './support';
 import { medianRestoreMs, runEngine, startFrozenEngine } from './engineRig';
 
 const MIN = 60_000;
@@ -320,17 +319,6 @@ async function redis(): Promise<void> {
         await cleanupPrefix(url, keyPrefix);
         await store.close();
     }
-}
-
-async function cleanupPrefix(url: string, prefix: string): Promise<void> {
-    const r = new Redis(url);
-    let cursor = '0';
-    do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await r.del(...keys);
-    } while (cursor !== '0');
-    await r.quit();
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 /** Shared helpers of the benchmarks: JSON-line output, statistics, a realistic Genesys adherence trace. */
+import { Redis } from 'ioredis';
 import { seededRandom, seededUuid } from '../src/emulator/seededRandom';
 
 export interface BenchResult {
@@ -99,4 +100,16 @@ export function adherenceTrace(
         );
     }
     return { frames, userIds, unitIds };
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL, never FLUSHDB) on the Redis at `url`. */
+export async function cleanupPrefix(url: string, prefix: string): Promise<void> {
+    const r = new Redis(url);
+    let cursor = '0';
+    do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await r.del(...keys);
+    } while (cursor !== '0');
+    await r.quit();
 }

@@ -12,175 +12,41 @@
  * Run: npx tsx bench/teams.bench.ts
  */
 import { MemoryAgentStateStore } from '../src/adapters/memory/MemoryAgentStateStore';
-import { ActionSigner } from '../src/adapters/teams/ActionSigner';
-import { BotService } from '../src/adapters/teams/BotService';
-import { DisplayNames } from '../src/adapters/teams/DisplayNames';
-import { NotificationCards } from '../src/adapters/teams/NotificationCards';
-import type { EngineActions } from '../src/adapters/teams/ports';
 import { MemoryBotStore } from '../src/adapters/teams/MemoryBotStore';
-import { TeamsDeliverer } from '../src/adapters/teams/delivery/TeamsDeliverer';
-import { createTeamsBot } from '../src/adapters/teams/bot';
 import { silentLogger } from '../src/kit/Logger';
 import { systemClock } from '../src/kit/systemClock';
 import type { Notification } from '../src/domain/adherence/types';
 import { OutboxDispatcher } from '../src/adapters/teams/delivery/OutboxDispatcher';
 import type { DeliveryLimits } from '../src/adapters/teams/delivery/ports';
 import { TEAMS_DEFAULTS } from '../src/adapters/teams/teamsConfig';
-import { SlidingWindowLimiter } from '../src/kit/SlidingWindowLimiter';
-import type { StateChange } from '../src/engine/ports';
 import { FakeBotConnector } from '../test/support/fakeBotConnector';
+import { benchDeliverer, channelOf, enqueue, episodeOf as episodeIn, minimumMs, seedReferences } from './delivery';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 5_000);
 const CHANNELS = 250;
 const APP_RATE = Number(process.env.BENCH_APP_RATE ?? 250);
-
-const unusedEngine = new Proxy(
-    {},
-    {
-        get: () => () => {
-            throw new Error('not used by delivery');
-        }
-    }
-) as EngineActions;
 
 async function setup(limits: DeliveryLimits) {
     const connector = new FakeBotConnector();
     await connector.start();
     const store = new MemoryAgentStateStore();
     const botStore = new MemoryBotStore(systemClock);
-    const logger = silentLogger();
-    const signer = ActionSigner.random();
-    const cards = new NotificationCards({
-        names: new DisplayNames({ store: botStore, logger }),
-        signer,
-        clock: systemClock,
-        timeZone: 'UTC'
-    });
-    const service = new BotService({
-        engine: unusedEngine,
-        store: botStore,
-        signer,
-        clock: systemClock,
-        cards,
-        supervisors: new Map(),
-        channelMembersSupervise: true,
-        userOverrides: new Map(),
-        timeZone: 'UTC'
-    });
-    const bot = createTeamsBot({
-        credentials: { appId: '', appPassword: '', appType: 'MultiTenant', tenantId: '' },
-        service,
-        store: botStore,
-        clock: systemClock,
-        logger
-    });
-    const deliverer = new TeamsDeliverer(botStore, bot.sender, cards, {}, logger);
     const dispatcher = new OutboxDispatcher({
         store,
-        deliverer,
+        deliverer: benchDeliverer(botStore),
         clock: systemClock,
         random: Math.random,
         claims: botStore,
         limits,
-        logger,
+        logger: silentLogger(),
         maxInFlight: 64
     });
-    for (let i = 0; i < AGENTS; i++) {
-        await botStore.saveUser({ teamsUserId: `29:u${i}`, genesysUserId: `g${i}` });
-        await botStore.savePersonal(`29:u${i}`, {
-            kind: 'personal',
-            savedAt: 0,
-            reference: {
-                channelId: 'msteams',
-                serviceUrl: connector.url,
-                conversation: { id: `a:p${i}`, conversationType: 'personal' },
-                bot: { id: '28:bot' }
-            }
-        });
-    }
-    for (let c = 0; c < CHANNELS; c++) {
-        const id = `19:ch${c}@thread.tacv2`;
-        await botStore.saveConversation(id, {
-            kind: 'channel',
-            savedAt: 0,
-            reference: {
-                channelId: 'msteams',
-                serviceUrl: connector.url,
-                conversation: { id, conversationType: 'channel' },
-                bot: { id: '28:bot' }
-            }
-        });
-        await botStore.subscribe(`mu${c}`, id);
-    }
+    await seedReferences(botStore, connector.url, AGENTS, CHANNELS);
     return { connector, store, dispatcher };
 }
 
 function episodeOf(i: number, at: number) {
-    return {
-        id: `g${i}@${at}`,
-        userId: `g${i}`,
-        managementUnitId: `mu${i % CHANNELS}`,
-        startedAt: at - 600_000,
-        impact: 'Negative' as const,
-        scheduledCategory: 'Break' as const,
-        actualCategory: 'OnQueueWork' as const
-    };
-}
-
-async function enqueue(
-    store: MemoryAgentStateStore,
-    notifications: Notification[],
-    at: number,
-    version: Map<string, number>
-): Promise<void> {
-    const byAgent = new Map<string, Notification[]>();
-    for (const n of notifications) byAgent.set(n.episode.userId, [...(byAgent.get(n.episode.userId) ?? []), n]);
-    const changes: StateChange[] = [...byAgent].map(([userId, outbox]) => {
-        const v = version.get(userId) ?? 0;
-        version.set(userId, v + 1);
-        return {
-            userId,
-            expectedVersion: v,
-            record: {
-                userId,
-                version: v + 1,
-                lastChangeAt: at,
-                managementUnitId: outbox[0].episode.managementUnitId,
-                state: { status: 'adherent' }
-            },
-            dueAt: null,
-            log: [],
-            outbox
-        };
-    });
-    await store.commit(changes);
-}
-
-/** Minimum time the limits allow for these conversation keys, all due at 0 (greedy replay, no I/O). */
-function minimumMs(keys: string[], limits: DeliveryLimits): number {
-    const conv = new SlidingWindowLimiter(limits.perConversation);
-    const app = new SlidingWindowLimiter(limits.perApp);
-    const queues = new Map<string, number>();
-    for (const k of keys) queues.set(k, (queues.get(k) ?? 0) + 1);
-    let now = 0;
-    let left = keys.length;
-    let last = 0;
-    while (left > 0) {
-        let next = Number.POSITIVE_INFINITY;
-        for (const [k, n] of queues) {
-            if (n === 0) continue;
-            const w = Math.max(conv.delayFor(k, now), app.delayFor('app', now));
-            if (w === 0) {
-                conv.record(k, now);
-                app.record('app', now);
-                queues.set(k, n - 1);
-                left--;
-                last = now;
-            } else next = Math.min(next, now + w);
-        }
-        if (left > 0 && Number.isFinite(next)) now = Math.max(now + 1, next);
-    }
-    return last;
+    return episodeIn(i, at, CHANNELS);
 }
 
 function emit(metric: string, value: number, unit: string, extra: Record<string, unknown>): void {
@@ -209,9 +75,7 @@ async function throughput(): Promise<void> {
     await dispatcher.stop();
     await connector.stop();
     const keys = notifications.map((n) =>
-        n.kind === 'nudge'
-            ? `a:p${n.episode.userId.slice(1)}`
-            : `19:ch${Number(n.episode.userId.slice(1)) % CHANNELS}@thread.tacv2`
+        n.kind === 'nudge' ? `a:p${n.episode.userId.slice(1)}` : channelOf(Number(n.episode.userId.slice(1)) % CHANNELS)
     );
     const min = minimumMs(keys, limits);
     const ratio = min / elapsed;

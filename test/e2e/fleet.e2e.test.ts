@@ -171,11 +171,22 @@ describe('a fleet of two bot processes on one Redis: one killed mid-burst', () =
             const burst = new Burst(fleet);
             assert.ok(burst.drifting.length >= 200, `enough agents on queue now (${burst.drifting.length})`);
             await burst.nudged(1 / 3);
+            // Killed while it holds claims (they last from a send's start to its record): the take-over is measured.
+            await eventually(
+                async () => ((await claimsOf(fleet, 'bot-0')).size > 0 ? true : undefined),
+                'bot-0 sending',
+                {
+                    timeoutMs: 30_000,
+                    intervalMs: 10
+                }
+            );
             fleet.bots[0].kill('SIGKILL');
             const killedAt = Date.now();
             const inFlightAtKill = await claimsOf(fleet, 'bot-0');
-            // A replacement with another name: it may not take the dead process's claims over before their leases end.
-            await fleet.restart(0, 'bot-0-replacement');
+            // A replacement with another name: it may not take the dead process's claims over before their leases end. It
+            // starts meanwhile (on a loaded machine loading the sources alone takes seconds): the survivor carries on.
+            const replaced = fleet.restart(0, 'bot-0-replacement');
+            replaced.catch(() => undefined); // awaited (and its failure reported) at the end
             await burst.complete();
             // Every claim the dead process held is settled by a live one (sent, or found sent) before anything is counted.
             await eventually(
@@ -221,6 +232,8 @@ describe('a fleet of two bot processes on one Redis: one killed mid-burst', () =
                 'the fleet never exceeds Teams’ limits'
             );
             assert.ok(lastTakenOver <= 15_000, `the dead process's claims go out within 15 s of its death`);
+            await replaced;
+            assert.equal(await readyz(await fleet.urlOf(0)), 200, 'the replacement is ready');
         }
     );
 });

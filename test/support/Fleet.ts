@@ -94,12 +94,16 @@ export class Fleet {
 
     /** The URL bot `i` listens on (from its start-up log line). */
     async urlOf(i: number): Promise<string> {
-        return String((await this.bots[i].waitForLog((l) => l.msg === 'adherence drift bot listening')).url);
+        await this.ready(i);
+        return String(this.bots[i].logs().find((l) => l.msg === 'adherence drift bot listening')?.url);
     }
 
-    /** Resolves once bot `i` listens and its Genesys stream is connected with every unit's snapshot applied. */
+    /**
+     * Resolves once bot `i` listens and its Genesys stream is connected with every unit's snapshot applied. The
+     * deadline only stops a broken start from hanging: a loaded 2-core machine may take long to load the sources.
+     */
     async ready(i: number): Promise<void> {
-        await this.bots[i].waitForLog((l) => l.msg === 'adherence drift bot listening', 30_000);
+        await this.bots[i].waitForLog((l) => l.msg === 'adherence drift bot listening', 120_000);
     }
 
     /** Agents scheduled on queue and in adherence now (the ones a presence change makes drift). */

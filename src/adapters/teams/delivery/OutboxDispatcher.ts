@@ -76,6 +76,11 @@ export class OutboxDispatcher {
     private inFlight = 0;
     /** The app's budget is spent until then (epoch ms): nothing is tried before. */
     private overallUntil = 0;
+    /**
+     * Attempts allowed at once: one after the app's budget was found spent (a slot frees at a time), doubled by every
+     * send that got its slot, up to `maxInFlight`. Without it every freed slot would start `maxInFlight` attempts.
+     */
+    private window: number;
     private running = false;
     private reading: Promise<void> | undefined;
     private readAgain = false;
@@ -97,6 +102,7 @@ export class OutboxDispatcher {
         this.pollMs = options.pollMs ?? TEAMS_DEFAULTS.outboxPollMs;
         this.maxQueued = options.maxQueued ?? 10_000;
         this.maxInFlight = options.maxInFlight ?? 64;
+        this.window = this.maxInFlight;
         this.logger = options.logger ?? silentLogger();
         this.poll = new Alarm(options.clock, () => this.kick());
         this.wake = new Alarm(options.clock, () => this.pump());
@@ -209,7 +215,7 @@ export class OutboxDispatcher {
             this.wake.atEarliest(this.overallUntil);
             return;
         }
-        const { ready, nextAt } = this.queues.take(now, this.maxInFlight - this.inFlight);
+        const { ready, nextAt } = this.queues.take(now, this.window - this.inFlight);
         for (const item of ready) {
             this.inFlight++;
             const p: Promise<void> = this.sender
@@ -229,9 +235,16 @@ export class OutboxDispatcher {
 
     /** The head goes back to wait (its conversation, or every one when the app's budget is spent). */
     private hold(item: Queued, hold: Hold | undefined): void {
-        if (!hold || !this.running) return;
+        if (!hold) {
+            this.window = Math.min(this.maxInFlight, this.window * 2);
+            return;
+        }
+        if (!this.running) return;
         this.queues.retryAt(item, hold.until);
-        if (hold.overall) this.overallUntil = Math.max(this.overallUntil, hold.until);
+        if (hold.overall) {
+            this.overallUntil = Math.max(this.overallUntil, hold.until);
+            this.window = 1;
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import type { Change, DriftReport } from './driftReport';
+import { activityLabel } from '../domain/adherence/activityLabels';
 import type { SuppressReason } from '../domain/adherence/types';
 
 /** Human labels of suppression reasons, in display order. */
@@ -50,6 +51,14 @@ const TWO = (n: number) => String(n).padStart(2, '0');
 /** `HH:00` label of a local hour. */
 export function hourLabel(hour: number): string {
     return `${TWO(hour)}:00`;
+}
+
+/**
+ * The label of a local hour on a chart's axis: the bare hour, `0` to `23`. Teams gives each of the 24 bars so little
+ * room that `HH:00` is cut to `0.` / `1.`; the axis title says it is a local hour.
+ */
+export function chartHourLabel(hour: number): string {
+    return String(hour);
 }
 
 /** The hours with the most drift minutes, most first (ties: earlier hour first), only hours with drift. */
@@ -107,7 +116,7 @@ export function formatReportText(report: DriftReport, formatInstant: (at: number
         lines.push('', 'Drift by scheduled activity');
         for (const a of report.byActivity) {
             lines.push(
-                `  ${a.category.padEnd(36)}${String(a.episodes).padStart(5)} episodes  ${formatMinutes(a.driftMinutes).padStart(12)}`
+                `  ${activityLabel(a.category).padEnd(36)}${String(a.episodes).padStart(5)} episodes  ${formatMinutes(a.driftMinutes).padStart(12)}`
             );
         }
     }

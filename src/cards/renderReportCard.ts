@@ -2,6 +2,7 @@ import * as ACData from 'adaptivecards-templating';
 import type { DriftReport } from '../analytics/driftReport';
 import {
     SUPPRESS_REASON_LABELS,
+    chartHourLabel,
     formatChange,
     formatDuration,
     formatMinutes,
@@ -9,6 +10,7 @@ import {
     hourLabel,
     peakHours
 } from '../analytics/formatReport';
+import { activityLabel } from '../domain/adherence/activityLabels';
 import type { SuppressReason } from '../domain/adherence/types';
 import template from './report.json';
 
@@ -21,10 +23,11 @@ export interface ReportCardData {
     note: string;
     headline: Array<{ title: string; value: string }>;
     hourChartTitle: string;
-    /** 24 bars, `x` = local hour label, `y` = drift minutes. */
+    /** 24 bars, `x` = local hour `0`–`23`, `y` = drift minutes. */
     hourChart: Array<{ x: string; y: number }>;
     /** Chart fallback: the busiest hours. */
     peakFacts: Array<{ title: string; value: string }>;
+    /** `x` = the activity's display name (`On queue`, not `OnQueueWork`). */
     activityChart: Array<{ x: string; y: number }>;
     activities: Array<{ category: string; episodes: string; minutes: string }>;
     agents: Array<{ name: string; episodes: string; minutes: string; exceptions: string }>;
@@ -104,14 +107,14 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
             { title: 'Suppressed', value: `${t.suppressedTotal}${vs(formatChange(c.suppressedTotal))}` }
         ],
         hourChartTitle: `Drift minutes by local hour (${report.timeZones.join(', ') || zone})`,
-        hourChart: report.byHour.map((h) => ({ x: hourLabel(h.hour), y: h.driftMinutes })),
+        hourChart: report.byHour.map((h) => ({ x: chartHourLabel(h.hour), y: h.driftMinutes })),
         peakFacts: peakHours(report, 5).map((h) => ({
             title: hourLabel(h.hour),
             value: `${formatMinutes(h.driftMinutes)}, ${h.episodes} started`
         })),
-        activityChart: report.byActivity.map((a) => ({ x: a.category, y: a.driftMinutes })),
+        activityChart: report.byActivity.map((a) => ({ x: activityLabel(a.category), y: a.driftMinutes })),
         activities: report.byActivity.map((a) => ({
-            category: a.category,
+            category: plain(activityLabel(a.category)),
             episodes: String(a.episodes),
             minutes: formatMinutes(a.driftMinutes)
         })),

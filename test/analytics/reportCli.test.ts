@@ -107,6 +107,7 @@ describe('runReportCli', () => {
         assert.match(text, /Drift\s+38 min/);
         assert.match(text, /Nudge self-correction\s+50 % \(1\/2\)/);
         assert.match(text, /u2\s+1 episodes\s+30 min/);
+        assert.match(text, /Drift by scheduled activity\n {2}On queue\s+2 episodes/, 'display names, not OnQueueWork');
         assert.doesNotMatch(text, /u3/);
     });
 

@@ -73,8 +73,15 @@ describe('renderReportCard', () => {
         const chart = elements(card).find((e) => e.type === 'Chart.VerticalBar')!;
         const data = chart.data as Array<{ x: string; y: number }>;
         assert.equal(data.length, 24);
-        assert.deepEqual(data[14], { x: '14:00', y: 33 });
-        assert.deepEqual(data[9], { x: '09:00', y: 20 });
+        assert.deepEqual(data[14], { x: '14', y: 33 });
+        assert.deepEqual(data[9], { x: '9', y: 20 });
+        assert.deepEqual(
+            data.map((d) => d.x),
+            Array.from({ length: 24 }, (_, h) => String(h)),
+            'bare hours: Teams cuts `00:00` on 24 narrow bars to `0.`'
+        );
+        assert.equal(chart.xAxisTitle, 'local hour (0-23)');
+        assert.equal(chart.yAxisTitle, 'drift minutes');
         const fallback = chart.fallback as { type: string; facts: Array<{ title: string; value: string }> };
         assert.equal(fallback.type, 'FactSet');
         assert.deepEqual(fallback.facts, [
@@ -86,13 +93,35 @@ describe('renderReportCard', () => {
     it('charts drift per scheduled activity with a Table fallback', () => {
         const chart = elements(card).find((e) => e.type === 'Chart.HorizontalBar')!;
         assert.deepEqual(chart.data, [
-            { x: 'OnQueueWork', y: 25 },
+            { x: 'On queue', y: 25 },
             { x: 'Break', y: 20 },
             { x: 'Meal', y: 8 }
         ]);
+        // Horizontal bars: the activities run down the vertical (y) axis, the minutes along the horizontal (x) one.
+        assert.equal(chart.xAxisTitle, 'drift minutes');
+        assert.equal(chart.yAxisTitle, 'activity');
         const fallback = chart.fallback as { type: string; rows: unknown[] };
         assert.equal(fallback.type, 'Table');
         assert.equal(fallback.rows.length, 4, 'header and one row per activity');
+        const rowTexts = texts({ body: fallback.rows });
+        assert.ok(rowTexts.includes('On queue'), 'display names in the fallback too');
+        assert.ok(!rowTexts.includes('OnQueueWork'));
+    });
+
+    it('shows a category none of the known ones as sent, never a prototype member', () => {
+        const odd = computeDriftReport({
+            entries: logOf(
+                { id: 'x', userId: 'a', startedAt: at(2026, 11, 17, 9), category: 'constructor', resolve: 5 },
+                { id: 'y', userId: 'a', startedAt: at(2026, 11, 17, 11), category: 'Coaching', resolve: 5 }
+            ),
+            current: WEEK,
+            timeZoneOf: () => 'UTC'
+        });
+        const chart = elements(renderReportCard(odd)).find((e) => e.type === 'Chart.HorizontalBar')!;
+        assert.deepEqual(
+            (chart.data as Array<{ x: string }>).map((d) => d.x).sort(),
+            ['Coaching', 'constructor']
+        );
     });
 
     it('lists top agents in a table, removed agents by id, names with links neutralised', () => {

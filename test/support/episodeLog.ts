@@ -1,4 +1,4 @@
-import type { ActivityCategory, EpisodeLogEntry, Impact, SuppressReason } from '../../src/domain/adherence/types';
+import type { CategoryName, EpisodeLogEntry, Impact, SuppressReason } from '../../src/domain/adherence/types';
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
@@ -11,7 +11,7 @@ export interface EpisodeSpec {
     team?: string;
     /** Drift start `t0`, epoch ms. */
     startedAt: number;
-    category?: ActivityCategory;
+    category?: CategoryName;
     impact?: Impact;
     /** Offsets from `startedAt`, minutes. */
     nudge?: number;

@@ -1,9 +1,10 @@
 import type { EpisodeLogEntry } from '../../domain/adherence/types';
 import type { Clock } from '../../domain/clock';
+import { activityLabel } from '../../domain/adherence/activityLabels';
 import { LocalCalendar } from '../../domain/LocalCalendar';
 import type { LogQuery } from '../../engine/ports';
 import { renderStatusCard, type AdaptiveCardJson } from '../../cards/renderCard';
-import { activityLabel, minutesBetween } from './cardData';
+import { minutesBetween } from './cardData';
 import type { DisplayNames } from './DisplayNames';
 import type { EngineActions } from './ports';
 

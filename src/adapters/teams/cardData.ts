@@ -1,5 +1,6 @@
 import type { AgentRecord, Episode, Notification } from '../../domain/adherence/types';
 import type { AlertCardData, NudgeCardData } from '../../cards/renderCard';
+import { activityLabel } from '../../domain/adherence/activityLabels';
 import type { ActionSigner } from './ActionSigner';
 
 const MINUTE = 60_000;
@@ -24,23 +25,6 @@ export interface CardContext {
     now: number;
     /** IANA zone for times shown on cards. */
     timeZone: string;
-}
-
-const CATEGORY_LABELS: Record<string, string> = {
-    OnQueueWork: 'On queue',
-    Break: 'Break',
-    Meal: 'Meal',
-    Meeting: 'Meeting',
-    OffQueueWork: 'Off-queue work',
-    TimeOff: 'Time off',
-    Training: 'Training',
-    Unavailable: 'Unavailable',
-    Unscheduled: 'Unscheduled'
-};
-
-export function activityLabel(category: string | undefined, presence?: string): string {
-    if (category) return CATEGORY_LABELS[category] ?? category;
-    return presence ?? 'unknown';
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,3 +1,4 @@
+import { agentDayFigures } from '../../analytics/agentDay';
 import type { EpisodeLogEntry } from '../../domain/adherence/types';
 import type { Clock } from '../../domain/clock';
 import { activityLabel } from '../../domain/adherence/activityLabels';
@@ -69,16 +70,16 @@ export class StatusCards {
             summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
         } else if (!record) summary = 'I have no adherence data for you yet today.';
         if (this.o.readLog && record) {
+            const dayStart = this.calendar.startOfDay(now);
             const log = await this.o.readLog({
-                fromAt: this.calendar.startOfDay(now),
+                fromAt: dayStart,
                 toAt: now + 1,
                 managementUnitId: record.managementUnitId
             });
-            const mine = log.filter((l) => l.userId === genesysUserId);
-            const resolved = mine.filter((l) => l.type === 'resolve');
-            const minutes = resolved.reduce((s, l) => s + (l.durationMs ?? 0), 0) / 60_000;
-            rows.push({ label: 'Episodes today', value: String(mine.filter((l) => l.type === 'start').length) });
-            rows.push({ label: 'Minutes out today', value: String(Math.round(minutes)) });
+            const open = record.state.status === 'adherent' ? undefined : record.state.episode;
+            const today = agentDayFigures(log, genesysUserId, dayStart, now, open);
+            rows.push({ label: 'Episodes today', value: String(today.episodes) });
+            rows.push({ label: 'Minutes out today', value: String(today.minutes) });
         }
         return renderStatusCard({ title: 'Your adherence', summary, rows });
     }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EpisodeLogEntry } from '../../../../src/domain/adherence/types';
 import type { LogQuery } from '../../../../src/engine/ports';
-import { inChannel, personal, setup } from '../botServiceFixture';
+import { inChannel, MIN, personal, setup } from '../botServiceFixture';
 
 describe('status command', () => {
     it("counts today's episodes from local midnight in TEAMS_TIME_ZONE, not from UTC midnight", async () => {
@@ -26,6 +26,39 @@ describe('status command', () => {
         clock.advanceTo(Date.UTC(2026, 10, 24, 3)); // 22:00 on the 23rd in New York: still the same local day
         await service.command(personal('29:a'), 'status');
         assert.equal(queries[1].fromAt, Date.UTC(2026, 10, 23, 5));
+    });
+
+    it('counts a night-shift episode over midnight on today with only its minutes after midnight', async () => {
+        const now = Date.UTC(2026, 10, 23, 9);
+        // g-a drifted 22:00 to 08:00 (600 min, 480 of them today) and is drifting again since 08:48 (the fixture).
+        const startedAt = Date.UTC(2026, 10, 22, 22);
+        const night: EpisodeLogEntry[] = [
+            {
+                type: 'start',
+                at: startedAt,
+                startedAt,
+                episodeId: 'g-a@night',
+                userId: 'g-a',
+                managementUnitId: 'mu-1'
+            },
+            {
+                type: 'resolve',
+                at: startedAt + 600 * MIN,
+                startedAt,
+                durationMs: 600 * MIN,
+                episodeId: 'g-a@night',
+                userId: 'g-a',
+                managementUnitId: 'mu-1'
+            }
+        ];
+        const { service, clock } = await setup({
+            extra: { readLog: async (q: LogQuery) => night.filter((e) => e.at >= q.fromAt && e.at < q.toAt) }
+        });
+        assert.equal(clock.now(), now);
+        const res = await service.command(personal('29:a'), 'status');
+        const facts = JSON.stringify(res.card);
+        assert.match(facts, /"title":"Episodes today","value":"2"/);
+        assert.match(facts, /"title":"Minutes out today","value":"492"/);
     });
 
     it('ranks who is drifting now by minutes × impact in a subscribed channel', async () => {

@@ -10,7 +10,8 @@ export const SUPPRESS_REASON_LABELS: Readonly<Record<SuppressReason, string>> = 
     'schedule-exception': 'Schedule exception',
     'positive-impact': 'Positive impact',
     dampened: 'Schedule change (dampened)',
-    acknowledged: 'Already acknowledged'
+    acknowledged: 'Already acknowledged',
+    'outside-hours': 'Outside on-shift hours (held)'
 };
 
 /** `42 min`, `2 h 05 min`. */

@@ -18,7 +18,14 @@ import { DeadlineScheduler } from './DeadlineScheduler';
 import { ENGINE_DEFAULTS } from './engineConfig';
 import { JobQueue } from './JobQueue';
 import { SettleTimer } from './SettleTimer';
-import { noCoverage, type AgentStateStore, type CoverageSource, type ExclusionOverrides } from './ports';
+import {
+    alwaysOnShift,
+    noCoverage,
+    type AgentStateStore,
+    type AlertWindowSource,
+    type CoverageSource,
+    type ExclusionOverrides
+} from './ports';
 
 /** The answer to a supervisor or agent action: the agent's record after it, or why nothing changed. */
 export type ActionResult = { ok: true; record: AgentRecord } | { ok: false; reason: RefusalReason };
@@ -40,6 +47,8 @@ export interface EngineOptions {
     clock: Clock;
     policy: Policy;
     coverage?: CoverageSource;
+    /** On-shift routing: alerts wait while no channel of the unit is on shift. @default always on shift */
+    alertWindows?: AlertWindowSource;
     dampening?: DampenerConfig;
     logger?: Logger;
     metrics?: EngineMetrics;
@@ -112,6 +121,7 @@ export class AdherenceEngine {
             records: this.records,
             scheduler: this.scheduler,
             coverage,
+            alertWindows: options.alertWindows ?? alwaysOnShift,
             dampener: this.dampener,
             metrics,
             policy: () => this.policy,

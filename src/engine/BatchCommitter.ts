@@ -6,7 +6,7 @@ import type { AgentRecord, EngineEvent, Policy } from '../domain/adherence/types
 import type { EngineMetrics } from './AdherenceEngine';
 import { AgentWork, type Job } from './AgentWork';
 import type { DeadlineScheduler } from './DeadlineScheduler';
-import type { AgentStateStore, CoverageSource, StateChange } from './ports';
+import type { AgentStateStore, AlertWindowSource, CoverageSource, StateChange } from './ports';
 
 /** How often one batch re-decides agents that lost a compare-and-set before it fails (and is retried whole). */
 const MAX_CONFLICT_ATTEMPTS = 20;
@@ -19,6 +19,7 @@ export interface BatchCommitterParts {
     records: Map<string, AgentRecord>;
     scheduler: DeadlineScheduler;
     coverage: CoverageSource;
+    alertWindows: AlertWindowSource;
     dampener: Dampener | undefined;
     metrics: EngineMetrics;
     /** The policy in force (exclusions change at run time). */
@@ -120,7 +121,11 @@ export class BatchCommitter {
                 const unit = w.record?.managementUnitId;
                 const held = unit === undefined ? undefined : this.parts.dampener?.heldReturn(unit, w.userId);
                 if (held) stale += this.step(w, job, { type: 'AdherenceObserved', observation: held }, now);
-                event = { type: 'DeadlineReached', coverage: this.parts.coverage.coverageAt(w.userId, now) };
+                event = {
+                    type: 'DeadlineReached',
+                    coverage: this.parts.coverage.coverageAt(w.userId, now),
+                    alertWindow: unit === undefined ? undefined : this.parts.alertWindows.alertWindowAt(unit, now)
+                };
             }
             stale += this.step(w, job, event, now);
         }

@@ -1,4 +1,4 @@
-import type { AgentRecord, Coverage, EpisodeLogEntry, Notification } from '../domain/adherence/types';
+import type { AgentRecord, AlertWindow, Coverage, EpisodeLogEntry, Notification } from '../domain/adherence/types';
 
 /** One agent's change, committed atomically: the record (CAS on `expectedVersion`), its deadline, log and outbox. */
 export interface StateChange {
@@ -105,3 +105,15 @@ export const noCoverage: CoverageSource = {
     coverageAt: () => ({ covered: false }),
     prefetch: () => undefined
 };
+
+/**
+ * On-shift routing: whether a unit has a channel on shift for an alert due at `at`. Must answer synchronously (from a
+ * cache of the subscriptions).
+ */
+export interface AlertWindowSource {
+    alertWindowAt(managementUnitId: string, at: number): AlertWindow;
+}
+
+/** Every alert may go out at once: the default without on-shift routing. */
+const ON_SHIFT = { open: true } as const;
+export const alwaysOnShift: AlertWindowSource = { alertWindowAt: () => ON_SHIFT };

@@ -1,7 +1,7 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdherenceEngine, type EngineOptions } from '../../src/engine/AdherenceEngine';
-import type { AgentStateStore, CoverageSource } from '../../src/engine/ports';
+import type { AgentStateStore, AlertWindowSource, CoverageSource } from '../../src/engine/ports';
 import type { Notification } from '../../src/domain/adherence/types';
 import { silentLogger } from '../../src/kit/Logger';
 import { FakeClock } from '../support/FakeClock';
@@ -239,6 +239,41 @@ export function engineSuite(name: string, factory: StoreFactory): void {
                 'nudge:off',
                 'update:exception:on'
             ]);
+        });
+
+        it('holds an alert while no channel of the unit is on shift, across a restart, and sends it once', async () => {
+            const opensAt = T0 + 40 * MIN;
+            const alertWindows: AlertWindowSource = {
+                alertWindowAt: (unit, at) => (unit === MU && at < opensAt ? { open: false, opensAt } : { open: true })
+            };
+            const clock = new FakeClock(T0);
+            const { engine, store, shared } = await setup({ alertWindows }, clock);
+            engine.observe([out(T0, { userId: 'a' })]);
+            await engine.idle();
+            clock.advanceTo(T0 + 16 * MIN);
+            await engine.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['nudge:a']);
+            await engine.stop();
+            // Another instance takes over: the held alert's due time was persisted with the record.
+            const nextStore = await shared();
+            stores.push(nextStore);
+            const next = new AdherenceEngine({
+                store: nextStore,
+                clock,
+                policy: policy(),
+                orphanPollMs: 0,
+                alertWindows
+            });
+            engines.push(next);
+            await next.start();
+            clock.advanceTo(opensAt);
+            await next.idle();
+            assert.deepEqual(await drain(store, clock.now()), ['alert:a']);
+            const log = await store.readLog({ fromAt: T0, toAt: opensAt + 1 });
+            assert.deepEqual(
+                log.map((e) => (e.type === 'suppressed' ? `suppressed:${e.reason}:${e.until! - T0}` : e.type)),
+                ['start', 'nudge', `suppressed:outside-hours:${40 * MIN}`, 'exception', 'alert']
+            );
         });
 
         it('dampens a schedule republish: agents who only appear out are not nudged; real drifts still are', async () => {

@@ -1,4 +1,5 @@
 import type { Episode } from '../../domain/adherence/types';
+import type { ShiftHours, Subscription } from '../../domain/shiftHours';
 import type { DeliveryClaims } from './delivery/ports';
 import type { AlertFacts } from './cardData';
 
@@ -58,11 +59,20 @@ export interface BotStore extends DeliveryClaims {
     userByGenesysId(genesysUserId: string): Promise<TeamsUser | undefined>;
     userByTeamsId(teamsUserId: string): Promise<TeamsUser | undefined>;
 
-    /** Route a unit's alerts to a conversation (one conversation per unit; the last subscribe wins). */
-    subscribe(managementUnitId: string, conversationId: string): Promise<void>;
+    /**
+     * Route a unit's alerts to a conversation. Without `hours`: at any time, one conversation per unit (the last such
+     * subscribe wins). With `hours`: during them, next to the others (a conversation has one subscription per unit;
+     * subscribing again replaces its hours, or drops them).
+     */
+    subscribe(managementUnitId: string, conversationId: string, hours?: ShiftHours): Promise<void>;
     /** Remove every subscription of a conversation; returns the units it had. */
     unsubscribe(conversationId: string): Promise<string[]>;
+    /** The unit's subscription without hours (at any time), if any. */
     subscriptionOf(managementUnitId: string): Promise<string | undefined>;
+    /** Every subscription of the unit: the one without hours first, then those with hours by start time. */
+    subscriptionsOf(managementUnitId: string): Promise<Subscription[]>;
+    /** Every subscription of every unit (the on-shift routing's cache). */
+    allSubscriptions(): Promise<Map<string, Subscription[]>>;
     unitsOf(conversationId: string): Promise<string[]>;
 
     saveAlert(episodeId: string, alert: StoredAlert): Promise<void>;
@@ -78,4 +88,22 @@ export interface BotStore extends DeliveryClaims {
     clearReported(marker: string): Promise<void>;
 
     close(): Promise<void>;
+}
+
+/** Subscriptions in the order {@link BotStore.subscriptionsOf} gives them: without hours first, then by start time. */
+export function orderSubscriptions(subs: Subscription[]): Subscription[] {
+    const key = (s: Subscription) => (s.hours === undefined ? -1 : s.hours.from);
+    return subs.sort((a, b) => key(a) - key(b) || (a.conversationId < b.conversationId ? -1 : 1));
+}
+
+/** Group `[unit, subscription]` pairs per unit, each unit's list in {@link orderSubscriptions} order. */
+export function groupSubscriptions(pairs: Iterable<[string, Subscription]>): Map<string, Subscription[]> {
+    const byUnit = new Map<string, Subscription[]>();
+    for (const [unit, sub] of pairs) {
+        const list = byUnit.get(unit);
+        if (list) list.push(sub);
+        else byUnit.set(unit, [sub]);
+    }
+    for (const list of byUnit.values()) orderSubscriptions(list);
+    return byUnit;
 }

@@ -1,5 +1,12 @@
 import type { Clock } from '../../domain/clock';
-import type { BotStore, StoredAlert, StoredConversation, TeamsUser } from './BotStore';
+import type { ShiftHours, Subscription } from '../../domain/shiftHours';
+import {
+    groupSubscriptions,
+    type BotStore,
+    type StoredAlert,
+    type StoredConversation,
+    type TeamsUser
+} from './BotStore';
 
 /** In-process {@link BotStore} (sandbox, unit tests). Copies values in and out so callers cannot alias them. */
 export class MemoryBotStore implements BotStore {
@@ -8,6 +15,8 @@ export class MemoryBotStore implements BotStore {
     private readonly usersByGenesys = new Map<string, TeamsUser>();
     private readonly usersByTeams = new Map<string, TeamsUser>();
     private readonly subscriptions = new Map<string, string>();
+    /** Subscriptions with hours, by unit, then conversation. */
+    private readonly hours = new Map<string, Map<string, ShiftHours>>();
     private readonly alerts = new Map<string, StoredAlert>();
     private readonly reported = new Set<string>();
     private readonly names = new Map<string, string>();
@@ -46,22 +55,44 @@ export class MemoryBotStore implements BotStore {
     async userByTeamsId(id: string): Promise<TeamsUser | undefined> {
         return copy(this.usersByTeams.get(id));
     }
-    async subscribe(unit: string, conversationId: string): Promise<void> {
-        this.subscriptions.set(unit, conversationId);
+    async subscribe(unit: string, conversationId: string, hours?: ShiftHours): Promise<void> {
+        if (hours === undefined) {
+            this.subscriptions.set(unit, conversationId);
+            this.hours.get(unit)?.delete(conversationId);
+            return;
+        }
+        if (this.subscriptions.get(unit) === conversationId) this.subscriptions.delete(unit);
+        let byConversation = this.hours.get(unit);
+        if (!byConversation) this.hours.set(unit, (byConversation = new Map()));
+        byConversation.set(conversationId, copy(hours));
     }
     async unsubscribe(conversationId: string): Promise<string[]> {
         const units = await this.unitsOf(conversationId);
-        for (const u of units) this.subscriptions.delete(u);
+        for (const u of units) {
+            if (this.subscriptions.get(u) === conversationId) this.subscriptions.delete(u);
+            this.hours.get(u)?.delete(conversationId);
+        }
         return units;
     }
     async subscriptionOf(unit: string): Promise<string | undefined> {
         return this.subscriptions.get(unit);
     }
+    async subscriptionsOf(unit: string): Promise<Subscription[]> {
+        return (await this.allSubscriptions()).get(unit) ?? [];
+    }
+    async allSubscriptions(): Promise<Map<string, Subscription[]>> {
+        const pairs: Array<[string, Subscription]> = [];
+        for (const [unit, conversationId] of this.subscriptions) pairs.push([unit, { conversationId }]);
+        for (const [unit, byConversation] of this.hours)
+            for (const [conversationId, hours] of byConversation)
+                pairs.push([unit, { conversationId, hours: copy(hours) }]);
+        return groupSubscriptions(pairs);
+    }
     async unitsOf(conversationId: string): Promise<string[]> {
-        return [...this.subscriptions]
-            .filter(([, c]) => c === conversationId)
-            .map(([u]) => u)
-            .sort();
+        const units = new Set<string>();
+        for (const [u, c] of this.subscriptions) if (c === conversationId) units.add(u);
+        for (const [u, byConversation] of this.hours) if (byConversation.has(conversationId)) units.add(u);
+        return [...units].sort();
     }
     async saveAlert(episodeId: string, alert: StoredAlert): Promise<void> {
         this.alerts.set(episodeId, copy(alert));

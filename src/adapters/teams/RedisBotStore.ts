@@ -1,6 +1,13 @@
 import Redis from 'ioredis';
 import { isCluster, type RedisClient } from '../redis/createRedisClient';
-import type { BotStore, StoredAlert, StoredConversation, TeamsUser } from './BotStore';
+import type { ShiftHours, Subscription } from '../../domain/shiftHours';
+import {
+    groupSubscriptions,
+    type BotStore,
+    type StoredAlert,
+    type StoredConversation,
+    type TeamsUser
+} from './BotStore';
 
 /** How long an alert card id and a "delivered" marker are kept. @default 7 days */
 const RETAIN_MS = 7 * 24 * 3_600_000;
@@ -15,6 +22,8 @@ export const botKeys = {
     usersByGenesys: 'bot:{user}:genesys',
     usersByTeams: 'bot:{user}:teams',
     subscriptions: 'bot:sub',
+    /** Subscriptions with hours: field `JSON [unit, conversationId]` → JSON hours. */
+    subscriptionHours: 'bot:sub:hours',
     reported: 'bot:reported',
     names: 'bot:name',
     alert: (episodeId: string) => `bot:alert:${episodeId}`,
@@ -92,23 +101,57 @@ export class RedisBotStore implements BotStore {
     async userByTeamsId(id: string): Promise<TeamsUser | undefined> {
         return parse(await this.redis.hget(botKeys.usersByTeams, id));
     }
-    async subscribe(unit: string, conversationId: string): Promise<void> {
-        await this.redis.hset(botKeys.subscriptions, unit, conversationId);
+    async subscribe(unit: string, conversationId: string, hours?: ShiftHours): Promise<void> {
+        const field = JSON.stringify([unit, conversationId]);
+        if (hours === undefined) {
+            await this.redis.hset(botKeys.subscriptions, unit, conversationId);
+            await this.redis.hdel(botKeys.subscriptionHours, field);
+            return;
+        }
+        await this.redis.hset(botKeys.subscriptionHours, field, JSON.stringify(hours));
+        if ((await this.redis.hget(botKeys.subscriptions, unit)) === conversationId)
+            await this.redis.hdel(botKeys.subscriptions, unit);
     }
     async unsubscribe(conversationId: string): Promise<string[]> {
-        const units = await this.unitsOf(conversationId);
+        const anyTime = await this.redis.hgetall(botKeys.subscriptions);
+        const units = Object.entries(anyTime)
+            .filter(([, c]) => c === conversationId)
+            .map(([u]) => u);
         if (units.length > 0) await this.redis.hdel(botKeys.subscriptions, ...units);
-        return units;
+        const timed = (await this.hoursEntries()).filter(([, s]) => s.conversationId === conversationId);
+        if (timed.length > 0)
+            await this.redis.hdel(
+                botKeys.subscriptionHours,
+                ...timed.map(([u]) => JSON.stringify([u, conversationId]))
+            );
+        return [...new Set([...units, ...timed.map(([u]) => u)])].sort();
     }
     async subscriptionOf(unit: string): Promise<string | undefined> {
         return (await this.redis.hget(botKeys.subscriptions, unit)) ?? undefined;
     }
+    async subscriptionsOf(unit: string): Promise<Subscription[]> {
+        return (await this.allSubscriptions()).get(unit) ?? [];
+    }
+    async allSubscriptions(): Promise<Map<string, Subscription[]>> {
+        const anyTime = await this.redis.hgetall(botKeys.subscriptions);
+        const pairs: Array<[string, Subscription]> = Object.entries(anyTime).map(([u, c]) => [
+            u,
+            { conversationId: c }
+        ]);
+        return groupSubscriptions([...pairs, ...(await this.hoursEntries())]);
+    }
     async unitsOf(conversationId: string): Promise<string[]> {
-        const all = await this.redis.hgetall(botKeys.subscriptions);
-        return Object.entries(all)
-            .filter(([, c]) => c === conversationId)
-            .map(([u]) => u)
-            .sort();
+        const units = new Set<string>();
+        for (const [u, subs] of await this.allSubscriptions())
+            if (subs.some((s) => s.conversationId === conversationId)) units.add(u);
+        return [...units].sort();
+    }
+    private async hoursEntries(): Promise<Array<[string, Subscription]>> {
+        const raw = await this.redis.hgetall(botKeys.subscriptionHours);
+        return Object.entries(raw).map(([field, hours]) => {
+            const [unit, conversationId] = JSON.parse(field) as [string, string];
+            return [unit, { conversationId, hours: JSON.parse(hours) as ShiftHours }];
+        });
     }
     async saveAlert(episodeId: string, alert: StoredAlert): Promise<void> {
         await this.redis.set(botKeys.alert(episodeId), JSON.stringify(alert), 'PX', RETAIN_MS);

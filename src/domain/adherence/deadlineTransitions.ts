@@ -1,9 +1,10 @@
 import { isOpen, thresholdsFor } from './agentState';
 import { logEntry, notify, updateAlert } from './effects';
-import { deferral, skipReason } from './preCheck';
+import { deferral, skipReason, type Deferral } from './preCheck';
 import { commit, fieldsOf, openState, reopen, unchanged } from './records';
 import type {
     AgentRecord,
+    AlertWindow,
     Coverage,
     Effect,
     OpenEpisodeState,
@@ -13,15 +14,19 @@ import type {
     TransitionResult
 } from './types';
 
+const OPEN: AlertWindow = { open: true };
+
 /**
  * The agent's deadline passed: everything due by `now` happens, earliest first (after a restart several stages may be
- * overdue at once): the pending nudge or alert (through the pre-check), the formal exception, a snoozed re-alert.
+ * overdue at once): the pending nudge or alert (through the pre-check and, for the alert, the on-shift `window`), the
+ * formal exception, a snoozed re-alert.
  */
 export function deadline(
     record: AgentRecord | undefined,
     coverage: Coverage,
     now: number,
-    policy: Policy
+    policy: Policy,
+    window: AlertWindow = OPEN
 ): TransitionResult {
     if (!record || !isOpen(record.state)) return unchanged(record);
     let state: OpenEpisodeState = record.state;
@@ -33,7 +38,7 @@ export function deadline(
         const first = Math.min(exceptionDue, pendingDue, realertDue);
         if (first > now) break;
         if (first === pendingDue && state.pending) {
-            state = stage(record, state, state.pending, coverage, now, policy, effects);
+            state = stage(record, state, state.pending, { coverage, window }, now, policy, effects);
         } else if (first === exceptionDue && state.status === 'drifting') {
             state = exception(state, now, effects);
         } else {
@@ -44,18 +49,21 @@ export function deadline(
     return commit(record, record, state, effects);
 }
 
-/** The pending nudge or alert: deferred or skipped by the pre-check, else sent; the nudge makes the alert pending. */
+/**
+ * The pending nudge or alert: deferred or skipped by the pre-check, else sent; the nudge makes the alert pending. An
+ * alert that would go out while no channel is on shift is held until one is (`outside-hours`).
+ */
 function stage(
     record: AgentRecord,
     state: OpenEpisodeState,
     pending: PendingStage,
-    coverage: Coverage,
+    checks: { coverage: Coverage; window: AlertWindow },
     now: number,
     policy: Policy,
     effects: Effect[]
 ): OpenEpisodeState {
     const { episode } = state;
-    const defer = deferral(record, coverage, now);
+    const defer = deferral(record, checks.coverage, now) ?? offShift(pending, checks.window, episode, policy, now);
     if (defer) {
         effects.push(
             logEntry('suppressed', episode, now, { stage: pending.stage, reason: defer.reason, until: defer.until })
@@ -81,6 +89,19 @@ function stage(
     if (pending.stage === 'alert') return reopen(state, { alert: outcome, pending: undefined });
     const alertDueAt = episode.startedAt + thresholdsFor(episode, policy).alertAfterMs;
     return reopen(state, { nudge: outcome, pending: { stage: 'alert', dueAt: alertDueAt } });
+}
+
+/** An alert (not skipped for good) due while no channel is on shift: held until one opens. */
+function offShift(
+    pending: PendingStage,
+    window: AlertWindow,
+    episode: OpenEpisodeState['episode'],
+    policy: Policy,
+    now: number
+): Deferral | undefined {
+    if (pending.stage !== 'alert' || window.open || window.opensAt <= now || skipReason(episode, policy))
+        return undefined;
+    return { until: window.opensAt, reason: 'outside-hours' };
 }
 
 /** The formal exception: recorded, never deferred; a sent alert card says so. */

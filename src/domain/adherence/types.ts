@@ -85,7 +85,8 @@ export const SUPPRESS_REASONS = [
     'schedule-exception',
     'positive-impact',
     'dampened',
-    'acknowledged'
+    'acknowledged',
+    'outside-hours'
 ] as const;
 /** Why a nudge or alert did not go out (or went out later). */
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
@@ -179,9 +180,16 @@ export type Coverage =
     | { covered: false }
     | { covered: 'unknown' };
 
+/**
+ * Whether an alert due now has a channel on shift (on-shift routing): `open`, or none until `opensAt` (epoch ms) when
+ * the unit's only subscriptions have hours and none covers now.
+ */
+export type AlertWindow = { open: true } | { open: false; opensAt: number };
+
 export type EngineEvent =
     | { type: 'AdherenceObserved'; observation: Observation }
-    | { type: 'DeadlineReached'; coverage: Coverage }
+    /** `alertWindow` absent: open (no on-shift routing). */
+    | { type: 'DeadlineReached'; coverage: Coverage; alertWindow?: AlertWindow }
     | { type: 'AlertAcknowledged'; episodeId: string; by: string }
     | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
     | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }

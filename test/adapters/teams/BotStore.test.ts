@@ -51,6 +51,39 @@ function contract(name: string, make: () => Promise<{ store: BotStore; clock: Fa
             assert.equal(await store.subscriptionOf('mu3'), '19:d');
         });
 
+        it('keeps subscriptions with hours next to the one without, one per conversation and unit', async () => {
+            const { store } = await make();
+            const day = { from: 360, to: 840, days: [1, 2, 3, 4, 5] };
+            const eve = { from: 840, to: 1320, days: [0, 1, 2, 3, 4, 5, 6] };
+            await store.subscribe('mu1', '19:all');
+            await store.subscribe('mu1', '19:eve', eve);
+            await store.subscribe('mu1', '19:day', day);
+            await store.subscribe('mu2', '19:day', eve);
+            assert.deepEqual(await store.subscriptionsOf('mu1'), [
+                { conversationId: '19:all' },
+                { conversationId: '19:day', hours: day },
+                { conversationId: '19:eve', hours: eve }
+            ]);
+            assert.equal(await store.subscriptionOf('mu1'), '19:all');
+            assert.deepEqual(await store.unitsOf('19:day'), ['mu1', 'mu2']);
+            // Subscribing again replaces the conversation's hours, or drops them; with hours it leaves "any time".
+            await store.subscribe('mu1', '19:day', eve);
+            await store.subscribe('mu1', '19:eve');
+            await store.subscribe('mu1', '19:all', day);
+            assert.deepEqual(await store.subscriptionsOf('mu1'), [
+                { conversationId: '19:eve' },
+                { conversationId: '19:all', hours: day },
+                { conversationId: '19:day', hours: eve }
+            ]);
+            assert.deepEqual([...(await store.allSubscriptions()).keys()].sort(), ['mu1', 'mu2']);
+            assert.deepEqual(await store.unsubscribe('19:day'), ['mu1', 'mu2']);
+            assert.deepEqual(await store.subscriptionsOf('mu2'), []);
+            assert.deepEqual(
+                (await store.subscriptionsOf('mu1')).map((s) => s.conversationId),
+                ['19:eve', '19:all']
+            );
+        });
+
         it('keeps alert card ids and reports a marker once', async () => {
             const { store } = await make();
             const episode = {

@@ -203,6 +203,62 @@ describe('transition: suppression and the exception pre-check', () => {
         assert.deepEqual(a.kinds(), ['nudge', 'alert']);
     });
 
+    it('holds an alert while no channel is on shift until one opens, nudging and recording the exception on time', () => {
+        const closed = { open: false as const, opensAt: T0 + 40 * MIN };
+        const a = new Agent();
+        a.observe(out(T0));
+        a.now = T0 + 10 * MIN;
+        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: closed });
+        assert.deepEqual(a.kinds(), ['nudge'], 'the nudge is private: it never waits for a shift');
+        assert.deepEqual(a.logTypes(), ['start', 'nudge', 'suppressed:outside-hours']);
+        const held = a.record!.state;
+        assert.ok(held.status === 'drifting');
+        assert.deepEqual(held.pending, { stage: 'alert', dueAt: T0 + 40 * MIN });
+        a.now = T0 + 15 * MIN;
+        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: closed });
+        assert.equal(a.status, 'outOfAdherence', 'the formal exception is not held');
+        a.now = T0 + 40 * MIN;
+        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: { open: true } });
+        assert.deepEqual(a.kinds(), ['nudge', 'alert']);
+    });
+
+    it('drops a held alert when the episode ends before a channel is on shift', () => {
+        const a = new Agent();
+        a.observe(out(T0));
+        a.now = T0 + 10 * MIN;
+        a.apply({
+            type: 'DeadlineReached',
+            coverage: { covered: false },
+            alertWindow: { open: false, opensAt: T0 + 60 * MIN }
+        });
+        a.now = T0 + 20 * MIN;
+        a.observe(back(T0 + 20 * MIN));
+        assert.equal(a.status, 'adherent');
+        assert.equal(dueAtOf(a.record!.state), null, 'nothing left to fire at the opening');
+        assert.deepEqual(a.kinds(), ['nudge']);
+    });
+
+    it('does not hold an alert that is skipped for good (excluded), nor one whose window is already open', () => {
+        const a = new Agent(policy({ excludedCategories: new Set(['OnQueueWork']) }));
+        a.observe(out(T0));
+        a.now = T0 + 10 * MIN;
+        a.apply({
+            type: 'DeadlineReached',
+            coverage: { covered: false },
+            alertWindow: { open: false, opensAt: T0 + 60 * MIN }
+        });
+        assert.deepEqual(a.logTypes(), ['start', 'suppressed:excluded', 'suppressed:excluded']);
+        const b = new Agent();
+        b.observe(out(T0));
+        b.now = T0 + 10 * MIN;
+        b.apply({
+            type: 'DeadlineReached',
+            coverage: { covered: false },
+            alertWindow: { open: false, opensAt: T0 + 10 * MIN }
+        });
+        assert.deepEqual(b.kinds(), ['nudge', 'alert']);
+    });
+
     it('treats an unknown (not yet cached) coverage as not covered and never waits on it', () => {
         const a = new Agent();
         a.observe(out(T0));

@@ -19,6 +19,7 @@ import { createGenesysPart, type GenesysPart } from './genesysPart';
 import { createLogger } from './logger';
 import { createMetrics, type AppMetrics } from './metrics';
 import { createReportPart } from './reportPart';
+import { createShiftRouting } from './routingPart';
 import type { ReadinessCheck, RouteRegistrar } from './server';
 import { createAppServer, listen } from './serverPart';
 import { createStoresPart } from './storesPart';
@@ -92,7 +93,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
     const { agentStore, botStore, redis } = await createStoresPart(config.store, ctx, overrides);
     const genesys = config.genesys ? createGenesysPart(config.genesys, ctx) : undefined;
-    const engine = createEngine(config.engine, { agentStore, coverage: overrides.coverage ?? genesys?.coverage }, ctx);
+    const routing = createShiftRouting(config, botStore, ctx);
+    const engine = createEngine(
+        config.engine,
+        { agentStore, coverage: overrides.coverage ?? genesys?.coverage, alertWindows: routing },
+        ctx
+    );
     const report = createReportPart(config.analytics, { agentStore, users: genesys?.users }, ctx);
     const teams = createTeamsPart(
         config.teams,
@@ -101,6 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             botStore,
             agentStore,
             directory: overrides.directory ?? genesys?.directory,
+            routing,
             report: overrides.report ?? report.card
         },
         ctx
@@ -128,6 +135,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         ctx
     );
 
+    await routing.start();
     await engine.start();
     dispatcher.start();
     report.retention.start();
@@ -156,6 +164,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
                 () => report.retention.stop(),
                 () => dispatcher.stop(),
                 () => engine.stop(),
+                () => routing.stop(),
                 ...closers.reverse()
             ]))
     };

@@ -1,12 +1,12 @@
 import { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { EngineConfig } from '../engine/engineConfig';
-import type { AgentStateStore, CoverageSource } from '../engine/ports';
+import type { AgentStateStore, AlertWindowSource, CoverageSource } from '../engine/ports';
 import type { AppContext } from './appContext';
 
 /** The adherence engine on the agent store, with the schedule coverage when there is one; counted in the app's metrics. */
 export function createEngine(
     config: EngineConfig,
-    deps: { agentStore: AgentStateStore; coverage: CoverageSource | undefined },
+    deps: { agentStore: AgentStateStore; coverage: CoverageSource | undefined; alertWindows?: AlertWindowSource },
     ctx: AppContext
 ): AdherenceEngine {
     const { metrics } = ctx;
@@ -15,6 +15,7 @@ export function createEngine(
         clock: ctx.clock,
         policy: config.policy,
         coverage: deps.coverage,
+        alertWindows: deps.alertWindows,
         dampening: config.dampening,
         deadlineLeaseMs: config.deadlineLeaseMs,
         orphanPollMs: config.orphanPollMs,

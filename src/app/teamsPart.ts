@@ -6,6 +6,7 @@ import type { DirectoryPort } from '../adapters/teams/ports';
 import { DisplayNames } from '../adapters/teams/DisplayNames';
 import { NotificationCards } from '../adapters/teams/NotificationCards';
 import type { BotStore } from '../adapters/teams/BotStore';
+import type { ShiftRouting } from '../adapters/teams/ShiftRouting';
 import { TeamsDeliverer } from '../adapters/teams/delivery/TeamsDeliverer';
 import { createTeamsBot, type TeamsBot } from '../adapters/teams/bot';
 import type { TeamsConfig } from '../adapters/teams/teamsConfig';
@@ -17,6 +18,8 @@ export interface TeamsPartDeps {
     botStore: BotStore;
     agentStore: AgentStateStore;
     directory: DirectoryPort | undefined;
+    /** On-shift routing of the alerts. */
+    routing?: ShiftRouting;
     /** The `report [days]` card. */
     report(days: number, managementUnitIds: string[]): Promise<AdaptiveCardJson>;
 }
@@ -47,6 +50,7 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
         signer,
         clock: ctx.clock,
         directory: deps.directory,
+        routing: deps.routing,
         cards,
         readLog: (q) => store.readLog(q),
         report: deps.report,
@@ -79,7 +83,8 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
             noAlertChannel: () => metrics.noAlertChannel.inc(),
             referenceDropped: (kind) => metrics.referencesDropped.inc({ kind })
         },
-        logger
+        logger,
+        deps.routing
     );
     return { bot, deliverer };
 }

@@ -72,8 +72,10 @@ export function splitHours(arg: string): { rest: string; hours?: ShiftHours; err
     let end = words.length;
     const last = words[end - 1] ?? '';
     const beforeLast = words[end - 2] ?? '';
-    if (end >= 2 && /^\d{1,2}:\d{2}-/.test(beforeLast) && DAYS_TOKEN.test(last)) {
-        const parsed = parseDays(last);
+    if (end >= 2 && /^\d{1,2}:\d{2}-/.test(beforeLast)) {
+        const parsed = DAYS_TOKEN.test(last)
+            ? parseDays(last)
+            : `"${last.slice(0, 20)}" is not a list of days like mon-fri or sat,sun.`;
         if (typeof parsed === 'string') return { rest: arg, error: parsed };
         days = parsed;
         end--;

@@ -142,6 +142,18 @@ describe('parseTeamsConfig', () => {
         );
     });
 
+    it('reads TEAMS_SUBSCRIPTION_REFRESH_MS (default 30 s) and bounds it', () => {
+        assert.equal(parseTeamsConfig({ ADHERENCE_MODE: 'test' }).subscriptionRefreshMs, 30_000);
+        assert.equal(
+            parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_SUBSCRIPTION_REFRESH_MS: '5000' }).subscriptionRefreshMs,
+            5_000
+        );
+        assert.throws(
+            () => parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_SUBSCRIPTION_REFRESH_MS: '10' }),
+            /TEAMS_SUBSCRIPTION_REFRESH_MS/
+        );
+    });
+
     it('reads a bare Teams user id (29:…) as a supervisor of every unit and 29:…:<units> as scoped', () => {
         const c = parseTeamsConfig({
             ADHERENCE_MODE: 'test',

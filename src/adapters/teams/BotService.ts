@@ -14,6 +14,7 @@ import { IdentityMapping, type Identification, type MemberInfo } from './Identit
 import { NotificationCards } from './NotificationCards';
 import type { DirectoryPort, EngineActions } from './ports';
 import { refusalReply } from './replies';
+import type { ShiftRouting } from './ShiftRouting';
 import { StatusCards } from './StatusCards';
 
 export interface BotServiceOptions {
@@ -22,6 +23,8 @@ export interface BotServiceOptions {
     signer: ActionSigner;
     clock: Clock;
     directory?: DirectoryPort;
+    /** On-shift routing: `subscribe <unit> HH:MM-HH:MM [days]` refreshes it, `status` in a channel shows it. */
+    routing?: ShiftRouting;
     /** Reads the episode log (today's episodes on `status`). */
     readLog?(query: LogQuery): Promise<EpisodeLogEntry[]>;
     /** Renders the drift report card (`report [days]`), for the given units (all when empty). */
@@ -84,6 +87,7 @@ export class BotService {
                 readLog: o.readLog
             }),
             directory,
+            routing: o.routing,
             report: o.report,
             maxOvertimeMs: o.maxOvertimeMs ?? 12 * 3_600_000,
             refuse: (reason, text) => {

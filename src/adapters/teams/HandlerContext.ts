@@ -7,6 +7,7 @@ import type { Authorization } from './Authorization';
 import type { BotStore, ConversationKind } from './BotStore';
 import type { NotificationCards } from './NotificationCards';
 import type { DirectoryPort, EngineActions } from './ports';
+import type { ShiftRouting } from './ShiftRouting';
 import type { StatusCards } from './StatusCards';
 
 /** Who is acting, and where. */
@@ -54,6 +55,8 @@ export interface HandlerContext {
     cards: NotificationCards;
     status: StatusCards;
     directory?: DirectoryPort;
+    /** On-shift routing (subscriptions with hours); refreshed after `subscribe`/`unsubscribe`. */
+    routing?: ShiftRouting;
     /** Renders the drift report card for the given units (every unit when empty); absent: no report here. */
     report?(days: number, managementUnitIds: string[]): Promise<AdaptiveCardJson>;
     /** Longest approved-overtime window accepted, ms. */

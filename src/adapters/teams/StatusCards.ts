@@ -30,8 +30,11 @@ export class StatusCards {
         this.calendar = new LocalCalendar(o.timeZone);
     }
 
-    /** Who is drifting now in these units, ranked by minutes × impact weight, at most 25. */
-    async driftingNow(units: string[]): Promise<AdaptiveCardJson> {
+    /** Who is drifting now in these units, ranked by minutes × impact weight, at most 25; then `extra` rows. */
+    async driftingNow(
+        units: string[],
+        extra: ReadonlyArray<{ label: string; value: string }> = []
+    ): Promise<AdaptiveCardJson> {
         const now = this.o.clock.now();
         const ranked = this.o.engine
             .openEpisodes({ managementUnitIds: units })
@@ -55,7 +58,7 @@ export class StatusCards {
                 rows.length === 0
                     ? 'Nobody in your units is out of adherence right now.'
                     : `${rows.length} agent(s) out of adherence, most urgent first.`,
-            rows
+            rows: [...rows, ...extra]
         });
     }
 

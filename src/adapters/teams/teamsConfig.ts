@@ -49,6 +49,8 @@ export interface TeamsConfig {
      * sends are taken over after it; an instance cut from Redis for less than it never has a send repeated. @default 13000
      */
     deliveryLeaseMs: number;
+    /** `TEAMS_SUBSCRIPTION_REFRESH_MS`: how often on-shift routing reads the subscriptions again (other instances). @default 30000 */
+    subscriptionRefreshMs: number;
 }
 
 /** The Teams part's defaults: the one place they are declared (the outbox dispatcher falls back to them too). */
@@ -69,7 +71,8 @@ export const TEAMS_DEFAULTS = Object.freeze({
     maxAttempts: 8,
     backoff: Object.freeze({ initialMs: 1_000, maxMs: 60_000 }),
     outboxPollMs: 1_000,
-    deliveryLeaseMs: 13_000
+    deliveryLeaseMs: 13_000,
+    subscriptionRefreshMs: 30_000
 });
 
 /** `limit/windowMs,…` (e.g. `7/1000,60/30000`), at least one. */
@@ -198,7 +201,11 @@ export function readTeamsConfig(env: EnvReader): TeamsConfig {
             maxMs: env.duration('TEAMS_DELIVERY_BACKOFF_MAX_MS', d.backoff.maxMs, { min: 1 })
         },
         outboxPollMs: env.duration('TEAMS_OUTBOX_POLL_MS', d.outboxPollMs, { min: 10 }),
-        deliveryLeaseMs: env.duration('TEAMS_DELIVERY_LEASE_MS', d.deliveryLeaseMs, { min: 1_000 })
+        deliveryLeaseMs: env.duration('TEAMS_DELIVERY_LEASE_MS', d.deliveryLeaseMs, { min: 1_000 }),
+        subscriptionRefreshMs: env.duration('TEAMS_SUBSCRIPTION_REFRESH_MS', d.subscriptionRefreshMs, {
+            min: 1_000,
+            max: 3_600_000
+        })
     });
 }
 

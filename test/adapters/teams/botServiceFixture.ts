@@ -74,7 +74,10 @@ export async function setup(
         supervisors?: Map<string, string[]>;
         channelMembersSupervise?: boolean;
         withReport?: boolean;
-        extra?: Partial<BotServiceOptions>;
+        /** More options, or a function of the store and clock giving them (e.g. on-shift routing over the store). */
+        extra?:
+            | Partial<BotServiceOptions>
+            | ((parts: { store: MemoryBotStore; clock: FakeClock }) => Partial<BotServiceOptions>);
     } = {}
 ) {
     const clock = new FakeClock();
@@ -106,7 +109,7 @@ export async function setup(
         userOverrides: new Map(),
         timeZone: 'UTC',
         onRefusal: (r) => refusals.push(r),
-        ...options.extra
+        ...(typeof options.extra === 'function' ? options.extra({ store, clock }) : options.extra)
     });
     await store.saveUser({ teamsUserId: '29:a', genesysUserId: 'g-a' });
     await store.saveUser({ teamsUserId: '29:sup', genesysUserId: 'g-sup', aadObjectId: 'aad-sup' });

@@ -16,11 +16,16 @@ const help: CommandHandler = async () => ({ card: helpCard('') });
 export const COMMANDS: ReadonlyArray<{ name: string; description: string; handle: CommandHandler }> = [
     {
         name: 'status',
-        description: 'Your own adherence now and today (in a supervisor channel: who is drifting now)',
+        description: 'Your own adherence now and today (in a supervisor channel: who is drifting now, where alerts go)',
         handle: status
     },
     { name: 'report [days]', description: 'Drift report for the last days (default 7)', handle: report },
-    { name: 'subscribe <unit>', description: "Send this unit's alerts to this channel", handle: subscribe },
+    {
+        name: 'subscribe <unit> [HH:MM-HH:MM [days]]',
+        description:
+            "Send this unit's alerts to this channel, during these hours when given (e.g. 06:00-14:00 mon-fri)",
+        handle: subscribe
+    },
     { name: 'unsubscribe', description: 'Stop alerts in this channel', handle: unsubscribe },
     {
         name: 'exclude <category>',

@@ -1,31 +1,37 @@
-import type { CommandHandler } from '../HandlerContext';
+import { formatHours, splitHours } from '../../../domain/shiftHours';
+import type { CommandHandler, HandlerContext, Reply } from '../HandlerContext';
 import { notice, usage } from '../replies';
 
-/** `subscribe <unit name or id>` (a configured supervisor of the unit, in a channel): the unit's alerts go here. */
+const USAGE =
+    'Usage: subscribe <management unit name or id> [HH:MM-HH:MM [days]], e.g. subscribe Sales 06:00-14:00 mon-fri ' +
+    "(hours in the unit's time zone; without hours: alerts at any time).";
+
+/**
+ * `subscribe <unit name or id> [HH:MM-HH:MM [days]]` (a configured supervisor of the unit, in a channel): the unit's
+ * alerts go here, during the hours when given (on-shift routing), else at any time.
+ */
 export const subscribe: CommandHandler = async (ctx, actor, arg) => {
     if (actor.kind === 'personal')
         return usage(
             'Subscribe',
             'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).'
         );
-    if (arg === '') return usage('Subscribe', 'Usage: subscribe <management unit name or id>');
-    let unit: { id: string; name: string } | undefined;
-    try {
-        unit = ctx.directory?.findUnit ? await ctx.directory.findUnit(arg) : { id: arg, name: arg };
-    } catch (error) {
-        ctx.logger?.warn({ err: String(error) }, 'Genesys unit look-up failed');
-        return usage(
-            'Subscribe',
-            `I couldn't reach Genesys to check the unit "${arg.slice(0, 60)}" just now. Nothing was changed; please try again in a minute.`
-        );
-    }
-    if (!unit) return usage('Subscribe', `I can't find a management unit called "${arg.slice(0, 60)}".`);
+    const { rest, hours, error } = splitHours(arg);
+    if (error !== undefined) return usage('Subscribe', `${error} ${USAGE}`);
+    if (rest === '') return usage('Subscribe', USAGE);
+    const unit = await lookUpUnit(ctx, rest);
+    if ('card' in unit) return unit;
     if (!ctx.auth.isConfiguredSupervisor(actor, unit.id)) return ctx.refuse('not-supervisor');
-    await ctx.store.subscribe(unit.id, actor.conversationId);
+    await ctx.store.subscribe(unit.id, actor.conversationId, hours);
+    await ctx.routing?.refresh();
     // A missing channel for this unit is reported again if it ever goes missing again.
     await ctx.store.clearReported(`no-channel:${unit.id}`);
-    ctx.logger?.info({ managementUnitId: unit.id, conversationId: actor.conversationId }, 'unit subscribed');
-    return { card: notice('Subscribed', `Alerts for ${unit.name} will be posted here.`, 'Good') };
+    ctx.logger?.info(
+        { managementUnitId: unit.id, conversationId: actor.conversationId, hours: hours && formatHours(hours) },
+        'unit subscribed'
+    );
+    const when = hours ? ` from ${formatHours(hours)} (the unit's time zone)` : '';
+    return { card: notice('Subscribed', `Alerts for ${unit.name} will be posted here${when}.`, 'Good') };
 };
 
 /** `unsubscribe` (a configured supervisor of every unit subscribed here): no more alerts in this conversation. */
@@ -33,6 +39,7 @@ export const unsubscribe: CommandHandler = async (ctx, actor) => {
     const units = await ctx.store.unitsOf(actor.conversationId);
     for (const u of units) if (!ctx.auth.isConfiguredSupervisor(actor, u)) return ctx.refuse('not-supervisor');
     await ctx.store.unsubscribe(actor.conversationId);
+    await ctx.routing?.refresh();
     return {
         card: notice(
             'Unsubscribed',
@@ -43,3 +50,67 @@ export const unsubscribe: CommandHandler = async (ctx, actor) => {
         )
     };
 };
+
+/**
+ * The on-shift routing of each unit, as `status` shows it in a channel: every subscription of the unit with its
+ * hours, which one an alert would go to now, and when alerts are held.
+ */
+export async function routingRows(
+    ctx: HandlerContext,
+    units: readonly string[],
+    here: string
+): Promise<Array<{ label: string; value: string }>> {
+    const now = ctx.clock.now();
+    const rows: Array<{ label: string; value: string }> = [];
+    for (const unit of units) {
+        const subs = await ctx.store.subscriptionsOf(unit);
+        const targets = ctx.routing?.targets(unit, subs, now);
+        const current = targets !== undefined && 'conversationIds' in targets ? targets.conversationIds[0] : undefined;
+        const parts: string[] = [];
+        for (const s of subs) {
+            const name = s.conversationId === here ? 'here' : await conversationName(ctx, s.conversationId);
+            parts.push(
+                `${name} ${s.hours ? formatHours(s.hours) : 'any time'}${s.conversationId === current ? ' (alerts now)' : ''}`
+            );
+        }
+        if (targets !== undefined && 'opensAt' in targets) {
+            const zone = ctx.routing!.calendarOf(unit).timeZone;
+            parts.push(`nobody on shift now: alerts held until ${weekdayTime(targets.opensAt, zone)} (${zone})`);
+        }
+        rows.push({ label: `Alerts of ${unit}`, value: parts.join(' · ') });
+    }
+    return rows;
+}
+
+async function conversationName(ctx: HandlerContext, conversationId: string): Promise<string> {
+    const c = await ctx.store.getConversation(conversationId);
+    return c?.reference.conversation.name ?? conversationId;
+}
+
+/** `Mon 06:00` in the zone. */
+function weekdayTime(at: number, timeZone: string): string {
+    return new Intl.DateTimeFormat('en-GB', {
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone
+    })
+        .format(at)
+        .replace(',', '');
+}
+
+/** The unit a `subscribe` names (by name or id), or the answer when it is unknown or Genesys cannot be asked. */
+async function lookUpUnit(ctx: HandlerContext, text: string): Promise<{ id: string; name: string } | Reply> {
+    let unit: { id: string; name: string } | undefined;
+    try {
+        unit = ctx.directory?.findUnit ? await ctx.directory.findUnit(text) : { id: text, name: text };
+    } catch (error) {
+        ctx.logger?.warn({ err: String(error) }, 'Genesys unit look-up failed');
+        return usage(
+            'Subscribe',
+            `I couldn't reach Genesys to check the unit "${text.slice(0, 60)}" just now. Nothing was changed; please try again in a minute.`
+        );
+    }
+    return unit ?? usage('Subscribe', `I can't find a management unit called "${text.slice(0, 60)}".`);
+}

@@ -6,6 +6,7 @@ import type { AdaptiveCardJson } from '../../../cards/renderCard';
 import type { BotStore, ConversationRef, StoredAlert } from '../BotStore';
 import { applyChange } from '../cardData';
 import type { NotificationCards } from '../NotificationCards';
+import type { ShiftRouting } from '../ShiftRouting';
 
 /** Sends and updates cards in a stored conversation (implemented with botbuilder in `proactiveSender.ts`). */
 export interface ConversationSender {
@@ -27,7 +28,7 @@ const NOTHING: PreparedSend = Object.freeze({ post: async () => undefined });
 
 /**
  * Routes engine notifications to Teams conversations: nudges to the agent's 1:1 chat, alerts to the channel
- * subscribed to the agent's unit, alert updates onto the stored card (in place).
+ * subscribed to the agent's unit that is on shift, alert updates onto the stored card (in place).
  */
 export class TeamsDeliverer implements Deliverer {
     constructor(
@@ -35,7 +36,9 @@ export class TeamsDeliverer implements Deliverer {
         private readonly sender: ConversationSender,
         private readonly cards: NotificationCards,
         private readonly events: DelivererEvents = {},
-        private readonly logger?: Logger
+        private readonly logger?: Logger,
+        /** On-shift routing; without it an alert goes to the unit's subscriptions in store order. */
+        private readonly routing?: Pick<ShiftRouting, 'targets'>
     ) {}
 
     async route(n: Notification): Promise<Route> {
@@ -55,8 +58,8 @@ export class TeamsDeliverer implements Deliverer {
             return { conversationKey: personal.reference.conversation.id };
         }
         if (n.kind === 'alert') {
-            const channel = await this.store.subscriptionOf(n.episode.managementUnitId);
-            if (!channel || !(await this.store.getConversation(channel))) {
+            const channel = await this.alertChannel(n);
+            if (!channel) {
                 if (await this.store.reportOnce(`no-channel:${n.episode.managementUnitId}`)) {
                     this.events.noAlertChannel?.(n.episode.managementUnitId);
                     this.logger?.warn(
@@ -72,9 +75,28 @@ export class TeamsDeliverer implements Deliverer {
         // or waiting for a rate slot or a retry), into the same per-conversation queue as the alert: in order behind it.
         const alert = await this.store.getAlert(n.episode.id);
         if (alert) return { conversationKey: alert.conversationId };
-        const channel = await this.store.subscriptionOf(n.episode.managementUnitId);
+        const channel = await this.alertChannel(n);
         if (!channel) return { drop: 'no-alert-card' };
         return { conversationKey: channel };
+    }
+
+    /**
+     * The channel of the unit that gets an alert due at `n.at`: on-shift routing's choice (the subscriptions whose
+     * hours cover it, else those without hours), the first of them with a stored conversation, else one without hours. An alert the engine
+     * released while the routing shows none on shift (its view of the subscriptions was a moment old) still goes to a
+     * subscribed channel, never nowhere.
+     */
+    private async alertChannel(n: Notification): Promise<string | undefined> {
+        const unit = n.episode.managementUnitId;
+        const subs = await this.store.subscriptionsOf(unit);
+        const targets = this.routing?.targets(unit, subs, n.at);
+        const anyTime = subs.filter((s) => s.hours === undefined).map((s) => s.conversationId);
+        const ids =
+            targets !== undefined && 'conversationIds' in targets
+                ? [...targets.conversationIds, ...anyTime]
+                : subs.map((s) => s.conversationId);
+        for (const id of ids) if (await this.store.getConversation(id)) return id;
+        return undefined;
     }
 
     async send(n: Notification, conversationKey: string): Promise<void> {

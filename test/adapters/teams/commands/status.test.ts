@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EpisodeLogEntry } from '../../../../src/domain/adherence/types';
 import type { LogQuery } from '../../../../src/engine/ports';
+import { ShiftRouting } from '../../../../src/adapters/teams/ShiftRouting';
 import { inChannel, MIN, personal, setup } from '../botServiceFixture';
 
 describe('status command', () => {
@@ -77,5 +78,31 @@ describe('status command', () => {
         assert.doesNotMatch(JSON.stringify(member.card), /Drifting now/, 'a mere member gets their own status');
         const sup = await strict.service.command(inChannel('29:sup', '19:ch1', 'aad-sup'), 'status');
         assert.match(JSON.stringify(sup.card), /Drifting now/);
+    });
+
+    it("shows the routing of the channel's units: each subscription's hours, who gets alerts now, when they are held", async () => {
+        const { service, store, clock } = await setup({
+            extra: ({ store, clock }) => ({
+                routing: new ShiftRouting({ store, clock, timeZoneOf: () => 'UTC', refreshMs: 0 })
+            })
+        });
+        await store.saveConversation('19:eve', {
+            kind: 'channel',
+            savedAt: 1,
+            reference: {
+                channelId: 'msteams',
+                serviceUrl: 'http://x/',
+                conversation: { id: '19:eve', name: 'Evening' }
+            }
+        });
+        await store.subscribe('mu-1', '19:day', { from: 360, to: 840, days: [1, 2, 3, 4, 5] });
+        await store.subscribe('mu-1', '19:eve', { from: 840, to: 1320, days: [0, 1, 2, 3, 4, 5, 6] });
+        const text = () => service.command(inChannel('29:x', '19:day'), 'status').then((r) => JSON.stringify(r.card));
+        assert.match(
+            await text(),
+            /"title":"Alerts of mu-1","value":"here 06:00-14:00 mon-fri \(alerts now\) · Evening 14:00-22:00"/
+        );
+        clock.advanceTo(Date.UTC(2026, 10, 23, 23)); // Monday 23:00 UTC
+        assert.match(await text(), /nobody on shift now: alerts held until Tue 06:00 \(UTC\)/);
     });
 });

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ShiftRouting } from '../../../../src/adapters/teams/ShiftRouting';
 import { inChannel, personal, setup } from '../botServiceFixture';
 
 describe('subscribe and unsubscribe commands', () => {
@@ -34,5 +35,42 @@ describe('subscribe and unsubscribe commands', () => {
         assert.match(JSON.stringify(reply.card), /couldn.t reach Genesys to check the unit .*Sales/);
         assert.doesNotMatch(JSON.stringify(reply.card), /GENESYS_UNAVAILABLE|503/);
         assert.equal(await store.subscriptionOf('Sales'), undefined);
+    });
+
+    it('subscribes with hours and days, the unit name keeping its spaces, and refreshes the routing', async () => {
+        const refreshed: string[] = [];
+        const { service, store } = await setup({
+            supervisors: new Map([['aad-sup', ['*']]]),
+            extra: {
+                routing: {
+                    refresh: async () => void refreshed.push('refresh')
+                } as unknown as ShiftRouting
+            }
+        });
+        const res = await service.command(
+            inChannel('29:sup', '19:day', 'aad-sup'),
+            'subscribe Unit B 06:00-14:00 mon-fri'
+        );
+        assert.match(JSON.stringify(res.card), /Alerts for Unit B will be posted here from 06:00-14:00 mon-fri/);
+        assert.deepEqual(await store.subscriptionsOf('Unit B'), [
+            { conversationId: '19:day', hours: { from: 360, to: 840, days: [1, 2, 3, 4, 5] } }
+        ]);
+        assert.deepEqual(refreshed, ['refresh']);
+        await service.command(inChannel('29:sup', '19:day', 'aad-sup'), 'unsubscribe');
+        assert.deepEqual(refreshed, ['refresh', 'refresh']);
+    });
+
+    it('refuses bad hours with the reason and the usage, subscribing nothing', async () => {
+        const { service, store } = await setup();
+        for (const [text, reason] of [
+            ['subscribe mu-1 25:00-14:00', /not a time range like 06:00-14:00/],
+            ['subscribe mu-1 06:00-14:00 weekdays', /not a list of days like mon-fri/],
+            ['subscribe 06:00-14:00', /Usage: subscribe <management unit name or id> \[HH:MM-HH:MM \[days\]\]/]
+        ] as const) {
+            const res = await service.command(inChannel('29:sup', '19:ch', 'aad-sup'), text);
+            assert.equal(res.refused, 'invalid-input', text);
+            assert.match(JSON.stringify(res.card), reason, text);
+        }
+        assert.deepEqual(await store.unitsOf('19:ch'), []);
     });
 });

@@ -124,7 +124,8 @@ export class BatchCommitter {
                 event = {
                     type: 'DeadlineReached',
                     coverage: this.parts.coverage.coverageAt(w.userId, now),
-                    alertWindow: unit === undefined ? undefined : this.parts.alertWindows.alertWindowAt(unit, now)
+                    alertWindow: unit === undefined ? undefined : this.parts.alertWindows.alertWindowAt(unit, now),
+                    escalationLevels: unit === undefined ? undefined : this.parts.alertWindows.escalationLevels?.(unit)
                 };
             }
             stale += this.step(w, job, event, now);

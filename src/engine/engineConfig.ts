@@ -7,8 +7,9 @@ export interface EngineConfig {
     /**
      * Thresholds (`ADHERENCE_NUDGE_AFTER_MS`, `…_ALERT_…`, `…_EXCEPTION_…`, ms; @default 360000 / 600000 / 900000),
      * per-activity overrides (`ADHERENCE_THRESHOLD_OVERRIDES`, minutes: `Meal:3/5;Break:4/8`; @default none),
-     * excluded categories (`ADHERENCE_EXCLUDED_CATEGORIES`; @default Meeting,Training) and
-     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true).
+     * excluded categories (`ADHERENCE_EXCLUDED_CATEGORIES`; @default Meeting,Training),
+     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true) and the escalation of an alert nobody acts on
+     * (`ADHERENCE_ESCALATE_AFTER_MS`, @default 300000; `ADHERENCE_ESCALATION_LEVELS`, 0 = off, @default 1).
      */
     policy: Policy;
     /**
@@ -31,6 +32,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
     thresholds: Object.freeze({ nudgeAfterMs: 6 * MINUTE, alertAfterMs: 10 * MINUTE, exceptionAfterMs: 15 * MINUTE }),
     excludedCategories: Object.freeze(['Meeting', 'Training']),
     suppressPositiveImpact: true,
+    escalation: Object.freeze({ afterMs: 5 * MINUTE, levels: 1 }),
     dampening: Object.freeze({ windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }),
     deadlineLeaseMs: 8_000,
     orphanPollMs: 3_000,
@@ -68,6 +70,14 @@ function overrides(env: EnvReader, defaults: Thresholds): Record<string, Partial
     return out;
 }
 
+/** `ADHERENCE_ESCALATE_AFTER_MS` and `ADHERENCE_ESCALATION_LEVELS` (0: no escalation). */
+function escalation(env: EnvReader): Pick<Policy, 'escalation'> {
+    const d = ENGINE_DEFAULTS.escalation;
+    const afterMs = env.duration('ADHERENCE_ESCALATE_AFTER_MS', d.afterMs, { min: 1_000, max: 24 * 60 * MINUTE });
+    const levels = env.integer('ADHERENCE_ESCALATION_LEVELS', d.levels, { min: 0, max: 5 });
+    return levels === 0 ? {} : { escalation: { afterMs, levels } };
+}
+
 /** Reads the engine settings (the variables of {@link EngineConfig}); problems go to `env`. */
 export function readEngineConfig(env: EnvReader): EngineConfig {
     const d = ENGINE_DEFAULTS;
@@ -86,7 +96,8 @@ export function readEngineConfig(env: EnvReader): EngineConfig {
             thresholds,
             overrides: overrides(env, thresholds),
             excludedCategories: new Set(excluded),
-            suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact)
+            suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact),
+            ...escalation(env)
         },
         dampening: {
             windowMs: env.duration('ADHERENCE_DAMPEN_WINDOW_MS', d.dampening.windowMs),

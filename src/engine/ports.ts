@@ -112,6 +112,11 @@ export const noCoverage: CoverageSource = {
  */
 export interface AlertWindowSource {
     alertWindowAt(managementUnitId: string, at: number): AlertWindow;
+    /**
+     * How many escalation levels of the unit have somebody to go to (levels 1 to n each have a target); absent: the
+     * engine escalates every configured level.
+     */
+    escalationLevels?(managementUnitId: string): number;
 }
 
 /** Every alert may go out at once: the default without on-shift routing. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/app/config';
 import { isConfigError, type ConfigError } from '../../src/kit/ConfigError';
 import { parseTeamsConfig } from '../../src/adapters/teams/teamsConfig';
+import { parseEngineConfig } from '../../src/engine/engineConfig';
 
 /** The error `loadConfig` throws for `env`; the test fails when it throws nothing or something else. */
 function refusal(env: Record<string, string | undefined>): ConfigError {
@@ -140,6 +141,18 @@ describe('parseTeamsConfig', () => {
             () => parseTeamsConfig({ ADHERENCE_MODE: 'test', TEAMS_DELIVERY_LEASE_MS: '500' }),
             (e: Error) => /TEAMS_DELIVERY_LEASE_MS/.test(e.message)
         );
+    });
+
+    it('reads the escalation (default one level after 5 min; 0 levels = off) and bounds it', () => {
+        assert.deepEqual(parseEngineConfig({}).policy.escalation, { afterMs: 300_000, levels: 1 });
+        assert.deepEqual(
+            parseEngineConfig({ ADHERENCE_ESCALATE_AFTER_MS: '120000', ADHERENCE_ESCALATION_LEVELS: '3' }).policy
+                .escalation,
+            { afterMs: 120_000, levels: 3 }
+        );
+        assert.equal(parseEngineConfig({ ADHERENCE_ESCALATION_LEVELS: '0' }).policy.escalation, undefined);
+        assert.throws(() => parseEngineConfig({ ADHERENCE_ESCALATION_LEVELS: '6' }), /ADHERENCE_ESCALATION_LEVELS/);
+        assert.throws(() => parseEngineConfig({ ADHERENCE_ESCALATE_AFTER_MS: '10' }), /ADHERENCE_ESCALATE_AFTER_MS/);
     });
 
     it('reads TEAMS_SUBSCRIPTION_REFRESH_MS (default 30 s) and bounds it', () => {

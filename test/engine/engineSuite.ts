@@ -276,6 +276,44 @@ export function engineSuite(name: string, factory: StoreFactory): void {
             );
         });
 
+        it('escalates an alert nobody acted on once, on one of two instances, after a restart of the one that alerted', async () => {
+            const escalation = { afterMs: 5 * MIN, levels: 1 };
+            const alertWindows: AlertWindowSource = {
+                alertWindowAt: () => ({ open: true }),
+                escalationLevels: () => 1
+            };
+            const clock = new FakeClock(T0);
+            const options = { policy: policy({ escalation }), alertWindows };
+            const { engine: one, store, shared } = await setup(options, clock);
+            const twoStore = await shared();
+            stores.push(twoStore);
+            const two = new AdherenceEngine({ store: twoStore, clock, orphanPollMs: 1_000, ...options });
+            engines.push(two);
+            await two.start();
+            for (const e of [one, two]) e.observe([out(T0, { userId: 'a' })]);
+            await Promise.all([one.idle(), two.idle()]);
+            clock.advanceTo(T0 + 10 * MIN);
+            await Promise.all([one.idle(), two.idle()]);
+            await one.stop(); // the escalation deadline is in the store; the other instance fires it
+            for (let s = 1; s <= 8; s++) {
+                clock.advanceTo(T0 + 15 * MIN + s * 1_000);
+                await two.idle();
+            }
+            // Each conversation keeps its own order; across them the outbox order does not matter.
+            assert.deepEqual((await drain(store, clock.now())).sort(), [
+                'alert:a',
+                'escalation:a',
+                'nudge:a',
+                'update:escalated:a',
+                'update:exception:a'
+            ]);
+            const log = await store.readLog({ fromAt: T0, toAt: clock.now() + 1 });
+            assert.deepEqual(
+                log.filter((e) => e.type === 'escalate').map((e) => e.level),
+                [1]
+            );
+        });
+
         it('dampens a schedule republish: agents who only appear out are not nudged; real drifts still are', async () => {
             const { engine, store, clock } = await setup({
                 dampening: { windowMs: 60_000, burstThreshold: 1_000, burstWindowMs: 10_000 }

@@ -2,7 +2,7 @@ import type { BotStore } from './BotStore';
 import type { Actor } from './HandlerContext';
 
 export interface AuthorizationOptions {
-    store: Pick<BotStore, 'subscriptionsOf' | 'userByGenesysId'>;
+    store: Pick<BotStore, 'unitsOf' | 'userByGenesysId'>;
     /** Configured supervisors: Teams user id or AAD object id → unit ids (`*` = all; the id `*` = anyone). */
     supervisors: ReadonlyMap<string, readonly string[]>;
     /** Members of the channel subscribed to a unit supervise that unit. */
@@ -16,11 +16,14 @@ export interface AuthorizationOptions {
 export class Authorization {
     constructor(private readonly o: AuthorizationOptions) {}
 
-    /** A configured supervisor of `unitId`, or a member of a channel subscribed to it (any hours) when that counts. */
+    /**
+     * A configured supervisor of `unitId`, or a member of a channel subscribed to it (any hours, or its escalations)
+     * when that counts.
+     */
     async supervises(actor: Actor, unitId: string): Promise<boolean> {
         if (this.isConfiguredSupervisor(actor, unitId)) return true;
         if (!this.o.channelMembersSupervise || actor.kind === 'personal') return false;
-        return (await this.o.store.subscriptionsOf(unitId)).some((s) => s.conversationId === actor.conversationId);
+        return (await this.o.store.unitsOf(actor.conversationId)).includes(unitId);
     }
 
     /** A configured supervisor of `unitId` (or of any unit when undefined). */

@@ -41,6 +41,13 @@ export interface StoredAlert {
     facts: AlertFacts;
 }
 
+/** An escalation card of an episode: where it was posted (a conversation id), its activity id and its level. */
+export interface EscalationCard {
+    conversationId: string;
+    activityId: string;
+    level: number;
+}
+
 /**
  * Everything the Teams side remembers: conversation references (per user for 1:1 chats, per conversation for
  * channels and group chats), the Teams ↔ Genesys user mapping, unit subscriptions, alert card ids per episode,
@@ -73,10 +80,18 @@ export interface BotStore extends DeliveryClaims {
     subscriptionsOf(managementUnitId: string): Promise<Subscription[]>;
     /** Every subscription of every unit (the on-shift routing's cache). */
     allSubscriptions(): Promise<Map<string, Subscription[]>>;
+    /** Route a unit's escalations of `level` (1 = the first) to a conversation (one per unit and level; the last wins). */
+    subscribeEscalation(managementUnitId: string, conversationId: string, level: number): Promise<void>;
+    /** Every escalation subscription: unit → level → conversation. */
+    allEscalations(): Promise<Map<string, Map<number, string>>>;
+    /** The units a conversation gets alerts or escalations of. */
     unitsOf(conversationId: string): Promise<string[]>;
 
     saveAlert(episodeId: string, alert: StoredAlert): Promise<void>;
     getAlert(episodeId: string): Promise<StoredAlert | undefined>;
+    /** Remember another card of the episode (an escalation), updated with the alert card on every change. */
+    addEscalationCard(episodeId: string, card: EscalationCard): Promise<void>;
+    escalationCards(episodeId: string): Promise<EscalationCard[]>;
 
     /** Remember a person's display name by the id cards store for them (AAD object id or Teams id). */
     saveName(id: string, name: string): Promise<void>;

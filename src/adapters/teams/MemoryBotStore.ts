@@ -3,6 +3,7 @@ import type { ShiftHours, Subscription } from '../../domain/shiftHours';
 import {
     groupSubscriptions,
     type BotStore,
+    type EscalationCard,
     type StoredAlert,
     type StoredConversation,
     type TeamsUser
@@ -18,6 +19,8 @@ export class MemoryBotStore implements BotStore {
     /** Subscriptions with hours, by unit, then conversation. */
     private readonly hours = new Map<string, Map<string, ShiftHours>>();
     private readonly alerts = new Map<string, StoredAlert>();
+    private readonly escalations = new Map<string, Map<number, string>>();
+    private readonly escalationCardsOf = new Map<string, EscalationCard[]>();
     private readonly reported = new Set<string>();
     private readonly names = new Map<string, string>();
     private readonly claims = new Map<string, { owner: string; until: number } | 'done'>();
@@ -71,6 +74,8 @@ export class MemoryBotStore implements BotStore {
         for (const u of units) {
             if (this.subscriptions.get(u) === conversationId) this.subscriptions.delete(u);
             this.hours.get(u)?.delete(conversationId);
+            for (const [level, c] of this.escalations.get(u) ?? [])
+                if (c === conversationId) this.escalations.get(u)!.delete(level);
         }
         return units;
     }
@@ -88,8 +93,23 @@ export class MemoryBotStore implements BotStore {
                 pairs.push([unit, { conversationId, hours: copy(hours) }]);
         return groupSubscriptions(pairs);
     }
+    async subscribeEscalation(unit: string, conversationId: string, level: number): Promise<void> {
+        let byLevel = this.escalations.get(unit);
+        if (!byLevel) this.escalations.set(unit, (byLevel = new Map()));
+        byLevel.set(level, conversationId);
+    }
+    async allEscalations(): Promise<Map<string, Map<number, string>>> {
+        return new Map([...this.escalations].map(([u, byLevel]) => [u, new Map(byLevel)]));
+    }
+    async addEscalationCard(episodeId: string, card: EscalationCard): Promise<void> {
+        this.escalationCardsOf.set(episodeId, [...(this.escalationCardsOf.get(episodeId) ?? []), copy(card)]);
+    }
+    async escalationCards(episodeId: string): Promise<EscalationCard[]> {
+        return (this.escalationCardsOf.get(episodeId) ?? []).map((c) => copy(c));
+    }
     async unitsOf(conversationId: string): Promise<string[]> {
         const units = new Set<string>();
+        for (const [u, byLevel] of this.escalations) if ([...byLevel.values()].includes(conversationId)) units.add(u);
         for (const [u, c] of this.subscriptions) if (c === conversationId) units.add(u);
         for (const [u, byConversation] of this.hours) if (byConversation.has(conversationId)) units.add(u);
         return [...units].sort();

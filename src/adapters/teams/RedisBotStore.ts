@@ -4,6 +4,7 @@ import type { ShiftHours, Subscription } from '../../domain/shiftHours';
 import {
     groupSubscriptions,
     type BotStore,
+    type EscalationCard,
     type StoredAlert,
     type StoredConversation,
     type TeamsUser
@@ -24,6 +25,9 @@ export const botKeys = {
     subscriptions: 'bot:sub',
     /** Subscriptions with hours: field `JSON [unit, conversationId]` → JSON hours. */
     subscriptionHours: 'bot:sub:hours',
+    /** Escalation subscriptions: field `JSON [unit, level]` → conversation id. */
+    escalations: 'bot:sub:escalation',
+    escalationCards: (episodeId: string) => `bot:alert:${episodeId}:escalations`,
     reported: 'bot:reported',
     names: 'bot:name',
     alert: (episodeId: string) => `bot:alert:${episodeId}`,
@@ -124,7 +128,12 @@ export class RedisBotStore implements BotStore {
                 botKeys.subscriptionHours,
                 ...timed.map(([u]) => JSON.stringify([u, conversationId]))
             );
-        return [...new Set([...units, ...timed.map(([u]) => u)])].sort();
+        const escalations = Object.entries(await this.redis.hgetall(botKeys.escalations)).filter(
+            ([, c]) => c === conversationId
+        );
+        if (escalations.length > 0) await this.redis.hdel(botKeys.escalations, ...escalations.map(([f]) => f));
+        const escalated = escalations.map(([f]) => (JSON.parse(f) as [string, number])[0]);
+        return [...new Set([...units, ...timed.map(([u]) => u), ...escalated])].sort();
     }
     async subscriptionOf(unit: string): Promise<string | undefined> {
         return (await this.redis.hget(botKeys.subscriptions, unit)) ?? undefined;
@@ -144,7 +153,31 @@ export class RedisBotStore implements BotStore {
         const units = new Set<string>();
         for (const [u, subs] of await this.allSubscriptions())
             if (subs.some((s) => s.conversationId === conversationId)) units.add(u);
+        for (const [u, byLevel] of await this.allEscalations())
+            if ([...byLevel.values()].includes(conversationId)) units.add(u);
         return [...units].sort();
+    }
+    async subscribeEscalation(unit: string, conversationId: string, level: number): Promise<void> {
+        await this.redis.hset(botKeys.escalations, JSON.stringify([unit, level]), conversationId);
+    }
+    async allEscalations(): Promise<Map<string, Map<number, string>>> {
+        const out = new Map<string, Map<number, string>>();
+        for (const [field, conversationId] of Object.entries(await this.redis.hgetall(botKeys.escalations))) {
+            const [unit, level] = JSON.parse(field) as [string, number];
+            let byLevel = out.get(unit);
+            if (!byLevel) out.set(unit, (byLevel = new Map()));
+            byLevel.set(level, conversationId);
+        }
+        return out;
+    }
+    async addEscalationCard(episodeId: string, card: EscalationCard): Promise<void> {
+        const key = botKeys.escalationCards(episodeId);
+        await this.redis.multi().rpush(key, JSON.stringify(card)).pexpire(key, RETAIN_MS).exec();
+    }
+    async escalationCards(episodeId: string): Promise<EscalationCard[]> {
+        return (await this.redis.lrange(botKeys.escalationCards(episodeId), 0, -1)).map(
+            (raw) => JSON.parse(raw) as EscalationCard
+        );
     }
     private async hoursEntries(): Promise<Array<[string, Subscription]>> {
         const raw = await this.redis.hgetall(botKeys.subscriptionHours);

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../kit/Logger';
 import type { BotStore } from './BotStore';
 
 export interface ShiftRoutingOptions {
-    store: Pick<BotStore, 'allSubscriptions'>;
+    store: Pick<BotStore, 'allSubscriptions' | 'allEscalations'>;
     clock: Clock;
     /** The IANA zone of a unit, in which its subscriptions' hours are read. */
     timeZoneOf(managementUnitId: string): string;
@@ -25,6 +25,7 @@ const OPEN: AlertWindow = { open: true };
  */
 export class ShiftRouting implements AlertWindowSource {
     private byUnit = new Map<string, Subscription[]>();
+    private escalations = new Map<string, Map<number, string>>();
     private readonly calendars = new Map<string, LocalCalendar>();
     private timer: TimerHandle | undefined;
     private running = false;
@@ -60,10 +61,23 @@ export class ShiftRouting implements AlertWindowSource {
         return 'opensAt' in t ? { open: false, opensAt: t.opensAt } : OPEN;
     }
 
+    /** The escalation levels 1 to n of the unit that each have a channel (from the cached subscriptions). */
+    escalationLevels(managementUnitId: string): number {
+        const byLevel = this.escalations.get(managementUnitId);
+        let n = 0;
+        while (byLevel?.has(n + 1)) n++;
+        return n;
+    }
+
     /** Read every subscription again; a failure keeps the previous ones (and is logged). */
     async refresh(): Promise<void> {
         try {
-            this.byUnit = await this.o.store.allSubscriptions();
+            const [byUnit, escalations] = await Promise.all([
+                this.o.store.allSubscriptions(),
+                this.o.store.allEscalations()
+            ]);
+            this.byUnit = byUnit;
+            this.escalations = escalations;
         } catch (error) {
             this.logger.warn(
                 { err: String(error) },

@@ -18,6 +18,9 @@ export interface AlertFacts {
     approvedUntil?: number;
     exceptionAt?: number;
     resolvedAfterMs?: number;
+    /** The highest escalation level the alert went to, and when. */
+    escalatedLevel?: number;
+    escalatedAt?: number;
 }
 
 export interface CardContext {
@@ -108,6 +111,10 @@ export function applyChange(facts: AlertFacts, n: Extract<Notification, { kind: 
         case 'resolved':
             next.resolvedAfterMs = n.durationMs ?? 0;
             break;
+        case 'escalated':
+            next.escalatedLevel = Math.max(next.escalatedLevel ?? 0, n.level ?? 1);
+            next.escalatedAt = n.at;
+            break;
     }
     return next;
 }
@@ -139,6 +146,10 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
     }
     if (facts.exceptionAt !== undefined)
         lines.push(`Formal exception recorded at ${formatTime(facts.exceptionAt, ctx.timeZone)}`);
+    if (facts.escalatedLevel !== undefined && !facts.acknowledgedBy && facts.snoozedUntil === undefined)
+        lines.push(
+            `Escalated${facts.escalatedLevel > 1 ? ` to level ${facts.escalatedLevel}` : ''} at ${formatTime(facts.escalatedAt ?? ctx.now, ctx.timeZone)}: nobody had acted on it`
+        );
     if (resolved) lines.push(`Back in adherence after ${minutes} min`);
     const title = resolved
         ? `${names.agentName} is back in adherence`

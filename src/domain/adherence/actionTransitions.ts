@@ -11,12 +11,16 @@ function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEp
     return record.state;
 }
 
-/** A sent, unacknowledged alert re-alerts once at `until` (when a snooze or approval ends); other states stay. */
+/**
+ * A sent, unacknowledged alert re-alerts once at `until` (when a snooze or approval ends); other states stay. Somebody
+ * acted: the alert's escalation stops.
+ */
 function realertAt(state: OpenEpisodeState, until: number): OpenEpisodeState {
-    return state.alert?.sent && !state.ack ? reopen(state, { realertAt: until }) : state;
+    if (state.alert?.sent && !state.ack) return reopen(state, { realertAt: until, escalation: undefined });
+    return state.escalation === undefined ? state : reopen(state, { escalation: undefined });
 }
 
-/** A supervisor acknowledges the alert: who and when are recorded, re-alerts stop. */
+/** A supervisor acknowledges the alert: who and when are recorded, re-alerts and escalation stop. */
 export function acknowledge(
     record: AgentRecord | undefined,
     episodeId: string,
@@ -29,7 +33,8 @@ export function acknowledge(
     if (state.ack) return state.ack.by === by ? unchanged(record) : refused(record, 'already-acknowledged');
     const effects = [logEntry('acknowledge', state.episode, now, { by })];
     updateAlert(effects, state, now, 'ack', 'acknowledged', { by });
-    return commit(record, record!, reopen(state, { ack: { by, at: now }, realertAt: undefined }), effects);
+    const next = reopen(state, { ack: { by, at: now }, realertAt: undefined, escalation: undefined });
+    return commit(record, record!, next, effects);
 }
 
 /**

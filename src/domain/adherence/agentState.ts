@@ -23,12 +23,13 @@ export function thresholdsFor(
 
 /**
  * The absolute time (epoch ms) of the next thing due for this state: the earliest of its pending stage, its formal
- * exception and a snoozed re-alert; `null` when nothing is.
+ * exception, a snoozed re-alert and an escalation; `null` when nothing is.
  */
 export function dueAtOf(state: AgentState): number | null {
     if (state.status === 'adherent') return null;
     let due = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
     if (state.pending && state.pending.dueAt < due) due = state.pending.dueAt;
     if (state.realertAt !== undefined && state.realertAt < due) due = state.realertAt;
+    if (state.escalation !== undefined && state.escalation.dueAt < due) due = state.escalation.dueAt;
     return Number.isFinite(due) ? due : null;
 }

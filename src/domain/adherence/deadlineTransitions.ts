@@ -26,23 +26,30 @@ export function deadline(
     coverage: Coverage,
     now: number,
     policy: Policy,
-    window: AlertWindow = OPEN
+    window: AlertWindow = OPEN,
+    escalationLevels?: number
 ): TransitionResult {
     if (!record || !isOpen(record.state)) return unchanged(record);
     let state: OpenEpisodeState = record.state;
     const effects: Effect[] = [];
+    const levels = Math.min(policy.escalation?.levels ?? 0, escalationLevels ?? Number.POSITIVE_INFINITY);
     for (let guard = 0; guard < 8; guard++) {
         const exceptionDue = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
         const pendingDue = state.pending?.dueAt ?? Number.POSITIVE_INFINITY;
         const realertDue = state.realertAt ?? Number.POSITIVE_INFINITY;
-        const first = Math.min(exceptionDue, pendingDue, realertDue);
+        const escalationDue = state.escalation?.dueAt ?? Number.POSITIVE_INFINITY;
+        const first = Math.min(exceptionDue, pendingDue, realertDue, escalationDue);
         if (first > now) break;
         if (first === pendingDue && state.pending) {
             state = stage(record, state, state.pending, { coverage, window }, now, policy, effects);
+            if (state.alert?.sent && state.alert.at === now && levels >= 1)
+                state = reopen(state, { escalation: { level: 1, dueAt: now + policy.escalation!.afterMs } });
         } else if (first === exceptionDue && state.status === 'drifting') {
             state = exception(state, now, effects);
-        } else {
+        } else if (first === realertDue) {
             state = realert(record, state, coverage, now, effects);
+        } else {
+            state = escalate(state, levels, policy, now, effects);
         }
     }
     if (state === record.state) return unchanged(record);
@@ -89,6 +96,27 @@ function stage(
     if (pending.stage === 'alert') return reopen(state, { alert: outcome, pending: undefined });
     const alertDueAt = episode.startedAt + thresholdsFor(episode, policy).alertAfterMs;
     return reopen(state, { nudge: outcome, pending: { stage: 'alert', dueAt: alertDueAt } });
+}
+
+/**
+ * Nobody acknowledged, snoozed or decided the alert in time: it goes to the escalation target of its level (once per
+ * level), the alert card says so, and the next level is due `afterMs` later while there is one with a target.
+ */
+function escalate(
+    state: OpenEpisodeState,
+    levels: number,
+    policy: Policy,
+    now: number,
+    effects: Effect[]
+): OpenEpisodeState {
+    const { episode } = state;
+    const level = state.escalation!.level;
+    if (level > levels || state.ack) return reopen(state, { escalation: undefined });
+    effects.push(logEntry('escalate', episode, now, { level }));
+    effects.push(notify({ kind: 'escalation', key: `${episode.id}:escalate:${level}`, episode, at: now, level }));
+    updateAlert(effects, state, now, `escalated:${level}`, 'escalated', { level });
+    const next = level + 1 <= levels ? { level: level + 1, dueAt: now + policy.escalation!.afterMs } : undefined;
+    return reopen(state, { escalation: next });
 }
 
 /** An alert (not skipped for good) due while no channel is on shift: held until one opens. */

@@ -1,7 +1,7 @@
 import type { Effect, Episode, EpisodeLogEntry, Notification, OpenEpisodeState } from './types';
 
 /** Optional details of a log entry. */
-export type LogExtra = Pick<EpisodeLogEntry, 'stage' | 'reason' | 'by' | 'until' | 'durationMs'>;
+export type LogExtra = Pick<EpisodeLogEntry, 'stage' | 'reason' | 'by' | 'until' | 'durationMs' | 'level'>;
 
 /** An episode log entry of `type` at `at` (epoch ms), carrying the episode's facts that reports read. */
 export function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: number, extra?: LogExtra): Effect {
@@ -38,7 +38,7 @@ export function updateAlert(
     at: number,
     key: string,
     change: AlertChange,
-    details?: { by?: string; until?: number; durationMs?: number }
+    details?: { by?: string; until?: number; durationMs?: number; level?: number }
 ): void {
     if (!state.alert?.sent) return;
     const { episode } = state;

@@ -27,7 +27,7 @@ export function transition(
         case 'ObservationDampened':
             return dampened(record, event.observation, now);
         case 'DeadlineReached':
-            return deadline(record, event.coverage, now, policy, event.alertWindow);
+            return deadline(record, event.coverage, now, policy, event.alertWindow, event.escalationLevels);
         case 'AlertAcknowledged':
             return acknowledge(record, event.episodeId, event.by, now);
         case 'AlertSnoozed':

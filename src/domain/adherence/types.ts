@@ -72,6 +72,11 @@ export interface Policy {
     overrides: Readonly<Record<string, Partial<Thresholds>>>;
     /** Scheduled activity categories that never nudge or alert. */
     excludedCategories: ReadonlySet<string>;
+    /**
+     * Escalation of a sent alert nobody acknowledged, snoozed or decided: level 1 `afterMs` after the alert, each next
+     * level `afterMs` after the previous, up to `levels`. Absent: no escalation.
+     */
+    escalation?: { afterMs: number; levels: number };
     /** When true (default), an episode whose impact is `Positive` does not nudge or alert. */
     suppressPositiveImpact: boolean;
 }
@@ -139,6 +144,14 @@ interface OpenEpisodeFields {
     agentAckAt?: number;
     /** A snoozed (or approved) alert re-alerts at this time if the episode is still open and unacknowledged. */
     realertAt?: number;
+    /** The next escalation of the sent alert while nobody acts on it; removed by an acknowledge, snooze or decision. */
+    escalation?: Escalation;
+}
+
+/** An escalation level due at `dueAt` (epoch ms). */
+export interface Escalation {
+    level: number;
+    dueAt: number;
 }
 
 /** An open episode before its formal exception, which is due at `exceptionDueAt` whatever else is deferred. */
@@ -188,8 +201,11 @@ export type AlertWindow = { open: true } | { open: false; opensAt: number };
 
 export type EngineEvent =
     | { type: 'AdherenceObserved'; observation: Observation }
-    /** `alertWindow` absent: open (no on-shift routing). */
-    | { type: 'DeadlineReached'; coverage: Coverage; alertWindow?: AlertWindow }
+    /**
+     * `alertWindow` absent: open (no on-shift routing). `escalationLevels`: how many escalation levels of the agent's
+     * unit have somebody to go to (absent: every configured level).
+     */
+    | { type: 'DeadlineReached'; coverage: Coverage; alertWindow?: AlertWindow; escalationLevels?: number }
     | { type: 'AlertAcknowledged'; episodeId: string; by: string }
     | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
     | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }
@@ -207,7 +223,8 @@ export type EpisodeLogType =
     | 'agent-ack'
     | 'exception'
     | 'resolve'
-    | 'suppressed';
+    | 'suppressed'
+    | 'escalate';
 
 /**
  * One line of the episode log that analytics reads. Carries enough of the episode to be read on its own,
@@ -229,21 +246,26 @@ export interface EpisodeLogEntry {
     by?: string;
     until?: number;
     durationMs?: number;
+    /** The escalation level of an `escalate` line. */
+    level?: number;
 }
 
 /** A message the shell must deliver; `key` is unique per (episode, stage) so delivery is idempotent. */
 export type Notification =
     | { kind: 'nudge'; key: string; episode: Episode; at: number }
     | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean }
+    /** The alert went unanswered: to the unit's escalation target of `level`. */
+    | { kind: 'escalation'; key: string; episode: Episode; at: number; level: number }
     | {
           kind: 'alert-update';
           key: string;
           episode: Episode;
           at: number;
-          change: 'acknowledged' | 'snoozed' | 'approved' | 'exception' | 'resolved';
+          change: 'acknowledged' | 'snoozed' | 'approved' | 'exception' | 'resolved' | 'escalated';
           by?: string;
           until?: number;
           durationMs?: number;
+          level?: number;
       };
 
 export type Effect =

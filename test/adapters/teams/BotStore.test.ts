@@ -84,6 +84,27 @@ function contract(name: string, make: () => Promise<{ store: BotStore; clock: Fa
             );
         });
 
+        it('keeps escalation channels per unit and level, and the escalation cards of an episode', async () => {
+            const { store } = await make();
+            await store.subscribeEscalation('mu1', '19:leads', 1);
+            await store.subscribeEscalation('mu1', '19:managers', 2);
+            await store.subscribeEscalation('mu1', '19:leads2', 1);
+            assert.deepEqual([...(await store.allEscalations()).get('mu1')!].sort(), [
+                [1, '19:leads2'],
+                [2, '19:managers']
+            ]);
+            assert.deepEqual(await store.unitsOf('19:managers'), ['mu1']);
+            assert.deepEqual(await store.unsubscribe('19:managers'), ['mu1']);
+            assert.deepEqual([...(await store.allEscalations()).get('mu1')!], [[1, '19:leads2']]);
+            await store.addEscalationCard('e1', { conversationId: '19:leads2', activityId: 'act-9', level: 1 });
+            await store.addEscalationCard('e1', { conversationId: '19:managers', activityId: 'act-10', level: 2 });
+            assert.deepEqual(
+                (await store.escalationCards('e1')).map((c) => c.activityId),
+                ['act-9', 'act-10']
+            );
+            assert.deepEqual(await store.escalationCards('e2'), []);
+        });
+
         it('keeps alert card ids and reports a marker once', async () => {
             const { store } = await make();
             const episode = {

@@ -1,5 +1,5 @@
 import { formatHours, splitHours } from '../../../domain/shiftHours';
-import type { CommandHandler, HandlerContext, Reply } from '../HandlerContext';
+import type { Actor, CommandHandler, HandlerContext, Reply } from '../HandlerContext';
 import { notice, usage } from '../replies';
 
 const USAGE =
@@ -16,6 +16,8 @@ export const subscribe: CommandHandler = async (ctx, actor, arg) => {
             'Subscribe',
             'Use subscribe in the team channel that should receive the alerts (e.g. @adherence subscribe Sales).'
         );
+    const escalation = /^(.*\S)\s+escalation(?:\s+(\d+))?$/i.exec(arg.trim());
+    if (escalation) return subscribeEscalation(ctx, actor, escalation[1], Number(escalation[2] ?? 1));
     const { rest, hours, error } = splitHours(arg);
     if (error !== undefined) return usage('Subscribe', `${error} ${USAGE}`);
     if (rest === '') return usage('Subscribe', USAGE);
@@ -33,6 +35,29 @@ export const subscribe: CommandHandler = async (ctx, actor, arg) => {
     const when = hours ? ` from ${formatHours(hours)} (the unit's time zone)` : '';
     return { card: notice('Subscribed', `Alerts for ${unit.name} will be posted here${when}.`, 'Good') };
 };
+
+/** `subscribe <unit> escalation [level]`: alerts of the unit nobody acts on in time are escalated here (level 1 to 5). */
+async function subscribeEscalation(ctx: HandlerContext, actor: Actor, arg: string, level: number): Promise<Reply> {
+    if (!(level >= 1 && level <= 5)) return usage('Subscribe', 'The escalation level must be a number from 1 to 5.');
+    const unit = await lookUpUnit(ctx, arg);
+    if ('card' in unit) return unit;
+    if (!ctx.auth.isConfiguredSupervisor(actor, unit.id)) return ctx.refuse('not-supervisor');
+    await ctx.store.subscribeEscalation(unit.id, actor.conversationId, level);
+    await ctx.routing?.refresh();
+    await ctx.store.clearReported(`no-escalation:${unit.id}:${level}`);
+    ctx.logger?.info(
+        { managementUnitId: unit.id, conversationId: actor.conversationId, level },
+        'escalation subscribed'
+    );
+    const which = level === 1 ? 'Alerts' : `Alerts still open after escalation level ${level - 1}`;
+    return {
+        card: notice(
+            'Subscribed',
+            `${which} of ${unit.name} that nobody acknowledges, snoozes or decides in time will be escalated here (level ${level}).`,
+            'Good'
+        )
+    };
+}
 
 /** `unsubscribe` (a configured supervisor of every unit subscribed here): no more alerts in this conversation. */
 export const unsubscribe: CommandHandler = async (ctx, actor) => {
@@ -77,7 +102,14 @@ export async function routingRows(
             const zone = ctx.routing!.calendarOf(unit).timeZone;
             parts.push(`nobody on shift now: alerts held until ${weekdayTime(targets.opensAt, zone)} (${zone})`);
         }
-        rows.push({ label: `Alerts of ${unit}`, value: parts.join(' · ') });
+        rows.push({ label: `Alerts of ${unit}`, value: parts.join(' · ') || 'no channel' });
+        const levels = [...((await ctx.store.allEscalations()).get(unit) ?? [])].sort(([a], [b]) => a - b);
+        if (levels.length > 0) {
+            const named: string[] = [];
+            for (const [level, id] of levels)
+                named.push(`level ${level}: ${id === here ? 'here' : await conversationName(ctx, id)}`);
+            rows.push({ label: `Escalations of ${unit}`, value: named.join(' · ') });
+        }
     }
     return rows;
 }

@@ -1,5 +1,5 @@
 import type { Notification } from '../../../domain/adherence/types';
-import { notReady } from './DeliveryError';
+import { isDeliveryError, notReady } from './DeliveryError';
 import type { Logger } from '../../../kit/Logger';
 import type { Deliverer, PreparedSend, Route } from './ports';
 import type { AdaptiveCardJson } from '../../../cards/renderCard';
@@ -71,6 +71,7 @@ export class TeamsDeliverer implements Deliverer {
             }
             return { conversationKey: channel };
         }
+        if (n.kind === 'escalation') return this.routeEscalation(n);
         // An alert update goes where its card is, or, when the card is not stored yet (its alert is in the same read,
         // or waiting for a rate slot or a retry), into the same per-conversation queue as the alert: in order behind it.
         const alert = await this.store.getAlert(n.episode.id);
@@ -78,6 +79,20 @@ export class TeamsDeliverer implements Deliverer {
         const channel = await this.alertChannel(n);
         if (!channel) return { drop: 'no-alert-card' };
         return { conversationKey: channel };
+    }
+
+    /** An escalation goes to the channel subscribed to the unit's escalations of its level (reported once when none). */
+    private async routeEscalation(n: Extract<Notification, { kind: 'escalation' }>): Promise<Route> {
+        const unit = n.episode.managementUnitId;
+        const channel = (await this.store.allEscalations()).get(unit)?.get(n.level);
+        if (channel && (await this.store.getConversation(channel))) return { conversationKey: channel };
+        if (await this.store.reportOnce(`no-escalation:${unit}:${n.level}`)) {
+            this.logger?.warn(
+                { managementUnitId: unit, level: n.level },
+                'no channel subscribed to this escalation level of the unit; escalations are skipped'
+            );
+        }
+        return { drop: 'no-escalation-target' };
     }
 
     /**
@@ -107,7 +122,47 @@ export class TeamsDeliverer implements Deliverer {
     async prepare(n: Notification, conversationKey: string): Promise<PreparedSend> {
         if (n.kind === 'nudge') return this.nudge(n);
         if (n.kind === 'alert') return this.alert(n, conversationKey);
+        if (n.kind === 'escalation') return this.escalation(n, conversationKey);
         return this.update(n);
+    }
+
+    /** The alert card, marked escalated, in the escalation channel; kept so every change updates it too. */
+    private async escalation(
+        n: Extract<Notification, { kind: 'escalation' }>,
+        conversationKey: string
+    ): Promise<PreparedSend> {
+        const conversation = await this.store.getConversation(conversationKey);
+        if (!conversation) return NOTHING;
+        const stored = await this.store.getAlert(n.episode.id);
+        const facts = { ...stored?.facts, escalatedLevel: n.level, escalatedAt: n.at };
+        const card = await this.cards.alert(stored?.episode ?? n.episode, facts);
+        return {
+            post: async () => {
+                const activityId = await this.sender.send(conversation.reference, card);
+                await this.store.addEscalationCard(n.episode.id, {
+                    conversationId: conversationKey,
+                    activityId,
+                    level: n.level
+                });
+            }
+        };
+    }
+
+    /**
+     * The escalation cards of an episode follow its alert card. A card whose conversation is gone or refuses the update
+     * is left as it is (logged); a throttled or failed update is retried with the alert card's (updates are idempotent).
+     */
+    private async updateEscalations(episodeId: string, card: AdaptiveCardJson): Promise<void> {
+        for (const e of await this.store.escalationCards(episodeId)) {
+            const conversation = await this.store.getConversation(e.conversationId);
+            if (!conversation) continue;
+            try {
+                await this.sender.update(conversation.reference, e.activityId, card);
+            } catch (error) {
+                if (isDeliveryError(error) && error.retryable) throw error;
+                this.logger?.warn({ err: String(error), episodeId, level: e.level }, 'escalation card not updated');
+            }
+        }
     }
 
     private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<PreparedSend> {
@@ -160,6 +215,7 @@ export class TeamsDeliverer implements Deliverer {
             post: async () => {
                 await this.sender.update(conversation.reference, stored.activityId, card);
                 await this.store.saveAlert(n.episode.id, { ...stored, episode: n.episode, facts });
+                await this.updateEscalations(n.episode.id, card);
             }
         };
     }

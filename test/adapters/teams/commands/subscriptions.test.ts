@@ -73,4 +73,25 @@ describe('subscribe and unsubscribe commands', () => {
         }
         assert.deepEqual(await store.unitsOf('19:ch'), []);
     });
+
+    it("subscribes a channel to a level of the unit's escalations, refusing a bad level and non-supervisors", async () => {
+        const { service, store } = await setup();
+        const sup = inChannel('29:sup', '19:leads', 'aad-sup');
+        const res = await service.command(sup, 'subscribe mu-1 escalation');
+        assert.match(JSON.stringify(res.card), /will be escalated here \(level 1\)/);
+        await service.command(inChannel('29:sup', '19:managers', 'aad-sup'), 'subscribe mu-1 escalation 2');
+        assert.deepEqual([...(await store.allEscalations()).get('mu-1')!].sort(), [
+            [1, '19:leads'],
+            [2, '19:managers']
+        ]);
+        assert.equal(await store.subscriptionOf('mu-1'), undefined, 'not an alert subscription');
+        assert.match(
+            JSON.stringify((await service.command(sup, 'subscribe mu-1 escalation 9')).card),
+            /level must be a number from 1 to 5/
+        );
+        assert.equal(
+            (await service.command(inChannel('29:x', '19:leads'), 'subscribe mu-1 escalation')).refused,
+            'not-supervisor'
+        );
+    });
 });

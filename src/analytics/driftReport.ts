@@ -71,6 +71,10 @@ export interface PeriodTotals {
      */
     suppressed: Record<SuppressReason, number>;
     suppressedTotal: number;
+    /** Alerted episodes escalated because nobody acted on the alert in time (at least level 1). */
+    escalated: number;
+    /** Escalations per level, levels ascending (only levels that happened). */
+    escalationsByLevel: Array<{ level: number; escalations: number }>;
 }
 
 export interface Change {

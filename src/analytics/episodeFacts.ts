@@ -13,6 +13,8 @@ export class EpisodeFacts {
     durationMs: number | undefined = undefined;
     /** `stage|reason` keys of suppressions; most episodes have none. */
     suppressed: Set<string> | undefined = undefined;
+    /** Escalation levels reached (each once); most episodes have none. */
+    escalations: Set<number> | undefined = undefined;
 
     constructor(
         readonly id: string,
@@ -66,6 +68,9 @@ export function collectEpisodes(entries: readonly EpisodeLogEntry[]): Map<string
                 break;
             case 'suppressed':
                 if (e.reason !== undefined) (ep.suppressed ??= new Set()).add(`${e.stage ?? ''}|${e.reason}`);
+                break;
+            case 'escalate':
+                (ep.escalations ??= new Set()).add(e.level ?? 1);
                 break;
             default:
                 break;

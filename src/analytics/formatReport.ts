@@ -1,4 +1,4 @@
-import type { Change, DriftReport } from './driftReport';
+import type { Change, DriftReport, PeriodTotals } from './driftReport';
 import { activityLabel } from '../domain/adherence/activityLabels';
 import type { SuppressReason } from '../domain/adherence/types';
 
@@ -48,6 +48,13 @@ export function formatChange(change: Change, format: (value: number) => string =
 }
 
 const TWO = (n: number) => String(n).padStart(2, '0');
+
+/** `3 of 12 alerts (level 1: 3, level 2: 1)`; `none` when no alert was escalated. */
+export function formatEscalations(t: PeriodTotals): string {
+    if (t.escalated === 0) return 'none';
+    const levels = t.escalationsByLevel.map((l) => `level ${l.level}: ${l.escalations}`).join(', ');
+    return `${t.escalated} of ${t.alertsSent} alerts (${levels})`;
+}
 
 /** `HH:00` label of a local hour. */
 export function hourLabel(hour: number): string {
@@ -100,6 +107,7 @@ export function formatReportText(report: DriftReport, formatInstant: (at: number
     row('Acknowledge median', formatDuration(t.ackMedianMs), formatChange(c.ackMedianMs, formatDuration));
     row('Acknowledge p90', formatDuration(t.ackP90Ms));
     row('Unacknowledged alerts', String(t.unacknowledged));
+    row('Escalated', formatEscalations(t));
     row('Formal exceptions', String(t.exceptions), formatChange(c.exceptions));
     row('Suppressed', String(t.suppressedTotal), formatChange(c.suppressedTotal));
     if (!report.previousPeriod.complete)

@@ -43,6 +43,8 @@ export function periodTotals(
     let unacknowledged = 0;
     let exceptions = 0;
     let suppressedTotal = 0;
+    let escalated = 0;
+    const byLevel = new Map<number, number>();
     for (const ep of episodes) {
         agents.add(ep.userId);
         driftTotal += driftMs(ep, asOf);
@@ -65,6 +67,10 @@ export function periodTotals(
             else unacknowledged++;
         }
         if (ep.exceptionAt !== undefined) exceptions++;
+        if (ep.escalations !== undefined) {
+            escalated++;
+            for (const level of ep.escalations) byLevel.set(level, (byLevel.get(level) ?? 0) + 1);
+        }
         if (ep.suppressed !== undefined) {
             for (const key of ep.suppressed) {
                 const reason = key.slice(key.indexOf('|') + 1) as SuppressReason;
@@ -99,7 +105,11 @@ export function periodTotals(
         ackP90Ms: percentile(ackTimes, 90),
         exceptions,
         suppressed,
-        suppressedTotal
+        suppressedTotal,
+        escalated,
+        escalationsByLevel: [...byLevel]
+            .sort(([a], [b]) => a - b)
+            .map(([level, escalations]) => ({ level, escalations }))
     };
 }
 

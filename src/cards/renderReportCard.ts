@@ -5,6 +5,7 @@ import {
     chartHourLabel,
     formatChange,
     formatDuration,
+    formatEscalations,
     formatMinutes,
     formatRate,
     hourLabel,
@@ -103,6 +104,7 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
                 title: 'Time to acknowledge',
                 value: `median ${formatDuration(t.ackMedianMs)}, p90 ${formatDuration(t.ackP90Ms)} (${t.acknowledged} of ${t.alertsSent} alerts)`
             },
+            { title: 'Escalated', value: formatEscalations(t) },
             { title: 'Formal exceptions', value: `${t.exceptions}${vs(formatChange(c.exceptions))}` },
             { title: 'Suppressed', value: `${t.suppressedTotal}${vs(formatChange(c.suppressedTotal))}` }
         ],

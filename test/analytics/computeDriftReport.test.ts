@@ -108,6 +108,34 @@ describe('computeDriftReport', () => {
         assert.equal(report.totals.suppressedTotal, 4);
     });
 
+    it('counts escalated alerts and their levels, each level once per episode', () => {
+        const report = computeDriftReport({
+            entries: logOf(
+                { id: 'x1', userId: 'a', startedAt: at(2026, 11, 17, 9), alert: 10, escalate: [{ level: 1, at: 15 }] },
+                {
+                    id: 'x2',
+                    userId: 'b',
+                    startedAt: at(2026, 11, 17, 10),
+                    alert: 10,
+                    escalate: [
+                        { level: 1, at: 15 },
+                        { level: 1, at: 15 },
+                        { level: 2, at: 20 }
+                    ]
+                },
+                { id: 'x3', userId: 'c', startedAt: at(2026, 11, 17, 11), alert: 10, ack: 12 }
+            ),
+            current: WEEK,
+            timeZoneOf: utc
+        });
+        assert.equal(report.totals.escalated, 2);
+        assert.deepEqual(report.totals.escalationsByLevel, [
+            { level: 1, escalations: 2 },
+            { level: 2, escalations: 1 }
+        ]);
+        assert.equal(report.previous.escalated, 0);
+    });
+
     it('ranks agents by drift minutes, names them now and still counts a removed agent by id', () => {
         assert.deepEqual(
             report.topAgents.map((a) => [a.userId, a.name, a.known, a.episodes, a.driftMinutes, a.exceptions]),

@@ -42,6 +42,7 @@ const report = computeDriftReport({
             alert: 10,
             ack: 13,
             exception: 15,
+            escalate: [{ level: 1, at: 15 }],
             resolve: 20
         },
         { id: 'b', userId: 'bob', startedAt: at(2026, 11, 18, 14), category: 'Meal', nudge: 6, resolve: 8 },
@@ -118,10 +119,7 @@ describe('renderReportCard', () => {
             timeZoneOf: () => 'UTC'
         });
         const chart = elements(renderReportCard(odd)).find((e) => e.type === 'Chart.HorizontalBar')!;
-        assert.deepEqual(
-            (chart.data as Array<{ x: string }>).map((d) => d.x).sort(),
-            ['Coaching', 'constructor']
-        );
+        assert.deepEqual((chart.data as Array<{ x: string }>).map((d) => d.x).sort(), ['Coaching', 'constructor']);
     });
 
     it('lists top agents in a table, removed agents by id, names with links neutralised', () => {
@@ -140,6 +138,7 @@ describe('renderReportCard', () => {
         assert.equal(fact('Nudge self-correction'), '50 % (1 of 2) · −50 pts (−50 %)');
         assert.equal(fact('Time to acknowledge'), 'median 3 min, p90 3 min (1 of 1 alerts)');
         assert.equal(fact('Formal exceptions'), '1 · +1');
+        assert.equal(fact('Escalated'), '1 of 1 alerts (level 1: 1)');
         assert.equal(fact('Snoozed'), '1');
     });
 

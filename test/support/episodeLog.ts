@@ -17,6 +17,8 @@ export interface EpisodeSpec {
     nudge?: number;
     alert?: number;
     realert?: number;
+    /** Escalations: level and offset (minutes). */
+    escalate?: Array<{ level: number; at: number }>;
     ack?: number;
     ackBy?: string;
     exception?: number;
@@ -48,6 +50,7 @@ export function episodeLog(spec: EpisodeSpec): EpisodeLogEntry[] {
     if (spec.nudge !== undefined) out.push({ ...base, type: 'nudge', at: at(spec.nudge), stage: 'nudge' });
     if (spec.alert !== undefined) out.push({ ...base, type: 'alert', at: at(spec.alert), stage: 'alert' });
     if (spec.realert !== undefined) out.push({ ...base, type: 'realert', at: at(spec.realert), stage: 'realert' });
+    for (const e of spec.escalate ?? []) out.push({ ...base, type: 'escalate', at: at(e.at), level: e.level });
     if (spec.ack !== undefined) out.push({ ...base, type: 'acknowledge', at: at(spec.ack), by: spec.ackBy ?? 'sup1' });
     if (spec.exception !== undefined)
         out.push({ ...base, type: 'exception', at: at(spec.exception), stage: 'exception' });

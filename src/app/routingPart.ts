@@ -19,6 +19,7 @@ export function createShiftRouting(
         clock: ctx.clock,
         timeZoneOf: (unit) => (Object.hasOwn(zones, unit) ? zones[unit] : config.teams.timeZone),
         refreshMs: config.teams.subscriptionRefreshMs,
+        escalateTo: config.teams.escalateTo,
         logger: ctx.logger
     });
 }

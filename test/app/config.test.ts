@@ -155,6 +155,32 @@ describe('parseTeamsConfig', () => {
         assert.throws(() => parseEngineConfig({ ADHERENCE_ESCALATE_AFTER_MS: '10' }), /ADHERENCE_ESCALATE_AFTER_MS/);
     });
 
+    it('reads TEAMS_ESCALATE_TO, each person a Teams user id and a supervisor of their units', () => {
+        const c = parseTeamsConfig({
+            ADHERENCE_MODE: 'test',
+            TEAMS_SUPERVISORS: '29:a:mu1|mu2,29:b',
+            TEAMS_ESCALATE_TO: '29:a:mu1,29:b'
+        });
+        assert.deepEqual(
+            [...c.escalateTo],
+            [
+                ['29:a', ['mu1']],
+                ['29:b', ['*']]
+            ]
+        );
+        assert.throws(
+            () =>
+                parseTeamsConfig({
+                    ADHERENCE_MODE: 'test',
+                    TEAMS_SUPERVISORS: '29:a:mu1',
+                    TEAMS_ESCALATE_TO: '29:a:mu3,aad-1'
+                }),
+            (e: ConfigError) =>
+                e.problems.some((p) => /29:a must be a supervisor of mu3/.test(p)) &&
+                e.problems.some((p) => /"aad-1" is not 29:<id>/.test(p))
+        );
+    });
+
     it('reads TEAMS_SUBSCRIPTION_REFRESH_MS (default 30 s) and bounds it', () => {
         assert.equal(parseTeamsConfig({ ADHERENCE_MODE: 'test' }).subscriptionRefreshMs, 30_000);
         assert.equal(

@@ -46,6 +46,8 @@ export interface EscalationCard {
     conversationId: string;
     activityId: string;
     level: number;
+    /** Posted privately to this Teams user (`TEAMS_ESCALATE_TO`): the reference is their personal one. */
+    teamsUserId?: string;
 }
 
 /**

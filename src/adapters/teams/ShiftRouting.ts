@@ -11,6 +11,8 @@ export interface ShiftRoutingOptions {
     clock: Clock;
     /** The IANA zone of a unit, in which its subscriptions' hours are read. */
     timeZoneOf(managementUnitId: string): string;
+    /** People who get a unit's first-level escalations privately (`TEAMS_ESCALATE_TO`): Teams user id → units. */
+    escalateTo?: ReadonlyMap<string, readonly string[]>;
     /** How often the subscriptions are read again (another instance's `subscribe`), ms; 0 = never. */
     refreshMs: number;
     logger?: Logger;
@@ -61,12 +63,23 @@ export class ShiftRouting implements AlertWindowSource {
         return 'opensAt' in t ? { open: false, opensAt: t.opensAt } : OPEN;
     }
 
-    /** The escalation levels 1 to n of the unit that each have a channel (from the cached subscriptions). */
+    /**
+     * The escalation levels 1 to n of the unit that each have somebody to go to: a channel (from the cached
+     * subscriptions), or for level 1 also the configured people.
+     */
     escalationLevels(managementUnitId: string): number {
         const byLevel = this.escalations.get(managementUnitId);
-        let n = 0;
-        while (byLevel?.has(n + 1)) n++;
+        let n = byLevel?.has(1) || this.escalationPeople(managementUnitId).length > 0 ? 1 : 0;
+        while (n > 0 && byLevel?.has(n + 1)) n++;
         return n;
+    }
+
+    /** The Teams user ids of the people who get the unit's first-level escalations privately. */
+    escalationPeople(managementUnitId: string): string[] {
+        const people: string[] = [];
+        for (const [id, units] of this.o.escalateTo ?? [])
+            if (units.includes('*') || units.includes(managementUnitId)) people.push(id);
+        return people;
     }
 
     /** Read every subscription again; a failure keeps the previous ones (and is logged). */

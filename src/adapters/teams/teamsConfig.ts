@@ -49,6 +49,11 @@ export interface TeamsConfig {
      * sends are taken over after it; an instance cut from Redis for less than it never has a send repeated. @default 13000
      */
     deliveryLeaseMs: number;
+    /**
+     * `TEAMS_ESCALATE_TO`: people who get a unit's first-level escalations privately, `29:<id>` (every unit they
+     * supervise) or `29:<id>:<unit>|<unit>`; each must be a supervisor of those units in `TEAMS_SUPERVISORS`.
+     */
+    escalateTo: ReadonlyMap<string, readonly string[]>;
     /** `TEAMS_SUBSCRIPTION_REFRESH_MS`: how often on-shift routing reads the subscriptions again (other instances). @default 30000 */
     subscriptionRefreshMs: number;
 }
@@ -135,6 +140,28 @@ function readSupervisors(env: EnvReader, mode: RunMode): Map<string, string[]> {
     return supervisors;
 }
 
+/** `TEAMS_ESCALATE_TO`: Teams user id → units (`*` = every unit); each a supervisor of those units. */
+function readEscalateTo(env: EnvReader, supervisors: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+    const people = new Map<string, string[]>();
+    for (const part of env.list('TEAMS_ESCALATE_TO')) {
+        const entry = parseSupervisor(part);
+        if (typeof entry === 'string' || !entry.id.startsWith('29:')) {
+            env.problem(`TEAMS_ESCALATE_TO: "${part}" is not 29:<id> or 29:<id>:<unit>|<unit> (a Teams user id)`);
+            continue;
+        }
+        const allowed = supervisors.get(entry.id) ?? [];
+        const missing = allowed.includes('*') ? [] : entry.units.filter((u) => !allowed.includes(u));
+        if (missing.length > 0) {
+            env.problem(
+                `TEAMS_ESCALATE_TO: ${entry.id} must be a supervisor of ${missing.join(', ')} in TEAMS_SUPERVISORS to act on the escalated alerts`
+            );
+            continue;
+        }
+        people.set(entry.id, [...(people.get(entry.id) ?? []), ...entry.units]);
+    }
+    return people;
+}
+
 /** Bot Framework credentials; production refuses to run without them. */
 function readBot(env: EnvReader, mode: RunMode) {
     const d = TEAMS_DEFAULTS;
@@ -184,10 +211,12 @@ function lowerCaseKeys(map: ReadonlyMap<string, string>): Map<string, string> {
 export function readTeamsConfig(env: EnvReader): TeamsConfig {
     const d = TEAMS_DEFAULTS;
     const mode = env.oneOf('ADHERENCE_MODE', ['production', 'sandbox', 'test'] as const, d.mode);
+    const supervisors = readSupervisors(env, mode);
     return Object.freeze({
         mode,
         ...readBot(env, mode),
-        supervisors: readSupervisors(env, mode),
+        supervisors,
+        escalateTo: readEscalateTo(env, supervisors),
         channelMembersSupervise: env.flag('TEAMS_CHANNEL_MEMBERS_SUPERVISE', d.channelMembersSupervise),
         userOverrides: lowerCaseKeys(env.map('TEAMS_USER_MAP', { key: 'email', value: 'genesysUserId' })),
         timeZone: env.timeZone('TEAMS_TIME_ZONE', d.timeZone),

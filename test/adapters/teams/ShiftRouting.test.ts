@@ -100,4 +100,20 @@ describe('on-shift routing (Teams side)', () => {
         assert.equal(routing.alertWindowAt('mu', at(23, 20)).open, false);
         routing.stop();
     });
+
+    it('counts the escalation levels that have somebody to go to, from level 1 up without a gap', async () => {
+        const clock = new FakeClock();
+        const store = new MemoryBotStore(clock);
+        const escalateTo = new Map([['29:lead', ['mu-people']]]);
+        const routing = new ShiftRouting({ store, clock, timeZoneOf: () => 'UTC', refreshMs: 0, escalateTo });
+        await store.subscribeEscalation('mu', '19:leads', 1);
+        await store.subscribeEscalation('mu', '19:managers', 2);
+        await store.subscribeEscalation('mu-gap', '19:managers', 2);
+        await store.subscribeEscalation('mu-people', '19:managers', 2);
+        await routing.refresh();
+        assert.equal(routing.escalationLevels('mu'), 2);
+        assert.equal(routing.escalationLevels('mu-gap'), 0, 'level 2 without a level 1 is never reached');
+        assert.equal(routing.escalationLevels('mu-people'), 2, 'level 1 goes to the configured people');
+        assert.equal(routing.escalationLevels('other'), 0);
+    });
 });

@@ -8,6 +8,9 @@ import { applyChange } from '../cardData';
 import type { NotificationCards } from '../NotificationCards';
 import type { ShiftRouting } from '../ShiftRouting';
 
+/** The queue key of a unit's escalations to its configured people (`TEAMS_ESCALATE_TO`), not a conversation. */
+const PEOPLE = 'escalate-to-people:';
+
 /** Sends and updates cards in a stored conversation (implemented with botbuilder in `proactiveSender.ts`). */
 export interface ConversationSender {
     /** Post a card; returns the new activity id. */
@@ -38,7 +41,7 @@ export class TeamsDeliverer implements Deliverer {
         private readonly events: DelivererEvents = {},
         private readonly logger?: Logger,
         /** On-shift routing; without it an alert goes to the unit's subscriptions in store order. */
-        private readonly routing?: Pick<ShiftRouting, 'targets'>
+        private readonly routing?: Pick<ShiftRouting, 'targets' | 'escalationPeople'>
     ) {}
 
     async route(n: Notification): Promise<Route> {
@@ -86,6 +89,9 @@ export class TeamsDeliverer implements Deliverer {
         const unit = n.episode.managementUnitId;
         const channel = (await this.store.allEscalations()).get(unit)?.get(n.level);
         if (channel && (await this.store.getConversation(channel))) return { conversationKey: channel };
+        // The configured people, privately: one queue for the unit's escalations, each person's card sent once.
+        if (n.level === 1 && (this.routing?.escalationPeople(unit).length ?? 0) > 0)
+            return { conversationKey: `${PEOPLE}${unit}` };
         if (await this.store.reportOnce(`no-escalation:${unit}:${n.level}`)) {
             this.logger?.warn(
                 { managementUnitId: unit, level: n.level },
@@ -131,11 +137,12 @@ export class TeamsDeliverer implements Deliverer {
         n: Extract<Notification, { kind: 'escalation' }>,
         conversationKey: string
     ): Promise<PreparedSend> {
-        const conversation = await this.store.getConversation(conversationKey);
-        if (!conversation) return NOTHING;
         const stored = await this.store.getAlert(n.episode.id);
         const facts = { ...stored?.facts, escalatedLevel: n.level, escalatedAt: n.at };
         const card = await this.cards.alert(stored?.episode ?? n.episode, facts);
+        if (conversationKey.startsWith(PEOPLE)) return { post: () => this.escalateToPeople(n, card) };
+        const conversation = await this.store.getConversation(conversationKey);
+        if (!conversation) return NOTHING;
         return {
             post: async () => {
                 const activityId = await this.sender.send(conversation.reference, card);
@@ -149,12 +156,49 @@ export class TeamsDeliverer implements Deliverer {
     }
 
     /**
+     * The escalated card to each configured person of the unit, in their personal chat. Each person's card is claimed
+     * and marked sent on its own, so a retry after a failure sends only the ones not sent yet. A person without a
+     * personal chat with the bot is skipped (reported once).
+     */
+    private async escalateToPeople(
+        n: Extract<Notification, { kind: 'escalation' }>,
+        card: AdaptiveCardJson
+    ): Promise<void> {
+        for (const teamsUserId of this.routing?.escalationPeople(n.episode.managementUnitId) ?? []) {
+            const personal = await this.store.getPersonal(teamsUserId);
+            if (!personal) {
+                if (await this.store.reportOnce(`no-personal-escalation:${teamsUserId}`))
+                    this.logger?.warn({ teamsUserId }, 'escalation person has no personal chat with the bot; skipped');
+                continue;
+            }
+            const key = `${n.key}:${teamsUserId}`;
+            if ((await this.store.claimDelivery(key, 'escalation', 60_000)) !== 'claimed') continue;
+            try {
+                const activityId = await this.sender.send(personal.reference, card);
+                await this.store.completeDelivery(key);
+                await this.store.addEscalationCard(n.episode.id, {
+                    conversationId: personal.reference.conversation.id,
+                    activityId,
+                    level: n.level,
+                    teamsUserId
+                });
+            } catch (error) {
+                await this.store.releaseDelivery(key, 'escalation');
+                throw error;
+            }
+        }
+    }
+
+    /**
      * The escalation cards of an episode follow its alert card. A card whose conversation is gone or refuses the update
      * is left as it is (logged); a throttled or failed update is retried with the alert card's (updates are idempotent).
      */
     private async updateEscalations(episodeId: string, card: AdaptiveCardJson): Promise<void> {
         for (const e of await this.store.escalationCards(episodeId)) {
-            const conversation = await this.store.getConversation(e.conversationId);
+            const conversation =
+                e.teamsUserId === undefined
+                    ? await this.store.getConversation(e.conversationId)
+                    : await this.store.getPersonal(e.teamsUserId);
             if (!conversation) continue;
             try {
                 await this.sender.update(conversation.reference, e.activityId, card);
@@ -221,6 +265,7 @@ export class TeamsDeliverer implements Deliverer {
     }
 
     async forbidden(n: Notification, conversationKey: string): Promise<void> {
+        if (conversationKey.startsWith(PEOPLE)) return;
         if (n.kind === 'nudge') {
             const user = await this.store.userByGenesysId(n.episode.userId);
             if (user) await this.store.dropPersonal(user.teamsUserId);

@@ -4,6 +4,7 @@ import { ActionSigner } from '../../../../src/adapters/teams/ActionSigner';
 import type { ConversationRef } from '../../../../src/adapters/teams/BotStore';
 import { DisplayNames } from '../../../../src/adapters/teams/DisplayNames';
 import { MemoryBotStore } from '../../../../src/adapters/teams/MemoryBotStore';
+import { ShiftRouting } from '../../../../src/adapters/teams/ShiftRouting';
 import { NotificationCards } from '../../../../src/adapters/teams/NotificationCards';
 import { deliveryErrorFromStatus } from '../../../../src/adapters/teams/delivery/DeliveryError';
 import { TeamsDeliverer } from '../../../../src/adapters/teams/delivery/TeamsDeliverer';
@@ -13,9 +14,16 @@ import { FakeClock } from '../../../support/FakeClock';
 
 const MIN = 60_000;
 
-async function setup() {
+async function setup(escalateTo?: ReadonlyMap<string, readonly string[]>) {
     const clock = new FakeClock();
     const store = new MemoryBotStore(clock);
+    for (const id of ['29:lead-1', '29:lead-2']) {
+        await store.savePersonal(id, {
+            kind: 'personal',
+            savedAt: clock.now(),
+            reference: { channelId: 'msteams', serviceUrl: 'http://connector', conversation: { id: `a:${id}` } }
+        });
+    }
     for (const id of ['19:chan', '19:leads']) {
         await store.saveConversation(id, {
             kind: 'channel',
@@ -28,14 +36,18 @@ async function setup() {
     const calls: Array<{ verb: string; conversation: string; activityId: string; card: string }> = [];
     let next = 1;
     const failUpdates: Array<Error> = [];
+    const failSends: Array<Error | undefined> = [];
     const sender = {
         async send(ref: ConversationRef, card: AdaptiveCardJson): Promise<string> {
+            const failure = failSends.shift();
+            if (failure) throw failure;
             const activityId = `act-${next++}`;
             calls.push({ verb: 'POST', conversation: ref.conversation.id, activityId, card: JSON.stringify(card) });
             return activityId;
         },
         async update(ref: ConversationRef, activityId: string, card: AdaptiveCardJson): Promise<void> {
             const failure = ref.conversation.id === '19:leads' ? failUpdates.shift() : undefined;
+            if (failure) throw failure;
             if (failure) throw failure;
             calls.push({ verb: 'PUT', conversation: ref.conversation.id, activityId, card: JSON.stringify(card) });
         }
@@ -46,7 +58,8 @@ async function setup() {
         clock,
         timeZone: 'UTC'
     });
-    const deliverer = new TeamsDeliverer(store, sender, cards);
+    const routing = new ShiftRouting({ store, clock, timeZoneOf: () => 'UTC', refreshMs: 0, escalateTo });
+    const deliverer = new TeamsDeliverer(store, sender, cards, {}, undefined, routing);
     const deliver = async (n: Notification) => {
         const route = await deliverer.route(n);
         if ('conversationKey' in route) await deliverer.send(n, route.conversationKey);
@@ -59,7 +72,7 @@ async function setup() {
         startedAt: clock.now() - 15 * MIN,
         impact: 'Negative'
     };
-    return { clock, store, calls, deliver, episode, failUpdates };
+    return { clock, store, calls, deliver, episode, failUpdates, failSends };
 }
 
 describe('escalation delivery', () => {
@@ -109,5 +122,40 @@ describe('escalation delivery', () => {
             drop: 'no-escalation-target'
         });
         assert.equal(await store.reportOnce('no-escalation:mu:2'), false, 'already reported');
+    });
+
+    it('escalates to the configured people privately when the unit has no escalation channel, each once', async () => {
+        const people = new Map([
+            ['29:lead-1', ['mu2']],
+            ['29:lead-2', ['*']],
+            ['29:lead-3', ['mu2']] // never talked to the bot: skipped
+        ]);
+        const { clock, calls, deliver, failSends } = await setup(people);
+        const episode: Episode = {
+            id: 'g-2@1',
+            userId: 'g-2',
+            managementUnitId: 'mu2',
+            startedAt: 1,
+            impact: 'Negative'
+        };
+        const at = clock.now();
+        const escalation: Notification = { kind: 'escalation', key: 'g-2@1:escalate:1', episode, at, level: 1 };
+        failSends.push(undefined, deliveryErrorFromStatus(502, null, at));
+        await assert.rejects(deliver(escalation));
+        assert.deepEqual(
+            calls.map((c) => `${c.verb} ${c.conversation}`),
+            ['POST a:29:lead-1']
+        );
+        const route = await deliver(escalation); // the retry
+        assert.deepEqual(route, { conversationKey: 'escalate-to-people:mu2' });
+        assert.deepEqual(
+            calls.map((c) => `${c.verb} ${c.conversation}`),
+            ['POST a:29:lead-1', 'POST a:29:lead-2'],
+            'the retry sends only the card not sent yet'
+        );
+        assert.match(calls[1].card, /nobody had acted on it/);
+        assert.deepEqual(await deliver({ ...escalation, key: 'g-2@1:escalate:2', level: 2 }), {
+            drop: 'no-escalation-target'
+        });
     });
 });

@@ -108,6 +108,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             agentStore,
             directory: overrides.directory ?? genesys?.directory,
             routing,
+            schedule: genesys?.coverage,
             report: overrides.report ?? report.card
         },
         ctx

@@ -2,7 +2,7 @@ import type { AdherenceEngine } from '../engine/AdherenceEngine';
 import type { AgentStateStore } from '../engine/ports';
 import { ActionSigner } from '../adapters/teams/ActionSigner';
 import { BotService } from '../adapters/teams/BotService';
-import type { DirectoryPort } from '../adapters/teams/ports';
+import type { DirectoryPort, SchedulePort } from '../adapters/teams/ports';
 import { DisplayNames } from '../adapters/teams/DisplayNames';
 import { NotificationCards } from '../adapters/teams/NotificationCards';
 import type { BotStore } from '../adapters/teams/BotStore';
@@ -18,6 +18,8 @@ export interface TeamsPartDeps {
     botStore: BotStore;
     agentStore: AgentStateStore;
     directory: DirectoryPort | undefined;
+    /** The agents' schedules (the Genesys schedule cache), for their own `status`. */
+    schedule?: SchedulePort;
     /** On-shift routing of the alerts. */
     routing?: ShiftRouting;
     /** The `report [days]` card. */
@@ -51,6 +53,7 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
         clock: ctx.clock,
         directory: deps.directory,
         routing: deps.routing,
+        schedule: deps.schedule,
         cards,
         readLog: (q) => store.readLog(q),
         report: deps.report,

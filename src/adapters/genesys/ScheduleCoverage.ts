@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../../domain/clock';
+import { activityLabel } from '../../domain/adherence/activityLabels';
 import type { Coverage } from '../../domain/adherence/types';
 import type { CoverageSource } from '../../engine/ports';
 import { silentLogger, type Logger } from '../../kit/Logger';
@@ -6,6 +7,19 @@ import { describeError, isGenesysError } from './errors';
 import type { GenesysClient } from './GenesysClient';
 import { GENESYS_DEFAULTS } from './genesysConfig';
 import { searchSchedulesInSteps, type ScheduleSpan } from './searchSchedulesInSteps';
+
+/** A scheduled activity as the agent's status shows it. */
+export interface ScheduledActivity {
+    label: string;
+    startAt: number;
+    endAt: number;
+}
+
+/** What is scheduled now and next (either may be absent: nothing scheduled). */
+export interface ScheduleView {
+    current?: ScheduledActivity;
+    next?: ScheduledActivity;
+}
 
 export interface ScheduleCoverageOptions {
     client: Pick<GenesysClient, 'searchSchedules' | 'getActivityCodes' | 'listManagementUnits' | 'listUnitUsers'>;
@@ -53,6 +67,8 @@ export class ScheduleCoverage implements CoverageSource {
     private readonly stale = new Set<string>();
     private readonly userUnit = new Map<string, string>();
     private exceptionCodes: Map<string, string> | undefined;
+    /** Every activity code's display name (the agent's own status shows what is scheduled). */
+    private readonly activityNames = new Map<string, string>();
     private codesLoading: Promise<void> | undefined;
     private readonly timers = new Set<TimerHandle>();
     private readonly logger: Logger;
@@ -94,6 +110,23 @@ export class ScheduleCoverage implements CoverageSource {
         else if (this.stale.has(userId)) void this.load(managementUnitId, at, 1, this.staleOf(managementUnitId));
     }
 
+    /**
+     * The agent's scheduled activity at `at` (until the next different one starts) and that next one, from the cached
+     * schedule; `undefined` until the agent's schedule is loaded (see {@link prefetch}).
+     */
+    scheduleAt(userId: string, at: number): ScheduleView | undefined {
+        if (!this.exceptionCodes || !this.loadedUsers.has(userId) || this.stale.has(userId)) return undefined;
+        const spans = [...(this.spans.get(userId) ?? [])].sort((a, b) => a.startAt - b.startAt);
+        const label = (s: ScheduleSpan) => this.activityNames.get(s.activityCodeId) ?? s.description ?? 'Scheduled';
+        const current = spans.find((s) => s.startAt <= at && at < s.endAt);
+        const next = spans.find((s) => s.startAt > at && (!current || label(s) !== label(current)));
+        const view: ScheduleView = {};
+        if (current)
+            view.current = { label: label(current), startAt: current.startAt, endAt: next?.startAt ?? current.endAt };
+        if (next) view.next = { label: label(next), startAt: next.startAt, endAt: next.endAt };
+        return view;
+    }
+
     /** Loads waiting to be retried (diagnostics, test seam). */
     get pendingRetries(): number {
         return this.timers.size;
@@ -131,6 +164,7 @@ export class ScheduleCoverage implements CoverageSource {
             const businessUnits = new Set(units.map((u) => u.businessUnit?.id).filter((id): id is string => !!id));
             for (const bu of businessUnits) {
                 for (const c of await this.options.client.getActivityCodes(bu)) {
+                    if (c.id) this.activityNames.set(c.id, c.name ?? activityLabel(c.category));
                     if (ids.has(c.id) || (c.category && categories.has(c.category)))
                         codes.set(c.id, c.name ?? c.category ?? c.id);
                 }

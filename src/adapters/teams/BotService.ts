@@ -12,7 +12,7 @@ import { DisplayNames } from './DisplayNames';
 import type { Actor, BotRefusal, CardAction, HandlerContext, Reply } from './HandlerContext';
 import { IdentityMapping, type Identification, type MemberInfo } from './IdentityMapping';
 import { NotificationCards } from './NotificationCards';
-import type { DirectoryPort, EngineActions } from './ports';
+import type { DirectoryPort, EngineActions, SchedulePort } from './ports';
 import { refusalReply } from './replies';
 import type { ShiftRouting } from './ShiftRouting';
 import { StatusCards } from './StatusCards';
@@ -25,6 +25,8 @@ export interface BotServiceOptions {
     directory?: DirectoryPort;
     /** On-shift routing: `subscribe <unit> HH:MM-HH:MM [days]` refreshes it, `status` in a channel shows it. */
     routing?: ShiftRouting;
+    /** The agent's schedule (the Genesys schedule cache), for `status`. */
+    schedule?: SchedulePort;
     /** Reads the episode log (today's episodes on `status`). */
     readLog?(query: LogQuery): Promise<EpisodeLogEntry[]>;
     /** Renders the drift report card (`report [days]`), for the given units (all when empty). */
@@ -84,7 +86,8 @@ export class BotService {
                 clock,
                 names: cards.names,
                 timeZone: o.timeZone,
-                readLog: o.readLog
+                readLog: o.readLog,
+                schedule: o.schedule
             }),
             directory,
             routing: o.routing,

@@ -5,9 +5,10 @@ import { activityLabel } from '../../domain/adherence/activityLabels';
 import { LocalCalendar } from '../../domain/LocalCalendar';
 import type { LogQuery } from '../../engine/ports';
 import { renderStatusCard, type AdaptiveCardJson } from '../../cards/renderCard';
-import { minutesBetween } from './cardData';
+import { formatTime, minutesBetween } from './cardData';
+import { formatMinutes } from '../../analytics/formatReport';
 import type { DisplayNames } from './DisplayNames';
-import type { EngineActions } from './ports';
+import type { EngineActions, SchedulePort } from './ports';
 
 export interface StatusCardsOptions {
     engine: Pick<EngineActions, 'agent' | 'openEpisodes'>;
@@ -17,6 +18,8 @@ export interface StatusCardsOptions {
     timeZone: string;
     /** Reads the episode log (today's episodes); without it the card shows the current state only. */
     readLog?(query: LogQuery): Promise<EpisodeLogEntry[]>;
+    /** The agent's schedule (now and next); without it, or before it is loaded, the card leaves it out. */
+    schedule?: SchedulePort;
 }
 
 /** Ranking weight of an episode's impact in "who is drifting now". */
@@ -72,6 +75,7 @@ export class StatusCards {
             const e = record.state.episode;
             summary = `Your schedule shows ${activityLabel(e.scheduledCategory)}; you have been on ${activityLabel(e.actualCategory, e.systemPresence)} for ${minutesBetween(e.startedAt, now)} min.`;
         } else if (!record) summary = 'I have no adherence data for you yet today.';
+        if (this.o.schedule && record) rows.push(...this.scheduleRows(genesysUserId, record.managementUnitId, now));
         if (this.o.readLog && record) {
             const dayStart = this.calendar.startOfDay(now);
             const log = await this.o.readLog({
@@ -85,5 +89,29 @@ export class StatusCards {
             rows.push({ label: 'Minutes out today', value: String(today.minutes) });
         }
         return renderStatusCard({ title: 'Your adherence', summary, rows });
+    }
+
+    /** "Scheduled now: On queue until 13:15", "Next: Break at 13:15, in 20 min"; none until the schedule is loaded. */
+    private scheduleRows(userId: string, unit: string, now: number): Array<{ label: string; value: string }> {
+        const view = this.o.schedule!.scheduleAt(userId, now);
+        if (view === undefined) {
+            this.o.schedule!.prefetch(userId, unit, now);
+            return [];
+        }
+        const zone = this.o.timeZone;
+        const rows = [
+            {
+                label: 'Scheduled now',
+                value: view.current ? `${view.current.label} until ${formatTime(view.current.endAt, zone)}` : 'Nothing'
+            }
+        ];
+        if (view.next) {
+            const inMinutes = formatMinutes(Math.max(0, Math.round((view.next.startAt - now) / 60_000)));
+            rows.push({
+                label: 'Next',
+                value: `${view.next.label} at ${formatTime(view.next.startAt, zone)}, in ${inMinutes}`
+            });
+        }
+        return rows;
     }
 }

@@ -20,3 +20,14 @@ export interface DirectoryPort {
     /** Resolve a management unit by id or name (the `subscribe` command). */
     findUnit?(nameOrId: string): Promise<{ id: string; name: string } | undefined>;
 }
+
+/** The agent's schedule as the exception pre-check reads it (the Genesys schedule cache). */
+export interface SchedulePort {
+    /** What is scheduled at `at` and next; `undefined` while the agent's schedule is not loaded. */
+    scheduleAt(
+        userId: string,
+        at: number
+    ): { current?: { label: string; endAt: number }; next?: { label: string; startAt: number } } | undefined;
+    /** Load the agent's unit schedules in the background (never throws). */
+    prefetch(userId: string, managementUnitId: string, at: number): void;
+}

@@ -56,6 +56,25 @@ describe('ScheduleCoverage', () => {
         assert.equal(searches(rig), 1, 'a fresh unit is not fetched again');
     });
 
+    it("gives the agent's scheduled activity now (until the next different one) and the next, by activity code name", async () => {
+        const { rig, coverage, agent } = await setup();
+        const now = rig.clock.now();
+        agent.activities = [
+            { startAt: now - 60 * 60_000, lengthMinutes: 60, activityCodeId: '0' },
+            { startAt: now, lengthMinutes: 20, activityCodeId: '0' },
+            { startAt: now + 20 * 60_000, lengthMinutes: 15, activityCodeId: '1' },
+            { startAt: now + 35 * 60_000, lengthMinutes: 60, activityCodeId: '0' }
+        ];
+        assert.equal(coverage.scheduleAt(agent.id, now), undefined, 'not loaded yet');
+        coverage.prefetch(agent.id, agent.managementUnitId, now);
+        await until(() => coverage.scheduleAt(agent.id, now) !== undefined, 'schedules loaded');
+        assert.deepEqual(coverage.scheduleAt(agent.id, now + 60_000), {
+            current: { label: 'On Queue Work', startAt: now, endAt: now + 20 * 60_000 },
+            next: { label: 'Break', startAt: now + 20 * 60_000, endAt: now + 35 * 60_000 }
+        });
+        assert.deepEqual(coverage.scheduleAt(agent.id, now + 3 * 3_600_000), {}, 'nothing scheduled any more');
+    });
+
     it('treats configured activity code ids as exceptions', async () => {
         const { rig, coverage, agent } = await setup(['3']);
         const now = rig.clock.now();

@@ -105,4 +105,32 @@ describe('status command', () => {
         clock.advanceTo(Date.UTC(2026, 10, 23, 23)); // Monday 23:00 UTC
         assert.match(await text(), /nobody on shift now: alerts held until Tue 06:00 \(UTC\)/);
     });
+
+    it("shows the agent's scheduled activity now and the next with its start time, once the schedule is loaded", async () => {
+        const prefetched: string[] = [];
+        let loaded = false;
+        const now = Date.UTC(2026, 10, 23, 9);
+        const { service } = await setup({
+            extra: {
+                timeZone: 'Europe/Dublin',
+                schedule: {
+                    scheduleAt: () =>
+                        loaded
+                            ? {
+                                  current: { label: 'On queue', endAt: now + 20 * MIN },
+                                  next: { label: 'Break', startAt: now + 20 * MIN }
+                              }
+                            : undefined,
+                    prefetch: (userId, unit) => void prefetched.push(`${userId}@${unit}`)
+                }
+            }
+        });
+        const first = JSON.stringify((await service.command(personal('29:a'), 'status')).card);
+        assert.doesNotMatch(first, /Scheduled now/);
+        assert.deepEqual(prefetched, ['g-a@mu-1'], 'asked to load the schedule');
+        loaded = true;
+        const text = JSON.stringify((await service.command(personal('29:a'), 'status')).card);
+        assert.match(text, /"title":"Scheduled now","value":"On queue until 09:20"/);
+        assert.match(text, /"title":"Next","value":"Break at 09:20, in 20 min"/);
+    });
 });

@@ -1,5 +1,6 @@
 import type {
     AgentRecord,
+    AlertWindow,
     Coverage,
     Effect,
     Notification,
@@ -71,6 +72,12 @@ export class Agent {
     tick(at: number, coverage: Coverage = notCovered): Effect[] {
         this.now = at;
         return this.apply({ type: 'DeadlineReached', coverage });
+    }
+
+    /** Move to `at` and deliver the deadline with the shell's routing answers (on-shift window, escalation levels). */
+    route(at: number, routing: { alertWindow?: AlertWindow; escalationLevels?: number }): Effect[] {
+        this.now = at;
+        return this.apply({ type: 'DeadlineReached', coverage: notCovered, ...routing });
     }
 
     ack(by = 'sup-1'): Effect[] {

@@ -6,10 +6,7 @@ import { Agent, back, MIN, out, policy, T0 } from '../../support/adherence';
 const escalating = (levels = 1) => policy({ escalation: { afterMs: 5 * MIN, levels } });
 
 /** The deadline as the engine delivers it, with how many escalation levels of the unit have a target. */
-function tick(a: Agent, at: number, escalationLevels?: number) {
-    a.now = at;
-    return a.apply({ type: 'DeadlineReached', coverage: { covered: false }, escalationLevels });
-}
+const tick = (a: Agent, at: number, escalationLevels?: number) => a.route(at, { escalationLevels });
 
 describe('transition: escalation of an alert nobody acts on', () => {
     it('escalates once, 5 min after the alert, updating the alert card; never again for that level', () => {

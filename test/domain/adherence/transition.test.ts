@@ -207,30 +207,22 @@ describe('transition: suppression and the exception pre-check', () => {
         const closed = { open: false as const, opensAt: T0 + 40 * MIN };
         const a = new Agent();
         a.observe(out(T0));
-        a.now = T0 + 10 * MIN;
-        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: closed });
+        a.route(T0 + 10 * MIN, { alertWindow: closed });
         assert.deepEqual(a.kinds(), ['nudge'], 'the nudge is private: it never waits for a shift');
         assert.deepEqual(a.logTypes(), ['start', 'nudge', 'suppressed:outside-hours']);
         const held = a.record!.state;
         assert.ok(held.status === 'drifting');
         assert.deepEqual(held.pending, { stage: 'alert', dueAt: T0 + 40 * MIN });
-        a.now = T0 + 15 * MIN;
-        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: closed });
+        a.route(T0 + 15 * MIN, { alertWindow: closed });
         assert.equal(a.status, 'outOfAdherence', 'the formal exception is not held');
-        a.now = T0 + 40 * MIN;
-        a.apply({ type: 'DeadlineReached', coverage: { covered: false }, alertWindow: { open: true } });
+        a.route(T0 + 40 * MIN, { alertWindow: { open: true } });
         assert.deepEqual(a.kinds(), ['nudge', 'alert']);
     });
 
     it('drops a held alert when the episode ends before a channel is on shift', () => {
         const a = new Agent();
         a.observe(out(T0));
-        a.now = T0 + 10 * MIN;
-        a.apply({
-            type: 'DeadlineReached',
-            coverage: { covered: false },
-            alertWindow: { open: false, opensAt: T0 + 60 * MIN }
-        });
+        a.route(T0 + 10 * MIN, { alertWindow: { open: false, opensAt: T0 + 60 * MIN } });
         a.now = T0 + 20 * MIN;
         a.observe(back(T0 + 20 * MIN));
         assert.equal(a.status, 'adherent');
@@ -241,21 +233,11 @@ describe('transition: suppression and the exception pre-check', () => {
     it('does not hold an alert that is skipped for good (excluded), nor one whose window is already open', () => {
         const a = new Agent(policy({ excludedCategories: new Set(['OnQueueWork']) }));
         a.observe(out(T0));
-        a.now = T0 + 10 * MIN;
-        a.apply({
-            type: 'DeadlineReached',
-            coverage: { covered: false },
-            alertWindow: { open: false, opensAt: T0 + 60 * MIN }
-        });
+        a.route(T0 + 10 * MIN, { alertWindow: { open: false, opensAt: T0 + 60 * MIN } });
         assert.deepEqual(a.logTypes(), ['start', 'suppressed:excluded', 'suppressed:excluded']);
         const b = new Agent();
         b.observe(out(T0));
-        b.now = T0 + 10 * MIN;
-        b.apply({
-            type: 'DeadlineReached',
-            coverage: { covered: false },
-            alertWindow: { open: false, opensAt: T0 + 10 * MIN }
-        });
+        b.route(T0 + 10 * MIN, { alertWindow: { open: false, opensAt: T0 + 10 * MIN } });
         assert.deepEqual(b.kinds(), ['nudge', 'alert']);
     });
 

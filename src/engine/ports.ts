@@ -113,8 +113,8 @@ export const noCoverage: CoverageSource = {
 export interface AlertWindowSource {
     alertWindowAt(managementUnitId: string, at: number): AlertWindow;
     /**
-     * How many escalation levels of the unit have somebody to go to (levels 1 to n each have a target); absent: the
-     * engine escalates every configured level.
+     * How many escalation levels of the unit have somebody to go to (levels 1 to n each have a target); absent: none,
+     * the engine never escalates.
      */
     escalationLevels?(managementUnitId: string): number;
 }

@@ -32,7 +32,7 @@ export function deadline(
     if (!record || !isOpen(record.state)) return unchanged(record);
     let state: OpenEpisodeState = record.state;
     const effects: Effect[] = [];
-    const levels = Math.min(policy.escalation?.levels ?? 0, escalationLevels ?? Number.POSITIVE_INFINITY);
+    const levels = Math.min(policy.escalation?.levels ?? 0, escalationLevels ?? 0);
     for (let guard = 0; guard < 8; guard++) {
         const exceptionDue = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
         const pendingDue = state.pending?.dueAt ?? Number.POSITIVE_INFINITY;

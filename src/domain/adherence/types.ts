@@ -203,7 +203,7 @@ export type EngineEvent =
     | { type: 'AdherenceObserved'; observation: Observation }
     /**
      * `alertWindow` absent: open (no on-shift routing). `escalationLevels`: how many escalation levels of the agent's
-     * unit have somebody to go to (absent: every configured level).
+     * unit have somebody to go to (absent: none, no escalation).
      */
     | { type: 'DeadlineReached'; coverage: Coverage; alertWindow?: AlertWindow; escalationLevels?: number }
     | { type: 'AlertAcknowledged'; episodeId: string; by: string }

@@ -6,7 +6,7 @@ import { Agent, back, MIN, out, policy, T0 } from '../../support/adherence';
 const escalating = (levels = 1) => policy({ escalation: { afterMs: 5 * MIN, levels } });
 
 /** The deadline as the engine delivers it, with how many escalation levels of the unit have a target. */
-const tick = (a: Agent, at: number, escalationLevels?: number) => a.route(at, { escalationLevels });
+const tick = (a: Agent, at: number, escalationLevels = 5) => a.route(at, { escalationLevels });
 
 describe('transition: escalation of an alert nobody acts on', () => {
     it('escalates once, 5 min after the alert, updating the alert card; never again for that level', () => {
@@ -53,6 +53,11 @@ describe('transition: escalation of an alert nobody acts on', () => {
         tick(a, T0 + 10 * MIN, 0);
         tick(a, T0 + 30 * MIN, 0);
         assert.ok(!a.kinds().includes('escalation'));
+        const unknown = new Agent(escalating());
+        unknown.observe(out(T0));
+        unknown.tick(T0 + 10 * MIN); // a shell that says nothing about targets
+        unknown.tick(T0 + 30 * MIN);
+        assert.ok(!unknown.kinds().includes('escalation'));
         const b = new Agent(policy());
         b.observe(out(T0));
         tick(b, T0 + 10 * MIN);

@@ -139,7 +139,10 @@ export class RedisBotStore implements BotStore {
         return (await this.redis.hget(botKeys.subscriptions, unit)) ?? undefined;
     }
     async subscriptionsOf(unit: string): Promise<Subscription[]> {
-        return (await this.allSubscriptions()).get(unit) ?? [];
+        const anyTime = await this.redis.hget(botKeys.subscriptions, unit);
+        const pairs: Array<[string, Subscription]> = (await this.hoursEntries()).filter(([u]) => u === unit);
+        if (anyTime !== null) pairs.push([unit, { conversationId: anyTime }]);
+        return groupSubscriptions(pairs).get(unit) ?? [];
     }
     async allSubscriptions(): Promise<Map<string, Subscription[]>> {
         const anyTime = await this.redis.hgetall(botKeys.subscriptions);

@@ -19,7 +19,8 @@ const OPEN: AlertWindow = { open: true };
 /**
  * The agent's deadline passed: everything due by `now` happens, earliest first (after a restart several stages may be
  * overdue at once): the pending nudge or alert (through the pre-check and, for the alert, the on-shift `window`), the
- * formal exception, a snoozed re-alert.
+ * formal exception, a snoozed re-alert, the alert's escalation (`escalationLevels`: how many levels of the unit have
+ * somebody to go to; a sent alert arms level 1 when there is one).
  */
 export function deadline(
     record: AgentRecord | undefined,

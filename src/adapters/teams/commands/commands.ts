@@ -23,7 +23,8 @@ export const COMMANDS: ReadonlyArray<{ name: string; description: string; handle
     {
         name: 'subscribe <unit> [HH:MM-HH:MM [days]]',
         description:
-            "Send this unit's alerts to this channel, during these hours when given (e.g. 06:00-14:00 mon-fri)",
+            "Send this unit's alerts to this channel, during these hours when given (e.g. 06:00-14:00 mon-fri); " +
+            'subscribe <unit> escalation [level]: here go the alerts nobody acts on in time',
         handle: subscribe
     },
     { name: 'unsubscribe', description: 'Stop alerts in this channel', handle: unsubscribe },

@@ -9,7 +9,8 @@ export const SUPPRESS_REASON_LABELS: Readonly<Record<SuppressReason, string>> = 
     'schedule-exception': 'Schedule exception',
     'positive-impact': 'Positive impact',
     dampened: 'Schedule change (dampened)',
-    acknowledged: 'Already acknowledged'
+    acknowledged: 'Already acknowledged',
+    'on-interaction': 'On an interaction'
 };
 
 /** `42 min`, `2 h 05 min`. */

@@ -8,7 +8,8 @@ export interface EngineConfig {
      * Thresholds (`ADHERENCE_NUDGE_AFTER_MS`, `…_ALERT_…`, `…_EXCEPTION_…`, ms; @default 360000 / 600000 / 900000),
      * per-activity overrides (`ADHERENCE_THRESHOLD_OVERRIDES`, minutes: `Meal:3/5;Break:4/8`; @default none),
      * excluded categories (`ADHERENCE_EXCLUDED_CATEGORIES`; @default Meeting,Training) and
-     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true).
+     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true) and `ADHERENCE_DEFER_WHILE_INTERACTING` (a nudge or alert
+     * due while the agent is on an interaction waits for its end; @default true).
      */
     policy: Policy;
     /**
@@ -31,6 +32,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
     thresholds: Object.freeze({ nudgeAfterMs: 6 * MINUTE, alertAfterMs: 10 * MINUTE, exceptionAfterMs: 15 * MINUTE }),
     excludedCategories: Object.freeze(['Meeting', 'Training']),
     suppressPositiveImpact: true,
+    deferWhileInteracting: true,
     dampening: Object.freeze({ windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }),
     deadlineLeaseMs: 8_000,
     orphanPollMs: 3_000,
@@ -86,7 +88,8 @@ export function readEngineConfig(env: EnvReader): EngineConfig {
             thresholds,
             overrides: overrides(env, thresholds),
             excludedCategories: new Set(excluded),
-            suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact)
+            suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact),
+            deferWhileInteracting: env.flag('ADHERENCE_DEFER_WHILE_INTERACTING', d.deferWhileInteracting)
         },
         dampening: {
             windowMs: env.duration('ADHERENCE_DAMPEN_WINDOW_MS', d.dampening.windowMs),

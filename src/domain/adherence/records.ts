@@ -54,12 +54,12 @@ export function commit(
 /** What an open state may hold besides its status and exception time (`undefined`: absent). */
 export type OpenFields = Pick<
     OpenEpisodeState,
-    'episode' | 'pending' | 'nudge' | 'alert' | 'ack' | 'agentAckAt' | 'realertAt'
+    'episode' | 'pending' | 'nudge' | 'alert' | 'ack' | 'agentAckAt' | 'realertAt' | 'explanation'
 >;
 
 export function fieldsOf(state: OpenEpisodeState): OpenFields {
-    const { episode, pending, nudge, alert, ack, agentAckAt, realertAt } = state;
-    return { episode, pending, nudge, alert, ack, agentAckAt, realertAt };
+    const { episode, pending, nudge, alert, ack, agentAckAt, realertAt, explanation } = state;
+    return { episode, pending, nudge, alert, ack, agentAckAt, realertAt, explanation };
 }
 
 /**
@@ -80,6 +80,7 @@ export function openState(
     if (f.ack !== undefined) state.ack = f.ack;
     if (f.agentAckAt !== undefined) state.agentAckAt = f.agentAckAt;
     if (f.realertAt !== undefined) state.realertAt = f.realertAt;
+    if (f.explanation !== undefined) state.explanation = f.explanation;
     return state;
 }
 

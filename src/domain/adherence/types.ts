@@ -54,9 +54,19 @@ export interface Observation {
     scheduledActivityCodeId?: string;
     actualCategory?: CategoryName;
     systemPresence?: string;
+    /** Genesys `routingStatus` as sent (see {@link INTERACTING_ROUTING_STATUSES}). */
+    routingStatus?: string;
     /** Event time of the adherence change (`adherenceChangeTime` / `timeOfAdherenceChange`), epoch ms. */
     changedAt: number;
 }
+
+/**
+ * Genesys `routingStatus` values that mean the agent is on a conversation: `INTERACTING` (an ACD interaction) and
+ * `COMMUNICATING` (a non-ACD one). The adherence topic and `UserScheduleAdherence` type the field as a string
+ * (`index.d.ts:71398`, `:67444`); the enum (`OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING, COMMUNICATING, OFFLINE`) is
+ * in the SDK's model docs.
+ */
+export const INTERACTING_ROUTING_STATUSES: ReadonlySet<string> = new Set(['INTERACTING', 'COMMUNICATING']);
 
 /** The thresholds of one episode, measured from the drift start `t0`. */
 export interface Thresholds {
@@ -74,6 +84,8 @@ export interface Policy {
     excludedCategories: ReadonlySet<string>;
     /** When true (default), an episode whose impact is `Positive` does not nudge or alert. */
     suppressPositiveImpact: boolean;
+    /** When true (the default when absent), a nudge or alert due while the agent is on an interaction waits for its end. */
+    deferWhileInteracting?: boolean;
 }
 
 export type Stage = 'nudge' | 'alert' | 'exception';
@@ -85,7 +97,8 @@ export const SUPPRESS_REASONS = [
     'schedule-exception',
     'positive-impact',
     'dampened',
-    'acknowledged'
+    'acknowledged',
+    'on-interaction'
 ] as const;
 /** Why a nudge or alert did not go out (or went out later). */
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
@@ -108,6 +121,33 @@ export interface Episode {
     actualCategory?: CategoryName;
     systemPresence?: string;
     impact: Impact;
+    /** The agent is on an interaction (its `routingStatus`), as of the newest observation. */
+    interacting?: true;
+}
+
+/** What Genesys answered to the bot's adherence explanation, as the card and the agent are told. */
+export type ExplanationError = 'forbidden' | 'unreachable' | 'rejected' | 'unconfirmed';
+
+/** Where the explanation stands in Genesys: being written, recorded (its Genesys id), or not recorded (why). */
+export type ExplanationRecording =
+    { status: 'sending' } | { status: 'recorded'; id: string } | { status: 'failed'; error: ExplanationError };
+
+export const EXPLANATION_OUTCOMES = ['Approved', 'Denied'] as const;
+/** A supervisor's decision on an explanation (Genesys `status` values of `UpdateAdherenceExplanationStatusRequest`). */
+export type ExplanationOutcome = (typeof EXPLANATION_OUTCOMES)[number];
+
+/** The agent's explanation of an episode, from the nudge card. */
+export interface Explanation {
+    /** One of the configured reasons (`ADHERENCE_EXPLANATION_REASONS`). */
+    reason: string;
+    /** The agent's short note. */
+    note?: string;
+    /** "Back in N min", as the agent said. */
+    backInMinutes?: number;
+    /** When the agent explained, epoch ms. */
+    at: number;
+    genesys: ExplanationRecording;
+    decision?: { outcome: ExplanationOutcome; by: string; at: number };
 }
 
 export interface Acknowledgement {
@@ -124,6 +164,8 @@ export interface AdherentState {
 export interface PendingStage {
     stage: 'nudge' | 'alert';
     dueAt: number;
+    /** Held while the agent is on an interaction: not due until an observation shows it ended. */
+    held?: 'on-interaction';
 }
 
 /** What both open-episode variants carry. */
@@ -138,6 +180,8 @@ interface OpenEpisodeFields {
     agentAckAt?: number;
     /** A snoozed (or approved) alert re-alerts at this time if the episode is still open and unacknowledged. */
     realertAt?: number;
+    /** The agent's explanation; an approved one ends the ladder (nothing more is due). */
+    explanation?: Explanation;
 }
 
 /** An open episode before its formal exception, which is due at `exceptionDueAt` whatever else is deferred. */
@@ -186,7 +230,13 @@ export type EngineEvent =
     | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
     | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }
     | { type: 'NudgeAcknowledged'; episodeId: string }
-    | { type: 'ObservationDampened'; observation: Observation };
+    | { type: 'ObservationDampened'; observation: Observation }
+    | { type: 'AdherenceExplained'; episodeId: string; reason: string; note?: string; backInMinutes?: number }
+    | { type: 'ExplanationRecorded'; episode: Episode; result: ExplanationResult }
+    | { type: 'ExplanationDecided'; episodeId: string; outcome: ExplanationOutcome; by: string };
+
+/** The Genesys answer to writing an explanation: its id, or why it was not recorded. */
+export type ExplanationResult = { ok: true; explanationId: string } | { ok: false; error: ExplanationError };
 
 export type EpisodeLogType =
     | 'start'
@@ -199,7 +249,10 @@ export type EpisodeLogType =
     | 'agent-ack'
     | 'exception'
     | 'resolve'
-    | 'suppressed';
+    | 'suppressed'
+    | 'explained'
+    | 'explanation-recorded'
+    | 'explanation-decided';
 
 /**
  * One line of the episode log that analytics reads. Carries enough of the episode to be read on its own,
@@ -221,22 +274,53 @@ export interface EpisodeLogEntry {
     by?: string;
     until?: number;
     durationMs?: number;
+    /** `explained`, `explanation-decided`: the agent's reason. */
+    explanationReason?: string;
+    /** `explanation-decided`: the supervisor's decision. */
+    outcome?: ExplanationOutcome;
+    /** `explanation-recorded`: why Genesys did not record it (absent: recorded). */
+    error?: ExplanationError;
 }
+
+/** A private note to the agent about their explanation. */
+export type AgentNote = 'explanation-failed' | 'explanation-approved' | 'explanation-denied';
 
 /** A message the shell must deliver; `key` is unique per (episode, stage) so delivery is idempotent. */
 export type Notification =
     | { kind: 'nudge'; key: string; episode: Episode; at: number }
-    | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean }
+    | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean; explanation?: Explanation }
     | {
           kind: 'alert-update';
           key: string;
           episode: Episode;
           at: number;
-          change: 'acknowledged' | 'snoozed' | 'approved' | 'exception' | 'resolved';
+          change:
+              | 'acknowledged'
+              | 'snoozed'
+              | 'approved'
+              | 'exception'
+              | 'resolved'
+              | 'explained'
+              | 'explanation-recorded'
+              | 'explanation-decided';
           by?: string;
           until?: number;
           durationMs?: number;
-      };
+          /** The episode's explanation as of this change. */
+          explanation?: Explanation;
+      }
+    /** Write the agent's explanation to Genesys (`POST …/agents/{agentId}/adherence/explanations`). */
+    | { kind: 'explanation-add'; key: string; episode: Episode; at: number; explanation: Explanation }
+    /** Write the supervisor's decision to Genesys (`PATCH …/adherence/explanations/{explanationId}`). */
+    | {
+          kind: 'explanation-decide';
+          key: string;
+          episode: Episode;
+          at: number;
+          explanationId: string;
+          outcome: ExplanationOutcome;
+      }
+    | { kind: 'agent-note'; key: string; episode: Episode; at: number; note: AgentNote; explanation: Explanation };
 
 export type Effect =
     | { type: 'PersistState'; record: AgentRecord }
@@ -254,6 +338,12 @@ export type RefusalReason =
     | 'episode-closed'
     | 'already-acknowledged'
     | 'invalid-until'
+    /** The episode already has an explanation (one per episode). */
+    | 'already-explained'
+    /** Nothing to decide: the agent has not explained this episode. */
+    | 'no-explanation'
+    /** Another supervisor already decided the explanation. */
+    | 'already-decided'
     /** The engine stopped (shutdown or restart) before the action was applied: nothing changed, try again. */
     | 'stopping';
 

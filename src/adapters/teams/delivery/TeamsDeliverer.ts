@@ -68,6 +68,7 @@ export class TeamsDeliverer implements Deliverer {
             }
             return { conversationKey: channel };
         }
+        if (n.kind !== 'alert-update') return { drop: 'not-for-teams' };
         // An alert update goes where its card is, or, when the card is not stored yet (its alert is in the same read,
         // or waiting for a rate slot or a retry), into the same per-conversation queue as the alert: in order behind it.
         const alert = await this.store.getAlert(n.episode.id);
@@ -85,7 +86,8 @@ export class TeamsDeliverer implements Deliverer {
     async prepare(n: Notification, conversationKey: string): Promise<PreparedSend> {
         if (n.kind === 'nudge') return this.nudge(n);
         if (n.kind === 'alert') return this.alert(n, conversationKey);
-        return this.update(n);
+        if (n.kind === 'alert-update') return this.update(n);
+        return NOTHING;
     }
 
     private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<PreparedSend> {

@@ -1,4 +1,6 @@
+import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock } from '../domain/clock';
+import type { AdherenceExplanations } from './rest/AdherenceExplanations';
 import type { ContactCenter } from './center/ContactCenter';
 import { SYSTEM_PRESENCES, type SystemPresence } from './center/catalog';
 import type { Faults } from './faults/Faults';
@@ -68,6 +70,10 @@ export interface EmulatorControl {
     ignorePresenceWrites(on: boolean): void;
     /** Run one simulation step now. */
     tick(): void;
+    /** Adherence explanations added through the API, by id. */
+    readonly explanations: ReadonlyMap<string, Genesys.Models.AdherenceExplanationResponse>;
+    /** How long explanation jobs stay `Processing` on the emulator clock, ms. @default 0 */
+    explanationJobsProcessFor(ms: number): void;
     channels(): Array<{ id: string; topics: string[]; connected: boolean; expiresAt: number }>;
     /** Sockets currently open. */
     openSockets(): number;
@@ -85,11 +91,12 @@ export interface EmulatorParts {
     gate: TopicGate;
     presence: PresenceSources;
     searches: ScheduleSearches;
+    explanations: AdherenceExplanations;
 }
 
 /** The scenario control over an emulator's parts. */
 export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
-    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence, searches } = parts;
+    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence, searches, explanations } = parts;
     return {
         center,
         requests,
@@ -143,6 +150,10 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
             presence.ignoreWrites = on;
         },
         tick: () => center.tick(),
+        explanations: explanations.byId,
+        explanationJobsProcessFor: (ms) => {
+            explanations.processingMs = ms;
+        },
         channels: () =>
             [...registry.all()].map((c) => ({
                 id: c.id,

@@ -3,6 +3,7 @@ import { seededUuid } from '../seededRandom';
 import {
     adherenceMoved,
     computeAdherence,
+    withExplained,
     scheduledAt,
     type AdherenceFacts,
     type ScheduledActivity
@@ -32,6 +33,8 @@ export interface Agent {
     /** Simulation: a presence change the agent will make at `at`. */
     pending?: { at: number; presence: SystemPresence };
     lastScheduledCategory: string;
+    /** Approved adherence explanations: `[startAt, endAt)` epoch ms, shown as `Explained` while out of adherence. */
+    explained?: Array<{ startAt: number; endAt: number }>;
 }
 
 export interface Unit {
@@ -127,7 +130,9 @@ export class ContactCenter {
 
     /** Recompute one agent; reports a change when any adherence fact moved. */
     refresh(agent: Agent, now: number): boolean {
-        const next = computeAdherence(agent.activities, agent.systemPresence, now, agent.adherence);
+        let next = computeAdherence(agent.activities, agent.systemPresence, now, agent.adherence);
+        if (agent.explained?.some((e) => e.startAt <= now && now < e.endAt))
+            next = withExplained(next, agent.adherence);
         const changed = adherenceMoved(agent.adherence, next);
         agent.adherence = next;
         if (changed) this.onChange(agent);
@@ -143,6 +148,14 @@ export class ContactCenter {
         this.applyPresence(agent, presence, now);
         this.refresh(agent, now);
         return agent;
+    }
+
+    /** An explanation of `[startAt, endAt)` was approved: while it covers now, out of adherence shows as Explained. */
+    explain(agentId: string, startAt: number, endAt: number): void {
+        const agent = this.agents.get(agentId);
+        if (!agent) throw new Error(`unknown agent ${agentId}`);
+        (agent.explained ??= []).push({ startAt, endAt });
+        this.refresh(agent, this.options.clock.now());
     }
 
     /**

@@ -39,7 +39,7 @@ export class TeamsDeliverer implements Deliverer {
     ) {}
 
     async route(n: Notification): Promise<Route> {
-        if (n.kind === 'nudge') {
+        if (n.kind === 'nudge' || n.kind === 'agent-note') {
             const user = await this.store.userByGenesysId(n.episode.userId);
             const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
             if (!personal) {
@@ -84,17 +84,18 @@ export class TeamsDeliverer implements Deliverer {
 
     /** The look-ups and the card first; `post` then makes the one request to Teams (and stores what it posted). */
     async prepare(n: Notification, conversationKey: string): Promise<PreparedSend> {
-        if (n.kind === 'nudge') return this.nudge(n);
+        if (n.kind === 'nudge' || n.kind === 'agent-note') return this.personal(n);
         if (n.kind === 'alert') return this.alert(n, conversationKey);
         if (n.kind === 'alert-update') return this.update(n);
         return NOTHING;
     }
 
-    private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<PreparedSend> {
+    /** The nudge, or a note about the agent's explanation, in the agent's 1:1 chat. */
+    private async personal(n: Extract<Notification, { kind: 'nudge' | 'agent-note' }>): Promise<PreparedSend> {
         const user = await this.store.userByGenesysId(n.episode.userId);
         const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
         if (!personal) return NOTHING;
-        const card = this.cards.nudge(n.episode);
+        const card = n.kind === 'nudge' ? this.cards.nudge(n.episode) : await this.cards.agentNote(n);
         return { post: async () => void (await this.sender.send(personal.reference, card)) };
     }
 
@@ -102,7 +103,7 @@ export class TeamsDeliverer implements Deliverer {
         const conversation = await this.store.getConversation(conversationKey);
         if (!conversation) return NOTHING;
         const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
-        const facts = previous?.facts ?? {};
+        const facts = n.explanation ? { ...previous?.facts, explanation: n.explanation } : (previous?.facts ?? {});
         const card = await this.cards.alert(n.episode, facts);
         return {
             post: async () => {
@@ -145,7 +146,7 @@ export class TeamsDeliverer implements Deliverer {
     }
 
     async forbidden(n: Notification, conversationKey: string): Promise<void> {
-        if (n.kind === 'nudge') {
+        if (n.kind === 'nudge' || n.kind === 'agent-note') {
             const user = await this.store.userByGenesysId(n.episode.userId);
             if (user) await this.store.dropPersonal(user.teamsUserId);
             this.events.referenceDropped?.('personal');

@@ -185,13 +185,14 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
     }
     if (facts.exceptionAt !== undefined)
         lines.push(`Formal exception recorded at ${formatTime(facts.exceptionAt, ctx.timeZone)}`);
-    if (resolved) lines.push(`Back in adherence after ${minutes} min`);
     const e = facts.explanation;
     const approved = e?.decision?.outcome === 'Approved';
-    const title = resolved
-        ? `${names.agentName} is back in adherence`
-        : approved
-          ? `${names.agentName}: explanation approved`
+    if (resolved)
+        lines.push(approved ? `Closed as explained after ${minutes} min` : `Back in adherence after ${minutes} min`);
+    const title = approved
+        ? `${names.agentName}: explanation approved`
+        : resolved
+          ? `${names.agentName} is back in adherence`
           : facts.exceptionAt !== undefined
             ? `${names.agentName}: formal adherence exception`
             : `${names.agentName} is out of adherence`;

@@ -132,7 +132,7 @@ export class ContactCenter {
     refresh(agent: Agent, now: number): boolean {
         let next = computeAdherence(agent.activities, agent.systemPresence, now, agent.adherence);
         if (agent.explained?.some((e) => e.startAt <= now && now < e.endAt))
-            next = withExplained(next, agent.adherence);
+            next = withExplained(next, agent.adherence, now);
         const changed = adherenceMoved(agent.adherence, next);
         agent.adherence = next;
         if (changed) this.onChange(agent);

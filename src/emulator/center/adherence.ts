@@ -80,8 +80,12 @@ export function adherenceMoved(prev: AdherenceFacts, next: AdherenceFacts): bool
  * An approved adherence explanation covering `now` turns out of adherence into `Explained` (Genesys then shows the
  * agent as explained); the change time moves only when the state does.
  */
-export function withExplained(facts: AdherenceFacts, previous: AdherenceFacts | undefined): AdherenceFacts {
+export function withExplained(
+    facts: AdherenceFacts,
+    previous: AdherenceFacts | undefined,
+    now: number
+): AdherenceFacts {
     if (facts.adherenceState !== 'OutOfAdherence') return facts;
-    const changedAt = previous?.adherenceState === 'Explained' ? previous.changedAt : facts.changedAt;
+    const changedAt = previous?.adherenceState === 'Explained' ? previous.changedAt : now;
     return { ...facts, adherenceState: 'Explained', changedAt };
 }

@@ -27,6 +27,8 @@ export interface EmulatorControl {
     clearRequests(): void;
     /** Set an agent's presence now; adherence is recomputed and events emitted like Genesys would. */
     setPresence(userId: string, presence: SystemPresence): void;
+    /** The agent starts (true) or ends an interaction: an adherence event with `routingStatus: INTERACTING` (or not). */
+    setInteracting(userId: string, on: boolean): void;
     /** Send an arbitrary adherence event body on the unit's topic (scripted event). */
     emitAdherence(managementUnitId: string, eventBody: Record<string, unknown>): void;
     /** Send a raw text frame on every open socket (malformed frames, unknown topics). */
@@ -113,6 +115,7 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
             if (!SYSTEM_PRESENCES.includes(p)) throw new Error(`unknown presence ${p}`);
             center.setPresence(userId, p);
         },
+        setInteracting: (userId, on) => center.setInteracting(userId, on),
         emitAdherence: (muId, eventBody) => sockets.publish(unitAdherenceTopic(muId), eventBody),
         sendRaw: (text) => sockets.broadcast(text),
         republish: (muId, fraction) => {

@@ -52,7 +52,7 @@ function actionData(card: CardNode, verb: string): Record<string, unknown> {
     throw new Error(`no ${verb} action on the card`);
 }
 
-describe('the explanation loop, end to end against the Genesys emulator', () => {
+describe('the explanation loop and interaction holds, end to end against the Genesys emulator', () => {
     const clock = new FakeClock();
     const prefix = uniquePrefix('e2e-explain');
     let emulator: RunningEmulator;
@@ -86,7 +86,7 @@ describe('the explanation loop, end to end against the Genesys emulator', () => 
         emulator = await startGenesysEmulator({
             clock,
             units: 1,
-            agentsPerUnit: 6,
+            agentsPerUnit: 10,
             simulate: false,
             rateLimitPerMinute: 0,
             heartbeatIntervalMs: 24 * 3_600_000
@@ -96,14 +96,14 @@ describe('the explanation loop, end to end against the Genesys emulator', () => 
             .filter(
                 (a) => a.adherence.adherenceState === 'InAdherence' && a.adherence.scheduledCategory === 'OnQueueWork'
             )
-            .slice(0, 2)
+            .slice(0, 3)
             .map((a, i) => ({
                 id: a.id,
                 name: a.name,
                 email: a.email,
                 teams: { id: `29:agent-x${i}`, name: a.name, aadObjectId: `aad-agent-x${i}` }
             }));
-        assert.equal(agents.length, 2);
+        assert.equal(agents.length, 3);
         connector = new FakeBotConnector();
         await connector.start();
         for (const a of agents)
@@ -124,7 +124,7 @@ describe('the explanation loop, end to end against the Genesys emulator', () => 
             { clock, random: () => 0.5, logger: silentLogger() }
         );
         await until(() => app.stream?.status().connected === true, 'stream connected');
-        await until(() => app.engine.trackedAgents === 6, 'first snapshot applied');
+        await until(() => app.engine.trackedAgents === 10, 'first snapshot applied');
         for (const a of agents) await postActivity(app.url, installPersonal(connector.url, a.teams));
         await postActivity(app.url, installChannel(connector.url, SUP, CHANNEL));
         await postActivity(app.url, channelMessage(connector.url, SUP, CHANNEL, `subscribe ${unitId}`));
@@ -134,6 +134,26 @@ describe('the explanation loop, end to end against the Genesys emulator', () => 
         await emulator.close();
         await connector.stop();
         await cleanPrefix(prefix);
+    });
+
+    it('holds the nudge while the agent is on an interaction (routingStatus INTERACTING) and sends it when it ends', async () => {
+        const agent = agents[2];
+        emulator.control.setInteracting(agent.id, true);
+        emulator.control.setPresence(agent.id, 'Away');
+        await until(() => app.engine.agent(agent.id)?.state.status === 'drifting', 'episode opened');
+        await step(7 * MIN);
+        const nudged = () => personalCards(agent.teams.id).some((c) => JSON.stringify(c).includes('A quick heads-up'));
+        assert.equal(nudged(), false, 'no nudge during the interaction');
+        const log = await app.agentStore.readLog({ fromAt: 0, toAt: clock.now() + 1 });
+        assert.ok(log.some((e) => e.userId === agent.id && e.type === 'suppressed' && e.reason === 'on-interaction'));
+        emulator.control.setInteracting(agent.id, false);
+        await until(() => {
+            const s = app.engine.agent(agent.id)?.state;
+            return s?.status === 'drifting' && s.pending?.held === undefined;
+        }, 'the interaction ended');
+        for (let i = 0; i < 30 && !nudged(); i++) await step(1_000);
+        assert.ok(nudged(), 'nudged once the interaction ended');
+        emulator.control.setPresence(agent.id, 'OnQueue');
     });
 
     it('explain from the nudge → recorded in Genesys → shown on the alert → Approve → Explained, episode ended', async () => {

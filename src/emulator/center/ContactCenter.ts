@@ -33,6 +33,8 @@ export interface Agent {
     /** Simulation: a presence change the agent will make at `at`. */
     pending?: { at: number; presence: SystemPresence };
     lastScheduledCategory: string;
+    /** On a customer interaction: the routing status says `INTERACTING` (the presence stays as it is). */
+    interacting?: boolean;
     /** Approved adherence explanations: `[startAt, endAt)` epoch ms, shown as `Explained` while out of adherence. */
     explained?: Array<{ startAt: number; endAt: number }>;
 }
@@ -148,6 +150,15 @@ export class ContactCenter {
         this.applyPresence(agent, presence, now);
         this.refresh(agent, now);
         return agent;
+    }
+
+    /** The agent starts or ends an interaction: Genesys sends an adherence event with the new routing status. */
+    setInteracting(agentId: string, on: boolean): void {
+        const agent = this.agents.get(agentId);
+        if (!agent) throw new Error(`unknown agent ${agentId}`);
+        if ((agent.interacting ?? false) === on) return;
+        agent.interacting = on;
+        this.onChange(agent);
     }
 
     /** An explanation of `[startAt, endAt)` was approved: while it covers now, out of adherence shows as Explained. */

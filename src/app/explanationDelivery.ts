@@ -18,6 +18,11 @@ export function withExplanationWrites(teams: Deliverer, writer: ExplanationWrite
             return writer ? { conversationKey: `genesys:${n.episode.userId}` } : { drop: 'genesys-not-configured' };
         },
         send: async (n, conversationKey) => (isWrite(n) ? writer!.write(n) : teams.send(n, conversationKey)),
+        prepare: async (n, conversationKey) => {
+            if (isWrite(n)) return { post: () => writer!.write(n) };
+            if (teams.prepare) return teams.prepare(n, conversationKey);
+            return { post: () => teams.send(n, conversationKey) };
+        },
         forbidden: async (n, conversationKey) => {
             if (!isWrite(n)) await teams.forbidden?.(n, conversationKey);
         },

@@ -35,11 +35,13 @@ describe('withExplanationWrites', () => {
         const d = withExplanationWrites(teams, writer);
         assert.deepEqual(await d.route(add), { conversationKey: 'genesys:a' });
         await d.send(add, 'genesys:a');
+        await (await d.prepare!(add, 'genesys:a')).post();
         await d.abandoned!(add);
         assert.deepEqual(await d.route(nudge), { conversationKey: 'teams' });
         await d.send(nudge, 'teams');
         await d.abandoned!(nudge);
         assert.deepEqual(calls, [
+            'write:explanation-add',
             'write:explanation-add',
             'writer-abandoned:explanation-add',
             'route:nudge',

@@ -1,12 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/app/config';
-import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/kit/Logger';
-import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
-import { FakeClock } from '../support/FakeClock';
-import { FakeBotConnector } from '../support/fakeBotConnector';
-import { QUIET_SOCKET_ENV, genesysEnv } from '../support/genesysEnv';
+import type { App } from '../../src/app/createApp';
+import type { RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import type { FakeClock } from '../support/FakeClock';
+import type { FakeBotConnector } from '../support/fakeBotConnector';
+import { startGenesysTeamsRig, until, type GenesysTeamsRig } from '../support/genesysTeamsRig';
 import {
     actionExecute,
     channelConversation,
@@ -16,7 +14,7 @@ import {
     personalConversation,
     postActivity
 } from '../support/activities';
-import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
+import { uniquePrefix } from '../support/redis';
 
 // The loop end to end: nudge → Explain (Teams) → Genesys explanation (emulator, job) → alert card shows it →
 // Approve (Teams) → PATCH (emulator) → Explained event → episode resolved; on real Redis and real botbuilder.
@@ -24,14 +22,6 @@ import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../
 const MIN = 60_000;
 const CHANNEL = '19:explain-unit@thread.tacv2';
 const SUP = { id: '29:sup-x', name: 'Sam Supervisor', aadObjectId: 'aad-sup-x' };
-
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 5));
-    }
-}
 
 interface CardNode {
     type?: string;
@@ -53,8 +43,9 @@ function actionData(card: CardNode, verb: string): Record<string, unknown> {
 }
 
 describe('the explanation loop and interaction holds, end to end against the Genesys emulator', () => {
-    const clock = new FakeClock();
     const prefix = uniquePrefix('e2e-explain');
+    let rig: GenesysTeamsRig;
+    let clock: FakeClock;
     let emulator: RunningEmulator;
     let connector: FakeBotConnector;
     let app: App;
@@ -65,14 +56,7 @@ describe('the explanation loop and interaction holds, end to end against the Gen
         teams: { id: string; name: string; aadObjectId: string };
     }>;
 
-    const step = async (ms: number): Promise<void> => {
-        const to = clock.now() + ms;
-        while (clock.now() < to) {
-            clock.advance(Math.min(1_000, to - clock.now()));
-            await app.engine.idle();
-            await app.dispatcher.idle();
-        }
-    };
+    const step = (ms: number): Promise<void> => rig.advance(ms);
     const personalCards = (teamsId: string) =>
         connector.posted(`a:personal-${teamsId}`).map((r) => r.body.attachments[0].content);
 
@@ -83,58 +67,39 @@ describe('the explanation loop and interaction holds, end to end against the Gen
     };
 
     before(async () => {
-        emulator = await startGenesysEmulator({
-            clock,
-            units: 1,
+        let unitId = '';
+        rig = await startGenesysTeamsRig({
+            prefix,
             agentsPerUnit: 10,
-            simulate: false,
-            rateLimitPerMinute: 0,
-            heartbeatIntervalMs: 24 * 3_600_000
+            prepare: (emu, conn) => {
+                const center = emu.control.center;
+                unitId = center.units[0].id;
+                agents = [...center.agents.values()]
+                    .filter(
+                        (a) =>
+                            a.adherence.adherenceState === 'InAdherence' &&
+                            a.adherence.scheduledCategory === 'OnQueueWork'
+                    )
+                    .slice(0, 3)
+                    .map((a, i) => ({
+                        id: a.id,
+                        name: a.name,
+                        email: a.email,
+                        teams: { id: `29:agent-x${i}`, name: a.name, aadObjectId: `aad-agent-x${i}` }
+                    }));
+                for (const a of agents)
+                    conn.members.set(a.teams.id, { ...a.teams, email: a.email, userPrincipalName: a.email });
+                conn.members.set(SUP.id, { ...SUP, email: 'sam@contoso.com' });
+            },
+            env: () => ({ TEAMS_SUPERVISORS: `aad-sup-x:${unitId}` })
         });
-        const center = emulator.control.center;
-        agents = [...center.agents.values()]
-            .filter(
-                (a) => a.adherence.adherenceState === 'InAdherence' && a.adherence.scheduledCategory === 'OnQueueWork'
-            )
-            .slice(0, 3)
-            .map((a, i) => ({
-                id: a.id,
-                name: a.name,
-                email: a.email,
-                teams: { id: `29:agent-x${i}`, name: a.name, aadObjectId: `aad-agent-x${i}` }
-            }));
+        ({ clock, emulator, connector, app } = rig);
         assert.equal(agents.length, 3);
-        connector = new FakeBotConnector();
-        await connector.start();
-        for (const a of agents)
-            connector.members.set(a.teams.id, { ...a.teams, email: a.email, userPrincipalName: a.email });
-        connector.members.set(SUP.id, { ...SUP, email: 'sam@contoso.com' });
-        const unitId = center.units[0].id;
-        app = await createApp(
-            loadConfig({
-                ADHERENCE_MODE: 'test',
-                PORT: '0',
-                HOST: '127.0.0.1',
-                REDIS_URL,
-                REDIS_KEY_PREFIX: prefix,
-                TEAMS_SUPERVISORS: `aad-sup-x:${unitId}`,
-                ...genesysEnv(emulator),
-                ...QUIET_SOCKET_ENV
-            }),
-            { clock, random: () => 0.5, logger: silentLogger() }
-        );
-        await until(() => app.stream?.status().connected === true, 'stream connected');
-        await until(() => app.engine.trackedAgents === 10, 'first snapshot applied');
         for (const a of agents) await postActivity(app.url, installPersonal(connector.url, a.teams));
         await postActivity(app.url, installChannel(connector.url, SUP, CHANNEL));
         await postActivity(app.url, channelMessage(connector.url, SUP, CHANNEL, `subscribe ${unitId}`));
     });
-    after(async () => {
-        await app.close();
-        await emulator.close();
-        await connector.stop();
-        await cleanPrefix(prefix);
-    });
+    after(() => rig.close());
 
     it('holds the nudge while the agent is on an interaction (routingStatus INTERACTING) and sends it when it ends', async () => {
         const agent = agents[2];

@@ -1,6 +1,7 @@
 /**
- * Regenerate docs/images/alert-card.png: start the sandbox (scripted drift, alert after 2 min so the card shows real
- * minutes), open the Agents Playground in Debian's Chromium, and screenshot the teammate's alert card.
+ * Regenerate docs/images/nudge-explain.png, alert-card.png and alert-approved.png: start the sandbox (scripted drift,
+ * alert after 2 min so the card shows real minutes), open the Agents Playground in Debian's Chromium, explain from the
+ * nudge, screenshot the teammate's alert card (with the teammate's scripted explanation), approve it, screenshot again.
  *
  *   npx tsx scripts/captureAlertCard.ts        (about 2.5 minutes; needs /usr/bin/chromium or CHROMIUM_PATH)
  */
@@ -12,7 +13,8 @@ import { parseSandboxConfig } from '../src/sandbox/sandboxConfig';
 import { startSandbox } from '../src/sandbox/startSandbox';
 
 async function main(): Promise<void> {
-    const out = path.resolve(__dirname, '..', 'docs', 'images', 'alert-card.png');
+    const images = path.resolve(__dirname, '..', 'docs', 'images');
+    const out = path.join(images, 'alert-card.png');
     const config = parseSandboxConfig({
         SANDBOX_BOT_PORT: '0',
         SANDBOX_EMULATOR_PORT: '0',
@@ -40,6 +42,14 @@ async function main(): Promise<void> {
         page.setDefaultTimeout(240_000);
         await page.goto(sandbox.urls.playground!);
         await page.locator('.ac-adaptiveCard').first().waitFor();
+        const nudge = page.locator('.ac-adaptiveCard').filter({ hasText: 'A quick heads-up' }).last();
+        await nudge.getByRole('button', { name: 'Explain' }).click();
+        await nudge.getByRole('textbox').first().fill('Customer call ran over');
+        await page.waitForTimeout(300);
+        mkdirSync(images, { recursive: true });
+        await nudge.screenshot({ path: path.join(images, 'nudge-explain.png') });
+        await nudge.getByRole('button', { name: 'Send' }).click();
+        await page.locator('.ac-adaptiveCard').filter({ hasText: 'Thanks, your explanation was sent' }).waitFor();
         await page.getByText('General', { exact: true }).first().click();
         const teammate = await new Promise<string>((resolve) => {
             const poll = (): void => {
@@ -55,11 +65,18 @@ async function main(): Promise<void> {
             .locator('.ac-adaptiveCard')
             .filter({ hasText: `${teammate} is out of adherence` })
             .last();
-        await alert.waitFor();
+        await alert.getByText('Recorded in Genesys', { exact: true }).waitFor();
         await page.waitForTimeout(500);
-        mkdirSync(path.dirname(out), { recursive: true });
         await alert.screenshot({ path: out });
-        console.log(`wrote ${out}`);
+        await alert.getByRole('button', { name: 'Approve explanation' }).click();
+        const approved = page
+            .locator('.ac-adaptiveCard')
+            .filter({ hasText: `${teammate}: explanation approved` })
+            .last();
+        await approved.getByText(/Closed as explained/).waitFor();
+        await page.waitForTimeout(500);
+        await approved.screenshot({ path: path.join(images, 'alert-approved.png') });
+        console.log(`wrote ${images}/nudge-explain.png, alert-card.png, alert-approved.png`);
     } finally {
         await context.close();
         await sandbox.close();

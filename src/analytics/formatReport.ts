@@ -11,7 +11,8 @@ export const SUPPRESS_REASON_LABELS: Readonly<Record<SuppressReason, string>> = 
     'positive-impact': 'Positive impact',
     dampened: 'Schedule change (dampened)',
     acknowledged: 'Already acknowledged',
-    'outside-hours': 'Outside on-shift hours (held)'
+    'outside-hours': 'Outside on-shift hours (held)',
+    'on-interaction': 'On an interaction'
 };
 
 /** `42 min`, `2 h 05 min`. */

@@ -15,6 +15,7 @@ import type { AppContext } from './appContext';
 import type { Config } from './config';
 import { createDispatcher } from './deliveryPart';
 import { createEngine } from './enginePart';
+import { withExplanationWrites } from './explanationDelivery';
 import { createGenesysPart, type GenesysPart } from './genesysPart';
 import { createLogger } from './logger';
 import { createMetrics, type AppMetrics } from './metrics';
@@ -115,7 +116,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     );
     const dispatcher = createDispatcher(
         config.teams,
-        { agentStore, botStore, deliverer: teams.deliverer, instanceId, redis: await redis() },
+        {
+            agentStore,
+            botStore,
+            deliverer: withExplanationWrites(teams.deliverer, genesys?.explanationWriter(engine)),
+            instanceId,
+            redis: await redis()
+        },
         ctx
     );
     engine.onOutbox(() => dispatcher.kick());

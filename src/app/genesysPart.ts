@@ -3,6 +3,7 @@ import { GenesysClient } from '../adapters/genesys/GenesysClient';
 import { ScheduleCoverage } from '../adapters/genesys/ScheduleCoverage';
 import { UserDirectory } from '../adapters/genesys/UserDirectory';
 import { AdherenceStream } from '../adapters/genesys/AdherenceStream';
+import { ExplanationWriter, type ExplanationSink } from '../adapters/genesys/ExplanationWriter';
 import type { GenesysConfig } from '../adapters/genesys/genesysConfig';
 import { createGenesysMetrics } from '../adapters/genesys/genesysMetrics';
 import type { DirectoryPort } from '../adapters/teams/ports';
@@ -15,6 +16,8 @@ export interface GenesysPart {
     coverage: ScheduleCoverage;
     /** The user directory and unit look-up the bot asks (names, e-mail mapping, `subscribe <unit>`). */
     directory: DirectoryPort;
+    /** The explanation writer, reporting Genesys' answers to `sink` (the engine). */
+    explanationWriter(sink: ExplanationSink): ExplanationWriter;
     /** Opens the adherence notification stream into the engine (once the engine started); counts reconnects. */
     startStream(engine: AdherenceEngine): Promise<AdherenceStream>;
 }
@@ -67,5 +70,6 @@ export function createGenesysPart(config: GenesysConfig, ctx: AppContext): Genes
         await stream.start();
         return stream;
     };
-    return { client, users, coverage, directory, startStream };
+    const explanationWriter = (sink: ExplanationSink) => new ExplanationWriter({ client, sink, clock, logger });
+    return { client, users, coverage, directory, startStream, explanationWriter };
 }

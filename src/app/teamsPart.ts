@@ -44,7 +44,8 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
         names: new DisplayNames({ store: deps.botStore, directory: deps.directory, logger }),
         signer,
         clock: ctx.clock,
-        timeZone: config.timeZone
+        timeZone: config.timeZone,
+        explanationReasons: config.explanationReasons
     });
     const service = new BotService({
         engine: deps.engine,
@@ -61,6 +62,7 @@ export function createTeamsPart(config: TeamsConfig, deps: TeamsPartDeps, ctx: A
         channelMembersSupervise: config.channelMembersSupervise,
         userOverrides: config.userOverrides,
         timeZone: config.timeZone,
+        explanationReasons: config.explanationReasons,
         onRefusal: (reason) => metrics.refusals.inc({ reason }),
         logger
     });

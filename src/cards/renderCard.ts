@@ -22,7 +22,13 @@ export interface NudgeCardData {
     minutes: number;
     footer: string;
     showOnIt: boolean;
-    sigs: { myStatus: string; ackNudge: string };
+    /** Offer Explain (reason, note, "back in"): until the agent explained or said "I'm on it". */
+    showExplain: boolean;
+    reasons: Array<{ title: string; value: string }>;
+    reasonDefault: string;
+    backInOptions: Array<{ title: string; value: string }>;
+    maxNoteLength: number;
+    sigs: { myStatus: string; ackNudge: string; explain: string };
 }
 
 export interface AlertCardData {
@@ -38,13 +44,17 @@ export interface AlertCardData {
     impact: string;
     /** Who acknowledged / snoozed / approved, exception and resolution lines. */
     statusLines: string[];
-    /** False once the episode is resolved: no more actions. */
+    /** The agent's explanation, where it stands in Genesys and the decision (empty: none). */
+    explanationLines: string[];
+    /** Offer Approve / Deny explanation: explained, not decided, episode open. */
+    canDecide: boolean;
+    /** False once the episode is resolved or its explanation approved: no more actions. */
     open: boolean;
     acknowledged: boolean;
     snoozeOptions: Array<{ label: string; minutes: number; sig: string }>;
     overtimeOptions: Array<{ label: string; value: string }>;
     overtimeDefault: string;
-    sigs: { acknowledge: string; approveOvertime: string };
+    sigs: { acknowledge: string; approveOvertime: string; approveExplanation: string; denyExplanation: string };
 }
 
 export interface StatusCardData {

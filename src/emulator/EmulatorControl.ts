@@ -1,4 +1,6 @@
+import type * as Genesys from 'purecloud-platform-client-v2';
 import type { Clock } from '../domain/clock';
+import type { AdherenceExplanations } from './rest/AdherenceExplanations';
 import type { ContactCenter } from './center/ContactCenter';
 import { SYSTEM_PRESENCES, type SystemPresence } from './center/catalog';
 import type { Faults } from './faults/Faults';
@@ -25,6 +27,8 @@ export interface EmulatorControl {
     clearRequests(): void;
     /** Set an agent's presence now; adherence is recomputed and events emitted like Genesys would. */
     setPresence(userId: string, presence: SystemPresence): void;
+    /** The agent starts (true) or ends an interaction: an adherence event with `routingStatus: INTERACTING` (or not). */
+    setInteracting(userId: string, on: boolean): void;
     /** Send an arbitrary adherence event body on the unit's topic (scripted event). */
     emitAdherence(managementUnitId: string, eventBody: Record<string, unknown>): void;
     /** Send a raw text frame on every open socket (malformed frames, unknown topics). */
@@ -68,6 +72,10 @@ export interface EmulatorControl {
     ignorePresenceWrites(on: boolean): void;
     /** Run one simulation step now. */
     tick(): void;
+    /** Adherence explanations added through the API, by id. */
+    readonly explanations: ReadonlyMap<string, Genesys.Models.AdherenceExplanationResponse>;
+    /** How long explanation jobs stay `Processing` on the emulator clock, ms. @default 0 */
+    explanationJobsProcessFor(ms: number): void;
     channels(): Array<{ id: string; topics: string[]; connected: boolean; expiresAt: number }>;
     /** Sockets currently open. */
     openSockets(): number;
@@ -85,11 +93,12 @@ export interface EmulatorParts {
     gate: TopicGate;
     presence: PresenceSources;
     searches: ScheduleSearches;
+    explanations: AdherenceExplanations;
 }
 
 /** The scenario control over an emulator's parts. */
 export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
-    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence, searches } = parts;
+    const { clock, center, requests, oauth, faults, registry, sockets, gate, presence, searches, explanations } = parts;
     return {
         center,
         requests,
@@ -106,6 +115,7 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
             if (!SYSTEM_PRESENCES.includes(p)) throw new Error(`unknown presence ${p}`);
             center.setPresence(userId, p);
         },
+        setInteracting: (userId, on) => center.setInteracting(userId, on),
         emitAdherence: (muId, eventBody) => sockets.publish(unitAdherenceTopic(muId), eventBody),
         sendRaw: (text) => sockets.broadcast(text),
         republish: (muId, fraction) => {
@@ -143,6 +153,10 @@ export function createEmulatorControl(parts: EmulatorParts): EmulatorControl {
             presence.ignoreWrites = on;
         },
         tick: () => center.tick(),
+        explanations: explanations.byId,
+        explanationJobsProcessFor: (ms) => {
+            explanations.processingMs = ms;
+        },
         channels: () =>
             [...registry.all()].map((c) => ({
                 id: c.id,

@@ -20,6 +20,8 @@ import { Router, type Route } from './rest/Router';
 import { ScheduleSearches } from './rest/ScheduleSearches';
 import { userRoutes } from './rest/userRoutes';
 import { wfmRoutes } from './rest/wfmRoutes';
+import { AdherenceExplanations } from './rest/AdherenceExplanations';
+import { explanationRoutes } from './rest/explanationRoutes';
 import { seededRandom, seededUuid } from './seededRandom';
 
 export type { EmulatorControl } from './EmulatorControl';
@@ -90,6 +92,7 @@ export interface RouteParts {
     downloads: Downloads;
     presence: PresenceSources;
     searches: ScheduleSearches;
+    explanations: AdherenceExplanations;
     /** The emulator's base URL (known once it listens). */
     baseUrl: () => string;
     /** Results with more entries than this are served through a `downloadUrl`. */
@@ -98,12 +101,13 @@ export interface RouteParts {
 
 /** The emulator's route table, in matching order. Building it touches no part; only handling a request does. */
 export function emulatorRoutes(parts: RouteParts): Route[] {
-    const { center, registry, faults, downloads, presence, searches, baseUrl, downloadThreshold } = parts;
+    const { center, registry, faults, downloads, presence, searches, explanations, baseUrl, downloadThreshold } = parts;
     return [
         ...notificationRoutes(registry, baseUrl),
         ...wfmRoutes({ center, faults, downloads, searches, downloadThreshold }),
         ...userRoutes(center),
-        ...presenceRoutes(center, presence)
+        ...presenceRoutes(center, presence),
+        ...explanationRoutes(explanations)
     ];
 }
 
@@ -158,6 +162,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         newId,
         syncLimit: options.scheduleSearchSyncLimit ?? 100
     });
+    const explanations = new AdherenceExplanations(center, clock, newId);
     const router = new Router(
         emulatorRoutes({
             center,
@@ -166,6 +171,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
             downloads,
             presence,
             searches,
+            explanations,
             baseUrl: () => baseUrl,
             downloadThreshold: options.downloadThreshold ?? 500
         })
@@ -195,7 +201,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
         sockets,
         gate,
         presence,
-        searches
+        searches,
+        explanations
     });
     return {
         url: baseUrl,

@@ -12,7 +12,7 @@ function adherenceFields(agent: Agent) {
     return {
         systemPresence: agent.systemPresence,
         organizationSecondaryPresenceId: agent.presenceDefinitionId,
-        routingStatus: routingStatusOf(agent.systemPresence),
+        routingStatus: agent.interacting ? 'INTERACTING' : routingStatusOf(agent.systemPresence),
         actualActivityCategory: agent.adherence.actualCategory,
         isOutOfOffice: false,
         adherenceState: agent.adherence.adherenceState,

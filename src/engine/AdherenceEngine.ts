@@ -2,9 +2,13 @@ import type { Clock } from '../domain/clock';
 import { silentLogger, type Logger } from '../kit/Logger';
 import { Dampener, type DampenerConfig } from '../domain/adherence/Dampener';
 import { dueAtOf, isOpen } from '../domain/adherence/agentState';
+import type { ExplanationInput } from '../domain/adherence/explanationTransitions';
 import type {
     AgentRecord,
     EngineEvent,
+    Episode,
+    ExplanationOutcome,
+    ExplanationResult,
     Notification,
     Observation,
     OpenEpisodeState,
@@ -258,6 +262,26 @@ export class AdherenceEngine {
 
     acknowledgeNudge(userId: string, episodeId: string): Promise<ActionResult> {
         return this.act(userId, { type: 'NudgeAcknowledged', episodeId });
+    }
+
+    /** The agent explains the episode from the nudge (reason, optional note and "back in N min"). */
+    explain(userId: string, episodeId: string, input: ExplanationInput): Promise<ActionResult> {
+        return this.act(userId, { type: 'AdherenceExplained', episodeId, ...input });
+    }
+
+    /** Genesys answered the write of the episode's explanation (the explanation writer reports it). */
+    explanationRecorded(episode: Episode, result: ExplanationResult): Promise<ActionResult> {
+        return this.act(episode.userId, { type: 'ExplanationRecorded', episode, result });
+    }
+
+    /** A supervisor approves or denies the agent's explanation. */
+    decideExplanation(
+        userId: string,
+        episodeId: string,
+        outcome: ExplanationOutcome,
+        by: string
+    ): Promise<ActionResult> {
+        return this.act(userId, { type: 'ExplanationDecided', episodeId, outcome, by });
     }
 
     /** Exclude (or include again) a scheduled activity category; persisted, and applied to deadlines from now on. */

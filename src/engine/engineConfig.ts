@@ -8,8 +8,9 @@ export interface EngineConfig {
      * Thresholds (`ADHERENCE_NUDGE_AFTER_MS`, `…_ALERT_…`, `…_EXCEPTION_…`, ms; @default 360000 / 600000 / 900000),
      * per-activity overrides (`ADHERENCE_THRESHOLD_OVERRIDES`, minutes: `Meal:3/5;Break:4/8`; @default none),
      * excluded categories (`ADHERENCE_EXCLUDED_CATEGORIES`; @default Meeting,Training),
-     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true) and the escalation of an alert nobody acts on
-     * (`ADHERENCE_ESCALATE_AFTER_MS`, @default 300000; `ADHERENCE_ESCALATION_LEVELS`, 0 = off, @default 1).
+     * `ADHERENCE_SUPPRESS_POSITIVE_IMPACT` (@default true), `ADHERENCE_DEFER_WHILE_INTERACTING` (a nudge or alert due
+     * while the agent is on an interaction waits for its end; @default true) and the escalation of an alert nobody acts
+     * on (`ADHERENCE_ESCALATE_AFTER_MS`, @default 300000; `ADHERENCE_ESCALATION_LEVELS`, 0 = off, @default 1).
      */
     policy: Policy;
     /**
@@ -33,6 +34,7 @@ export const ENGINE_DEFAULTS = Object.freeze({
     excludedCategories: Object.freeze(['Meeting', 'Training']),
     suppressPositiveImpact: true,
     escalation: Object.freeze({ afterMs: 5 * MINUTE, levels: 1 }),
+    deferWhileInteracting: true,
     dampening: Object.freeze({ windowMs: 60_000, burstThreshold: 200, burstWindowMs: 10_000 }),
     deadlineLeaseMs: 8_000,
     orphanPollMs: 3_000,
@@ -97,6 +99,7 @@ export function readEngineConfig(env: EnvReader): EngineConfig {
             overrides: overrides(env, thresholds),
             excludedCategories: new Set(excluded),
             suppressPositiveImpact: env.flag('ADHERENCE_SUPPRESS_POSITIVE_IMPACT', d.suppressPositiveImpact),
+            deferWhileInteracting: env.flag('ADHERENCE_DEFER_WHILE_INTERACTING', d.deferWhileInteracting),
             ...escalation(env)
         },
         dampening: {

@@ -15,7 +15,15 @@ export interface Persona {
 export type ScenarioStep =
     | { type: 'drift'; at: number; agentName: string; teammateName: string | undefined }
     | { type: 'return'; at: number; agentName: string; teammateName: string | undefined }
-    | { type: 'republish'; at: number; unitName: string; moved: number };
+    | { type: 'republish'; at: number; unitName: string; moved: number }
+    | { type: 'explained'; at: number; teammateName: string; reason: string };
+
+/** What the scripted teammate says on the nudge's Explain (as a teammate in Teams would). */
+export const TEAMMATE_EXPLANATION = Object.freeze({
+    reason: 'System or tool problem',
+    note: 'Softphone froze',
+    backInMinutes: 5
+});
 
 export interface ScenarioTiming {
     /** Scripted drift this long after the Playground user is first seen. */
@@ -26,6 +34,8 @@ export interface ScenarioTiming {
     scenarioRepeatMs: number;
     /** One schedule republish burst this long after `start()`; 0 = none. */
     republishAfterMs: number;
+    /** The teammate explains from their nudge this long after drifting (before the alert); 0 = never. */
+    teammateExplainAfterMs?: number;
 }
 
 /** Time left in the agent's current activity when it is on-queue work and the agent is in adherence; else -1. */
@@ -90,6 +100,8 @@ export class SandboxScenario {
             persona: Persona;
             timing: ScenarioTiming;
             onStep?(step: ScenarioStep): void;
+            /** The scripted teammate explains their drift (the sandbox hands it to the engine); true when it was taken. */
+            explain?(agentId: string, explanation: typeof TEAMMATE_EXPLANATION): Promise<boolean>;
         }
     ) {}
 
@@ -135,8 +147,17 @@ export class SandboxScenario {
         control.setPresence(persona.agentId, 'Away');
         if (teammate) control.setPresence(teammate.id, 'Away');
         this.o.onStep?.({ type: 'drift', at: clock.now(), agentName: persona.agentName, teammateName: teammate?.name });
+        const explainAfter = timing.teammateExplainAfterMs ?? 0;
+        if (teammate && explainAfter > 0) this.later(explainAfter, () => void this.teammateExplains(teammate));
         if (timing.scenarioReturnMs > 0) this.later(timing.scenarioReturnMs, () => this.back());
         if (timing.scenarioRepeatMs > 0) this.later(timing.scenarioRepeatMs, () => this.drift());
+    }
+
+    private async teammateExplains(teammate: Agent): Promise<void> {
+        const explained = await this.o.explain?.(teammate.id, TEAMMATE_EXPLANATION).catch(() => false);
+        if (!explained || this.stopped) return;
+        const step = { at: this.o.clock.now(), teammateName: teammate.name, reason: TEAMMATE_EXPLANATION.reason };
+        this.o.onStep?.({ type: 'explained', ...step });
     }
 
     private back(): void {

@@ -250,8 +250,13 @@ export async function startSandbox(config: SandboxConfig, options: SandboxOption
             clock,
             control: emulator.control,
             persona,
-            timing: config,
-            onStep: (step: ScenarioStep) => say(describeStep(step, config, timeZone))
+            timing: { ...config, teammateExplainAfterMs: Math.round((config.nudgeAfterMs + config.alertAfterMs) / 2) },
+            onStep: (step: ScenarioStep) => say(describeStep(step, config, timeZone)),
+            explain: async (agentId, explanation) => {
+                const state = app.engine.agent(agentId)?.state;
+                if (!state || state.status === 'adherent') return false;
+                return (await app.engine.explain(agentId, state.episode.id, explanation)).ok;
+            }
         });
         scenario.start();
         closers.push(() => scenario.stop());
@@ -297,6 +302,8 @@ function describeStep(step: ScenarioStep, config: SandboxConfig, timeZone: strin
     const s = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
     if (step.type === 'republish')
         return `${at}  schedule republish in ${step.unitName}: ${step.moved} schedules moved (dampened for ${s(config.dampenWindowMs)})`;
+    if (step.type === 'explained')
+        return `${at}  ${step.teammateName} explained from the nudge (${step.reason}); approve or deny it on the alert in General`;
     const who = step.teammateName ? `${step.agentName} (you) and ${step.teammateName}` : `${step.agentName} (you)`;
     if (step.type === 'drift') {
         return `${at}  scripted drift: ${who} went Away; nudge in ${s(config.nudgeAfterMs)}, alert in ${s(config.alertAfterMs)}, exception in ${s(config.exceptionAfterMs)}`;

@@ -243,4 +243,27 @@ describe('parseTeamsConfig', () => {
                 /wildcard/.test(e.message) && /TEAMS_TIME_ZONE/.test(e.message) && /at least 32/.test(e.message)
         );
     });
+
+    it('reads the Explain reasons (ADHERENCE_EXPLANATION_REASONS) and refuses empty, long or repeated ones', () => {
+        assert.deepEqual(parseTeamsConfig({ ADHERENCE_MODE: 'test' }).explanationReasons, [
+            'Still with a customer',
+            'System or tool problem',
+            'My supervisor asked me',
+            'Other'
+        ]);
+        const c = parseTeamsConfig({ ADHERENCE_MODE: 'test', ADHERENCE_EXPLANATION_REASONS: 'Coaching, Other' });
+        assert.deepEqual(c.explanationReasons, ['Coaching', 'Other']);
+        assert.throws(
+            () =>
+                parseTeamsConfig({
+                    ADHERENCE_MODE: 'test',
+                    ADHERENCE_EXPLANATION_REASONS: `Other,Other,${'x'.repeat(61)}`
+                }),
+            (e: Error) => /lists a reason twice/.test(e.message) && /longer than 60 characters/.test(e.message)
+        );
+        assert.throws(
+            () => parseTeamsConfig({ ADHERENCE_MODE: 'test', ADHERENCE_EXPLANATION_REASONS: 'none' }),
+            /must list 1 to 10 reasons/
+        );
+    });
 });

@@ -88,7 +88,7 @@ describe('Agents Playground against the sandbox (Chromium)', () => {
         await page.getByText(name, { exact: true }).first().click();
     }
 
-    it('maps the Playground user, answers status, nudges privately, alerts the channel, updates the card on Acknowledge, and reports', async () => {
+    it('maps the Playground user, answers status, nudges privately, takes an explanation, alerts the channel with the explanations, updates the card on Acknowledge and Approve, and reports', async () => {
         try {
             await scenario();
         } catch (error) {
@@ -110,14 +110,28 @@ describe('Agents Playground against the sandbox (Chromium)', () => {
         const user = await sandbox.app.botStore.userByGenesysId(persona.agentId);
         assert.equal(user?.name, 'Alex Wilber', 'the Playground user is mapped to the persona agent');
 
-        // 2. The scripted drift: a private nudge in the personal chat.
+        // 2. The scripted drift: a private nudge in the personal chat; Explain sends a reason with a note, privately.
         const nudge = card('A quick heads-up');
         await nudge.waitFor();
         await assert.doesNotReject(nudge.getByRole('button', { name: "I'm on it" }).waitFor());
         await nudge.scrollIntoViewIfNeeded();
         await shot('2-nudge');
+        await nudge.getByRole('button', { name: 'Explain' }).click();
+        await nudge.getByRole('textbox').first().fill('Customer call ran over');
+        await nudge.scrollIntoViewIfNeeded();
+        await shot('2-explain');
+        await nudge.screenshot({ path: path.join(SHOTS, 'nudge-explain.png') });
+        await nudge.getByRole('button', { name: 'Send' }).click();
+        const sent = card('Thanks, your explanation was sent');
+        await sent.waitFor();
+        assert.match(await sent.innerText(), /Still with a customer/);
+        assert.equal(await sent.getByRole('button', { name: 'Explain' }).count(), 0);
+        await sent.scrollIntoViewIfNeeded();
+        await shot('2-explained');
+        await sent.screenshot({ path: path.join(SHOTS, 'nudge-explained.png') });
 
-        // 3. The unit's alert in Contact Center > General, for the teammate who drifted with "you".
+        // 3. The unit's alerts in Contact Center > General: the teammate explained from their nudge too (scripted);
+        // your own alert shows your explanation (updated in place once it is recorded in Genesys).
         await openChat('General');
         const teammate = [...sandbox.emulator.control.center.agents.values()].find(
             (a) => a.id !== persona.agentId && a.managementUnitId === persona.unitId && a.systemPresence === 'Away'
@@ -125,7 +139,10 @@ describe('Agents Playground against the sandbox (Chromium)', () => {
         assert.ok(teammate, 'a teammate drifted with the persona');
         const alert = card(`${teammate.name} is out of adherence`);
         await alert.waitFor();
-        await card(`${persona.agentName} is out of adherence`).waitFor();
+        await alert.getByText('System or tool problem — “Softphone froze” (back in 5 min)').waitFor();
+        await alert.getByText('Recorded in Genesys', { exact: true }).waitFor();
+        const own = card(`${persona.agentName} is out of adherence`);
+        await own.getByText(/Still with a customer — “Customer call ran over”/).waitFor();
         await alert.scrollIntoViewIfNeeded();
         await shot('3-alert');
         await alert.screenshot({ path: path.join(SHOTS, 'alert-card.png') });
@@ -144,12 +161,26 @@ describe('Agents Playground against the sandbox (Chromium)', () => {
         await acknowledged.scrollIntoViewIfNeeded();
         await shot('4-acknowledged');
 
-        // 5. `report` in the personal chat (Alex is a configured supervisor).
+        // 5. Approve the teammate's explanation: the card says so, Genesys records it and reports the agent
+        // Explained, which ends the episode (the card closes); the agent is told privately.
+        await acknowledged.getByRole('button', { name: 'Approve explanation' }).click();
+        const approved = card(`${teammate.name}: explanation approved`);
+        await approved.getByText(/Explanation approved by Alex Wilber/).waitFor();
+        await approved.getByText(/Closed as explained after \d+ min/).waitFor();
+        assert.equal(await approved.getByRole('button').count(), 0, 'no more actions on an approved explanation');
+        assert.equal(sandbox.app.engine.agent(teammate.id)?.state.status, 'adherent', 'the episode ended');
+        const written = [...sandbox.emulator.control.explanations.values()].find((e) => e.agent.id === teammate.id);
+        assert.equal(written?.status, 'Approved', 'Genesys has the decision');
+        await approved.scrollIntoViewIfNeeded();
+        await shot('5-approved');
+        await approved.screenshot({ path: path.join(SHOTS, 'alert-approved.png') });
+
+        // 6. `report` in the personal chat (Alex is a configured supervisor).
         await openChat('Personal Chat');
         await send('report');
         const report = card(/Drift report/i);
         await report.waitFor();
         await report.scrollIntoViewIfNeeded();
-        await shot('5-report');
+        await shot('6-report');
     }
 });

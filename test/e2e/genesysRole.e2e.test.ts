@@ -1,30 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/app/config';
-import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/kit/Logger';
-import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
-import { FakeClock } from '../support/FakeClock';
-import { FakeBotConnector } from '../support/fakeBotConnector';
-import { QUIET_SOCKET_ENV, genesysEnv } from '../support/genesysEnv';
+import type { App } from '../../src/app/createApp';
+import type { RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import type { FakeClock } from '../support/FakeClock';
+import type { FakeBotConnector } from '../support/fakeBotConnector';
 import { installPersonal, postActivity } from '../support/activities';
-import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
+import { startGenesysTeamsRig, until, type GenesysTeamsRig } from '../support/genesysTeamsRig';
+import { uniquePrefix } from '../support/redis';
 
 // The issue-14 organisation: an OAuth role that may read real-time adherence but not schedules. Genesys refuses the
 // schedule topic; the bot must still stream adherence from one subscription and nudge on time.
 
 const MIN = 60_000;
 
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setImmediate(r));
-    }
-}
-
 describe('Genesys with a role that may not read schedules, end to end', () => {
-    const clock = new FakeClock();
     const prefix = uniquePrefix('e2e-genesys-role');
     let emulator: RunningEmulator;
     let connector: FakeBotConnector;
@@ -36,44 +25,25 @@ describe('Genesys with a role that may not read schedules, end to end', () => {
             /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/.test(r.path)
         );
 
+    let rig: GenesysTeamsRig;
+    let clock: FakeClock;
     before(async () => {
-        emulator = await startGenesysEmulator({
-            clock,
-            units: 1,
+        rig = await startGenesysTeamsRig({
+            prefix,
             agentsPerUnit: 5,
-            simulate: false,
-            rateLimitPerMinute: 0,
-            heartbeatIntervalMs: 24 * 3_600_000
+            prepare: (emu, conn) => {
+                emu.control.revokePermissions('wfm:schedule:view', 'wfm:publishedSchedule:view');
+                const a = [...emu.control.center.agents.values()].find(
+                    (x) =>
+                        x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork'
+                )!;
+                agent = { id: a.id, email: a.email };
+                conn.members.set(teamsAgent.id, { ...teamsAgent, email: agent.email, userPrincipalName: agent.email });
+            }
         });
-        emulator.control.revokePermissions('wfm:schedule:view', 'wfm:publishedSchedule:view');
-        const a = [...emulator.control.center.agents.values()].find(
-            (x) => x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork'
-        )!;
-        agent = { id: a.id, email: a.email };
-        connector = new FakeBotConnector();
-        await connector.start();
-        connector.members.set(teamsAgent.id, { ...teamsAgent, email: agent.email, userPrincipalName: agent.email });
-        app = await createApp(
-            loadConfig({
-                ADHERENCE_MODE: 'test',
-                PORT: '0',
-                HOST: '127.0.0.1',
-                REDIS_URL,
-                REDIS_KEY_PREFIX: prefix,
-                ...genesysEnv(emulator),
-                ...QUIET_SOCKET_ENV
-            }),
-            { clock, random: () => 0.5, logger: silentLogger() }
-        );
-        await until(() => app.stream?.status().connected === true, 'stream connected');
-        await until(() => app.engine.trackedAgents === 5, 'first snapshot applied');
+        ({ clock, emulator, connector, app } = rig);
     });
-    after(async () => {
-        await app.close();
-        await emulator.close();
-        await connector.stop();
-        await cleanPrefix(prefix);
-    });
+    after(() => rig.close());
 
     it('subscribes once, streams adherence, reports the refused schedule topic, and nudges a drifting agent on time', async () => {
         assert.deepEqual(

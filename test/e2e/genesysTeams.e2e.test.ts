@@ -1,12 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/app/config';
-import { createApp, type App } from '../../src/app/createApp';
-import { silentLogger } from '../../src/kit/Logger';
-import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
-import { FakeClock } from '../support/FakeClock';
-import { FakeBotConnector } from '../support/fakeBotConnector';
-import { QUIET_SOCKET_ENV, genesysEnv } from '../support/genesysEnv';
+import type { App } from '../../src/app/createApp';
+import type { RunningEmulator } from '../../src/emulator/GenesysEmulator';
+import type { FakeClock } from '../support/FakeClock';
+import type { FakeBotConnector } from '../support/fakeBotConnector';
+import { startGenesysTeamsRig, until, type GenesysTeamsRig } from '../support/genesysTeamsRig';
 import {
     actionExecute,
     channelConversation,
@@ -18,7 +16,7 @@ import {
     postActivity
 } from '../support/activities';
 import { ActionSigner } from '../../src/adapters/teams/ActionSigner';
-import { cleanup as cleanPrefix, redisUrl as REDIS_URL, uniquePrefix } from '../support/redis';
+import { uniquePrefix } from '../support/redis';
 
 // The whole product path: Genesys emulator (real REST + WebSocket) -> stream -> engine -> durable outbox (real Redis)
 // -> dispatcher -> real botbuilder -> fake Bot Connector; card actions come back over HTTP.
@@ -28,16 +26,7 @@ const CHANNEL = '19:genesys-unit@thread.tacv2';
 const SUP = { id: '29:sup-g', name: 'Sam Supervisor', aadObjectId: 'aad-sup-g' };
 const SIGNING_SECRET = 'e2e-genesys-signing-secret-0123456789abcdef';
 
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 5));
-    }
-}
-
 describe('Genesys emulator to Teams, end to end', () => {
-    const clock = new FakeClock();
     const prefix = uniquePrefix('e2e-genesys');
     let emulator: RunningEmulator;
     let connector: FakeBotConnector;
@@ -46,48 +35,28 @@ describe('Genesys emulator to Teams, end to end', () => {
     let unit: { id: string; name: string };
     const teamsAgent = { id: '29:agent-g', name: 'Agent G', aadObjectId: 'aad-agent-g' };
 
+    let rig: GenesysTeamsRig;
+    let clock: FakeClock;
     before(async () => {
-        emulator = await startGenesysEmulator({
-            clock,
-            units: 1,
+        rig = await startGenesysTeamsRig({
+            prefix,
             agentsPerUnit: 5,
-            simulate: false,
-            rateLimitPerMinute: 0,
-            heartbeatIntervalMs: 24 * 3_600_000
+            prepare: (emu, conn) => {
+                const center = emu.control.center;
+                unit = { id: center.units[0].id, name: center.units[0].name };
+                const a = [...center.agents.values()].find(
+                    (x) =>
+                        x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork'
+                )!;
+                agent = { id: a.id, name: a.name, email: a.email };
+                conn.members.set(teamsAgent.id, { ...teamsAgent, email: agent.email, userPrincipalName: agent.email });
+                conn.members.set(SUP.id, { ...SUP, email: 'sam@contoso.com' });
+            },
+            env: () => ({ TEAMS_SUPERVISORS: `aad-sup-g:${unit.id}`, ACTION_SIGNING_SECRET: SIGNING_SECRET })
         });
-        const center = emulator.control.center;
-        unit = { id: center.units[0].id, name: center.units[0].name };
-        const a = [...center.agents.values()].find(
-            (x) => x.adherence.adherenceState === 'InAdherence' && x.adherence.scheduledCategory === 'OnQueueWork'
-        )!;
-        agent = { id: a.id, name: a.name, email: a.email };
-        connector = new FakeBotConnector();
-        await connector.start();
-        connector.members.set(teamsAgent.id, { ...teamsAgent, email: agent.email, userPrincipalName: agent.email });
-        connector.members.set(SUP.id, { ...SUP, email: 'sam@contoso.com' });
-        app = await createApp(
-            loadConfig({
-                ADHERENCE_MODE: 'test',
-                PORT: '0',
-                HOST: '127.0.0.1',
-                REDIS_URL,
-                REDIS_KEY_PREFIX: prefix,
-                TEAMS_SUPERVISORS: `aad-sup-g:${unit.id}`,
-                ACTION_SIGNING_SECRET: SIGNING_SECRET,
-                ...genesysEnv(emulator),
-                ...QUIET_SOCKET_ENV
-            }),
-            { clock, random: () => 0.5, logger: silentLogger() }
-        );
-        await until(() => app.stream?.status().connected === true, 'stream connected');
-        await until(() => app.engine.trackedAgents === 5, 'first snapshot applied');
+        ({ clock, emulator, connector, app } = rig);
     });
-    after(async () => {
-        await app.close();
-        await emulator.close();
-        await connector.stop();
-        await cleanPrefix(prefix);
-    });
+    after(() => rig.close());
 
     it('maps the agent by e-mail through the Genesys directory, subscribes by unit name, nudges and alerts on time, and acknowledges', async () => {
         await postActivity(app.url, installPersonal(connector.url, teamsAgent));

@@ -6,9 +6,10 @@ import { cleanup, redisUrl, uniquePrefix } from '../support/redis';
 import { FakeClock } from '../support/FakeClock';
 import { MIN, out, policy, T0 } from '../support/adherence';
 import { drain, engineSuite } from './engineSuite';
+import { explanationSuite } from './explanationSuite';
 
 const prefixes: string[] = [];
-engineSuite('Redis', {
+const redisStores = {
     async make() {
         const keyPrefix = uniquePrefix('engine');
         prefixes.push(keyPrefix);
@@ -18,7 +19,9 @@ engineSuite('Redis', {
     async cleanup() {
         for (const p of prefixes.splice(0)) await cleanup(p);
     }
-});
+};
+engineSuite('Redis', redisStores);
+explanationSuite('Redis', redisStores);
 
 describe('AdherenceEngine restart on Redis', () => {
     const keyPrefix = uniquePrefix('restart');

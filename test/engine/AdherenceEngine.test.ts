@@ -5,15 +5,18 @@ import { AdherenceEngine } from '../../src/engine/AdherenceEngine';
 import { FakeClock } from '../support/FakeClock';
 import { MIN, out, policy, T0 } from '../support/adherence';
 import { engineSuite } from './engineSuite';
+import { explanationSuite } from './explanationSuite';
 
-engineSuite('the in-memory store', {
+const memoryStores = {
     async make() {
         const store = new MemoryAgentStateStore();
         // One process, one store: a second "instance" shares the same object (close is a no-op on shared data).
         return { store, shared: async () => store };
     },
     async cleanup() {}
-});
+};
+engineSuite('the in-memory store', memoryStores);
+explanationSuite('the in-memory store', memoryStores);
 
 describe('AdherenceEngine.stop', () => {
     it('answers actions it could not apply before stopping with "stopping", not a misleading reason', async () => {

@@ -18,4 +18,13 @@ describe('parseEngineConfig', () => {
                 /ADHERENCE_BURST_THRESHOLD must be a whole number >= 1 \(got "many"\)/.test(e.message)
         );
     });
+
+    it('defers nudges and alerts while interacting by default; ADHERENCE_DEFER_WHILE_INTERACTING=false turns it off', () => {
+        assert.equal(parseEngineConfig({}).policy.deferWhileInteracting, true);
+        assert.equal(
+            parseEngineConfig({ ADHERENCE_DEFER_WHILE_INTERACTING: 'false' }).policy.deferWhileInteracting,
+            false
+        );
+        assert.throws(() => parseEngineConfig({ ADHERENCE_DEFER_WHILE_INTERACTING: 'maybe' }), ConfigError);
+    });
 });

@@ -23,6 +23,7 @@ export async function drain(store: AgentStateStore, now: number): Promise<string
 export function describeNotification(n: Notification): string {
     if (n.kind === 'alert-update') return `update:${n.change}:${n.episode.userId}`;
     if (n.kind === 'alert' && n.reminder) return `realert:${n.episode.userId}`;
+    if (n.kind === 'agent-note') return `agent-note:${n.episode.userId}`;
     return `${n.kind}:${n.episode.userId}`;
 }
 

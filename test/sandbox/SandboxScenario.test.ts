@@ -104,4 +104,43 @@ describe('SandboxScenario', () => {
         clock.advance(600 * S);
         assert.equal(steps.length, 4, 'stop() cancels everything');
     });
+
+    it('has the teammate explain from their nudge before the alert, and says so (not the persona: that is the user)', async () => {
+        const control = emulator.control;
+        const persona = choosePersona(control.center, clock.now());
+        const steps: ScenarioStep[] = [];
+        const explained: Array<{ agentId: string; reason: string }> = [];
+        const scenario = new SandboxScenario({
+            clock,
+            control,
+            persona,
+            timing: {
+                scenarioDelayMs: 1 * S,
+                scenarioReturnMs: 0,
+                scenarioRepeatMs: 0,
+                republishAfterMs: 0,
+                teammateExplainAfterMs: 3 * S
+            },
+            onStep: (step) => steps.push(step),
+            explain: async (agentId, e) => {
+                explained.push({ agentId, reason: e.reason });
+                return true;
+            }
+        });
+        scenario.userArrived();
+        clock.advance(1 * S);
+        const drift = steps[0] as Extract<ScenarioStep, { type: 'drift' }>;
+        clock.advance(2 * S);
+        assert.equal(explained.length, 0);
+        clock.advance(1 * S);
+        await new Promise<void>((r) => setImmediate(r));
+        assert.equal(explained.length, 1);
+        assert.notEqual(explained[0].agentId, persona.agentId);
+        assert.equal(control.center.agents.get(explained[0].agentId)!.name, drift.teammateName);
+        assert.deepEqual(
+            steps.map((s) => s.type),
+            ['drift', 'explained']
+        );
+        scenario.stop();
+    });
 });

@@ -169,6 +169,57 @@ export class GenesysClient extends GenesysTransport {
         };
     }
 
+    // ---- Adherence explanations ----
+
+    /**
+     * Add an adherence explanation for an agent (`wfm:adherenceExplanation:add`; `WorkforceManagementApi.js:7387`,
+     * body `AddAdherenceExplanationAdminRequest`, `index.d.ts:18423`). Genesys answers with a job
+     * (`AdherenceExplanationAsyncResponse`, `index.d.ts:18531`): read it with {@link getExplanationJob}.
+     */
+    async addAdherenceExplanation(
+        agentId: string,
+        body: Genesys.Models.AddAdherenceExplanationAdminRequest,
+        signal?: AbortSignal
+    ): Promise<Genesys.Models.AdherenceExplanationJobReference> {
+        const res = await this.request<Genesys.Models.AdherenceExplanationAsyncResponse>(
+            'POST',
+            `/api/v2/workforcemanagement/agents/${enc(agentId)}/adherence/explanations`,
+            { data: body, signal }
+        );
+        return jobOf(res);
+    }
+
+    /**
+     * Set an explanation's status (`wfm:adherenceExplanation:edit`; `WorkforceManagementApi.js:5728`, body
+     * `UpdateAdherenceExplanationStatusRequest`, `index.d.ts:65983`); answered with a job like the add.
+     */
+    async updateAdherenceExplanation(
+        agentId: string,
+        explanationId: string,
+        status: 'Approved' | 'Denied' | 'Pending',
+        signal?: AbortSignal
+    ): Promise<Genesys.Models.AdherenceExplanationJobReference> {
+        const body: Genesys.Models.UpdateAdherenceExplanationStatusRequest = { status };
+        const res = await this.request<Genesys.Models.AdherenceExplanationAsyncResponse>(
+            'PATCH',
+            `/api/v2/workforcemanagement/agents/${enc(agentId)}/adherence/explanations/${enc(explanationId)}`,
+            { data: body, signal }
+        );
+        return jobOf(res);
+    }
+
+    /**
+     * An explanation job (`WorkforceManagementApi.js:837`; "only the user who started the operation can query the
+     * status"): `Processing`, then `Complete` with the explanation (`AdherenceExplanationJob`, `index.d.ts:18535`).
+     */
+    async getExplanationJob(jobId: string, signal?: AbortSignal): Promise<Genesys.Models.AdherenceExplanationJob> {
+        return this.request<Genesys.Models.AdherenceExplanationJob>(
+            'GET',
+            `/api/v2/workforcemanagement/adherence/explanations/jobs/${enc(jobId)}`,
+            { signal }
+        );
+    }
+
     // ---- Notifications ----
 
     async createChannel(signal?: AbortSignal): Promise<Channel> {
@@ -295,4 +346,9 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
     const out: T[][] = [];
     for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
     return out;
+}
+
+function jobOf(res: Genesys.Models.AdherenceExplanationAsyncResponse): Genesys.Models.AdherenceExplanationJobReference {
+    if (!res?.job?.id) throw new GenesysError('GENESYS_BAD_RESPONSE', 'Adherence explanation answer lacks its job id');
+    return res.job;
 }

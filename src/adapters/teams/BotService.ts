@@ -16,6 +16,7 @@ import type { DirectoryPort, EngineActions, SchedulePort } from './ports';
 import { refusalReply } from './replies';
 import type { ShiftRouting } from './ShiftRouting';
 import { StatusCards } from './StatusCards';
+import { TEAMS_DEFAULTS } from './teamsConfig';
 
 export interface BotServiceOptions {
     engine: EngineActions;
@@ -45,6 +46,8 @@ export interface BotServiceOptions {
     cards?: NotificationCards;
     /** Longest approved-overtime window accepted, ms. @default 12 h */
     maxOvertimeMs?: number;
+    /** The reasons the nudge's Explain offers. @default TEAMS_DEFAULTS.explanationReasons */
+    explanationReasons?: readonly string[];
     onRefusal?(reason: BotRefusal): void;
     logger?: Logger;
 }
@@ -67,7 +70,8 @@ export class BotService {
                 names: new DisplayNames({ store, directory, logger }),
                 signer: o.signer,
                 clock,
-                timeZone: o.timeZone
+                timeZone: o.timeZone,
+                explanationReasons: o.explanationReasons
             });
         this.signer = o.signer;
         this.identity = new IdentityMapping({ store, userOverrides: o.userOverrides, directory });
@@ -93,6 +97,7 @@ export class BotService {
             routing: o.routing,
             report: o.report,
             maxOvertimeMs: o.maxOvertimeMs ?? 12 * 3_600_000,
+            explanationReasons: o.explanationReasons ?? TEAMS_DEFAULTS.explanationReasons,
             refuse: (reason, text) => {
                 o.onRefusal?.(reason);
                 logger?.warn({ reason }, 'action refused');

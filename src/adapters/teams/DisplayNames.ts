@@ -36,7 +36,12 @@ export class DisplayNames {
     /** Agent and team names for an alert card, and the names of the people named in `facts` ("a supervisor" when unknown). */
     async forAlert(genesysUserId: string, team: string | undefined, facts?: AlertFacts): Promise<AlertNames> {
         const agentName = await this.agentName(genesysUserId);
-        const known = await this.actorNames([facts?.acknowledgedBy, facts?.snoozedBy, facts?.approvedBy]);
+        const known = await this.actorNames([
+            facts?.acknowledgedBy,
+            facts?.snoozedBy,
+            facts?.approvedBy,
+            facts?.explanation?.decision?.by
+        ]);
         return {
             agentName,
             teamName: team ?? '—',

@@ -61,6 +61,8 @@ export interface HandlerContext {
     report?(days: number, managementUnitIds: string[]): Promise<AdaptiveCardJson>;
     /** Longest approved-overtime window accepted, ms. */
     maxOvertimeMs: number;
+    /** The reasons the nudge's Explain offers (`ADHERENCE_EXPLANATION_REASONS`). */
+    explanationReasons: readonly string[];
     /** A visible, counted, logged refusal; `text` replaces the reason's default wording. */
     refuse(reason: BotRefusal, text?: string): Reply;
     logger?: Logger;
@@ -69,8 +71,11 @@ export interface HandlerContext {
 /** A chat command; `arg` is the text after the command word. */
 export type CommandHandler = (ctx: HandlerContext, actor: Actor, arg: string) => Promise<Reply>;
 
-/** The data of a card action whose signature was verified (`until`: the chosen overtime end, epoch ms). */
-export type CardAction = SignedActionData & { until?: unknown };
+/**
+ * The data of a card action whose signature was verified, with the card's inputs (not signed, checked by the handler):
+ * `until` (the chosen overtime end, epoch ms); `reason`, `note`, `backIn` (the nudge's Explain).
+ */
+export type CardAction = SignedActionData & { until?: unknown; reason?: unknown; note?: unknown; backIn?: unknown };
 
 /** A verified card action, with the actor's Genesys user id (when mapped) and the time it arrived, epoch ms. */
 export interface ActionRequest {

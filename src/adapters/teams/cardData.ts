@@ -1,7 +1,8 @@
-import type { AgentRecord, Episode, Notification } from '../../domain/adherence/types';
+import type { AgentRecord, Episode, Explanation, Notification } from '../../domain/adherence/types';
 import type { AlertCardData, NudgeCardData } from '../../cards/renderCard';
 import { activityLabel } from '../../domain/adherence/activityLabels';
 import type { ActionSigner } from './ActionSigner';
+import { BACK_IN_MINUTES, explanationLines, explanationText, MAX_NOTE_LENGTH } from './explanationCardData';
 
 const MINUTE = 60_000;
 
@@ -21,6 +22,8 @@ export interface AlertFacts {
     /** The highest escalation level the alert went to, and when. */
     escalatedLevel?: number;
     escalatedAt?: number;
+    /** The agent's explanation as of the newest change. */
+    explanation?: Explanation;
 }
 
 export interface CardContext {
@@ -28,6 +31,8 @@ export interface CardContext {
     now: number;
     /** IANA zone for times shown on cards. */
     timeZone: string;
+    /** The reasons the nudge's Explain offers (`ADHERENCE_EXPLANATION_REASONS`). */
+    reasons: readonly string[];
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -45,25 +50,46 @@ export function minutesBetween(from: number, to: number): number {
     return Math.max(0, Math.round((to - from) / MINUTE));
 }
 
+/** Where the agent's nudge stands: as sent, after "I'm on it", or after the agent explained. */
+export interface NudgeState {
+    acknowledged?: boolean;
+    explanation?: Explanation;
+}
+
 /** The agent's private nudge: supportive, about the activity, never about blame. */
-export function nudgeCardData(episode: Episode, ctx: CardContext, acknowledged = false): NudgeCardData {
+export function nudgeCardData(episode: Episode, ctx: CardContext, state: NudgeState = {}): NudgeCardData {
     const minutes = minutesBetween(episode.startedAt, ctx.now);
     const scheduled = activityLabel(episode.scheduledCategory);
+    const { acknowledged, explanation } = state;
+    const open = !acknowledged && !explanation;
+    let title = 'A quick heads-up';
+    let message = `Your schedule shows **${scheduled}** right now. If that is already sorted, no worries. If you need a hand, your supervisor is happy to help.`;
+    if (explanation) {
+        title = 'Thanks, your explanation was sent';
+        message = `Your explanation (**${explanationText(explanation)}**) went to your supervisor and is being recorded in Genesys.`;
+    } else if (acknowledged) {
+        title = 'Thanks, noted!';
+        message = 'Thanks for letting us know you are on it. No need to reply further.';
+    }
     return {
         userId: episode.userId,
         episodeId: episode.id,
-        title: acknowledged ? 'Thanks, noted!' : 'A quick heads-up',
-        message: acknowledged
-            ? 'Thanks for letting us know you are on it. No need to reply further.'
-            : `Your schedule shows **${scheduled}** right now. If that is already sorted, no worries. If you need a hand, your supervisor is happy to help.`,
+        title,
+        message,
         scheduled,
         actual: activityLabel(episode.actualCategory, episode.systemPresence),
         minutes,
         footer: 'Only you can see this message.',
-        showOnIt: !acknowledged,
+        showOnIt: open,
+        showExplain: open,
+        reasons: ctx.reasons.map((r) => ({ title: r, value: r })),
+        reasonDefault: ctx.reasons[0] ?? '',
+        backInOptions: BACK_IN_MINUTES.map((m) => ({ title: `${m} min`, value: String(m) })),
+        maxNoteLength: MAX_NOTE_LENGTH,
         sigs: {
             myStatus: ctx.signer.sign('myStatus', episode.userId, episode.id),
-            ackNudge: ctx.signer.sign('ackNudge', episode.userId, episode.id)
+            ackNudge: ctx.signer.sign('ackNudge', episode.userId, episode.id),
+            explain: ctx.signer.sign('explain', episode.userId, episode.id)
         }
     };
 }
@@ -86,12 +112,14 @@ export function factsFromRecord(record: AgentRecord, episodeId: string): AlertFa
         facts.approvedUntil = record.approval.until;
     }
     if (state.status === 'outOfAdherence') facts.exceptionAt = state.exceptionAt;
+    if (state.explanation) facts.explanation = state.explanation;
     return facts;
 }
 
 /** Fold one alert-update notification into the facts. */
 export function applyChange(facts: AlertFacts, n: Extract<Notification, { kind: 'alert-update' }>): AlertFacts {
     const next = { ...facts };
+    if (n.explanation) next.explanation = n.explanation;
     switch (n.change) {
         case 'acknowledged':
             next.acknowledgedBy = n.by;
@@ -114,6 +142,8 @@ export function applyChange(facts: AlertFacts, n: Extract<Notification, { kind: 
         case 'escalated':
             next.escalatedLevel = Math.max(next.escalatedLevel ?? 0, n.level ?? 1);
             next.escalatedAt = n.at;
+            break;
+        default:
             break;
     }
     return next;
@@ -150,12 +180,17 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
         lines.push(
             `Escalated${facts.escalatedLevel > 1 ? ` to level ${facts.escalatedLevel}` : ''} at ${formatTime(facts.escalatedAt ?? ctx.now, ctx.timeZone)}: nobody had acted on it`
         );
-    if (resolved) lines.push(`Back in adherence after ${minutes} min`);
-    const title = resolved
-        ? `${names.agentName} is back in adherence`
-        : facts.exceptionAt !== undefined
-          ? `${names.agentName}: formal adherence exception`
-          : `${names.agentName} is out of adherence`;
+    const e = facts.explanation;
+    const approved = e?.decision?.outcome === 'Approved';
+    if (resolved)
+        lines.push(approved ? `Closed as explained after ${minutes} min` : `Back in adherence after ${minutes} min`);
+    const title = approved
+        ? `${names.agentName}: explanation approved`
+        : resolved
+          ? `${names.agentName} is back in adherence`
+          : facts.exceptionAt !== undefined
+            ? `${names.agentName}: formal adherence exception`
+            : `${names.agentName} is out of adherence`;
     const slots: Array<{ label: string; value: string }> = [];
     const firstSlot = Math.ceil((ctx.now + 1) / (30 * MINUTE)) * 30 * MINUTE;
     for (let i = 0; i < 8; i++) {
@@ -166,7 +201,7 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
         userId: episode.userId,
         episodeId: episode.id,
         title,
-        color: resolved ? 'Good' : facts.exceptionAt !== undefined ? 'Attention' : 'Warning',
+        color: resolved || approved ? 'Good' : facts.exceptionAt !== undefined ? 'Attention' : 'Warning',
         agentName: names.agentName,
         teamName: names.teamName,
         scheduled: activityLabel(episode.scheduledCategory),
@@ -174,7 +209,9 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
         minutes,
         impact: episode.impact,
         statusLines: lines,
-        open: !resolved,
+        explanationLines: e ? explanationLines(e, names.agentName, names.nameOf, ctx.timeZone) : [],
+        canDecide: !resolved && e !== undefined && e.decision === undefined,
+        open: !resolved && !approved,
         acknowledged: facts.acknowledgedBy !== undefined,
         snoozeOptions: SNOOZE_MINUTES.map((m) => ({
             label: `${m} min`,
@@ -185,7 +222,9 @@ export function alertCardData(episode: Episode, facts: AlertFacts, names: AlertN
         overtimeDefault: slots[1].value,
         sigs: {
             acknowledge: ctx.signer.sign('acknowledge', episode.userId, episode.id),
-            approveOvertime: ctx.signer.sign('approveOvertime', episode.userId, episode.id)
+            approveOvertime: ctx.signer.sign('approveOvertime', episode.userId, episode.id),
+            approveExplanation: ctx.signer.sign('approveExplanation', episode.userId, episode.id),
+            denyExplanation: ctx.signer.sign('denyExplanation', episode.userId, episode.id)
         }
     };
 }

@@ -1,4 +1,5 @@
-import type { AgentRecord, OpenEpisodeState, Policy } from '../../domain/adherence/types';
+import type { ExplanationInput } from '../../domain/adherence/explanationTransitions';
+import type { AgentRecord, ExplanationOutcome, OpenEpisodeState, Policy } from '../../domain/adherence/types';
 import type { ActionResult } from '../../engine/AdherenceEngine';
 
 /** The engine as the bot uses it (a subset of `AdherenceEngine`). */
@@ -7,6 +8,13 @@ export interface EngineActions {
     snooze(userId: string, episodeId: string, until: number, by: string): Promise<ActionResult>;
     approveOvertime(userId: string, until: number, by: string, episodeId?: string): Promise<ActionResult>;
     acknowledgeNudge(userId: string, episodeId: string): Promise<ActionResult>;
+    explain(userId: string, episodeId: string, input: ExplanationInput): Promise<ActionResult>;
+    decideExplanation(
+        userId: string,
+        episodeId: string,
+        outcome: ExplanationOutcome,
+        by: string
+    ): Promise<ActionResult>;
     setExcluded(category: string, excluded: boolean): Promise<void>;
     getPolicy(): Policy;
     agent(userId: string): AgentRecord | undefined;

@@ -16,7 +16,10 @@ export const REFUSAL_TEXT: Readonly<Record<BotRefusal, string>> = {
     'no-open-episode': 'That agent is not out of adherence any more.',
     'episode-closed': 'That episode has already ended; this card is out of date.',
     'already-acknowledged': 'This alert was already acknowledged.',
-    'invalid-until': 'That time is not valid (it must be in the future).'
+    'invalid-until': 'That time is not valid (it must be in the future).',
+    'already-explained': 'You have already explained this one. Your supervisor can see it on the alert.',
+    'no-explanation': 'The agent has not explained this episode, so there is nothing to approve or deny.',
+    'already-decided': 'Another supervisor has already decided on this explanation.'
 };
 
 /** The `unknown-user` refusal when the Genesys directory could not be asked (rather than did not know the user). */

@@ -56,6 +56,11 @@ export interface TeamsConfig {
     escalateTo: ReadonlyMap<string, readonly string[]>;
     /** `TEAMS_SUBSCRIPTION_REFRESH_MS`: how often on-shift routing reads the subscriptions again (other instances). @default 30000 */
     subscriptionRefreshMs: number;
+    /**
+     * `ADHERENCE_EXPLANATION_REASONS`: the reasons an agent picks from on the nudge's Explain (comma-separated, at most
+     * 10, each at most 60 characters; `Other` asks for a note). @default Still with a customer,System or tool problem,My supervisor asked me,Other
+     */
+    explanationReasons: readonly string[];
 }
 
 /** The Teams part's defaults: the one place they are declared (the outbox dispatcher falls back to them too). */
@@ -77,7 +82,13 @@ export const TEAMS_DEFAULTS = Object.freeze({
     backoff: Object.freeze({ initialMs: 1_000, maxMs: 60_000 }),
     outboxPollMs: 1_000,
     deliveryLeaseMs: 13_000,
-    subscriptionRefreshMs: 30_000
+    subscriptionRefreshMs: 30_000,
+    explanationReasons: Object.freeze([
+        'Still with a customer',
+        'System or tool problem',
+        'My supervisor asked me',
+        'Other'
+    ])
 });
 
 /** `limit/windowMs,…` (e.g. `7/1000,60/30000`), at least one. */
@@ -199,6 +210,16 @@ function readBot(env: EnvReader, mode: RunMode) {
     };
 }
 
+/** `ADHERENCE_EXPLANATION_REASONS`: 1–10 distinct reasons of at most 60 characters. */
+function readReasons(env: EnvReader): readonly string[] {
+    const name = 'ADHERENCE_EXPLANATION_REASONS';
+    const reasons = env.list(name, { default: TEAMS_DEFAULTS.explanationReasons });
+    if (reasons.length === 0 || reasons.length > 10) env.problem(`${name} must list 1 to 10 reasons`);
+    for (const r of reasons) if (r.length > 60) env.problem(`${name}: "${r}" is longer than 60 characters`);
+    if (new Set(reasons).size !== reasons.length) env.problem(`${name} lists a reason twice`);
+    return Object.freeze(reasons);
+}
+
 /** E-mail addresses, UPNs and AAD ids compare without case. */
 function lowerCaseKeys(map: ReadonlyMap<string, string>): Map<string, string> {
     return new Map([...map].map(([k, v]) => [k.toLowerCase(), v]));
@@ -234,7 +255,8 @@ export function readTeamsConfig(env: EnvReader): TeamsConfig {
         subscriptionRefreshMs: env.duration('TEAMS_SUBSCRIPTION_REFRESH_MS', d.subscriptionRefreshMs, {
             min: 1_000,
             max: 3_600_000
-        })
+        }),
+        explanationReasons: readReasons(env)
     });
 }
 

@@ -4,7 +4,7 @@ import { commit, refused, reopen, unchanged } from './records';
 import type { AgentRecord, AgentState, Effect, OpenEpisodeState, RefusalReason, TransitionResult } from './types';
 
 /** The agent's open episode when it is `episodeId`, else why an action on it is refused. */
-function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEpisodeState | RefusalReason {
+export function openEpisode(record: AgentRecord | undefined, episodeId: string): OpenEpisodeState | RefusalReason {
     if (!record) return 'unknown-agent';
     if (!isOpen(record.state)) return 'no-open-episode';
     if (record.state.episode.id !== episodeId) return 'episode-closed';

@@ -1,4 +1,4 @@
-import { isOpen, thresholdsFor } from './agentState';
+import { isOpen, ladderEnded, thresholdsFor } from './agentState';
 import { logEntry, notify, updateAlert } from './effects';
 import { deferral, skipReason, type Deferral } from './preCheck';
 import { commit, fieldsOf, openState, reopen, unchanged } from './records';
@@ -7,6 +7,7 @@ import type {
     AlertWindow,
     Coverage,
     Effect,
+    Notification,
     OpenEpisodeState,
     PendingStage,
     Policy,
@@ -30,18 +31,19 @@ export function deadline(
     window: AlertWindow = OPEN,
     escalationLevels?: number
 ): TransitionResult {
-    if (!record || !isOpen(record.state)) return unchanged(record);
+    if (!record || !isOpen(record.state) || ladderEnded(record.state)) return unchanged(record);
     let state: OpenEpisodeState = record.state;
     const effects: Effect[] = [];
     const levels = Math.min(policy.escalation?.levels ?? 0, escalationLevels ?? 0);
     for (let guard = 0; guard < 8; guard++) {
         const exceptionDue = state.status === 'drifting' ? state.exceptionDueAt : Number.POSITIVE_INFINITY;
-        const pendingDue = state.pending?.dueAt ?? Number.POSITIVE_INFINITY;
+        const pendingDue =
+            state.pending && state.pending.held === undefined ? state.pending.dueAt : Number.POSITIVE_INFINITY;
         const realertDue = state.realertAt ?? Number.POSITIVE_INFINITY;
         const escalationDue = state.escalation?.dueAt ?? Number.POSITIVE_INFINITY;
         const first = Math.min(exceptionDue, pendingDue, realertDue, escalationDue);
         if (first > now) break;
-        if (first === pendingDue && state.pending) {
+        if (first === pendingDue && state.pending && state.pending.held === undefined) {
             state = stage(record, state, state.pending, { coverage, window }, now, policy, effects);
             if (state.alert?.sent && state.alert.at === now && levels >= 1)
                 state = reopen(state, { escalation: { level: 1, dueAt: now + policy.escalation!.afterMs } });
@@ -78,6 +80,11 @@ function stage(
         );
         return reopen(state, { pending: { stage: pending.stage, dueAt: defer.until } });
     }
+    if (episode.interacting && policy.deferWhileInteracting !== false) {
+        // With a customer: held until an observation shows the interaction ended (then due at once).
+        effects.push(logEntry('suppressed', episode, now, { stage: pending.stage, reason: 'on-interaction' }));
+        return reopen(state, { pending: { stage: pending.stage, dueAt: pending.dueAt, held: 'on-interaction' } });
+    }
     const skip = skipReason(episode, policy);
     let outcome: StageOutcome;
     if (skip) {
@@ -90,7 +97,7 @@ function stage(
             notify(
                 pending.stage === 'nudge'
                     ? { kind: 'nudge', key: `${episode.id}:nudge`, episode, at: now }
-                    : { kind: 'alert', key: `${episode.id}:alert`, episode, at: now, reminder: false }
+                    : alertOf(state, `${episode.id}:alert`, now, false)
             )
         );
     }
@@ -157,9 +164,14 @@ function realert(
     const next = reopen(state, { realertAt: defer?.until });
     if (!defer && next.alert?.sent && !next.ack) {
         effects.push(logEntry('realert', episode, now, { stage: 'realert' }));
-        effects.push(
-            notify({ kind: 'alert', key: `${episode.id}:realert:${realertAt}`, episode, at: now, reminder: true })
-        );
+        effects.push(notify(alertOf(next, `${episode.id}:realert:${realertAt}`, now, true)));
     }
     return next;
+}
+
+/** The alert of an open episode, with the agent's explanation when there is one. */
+function alertOf(state: OpenEpisodeState, key: string, at: number, reminder: boolean): Notification {
+    const n: Notification = { kind: 'alert', key, episode: state.episode, at, reminder };
+    if (state.explanation) n.explanation = state.explanation;
+    return n;
 }

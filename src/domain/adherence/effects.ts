@@ -1,7 +1,10 @@
 import type { Effect, Episode, EpisodeLogEntry, Notification, OpenEpisodeState } from './types';
 
 /** Optional details of a log entry. */
-export type LogExtra = Pick<EpisodeLogEntry, 'stage' | 'reason' | 'by' | 'until' | 'durationMs' | 'level'>;
+export type LogExtra = Pick<
+    EpisodeLogEntry,
+    'stage' | 'reason' | 'by' | 'until' | 'durationMs' | 'level' | 'explanationReason' | 'outcome' | 'error'
+>;
 
 /** An episode log entry of `type` at `at` (epoch ms), carrying the episode's facts that reports read. */
 export function logEntry(type: EpisodeLogEntry['type'], episode: Episode, at: number, extra?: LogExtra): Effect {
@@ -41,6 +44,8 @@ export function updateAlert(
     details?: { by?: string; until?: number; durationMs?: number; level?: number }
 ): void {
     if (!state.alert?.sent) return;
-    const { episode } = state;
-    effects.push(notify({ kind: 'alert-update', key: `${episode.id}:${key}`, episode, at, change, ...details }));
+    const { episode, explanation } = state;
+    const n: Notification = { kind: 'alert-update', key: `${episode.id}:${key}`, episode, at, change, ...details };
+    if (explanation) n.explanation = explanation;
+    effects.push(notify(n));
 }

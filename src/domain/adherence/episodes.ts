@@ -1,3 +1,4 @@
+import { isInteracting } from './agentState';
 import type { Episode, Observation } from './types';
 
 /** Deterministic episode id: the same agent and drift start give the same id on every instance. */
@@ -34,6 +35,7 @@ export function withDetails(episode: Episode, o: Observation): Episode {
     if (o.scheduledActivityCodeId) next.scheduledActivityCodeId = o.scheduledActivityCodeId;
     if (o.actualCategory) next.actualCategory = o.actualCategory;
     if (o.systemPresence) next.systemPresence = o.systemPresence;
+    if (isInteracting(o)) next.interacting = true;
     return next;
 }
 
@@ -47,6 +49,7 @@ export function sameDetails(a: Episode, b: Episode): boolean {
         a.scheduledActivityCodeId === b.scheduledActivityCodeId &&
         a.actualCategory === b.actualCategory &&
         a.systemPresence === b.systemPresence &&
-        a.impact === b.impact
+        a.impact === b.impact &&
+        a.interacting === b.interacting
     );
 }

@@ -1,7 +1,7 @@
 import { isDrifting, isOpen, thresholdsFor } from './agentState';
 import { logEntry, updateAlert } from './effects';
 import { episodeFrom, sameDetails, withDetails } from './episodes';
-import { ADHERENT, commit, openState, stale, unchanged, type RecordBase } from './records';
+import { ADHERENT, commit, openState, reopen, stale, unchanged, type RecordBase } from './records';
 import type {
     AgentRecord,
     Effect,
@@ -42,7 +42,13 @@ export function observe(
             const episode = withDetails(state.episode, o);
             if (sameDetails(episode, state.episode) && base.lastChangeAt === record!.lastChangeAt)
                 return unchanged(record);
-            return commit(record, base, { ...state, episode }, []);
+            // The interaction a nudge or alert was held for has ended: it is due now.
+            const { pending } = state;
+            const released = pending?.held !== undefined && !episode.interacting;
+            const changes = released
+                ? { episode, pending: { stage: pending.stage, dueAt: Math.max(now, pending.dueAt) } }
+                : { episode };
+            return commit(record, base, reopen(state, changes), []);
         }
         return resolve(record!, state, base, Math.max(Math.min(o.changedAt, now), state.episode.startedAt), now);
     }

@@ -128,6 +128,8 @@ export function parseAdherenceBody(body: unknown, now: number): ParseResult {
         if (actualCategory) observation.actualCategory = actualCategory;
         const systemPresence = optionalString(b.systemPresence, 'systemPresence');
         if (systemPresence) observation.systemPresence = systemPresence;
+        const routingStatus = optionalString(b.routingStatus, 'routingStatus');
+        if (routingStatus) observation.routingStatus = routingStatus;
         let unknown: string[] | undefined;
         if (scheduledCategory && !categories.has(scheduledCategory)) (unknown ??= []).push('scheduledActivityCategory');
         if (actualCategory && !categories.has(actualCategory)) (unknown ??= []).push('actualActivityCategory');

@@ -54,12 +54,12 @@ export function commit(
 /** What an open state may hold besides its status and exception time (`undefined`: absent). */
 export type OpenFields = Pick<
     OpenEpisodeState,
-    'episode' | 'pending' | 'nudge' | 'alert' | 'ack' | 'agentAckAt' | 'realertAt' | 'escalation'
+    'episode' | 'pending' | 'nudge' | 'alert' | 'ack' | 'agentAckAt' | 'realertAt' | 'escalation' | 'explanation'
 >;
 
 export function fieldsOf(state: OpenEpisodeState): OpenFields {
-    const { episode, pending, nudge, alert, ack, agentAckAt, realertAt, escalation } = state;
-    return { episode, pending, nudge, alert, ack, agentAckAt, realertAt, escalation };
+    const { episode, pending, nudge, alert, ack, agentAckAt, realertAt, escalation, explanation } = state;
+    return { episode, pending, nudge, alert, ack, agentAckAt, realertAt, escalation, explanation };
 }
 
 /**
@@ -81,6 +81,7 @@ export function openState(
     if (f.agentAckAt !== undefined) state.agentAckAt = f.agentAckAt;
     if (f.realertAt !== undefined) state.realertAt = f.realertAt;
     if (f.escalation !== undefined) state.escalation = f.escalation;
+    if (f.explanation !== undefined) state.explanation = f.explanation;
     return state;
 }
 

@@ -1,5 +1,6 @@
 import { acknowledge, agentAck, approve, snooze } from './actionTransitions';
 import { deadline } from './deadlineTransitions';
+import { decide, explain, recorded } from './explanationTransitions';
 import { dampened, observe } from './observeTransitions';
 import type { AgentRecord, EngineEvent, Policy, TransitionResult } from './types';
 
@@ -12,7 +13,9 @@ export { MAX_CLOCK_SKEW_MS } from './observeTransitions';
  * Invariants (each covered by tests, several by property tests):
  * - an episode's start `t0` never moves; a stale observation (older than the newest applied) changes nothing;
  * - nudge, alert and formal exception happen at most once per episode (a snoozed alert may *re*-alert once per snooze);
- * - no nudge or alert while the agent is snoozed, approved, covered by a schedule exception or excluded;
+ * - no nudge or alert while the agent is snoozed, approved, covered by a schedule exception or excluded, nor (by
+ *   default) while on an interaction; the formal exception is never deferred;
+ * - an approved explanation ends the episode's ladder; a denied one leaves it running;
  * - a change returns a new record one version higher; no change returns the very same record.
  */
 export function transition(
@@ -36,5 +39,11 @@ export function transition(
             return approve(record, event.until, event.by, now, event.episodeId);
         case 'NudgeAcknowledged':
             return agentAck(record, event.episodeId, now);
+        case 'AdherenceExplained':
+            return explain(record, event.episodeId, event, now);
+        case 'ExplanationRecorded':
+            return recorded(record, event.episode, event.result, now);
+        case 'ExplanationDecided':
+            return decide(record, event.episodeId, event.outcome, event.by, now);
     }
 }

@@ -54,9 +54,19 @@ export interface Observation {
     scheduledActivityCodeId?: string;
     actualCategory?: CategoryName;
     systemPresence?: string;
+    /** Genesys `routingStatus` as sent (see {@link INTERACTING_ROUTING_STATUSES}). */
+    routingStatus?: string;
     /** Event time of the adherence change (`adherenceChangeTime` / `timeOfAdherenceChange`), epoch ms. */
     changedAt: number;
 }
+
+/**
+ * Genesys `routingStatus` values that mean the agent is on a conversation: `INTERACTING` (an ACD interaction) and
+ * `COMMUNICATING` (a non-ACD one). The adherence topic and `UserScheduleAdherence` type the field as a string
+ * (`index.d.ts:71398`, `:67444`); the enum (`OFF_QUEUE, IDLE, INTERACTING, NOT_RESPONDING, COMMUNICATING, OFFLINE`) is
+ * in the SDK's model docs.
+ */
+export const INTERACTING_ROUTING_STATUSES: ReadonlySet<string> = new Set(['INTERACTING', 'COMMUNICATING']);
 
 /** The thresholds of one episode, measured from the drift start `t0`. */
 export interface Thresholds {
@@ -79,6 +89,8 @@ export interface Policy {
     escalation?: { afterMs: number; levels: number };
     /** When true (default), an episode whose impact is `Positive` does not nudge or alert. */
     suppressPositiveImpact: boolean;
+    /** When true (the default when absent), a nudge or alert due while the agent is on an interaction waits for its end. */
+    deferWhileInteracting?: boolean;
 }
 
 export type Stage = 'nudge' | 'alert' | 'exception';
@@ -91,7 +103,8 @@ export const SUPPRESS_REASONS = [
     'positive-impact',
     'dampened',
     'acknowledged',
-    'outside-hours'
+    'outside-hours',
+    'on-interaction'
 ] as const;
 /** Why a nudge or alert did not go out (or went out later). */
 export type SuppressReason = (typeof SUPPRESS_REASONS)[number];
@@ -114,6 +127,33 @@ export interface Episode {
     actualCategory?: CategoryName;
     systemPresence?: string;
     impact: Impact;
+    /** The agent is on an interaction (its `routingStatus`), as of the newest observation. */
+    interacting?: true;
+}
+
+/** What Genesys answered to the bot's adherence explanation, as the card and the agent are told. */
+export type ExplanationError = 'forbidden' | 'unreachable' | 'rejected' | 'unconfirmed';
+
+/** Where the explanation stands in Genesys: being written, recorded (its Genesys id), or not recorded (why). */
+export type ExplanationRecording =
+    { status: 'sending' } | { status: 'recorded'; id: string } | { status: 'failed'; error: ExplanationError };
+
+export const EXPLANATION_OUTCOMES = ['Approved', 'Denied'] as const;
+/** A supervisor's decision on an explanation (Genesys `status` values of `UpdateAdherenceExplanationStatusRequest`). */
+export type ExplanationOutcome = (typeof EXPLANATION_OUTCOMES)[number];
+
+/** The agent's explanation of an episode, from the nudge card. */
+export interface Explanation {
+    /** One of the configured reasons (`ADHERENCE_EXPLANATION_REASONS`). */
+    reason: string;
+    /** The agent's short note. */
+    note?: string;
+    /** "Back in N min", as the agent said. */
+    backInMinutes?: number;
+    /** When the agent explained, epoch ms. */
+    at: number;
+    genesys: ExplanationRecording;
+    decision?: { outcome: ExplanationOutcome; by: string; at: number };
 }
 
 export interface Acknowledgement {
@@ -130,6 +170,8 @@ export interface AdherentState {
 export interface PendingStage {
     stage: 'nudge' | 'alert';
     dueAt: number;
+    /** Held while the agent is on an interaction: not due until an observation shows it ended. */
+    held?: 'on-interaction';
 }
 
 /** What both open-episode variants carry. */
@@ -146,6 +188,8 @@ interface OpenEpisodeFields {
     realertAt?: number;
     /** The next escalation of the sent alert while nobody acts on it; removed by an acknowledge, snooze or decision. */
     escalation?: Escalation;
+    /** The agent's explanation; an approved one ends the ladder (nothing more is due). */
+    explanation?: Explanation;
 }
 
 /** An escalation level due at `dueAt` (epoch ms). */
@@ -210,7 +254,13 @@ export type EngineEvent =
     | { type: 'AlertSnoozed'; episodeId: string; until: number; by: string }
     | { type: 'OvertimeApproved'; episodeId?: string; until: number; by: string }
     | { type: 'NudgeAcknowledged'; episodeId: string }
-    | { type: 'ObservationDampened'; observation: Observation };
+    | { type: 'ObservationDampened'; observation: Observation }
+    | { type: 'AdherenceExplained'; episodeId: string; reason: string; note?: string; backInMinutes?: number }
+    | { type: 'ExplanationRecorded'; episode: Episode; result: ExplanationResult }
+    | { type: 'ExplanationDecided'; episodeId: string; outcome: ExplanationOutcome; by: string };
+
+/** The Genesys answer to writing an explanation: its id, or why it was not recorded. */
+export type ExplanationResult = { ok: true; explanationId: string } | { ok: false; error: ExplanationError };
 
 export type EpisodeLogType =
     | 'start'
@@ -224,7 +274,10 @@ export type EpisodeLogType =
     | 'exception'
     | 'resolve'
     | 'suppressed'
-    | 'escalate';
+    | 'escalate'
+    | 'explained'
+    | 'explanation-recorded'
+    | 'explanation-decided';
 
 /**
  * One line of the episode log that analytics reads. Carries enough of the episode to be read on its own,
@@ -248,12 +301,21 @@ export interface EpisodeLogEntry {
     durationMs?: number;
     /** The escalation level of an `escalate` line. */
     level?: number;
+    /** `explained`, `explanation-decided`: the agent's reason. */
+    explanationReason?: string;
+    /** `explanation-decided`: the supervisor's decision. */
+    outcome?: ExplanationOutcome;
+    /** `explanation-recorded`: why Genesys did not record it (absent: recorded). */
+    error?: ExplanationError;
 }
+
+/** A private note to the agent about their explanation. */
+export type AgentNote = 'explanation-failed' | 'explanation-approved' | 'explanation-denied';
 
 /** A message the shell must deliver; `key` is unique per (episode, stage) so delivery is idempotent. */
 export type Notification =
     | { kind: 'nudge'; key: string; episode: Episode; at: number }
-    | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean }
+    | { kind: 'alert'; key: string; episode: Episode; at: number; reminder: boolean; explanation?: Explanation }
     /** The alert went unanswered: to the unit's escalation target of `level`. */
     | { kind: 'escalation'; key: string; episode: Episode; at: number; level: number }
     | {
@@ -261,12 +323,35 @@ export type Notification =
           key: string;
           episode: Episode;
           at: number;
-          change: 'acknowledged' | 'snoozed' | 'approved' | 'exception' | 'resolved' | 'escalated';
+          change:
+              | 'acknowledged'
+              | 'snoozed'
+              | 'approved'
+              | 'exception'
+              | 'resolved'
+              | 'escalated'
+              | 'explained'
+              | 'explanation-recorded'
+              | 'explanation-decided';
           by?: string;
           until?: number;
           durationMs?: number;
           level?: number;
-      };
+          /** The episode's explanation as of this change. */
+          explanation?: Explanation;
+      }
+    /** Write the agent's explanation to Genesys (`POST …/agents/{agentId}/adherence/explanations`). */
+    | { kind: 'explanation-add'; key: string; episode: Episode; at: number; explanation: Explanation }
+    /** Write the supervisor's decision to Genesys (`PATCH …/adherence/explanations/{explanationId}`). */
+    | {
+          kind: 'explanation-decide';
+          key: string;
+          episode: Episode;
+          at: number;
+          explanationId: string;
+          outcome: ExplanationOutcome;
+      }
+    | { kind: 'agent-note'; key: string; episode: Episode; at: number; note: AgentNote; explanation: Explanation };
 
 export type Effect =
     | { type: 'PersistState'; record: AgentRecord }
@@ -284,6 +369,12 @@ export type RefusalReason =
     | 'episode-closed'
     | 'already-acknowledged'
     | 'invalid-until'
+    /** The episode already has an explanation (one per episode). */
+    | 'already-explained'
+    /** Nothing to decide: the agent has not explained this episode. */
+    | 'no-explanation'
+    /** Another supervisor already decided the explanation. */
+    | 'already-decided'
     /** The engine stopped (shutdown or restart) before the action was applied: nothing changed, try again. */
     | 'stopping';
 

@@ -3,6 +3,7 @@ import { seededUuid } from '../seededRandom';
 import {
     adherenceMoved,
     computeAdherence,
+    withExplained,
     scheduledAt,
     type AdherenceFacts,
     type ScheduledActivity
@@ -32,6 +33,10 @@ export interface Agent {
     /** Simulation: a presence change the agent will make at `at`. */
     pending?: { at: number; presence: SystemPresence };
     lastScheduledCategory: string;
+    /** On a customer interaction: the routing status says `INTERACTING` (the presence stays as it is). */
+    interacting?: boolean;
+    /** Approved adherence explanations: `[startAt, endAt)` epoch ms, shown as `Explained` while out of adherence. */
+    explained?: Array<{ startAt: number; endAt: number }>;
 }
 
 export interface Unit {
@@ -127,7 +132,9 @@ export class ContactCenter {
 
     /** Recompute one agent; reports a change when any adherence fact moved. */
     refresh(agent: Agent, now: number): boolean {
-        const next = computeAdherence(agent.activities, agent.systemPresence, now, agent.adherence);
+        let next = computeAdherence(agent.activities, agent.systemPresence, now, agent.adherence);
+        if (agent.explained?.some((e) => e.startAt <= now && now < e.endAt))
+            next = withExplained(next, agent.adherence, now);
         const changed = adherenceMoved(agent.adherence, next);
         agent.adherence = next;
         if (changed) this.onChange(agent);
@@ -143,6 +150,23 @@ export class ContactCenter {
         this.applyPresence(agent, presence, now);
         this.refresh(agent, now);
         return agent;
+    }
+
+    /** The agent starts or ends an interaction: Genesys sends an adherence event with the new routing status. */
+    setInteracting(agentId: string, on: boolean): void {
+        const agent = this.agents.get(agentId);
+        if (!agent) throw new Error(`unknown agent ${agentId}`);
+        if ((agent.interacting ?? false) === on) return;
+        agent.interacting = on;
+        this.onChange(agent);
+    }
+
+    /** An explanation of `[startAt, endAt)` was approved: while it covers now, out of adherence shows as Explained. */
+    explain(agentId: string, startAt: number, endAt: number): void {
+        const agent = this.agents.get(agentId);
+        if (!agent) throw new Error(`unknown agent ${agentId}`);
+        (agent.explained ??= []).push({ startAt, endAt });
+        this.refresh(agent, this.options.clock.now());
     }
 
     /**

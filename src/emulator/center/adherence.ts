@@ -10,7 +10,7 @@ export interface ScheduledActivity {
 
 /** What Genesys knows about an agent's adherence at one moment. */
 export interface AdherenceFacts {
-    adherenceState: 'InAdherence' | 'OutOfAdherence' | 'Unscheduled';
+    adherenceState: 'InAdherence' | 'OutOfAdherence' | 'Unscheduled' | 'Explained';
     impact: 'Positive' | 'Negative' | 'Neutral';
     scheduledCategory: string;
     scheduledActivityCodeId?: string;
@@ -74,4 +74,18 @@ export function adherenceMoved(prev: AdherenceFacts, next: AdherenceFacts): bool
         next.actualCategory !== prev.actualCategory ||
         next.scheduledActivityCodeId !== prev.scheduledActivityCodeId
     );
+}
+
+/**
+ * An approved adherence explanation covering `now` turns out of adherence into `Explained` (Genesys then shows the
+ * agent as explained); the change time moves only when the state does.
+ */
+export function withExplained(
+    facts: AdherenceFacts,
+    previous: AdherenceFacts | undefined,
+    now: number
+): AdherenceFacts {
+    if (facts.adherenceState !== 'OutOfAdherence') return facts;
+    const changedAt = previous?.adherenceState === 'Explained' ? previous.changedAt : now;
+    return { ...facts, adherenceState: 'Explained', changedAt };
 }

@@ -112,6 +112,14 @@ export const REQUIRES = {
     sourceAdd: { all: ['presence:source:add'] },
     /** `PresenceApi.md:283`. */
     definitionView: { all: ['presence:presenceDefinition:view'] },
+    /**
+     * Adherence explanations: `POST …/agents/{agentId}/adherence/explanations`, and `GET` / `PATCH`
+     * `…/{explanationId}` (the Genesys CLI generated from the same spec, `platform-client-sdk-cli`
+     * `workforcemanagement_agents_adherence_explanations.go`, `FormatPermissions`). The job read lists none.
+     */
+    explanationAdd: { all: ['wfm:adherenceExplanation:add'] },
+    explanationView: { all: ['wfm:adherenceExplanation:view'] },
+    explanationEdit: { all: ['wfm:adherenceExplanation:edit'] },
     /** Topic `…managementunits.{id}.agentschedules.changed`: what the schedule search requires. */
     scheduleTopic: { any: ['wfm:publishedSchedule:view', 'wfm:schedule:view'] }
 } as const satisfies Record<string, Requires>;

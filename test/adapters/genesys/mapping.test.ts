@@ -29,6 +29,7 @@ describe('mapFrame', () => {
             scheduledActivityCodeId: '0',
             actualCategory: 'OffQueueWork',
             systemPresence: 'Available',
+            routingStatus: 'IDLE',
             changedAt: Date.parse('2023-11-07T16:20:03.808Z')
         });
     });

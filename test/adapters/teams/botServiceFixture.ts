@@ -51,6 +51,8 @@ export function stubEngine(records: AgentRecord[]) {
         snooze: (u) => ok('snooze', u),
         approveOvertime: (u) => ok('approveOvertime', u),
         acknowledgeNudge: (u) => ok('acknowledgeNudge', u),
+        explain: (u) => ok('explain', u),
+        decideExplanation: (u, _e, outcome) => ok(`decideExplanation:${outcome}`, u),
         setExcluded: async (c, e) => {
             calls.push(`${e ? 'exclude' : 'include'}:${c}`);
             const next = new Set(policy.excludedCategories);

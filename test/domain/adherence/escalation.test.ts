@@ -84,6 +84,23 @@ describe('transition: escalation of an alert nobody acts on', () => {
         });
     }
 
+    for (const outcome of ['Approved', 'Denied'] as const) {
+        it(`stops when a supervisor decides the agent's explanation (${outcome}) before it is due`, () => {
+            const a = new Agent(escalating(2));
+            a.observe(out(T0));
+            tick(a, T0 + 10 * MIN);
+            a.now = T0 + 11 * MIN;
+            a.apply({ type: 'AdherenceExplained', episodeId: a.episodeId, reason: 'Still with a customer' });
+            a.now = T0 + 12 * MIN;
+            a.apply({ type: 'ExplanationDecided', episodeId: a.episodeId, outcome, by: 'sup' });
+            const s = a.record!.state;
+            assert.ok(s.status !== 'adherent' && s.escalation === undefined);
+            tick(a, T0 + 20 * MIN);
+            tick(a, T0 + 30 * MIN);
+            assert.ok(!a.kinds().includes('escalation'), outcome);
+        });
+    }
+
     it('stops when the agent is back in adherence first', () => {
         const a = new Agent(escalating());
         a.observe(out(T0));

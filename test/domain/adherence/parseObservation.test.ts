@@ -24,6 +24,7 @@ describe('parseAdherenceBody', () => {
             scheduledActivityCodeId: '0',
             actualCategory: 'OffQueueWork',
             systemPresence: 'Available',
+            routingStatus: 'IDLE',
             changedAt: Date.parse('2023-11-07T16:20:03.808Z')
         });
     });
@@ -81,7 +82,8 @@ describe('parseAdherenceBody', () => {
             [{ ...eventBody, adherenceChangeTime: 'yesterday' }, 'bad-change-time'],
             [{ ...eventBody, adherenceChangeTime: '2023-11-07T16:20:03' }, 'bad-change-time'],
             [{ ...eventBody, adherenceChangeTime: 1699374003808 }, 'wrong-type'],
-            [{ ...eventBody, systemPresence: 7 }, 'wrong-type', 'systemPresence']
+            [{ ...eventBody, systemPresence: 7 }, 'wrong-type', 'systemPresence'],
+            [{ ...eventBody, routingStatus: 7 }, 'wrong-type', 'routingStatus']
         ];
         for (const [body, reason, field] of cases) {
             const r = parseAdherenceBody(body, NOW);

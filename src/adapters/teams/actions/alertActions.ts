@@ -76,3 +76,13 @@ export const approveOvertime: ActionHandler = alertAction(async (ctx, { action, 
         return { ok: false, reason: 'invalid-until' };
     return ctx.engine.approveOvertime(action.userId, until, by, action.episodeId);
 });
+
+/** "Approve explanation": the ladder ends, Genesys is told (Explained follows), the agent hears kindly. */
+export const approveExplanation: ActionHandler = alertAction((ctx, { action }, by) =>
+    ctx.engine.decideExplanation(action.userId, action.episodeId, 'Approved', by)
+);
+
+/** "Deny explanation": the ladder keeps running, Genesys is told, the agent hears kindly. */
+export const denyExplanation: ActionHandler = alertAction((ctx, { action }, by) =>
+    ctx.engine.decideExplanation(action.userId, action.episodeId, 'Denied', by)
+);

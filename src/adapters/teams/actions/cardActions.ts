@@ -1,6 +1,6 @@
 import type { ActionHandler } from '../HandlerContext';
-import { acknowledge, approveOvertime, snooze } from './alertActions';
-import { ackNudge, myStatus } from './nudgeActions';
+import { acknowledge, approveExplanation, approveOvertime, denyExplanation, snooze } from './alertActions';
+import { ackNudge, explain, myStatus } from './nudgeActions';
 
 /** The card-action verbs (the `verb` of every button the cards carry) and their handlers. */
 const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
@@ -8,7 +8,10 @@ const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     ackNudge,
     acknowledge,
     snooze,
-    approveOvertime
+    approveOvertime,
+    explain,
+    approveExplanation,
+    denyExplanation
 };
 
 /** The handler of a verb, if the cards have it. */

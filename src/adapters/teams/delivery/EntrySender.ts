@@ -215,6 +215,11 @@ export class EntrySender {
                 { key: entry.key, code, attempts, kind: entry.notification.kind, ...(e ? {} : { err: String(error) }) },
                 'delivery abandoned'
             );
+            try {
+                await this.o.deliverer.abandoned?.(entry.notification);
+            } catch (hookError) {
+                logger.error({ err: String(hookError), key: entry.key }, 'could not report an abandoned delivery');
+            }
             await this.finish(entry, { dropped: retryable ? 'max-attempts' : code });
             return;
         }

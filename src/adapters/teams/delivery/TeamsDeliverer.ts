@@ -45,7 +45,7 @@ export class TeamsDeliverer implements Deliverer {
     ) {}
 
     async route(n: Notification): Promise<Route> {
-        if (n.kind === 'nudge') {
+        if (n.kind === 'nudge' || n.kind === 'agent-note') {
             const user = await this.store.userByGenesysId(n.episode.userId);
             const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
             if (!personal) {
@@ -75,6 +75,7 @@ export class TeamsDeliverer implements Deliverer {
             return { conversationKey: channel };
         }
         if (n.kind === 'escalation') return this.routeEscalation(n);
+        if (n.kind !== 'alert-update') return { drop: 'not-for-teams' };
         // An alert update goes where its card is, or, when the card is not stored yet (its alert is in the same read,
         // or waiting for a rate slot or a retry), into the same per-conversation queue as the alert: in order behind it.
         const alert = await this.store.getAlert(n.episode.id);
@@ -126,10 +127,11 @@ export class TeamsDeliverer implements Deliverer {
 
     /** The look-ups and the card first; `post` then makes the one request to Teams (and stores what it posted). */
     async prepare(n: Notification, conversationKey: string): Promise<PreparedSend> {
-        if (n.kind === 'nudge') return this.nudge(n);
+        if (n.kind === 'nudge' || n.kind === 'agent-note') return this.personal(n);
         if (n.kind === 'alert') return this.alert(n, conversationKey);
         if (n.kind === 'escalation') return this.escalation(n, conversationKey);
-        return this.update(n);
+        if (n.kind === 'alert-update') return this.update(n);
+        return NOTHING;
     }
 
     /** The alert card, marked escalated, in the escalation channel; kept so every change updates it too. */
@@ -209,11 +211,12 @@ export class TeamsDeliverer implements Deliverer {
         }
     }
 
-    private async nudge(n: Extract<Notification, { kind: 'nudge' }>): Promise<PreparedSend> {
+    /** The nudge, or a note about the agent's explanation, in the agent's 1:1 chat. */
+    private async personal(n: Extract<Notification, { kind: 'nudge' | 'agent-note' }>): Promise<PreparedSend> {
         const user = await this.store.userByGenesysId(n.episode.userId);
         const personal = user ? await this.store.getPersonal(user.teamsUserId) : undefined;
         if (!personal) return NOTHING;
-        const card = this.cards.nudge(n.episode);
+        const card = n.kind === 'nudge' ? this.cards.nudge(n.episode) : await this.cards.agentNote(n);
         return { post: async () => void (await this.sender.send(personal.reference, card)) };
     }
 
@@ -221,7 +224,7 @@ export class TeamsDeliverer implements Deliverer {
         const conversation = await this.store.getConversation(conversationKey);
         if (!conversation) return NOTHING;
         const previous = n.reminder ? await this.store.getAlert(n.episode.id) : undefined;
-        const facts = previous?.facts ?? {};
+        const facts = n.explanation ? { ...previous?.facts, explanation: n.explanation } : (previous?.facts ?? {});
         const card = await this.cards.alert(n.episode, facts);
         return {
             post: async () => {
@@ -266,7 +269,7 @@ export class TeamsDeliverer implements Deliverer {
 
     async forbidden(n: Notification, conversationKey: string): Promise<void> {
         if (conversationKey.startsWith(PEOPLE)) return;
-        if (n.kind === 'nudge') {
+        if (n.kind === 'nudge' || n.kind === 'agent-note') {
             const user = await this.store.userByGenesysId(n.episode.userId);
             if (user) await this.store.dropPersonal(user.teamsUserId);
             this.events.referenceDropped?.('personal');

@@ -22,6 +22,8 @@ export interface Deliverer {
     prepare?(notification: Notification, conversationKey: string): Promise<PreparedSend>;
     /** A 403 from Teams: the app is gone from that conversation. Drop the reference (reported once). */
     forbidden?(notification: Notification, conversationKey: string): Promise<void>;
+    /** The outbox gave up on the notification (not retryable, or `maxAttempts` failures): last word, never throws. */
+    abandoned?(notification: Notification): Promise<void>;
 }
 
 /** Cross-instance "sent once" bookkeeping per outbox key (the bot store implements it). */

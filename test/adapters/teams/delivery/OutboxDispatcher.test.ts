@@ -46,6 +46,7 @@ class ScriptedDeliverer implements Deliverer {
     sends: Array<{ key: string; conv: string; at: number }> = [];
     failures = new Map<string, DeliveryError[]>();
     forbiddenCalls: string[] = [];
+    abandonedKeys: string[] = [];
     constructor(
         private readonly clock: FakeClock,
         private readonly routeOf: (n: Notification) => Route = (n) => ({ conversationKey: `conv-${n.episode.userId}` })
@@ -61,6 +62,9 @@ class ScriptedDeliverer implements Deliverer {
     }
     async forbidden(_n: Notification, conv: string): Promise<void> {
         this.forbiddenCalls.push(conv);
+    }
+    async abandoned(n: Notification): Promise<void> {
+        this.abandonedKeys.push(n.key);
     }
 }
 
@@ -149,6 +153,7 @@ describe('OutboxDispatcher', () => {
         await run(clock, dispatcher, 5_000);
         assert.equal(d.sends.length, 0);
         assert.deepEqual(dropped, ['max-attempts']);
+        assert.deepEqual(d.abandonedKeys, ['x@1:nudge'], 'the deliverer hears once that it was given up');
         assert.equal((await store.dueOutbox(clock.now(), 10)).length, 0, 'abandoned entries leave the outbox');
         await dispatcher.stop();
     });

@@ -45,6 +45,19 @@ export interface DayDrift {
     driftMinutes: number;
 }
 
+/** The explanations of one reason and what became of them. */
+export interface ExplanationsOfReason {
+    /** The agent's reason as they chose it (`Unknown` when the log has none). */
+    reason: string;
+    explanations: number;
+    approved: number;
+    denied: number;
+    /** Not (yet) approved or denied. */
+    undecided: number;
+    /** Genesys did not record it (forbidden, unreachable, rejected, unconfirmed); still decidable on the card. */
+    notRecorded: number;
+}
+
 /** Headline figures of one period. Rates are 0–1 or `null` when there is nothing to divide. */
 export interface PeriodTotals {
     episodes: number;
@@ -75,6 +88,15 @@ export interface PeriodTotals {
     escalated: number;
     /** Escalations per level, levels ascending (only levels that happened). */
     escalationsByLevel: Array<{ level: number; escalations: number }>;
+    /** Episodes the agent explained from the nudge (`explained`, or a decision whose `explained` line is gone). */
+    explanations: number;
+    /** Per reason, most explanations first (ties: by reason). */
+    explanationsByReason: ExplanationsOfReason[];
+    /** Explanations approved or denied. */
+    decided: number;
+    /** Median and nearest-rank p90 of `explanation-decided.at − explained.at` of the same episode. */
+    decisionMedianMs: number | null;
+    decisionP90Ms: number | null;
 }
 
 export interface Change {

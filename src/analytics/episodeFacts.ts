@@ -1,4 +1,4 @@
-import type { EpisodeLogEntry } from '../domain/adherence/types';
+import type { EpisodeLogEntry, ExplanationOutcome } from '../domain/adherence/types';
 
 /** One episode folded from its log lines. A class with every field set up front keeps one object shape (speed). */
 export class EpisodeFacts {
@@ -15,6 +15,15 @@ export class EpisodeFacts {
     suppressed: Set<string> | undefined = undefined;
     /** Escalation levels reached (each once); most episodes have none. */
     escalations: Set<number> | undefined = undefined;
+    /** First `explained` line: when the agent explained. */
+    explainedAt: number | undefined = undefined;
+    /** The agent's reason (`explained` or `explanation-decided`). */
+    explanationReason: string | undefined = undefined;
+    /** True when Genesys answered the explanation's write with an error (`explanation-recorded` with `error`). */
+    explanationNotRecorded = false;
+    /** First `explanation-decided` line: when and how a supervisor decided. */
+    decidedAt: number | undefined = undefined;
+    outcome: ExplanationOutcome | undefined = undefined;
 
     constructor(
         readonly id: string,
@@ -71,6 +80,20 @@ export function collectEpisodes(entries: readonly EpisodeLogEntry[]): Map<string
                 break;
             case 'escalate':
                 (ep.escalations ??= new Set()).add(e.level ?? 1);
+                break;
+            case 'explained':
+                ep.explainedAt = minDefined(ep.explainedAt, e.at);
+                if (e.explanationReason !== undefined) ep.explanationReason = e.explanationReason;
+                break;
+            case 'explanation-recorded':
+                if (e.error !== undefined) ep.explanationNotRecorded = true;
+                break;
+            case 'explanation-decided':
+                if (ep.decidedAt === undefined || e.at < ep.decidedAt) {
+                    ep.decidedAt = e.at;
+                    ep.outcome = e.outcome;
+                }
+                if (ep.explanationReason === undefined) ep.explanationReason = e.explanationReason;
                 break;
             default:
                 break;

@@ -1,4 +1,4 @@
-import type { Change, DriftReport, PeriodTotals } from './driftReport';
+import type { Change, DriftReport, ExplanationsOfReason, PeriodTotals } from './driftReport';
 import { activityLabel } from '../domain/adherence/activityLabels';
 import type { SuppressReason } from '../domain/adherence/types';
 
@@ -57,6 +57,28 @@ export function formatEscalations(t: PeriodTotals): string {
     return `${t.escalated} of ${t.alertsSent} alerts (${levels})`;
 }
 
+/** `5 (3 decided)`; `none` when nobody explained. */
+export function formatExplanations(t: PeriodTotals): string {
+    return t.explanations === 0 ? 'none' : `${t.explanations} (${t.decided} decided)`;
+}
+
+/** `median 4 min, p90 10 min (3 decided)`; `–` when nothing was decided. */
+export function formatTimeToDecision(t: PeriodTotals): string {
+    if (t.decisionMedianMs === null) return '–';
+    return `median ${formatDuration(t.decisionMedianMs)}, p90 ${formatDuration(t.decisionP90Ms)} (${t.decided} decided)`;
+}
+
+/** `3: 1 approved, 1 denied, 1 undecided, 1 not recorded by Genesys` (zero outcomes left out). */
+export function formatExplanationOutcomes(row: ExplanationsOfReason): string {
+    const parts = [
+        row.approved > 0 ? `${row.approved} approved` : undefined,
+        row.denied > 0 ? `${row.denied} denied` : undefined,
+        row.undecided > 0 ? `${row.undecided} undecided` : undefined,
+        row.notRecorded > 0 ? `${row.notRecorded} not recorded by Genesys` : undefined
+    ].filter((x) => x !== undefined);
+    return `${row.explanations}: ${parts.join(', ')}`;
+}
+
 /** `HH:00` label of a local hour. */
 export function hourLabel(hour: number): string {
     return `${TWO(hour)}:00`;
@@ -109,6 +131,8 @@ export function formatReportText(report: DriftReport, formatInstant: (at: number
     row('Acknowledge p90', formatDuration(t.ackP90Ms));
     row('Unacknowledged alerts', String(t.unacknowledged));
     row('Escalated', formatEscalations(t));
+    row('Explanations', formatExplanations(t));
+    row('Time to decision', formatTimeToDecision(t));
     row('Formal exceptions', String(t.exceptions), formatChange(c.exceptions));
     row('Suppressed', String(t.suppressedTotal), formatChange(c.suppressedTotal));
     if (!report.previousPeriod.complete)
@@ -138,6 +162,10 @@ export function formatReportText(report: DriftReport, formatInstant: (at: number
                 `  ${hourLabel(h.hour).padEnd(36)}${String(h.episodes).padStart(5)} started   ${formatMinutes(h.driftMinutes).padStart(12)}`
             );
         }
+    }
+    if (t.explanationsByReason.length > 0) {
+        lines.push('', 'Explanations by reason');
+        for (const r of t.explanationsByReason) lines.push(`  ${r.reason.padEnd(36)}${formatExplanationOutcomes(r)}`);
     }
     if (t.suppressedTotal > 0) {
         lines.push('', 'Suppressed nudges and alerts');

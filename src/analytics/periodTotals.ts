@@ -2,19 +2,8 @@ import type { SuppressReason } from '../domain/adherence/types';
 import { SUPPRESS_REASONS } from '../domain/adherence/types';
 import { CHANGE_KEYS, roundMinutes, type Change, type ChangeKey, type PeriodTotals } from './driftReport';
 import { driftMs, type StartedEpisode } from './episodeFacts';
-
-/** Median (mean of the two middle values for an even count) of sorted values. */
-function median(sorted: readonly number[]): number | null {
-    if (sorted.length === 0) return null;
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], p: number): number | null {
-    if (sorted.length === 0) return null;
-    return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+import { explanationTotals } from './explanationTotals';
+import { median, percentile } from './stats';
 
 function emptySuppressed(): Record<SuppressReason, number> {
     const out = {} as Record<SuppressReason, number>;
@@ -109,7 +98,8 @@ export function periodTotals(
         escalated,
         escalationsByLevel: [...byLevel]
             .sort(([a], [b]) => a - b)
-            .map(([level, escalations]) => ({ level, escalations }))
+            .map(([level, escalations]) => ({ level, escalations })),
+        ...explanationTotals(episodes)
     };
 }
 

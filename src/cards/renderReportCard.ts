@@ -6,6 +6,9 @@ import {
     formatChange,
     formatDuration,
     formatEscalations,
+    formatExplanationOutcomes,
+    formatExplanations,
+    formatTimeToDecision,
     formatMinutes,
     formatRate,
     hourLabel,
@@ -33,6 +36,8 @@ export interface ReportCardData {
     activities: Array<{ category: string; episodes: string; minutes: string }>;
     agents: Array<{ name: string; episodes: string; minutes: string; exceptions: string }>;
     suppressed: Array<{ title: string; value: string }>;
+    /** Per reason the agents chose: `3: 1 approved, 1 denied, 1 undecided`. */
+    explanations: Array<{ title: string; value: string }>;
 }
 
 export interface ReportCardOptions {
@@ -105,6 +110,8 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
                 value: `median ${formatDuration(t.ackMedianMs)}, p90 ${formatDuration(t.ackP90Ms)} (${t.acknowledged} of ${t.alertsSent} alerts)`
             },
             { title: 'Escalated', value: formatEscalations(t) },
+            { title: 'Explanations', value: formatExplanations(t) },
+            { title: 'Time to decision', value: formatTimeToDecision(t) },
             { title: 'Formal exceptions', value: `${t.exceptions}${vs(formatChange(c.exceptions))}` },
             { title: 'Suppressed', value: `${t.suppressedTotal}${vs(formatChange(c.suppressedTotal))}` }
         ],
@@ -126,7 +133,11 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
             minutes: formatMinutes(a.driftMinutes),
             exceptions: String(a.exceptions)
         })),
-        suppressed
+        suppressed,
+        explanations: t.explanationsByReason.map((r) => ({
+            title: plain(r.reason),
+            value: formatExplanationOutcomes(r)
+        }))
     };
 }
 

@@ -136,6 +136,73 @@ describe('computeDriftReport', () => {
         assert.equal(report.previous.escalated, 0);
     });
 
+    it('counts explanations by reason and outcome, not recorded by Genesys, and the time to decision', () => {
+        const customer = 'Still with a customer';
+        const tool = 'System or tool problem';
+        const report = computeDriftReport({
+            entries: logOf(
+                {
+                    id: 'y1',
+                    userId: 'a',
+                    startedAt: at(2026, 11, 17, 9),
+                    alert: 10,
+                    explain: { at: 7, reason: customer, recorded: 7, decided: { at: 9, outcome: 'Approved' } }
+                },
+                {
+                    id: 'y2',
+                    userId: 'b',
+                    startedAt: at(2026, 11, 17, 10),
+                    explain: { at: 6, reason: customer, recorded: 6, decided: { at: 16, outcome: 'Denied' } }
+                },
+                {
+                    id: 'y3',
+                    userId: 'c',
+                    startedAt: at(2026, 11, 18, 10),
+                    explain: { at: 6, reason: customer, recorded: 7, error: 'forbidden' }
+                },
+                {
+                    id: 'y4',
+                    userId: 'a',
+                    startedAt: at(2026, 11, 19, 10),
+                    explain: {
+                        at: 8,
+                        reason: tool,
+                        recorded: 8,
+                        error: 'unreachable',
+                        decided: { at: 12, outcome: 'Approved' }
+                    }
+                },
+                { id: 'y5', userId: 'd', startedAt: at(2026, 11, 19, 11), nudge: 6 },
+                {
+                    id: 'yp',
+                    userId: 'a',
+                    startedAt: at(2026, 11, 12, 9),
+                    explain: { at: 6, reason: tool, recorded: 6, decided: { at: 36, outcome: 'Denied' } }
+                }
+            ),
+            current: WEEK,
+            timeZoneOf: utc
+        });
+        const t = report.totals;
+        assert.equal(t.explanations, 4);
+        assert.deepEqual(t.explanationsByReason, [
+            { reason: customer, explanations: 3, approved: 1, denied: 1, undecided: 1, notRecorded: 1 },
+            { reason: tool, explanations: 1, approved: 1, denied: 0, undecided: 0, notRecorded: 1 }
+        ]);
+        assert.equal(t.decided, 3);
+        // Decisions after 2, 4 and 10 minutes.
+        assert.equal(t.decisionMedianMs, 4 * MIN);
+        assert.equal(t.decisionP90Ms, 10 * MIN);
+        // The previous period has its own explanation, by the episode's start.
+        assert.equal(report.previous.explanations, 1);
+        assert.deepEqual(report.previous.explanationsByReason, [
+            { reason: tool, explanations: 1, approved: 0, denied: 1, undecided: 0, notRecorded: 0 }
+        ]);
+        assert.equal(report.previous.decisionMedianMs, 30 * MIN);
+        // A period without explanations says so with nulls, not zeros.
+        assert.equal(computeDriftReport({ entries: [], current: WEEK, timeZoneOf: utc }).totals.decisionMedianMs, null);
+    });
+
     it('ranks agents by drift minutes, names them now and still counts a removed agent by id', () => {
         assert.deepEqual(
             report.topAgents.map((a) => [a.userId, a.name, a.known, a.episodes, a.driftMinutes, a.exceptions]),

@@ -50,7 +50,22 @@ describe('runReportCli', () => {
         const store = createRedisStore({ url: REDIS_URL, keyPrefix: prefix, shardCount: 4 });
         const log: EpisodeLogEntry[] = logOf(
             { id: 'a', userId: 'u1', unit: 'mu1', startedAt: now - DAY, nudge: 6, resolve: 8 },
-            { id: 'b', userId: 'u2', unit: 'mu1', startedAt: now - 2 * DAY, nudge: 6, alert: 10, ack: 12, resolve: 30 },
+            {
+                id: 'b',
+                userId: 'u2',
+                unit: 'mu1',
+                startedAt: now - 2 * DAY,
+                nudge: 6,
+                alert: 10,
+                ack: 12,
+                explain: {
+                    at: 7,
+                    reason: 'System or tool problem',
+                    recorded: 7,
+                    decided: { at: 13, outcome: 'Denied' }
+                },
+                resolve: 30
+            },
             { id: 'c', userId: 'u3', unit: 'mu2', startedAt: now - 3 * DAY, resolve: 12 },
             { id: 'p', userId: 'u3', unit: 'mu2', startedAt: now - 9 * DAY, resolve: 4 }
         );
@@ -91,6 +106,10 @@ describe('runReportCli', () => {
         assert.equal(report.totals.ackMedianMs, 120_000);
         assert.equal(report.previous.driftMinutes, 4);
         assert.deepEqual(report.timeZones, ['Europe/Dublin']);
+        assert.deepEqual(report.totals.explanationsByReason, [
+            { reason: 'System or tool problem', explanations: 1, approved: 0, denied: 1, undecided: 0, notRecorded: 0 }
+        ]);
+        assert.equal(report.totals.decisionMedianMs, 6 * 60_000);
     });
 
     it('prints a readable text report for one unit', async () => {
@@ -108,6 +127,9 @@ describe('runReportCli', () => {
         assert.match(text, /Nudge self-correction\s+50 % \(1\/2\)/);
         assert.match(text, /u2\s+1 episodes\s+30 min/);
         assert.match(text, /Drift by scheduled activity\n {2}On queue\s+2 episodes/, 'display names, not OnQueueWork');
+        assert.match(text, /Explanations\s+1 \(1 decided\)/);
+        assert.match(text, /Time to decision\s+median 6 min, p90 6 min/);
+        assert.match(text, /Explanations by reason\n {2}System or tool problem\s+1: 1 denied/);
         assert.doesNotMatch(text, /u3/);
     });
 

@@ -43,9 +43,23 @@ const report = computeDriftReport({
             ack: 13,
             exception: 15,
             escalate: [{ level: 1, at: 15 }],
+            explain: {
+                at: 11,
+                reason: 'Still with a customer',
+                recorded: 11,
+                decided: { at: 14, outcome: 'Approved' }
+            },
             resolve: 20
         },
-        { id: 'b', userId: 'bob', startedAt: at(2026, 11, 18, 14), category: 'Meal', nudge: 6, resolve: 8 },
+        {
+            id: 'b',
+            userId: 'bob',
+            startedAt: at(2026, 11, 18, 14),
+            category: 'Meal',
+            nudge: 6,
+            explain: { at: 7, reason: 'Still with a customer', recorded: 7, error: 'forbidden' },
+            resolve: 8
+        },
         {
             id: 'c',
             userId: 'gone',
@@ -140,6 +154,19 @@ describe('renderReportCard', () => {
         assert.equal(fact('Formal exceptions'), '1 · +1');
         assert.equal(fact('Escalated'), '1 of 1 alerts (level 1: 1)');
         assert.equal(fact('Snoozed'), '1');
+    });
+
+    it('shows the explanations, the time to decision and a FactSet of explanations by reason and outcome', () => {
+        const facts = elements(card)
+            .filter((e) => e.type === 'FactSet')
+            .flatMap((e) => e.facts as Array<{ title: string; value: string }>);
+        const fact = (title: string) => facts.find((f) => f.title === title)?.value;
+        assert.equal(fact('Explanations'), '2 (1 decided)');
+        assert.equal(fact('Time to decision'), 'median 3 min, p90 3 min (1 decided)');
+        assert.ok(texts(card).includes('Explanations by reason'));
+        assert.equal(fact('Still with a customer'), '2: 1 approved, 1 undecided, 1 not recorded by Genesys');
+        const empty = renderReportCard(computeDriftReport({ entries: [], current: WEEK, timeZoneOf: () => 'UTC' }));
+        assert.ok(!texts(empty).includes('Explanations by reason'));
     });
 
     it('says so when there is nothing to report and leaves the charts out', () => {

@@ -1,4 +1,11 @@
-import type { CategoryName, EpisodeLogEntry, Impact, SuppressReason } from '../../src/domain/adherence/types';
+import type {
+    CategoryName,
+    EpisodeLogEntry,
+    ExplanationError,
+    ExplanationOutcome,
+    Impact,
+    SuppressReason
+} from '../../src/domain/adherence/types';
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;
@@ -24,6 +31,14 @@ export interface EpisodeSpec {
     exception?: number;
     resolve?: number;
     suppressed?: Array<{ stage: 'nudge' | 'alert'; reason: SuppressReason; at: number }>;
+    /** The agent explained at `at` (minutes); Genesys answered at `recorded` (with `error` when not recorded); a supervisor decided. */
+    explain?: {
+        at: number;
+        reason: string;
+        recorded?: number;
+        error?: ExplanationError;
+        decided?: { at: number; outcome: ExplanationOutcome; by?: string };
+    };
 }
 
 /** The log lines the engine writes for one episode, hand-built (times in minutes after t0). */
@@ -56,6 +71,29 @@ export function episodeLog(spec: EpisodeSpec): EpisodeLogEntry[] {
         out.push({ ...base, type: 'exception', at: at(spec.exception), stage: 'exception' });
     for (const s of spec.suppressed ?? []) {
         out.push({ ...base, type: 'suppressed', at: at(s.at), stage: s.stage, reason: s.reason });
+    }
+    const x = spec.explain;
+    if (x !== undefined) {
+        out.push({ ...base, type: 'explained', at: at(x.at), explanationReason: x.reason });
+        if (x.recorded !== undefined) {
+            out.push({
+                ...base,
+                type: 'explanation-recorded',
+                at: at(x.recorded),
+                ...(x.error === undefined ? {} : { error: x.error })
+            });
+        }
+        if (x.decided !== undefined) {
+            const { outcome, by = 'sup1' } = x.decided;
+            out.push({
+                ...base,
+                type: 'explanation-decided',
+                at: at(x.decided.at),
+                explanationReason: x.reason,
+                outcome,
+                by
+            });
+        }
     }
     if (spec.resolve !== undefined) {
         out.push({ ...base, type: 'resolve', at: at(spec.resolve), durationMs: spec.resolve * MIN });

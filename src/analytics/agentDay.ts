@@ -1,4 +1,4 @@
-import type { EpisodeLogEntry } from '../domain/adherence/types';
+import type { EpisodeLogEntry, ExplanationOutcome } from '../domain/adherence/types';
 
 /** An agent's figures for one local day: the episodes that fell in it and the drift minutes inside it. */
 export interface AgentDayFigures {
@@ -63,4 +63,49 @@ export function agentDayFigures(
         ms += Math.max(0, end - Math.max(span.startedAt, dayStart));
     }
     return { episodes, minutes: Math.round(ms / 60_000) };
+}
+
+/** One explanation the agent gave today and what became of it. */
+export interface AgentDayExplanation {
+    episodeId: string;
+    /** When the agent explained, epoch ms. */
+    at: number;
+    reason: string;
+    /** The supervisor's decision; absent while it waits for one. */
+    outcome?: ExplanationOutcome;
+    /** Genesys did not record it (`explanation-recorded` with `error`). */
+    notRecorded: boolean;
+}
+
+/**
+ * The explanations `userId` gave since `dayStart` (their `explained` line's time), oldest first, each with its
+ * decision and whether Genesys failed to record it, from the same log lines as {@link agentDayFigures}.
+ */
+export function agentDayExplanations(
+    entries: readonly EpisodeLogEntry[],
+    userId: string,
+    dayStart: number
+): AgentDayExplanation[] {
+    const byEpisode = new Map<string, AgentDayExplanation>();
+    const outcomes = new Map<string, ExplanationOutcome>();
+    const failed = new Set<string>();
+    for (const e of entries) {
+        if (e.userId !== userId || e.episodeId === undefined) continue;
+        if (e.type === 'explained' && e.at >= dayStart && !byEpisode.has(e.episodeId)) {
+            byEpisode.set(e.episodeId, {
+                episodeId: e.episodeId,
+                at: e.at,
+                reason: e.explanationReason ?? '',
+                notRecorded: false
+            });
+        } else if (e.type === 'explanation-decided' && e.outcome !== undefined && !outcomes.has(e.episodeId)) {
+            outcomes.set(e.episodeId, e.outcome);
+        } else if (e.type === 'explanation-recorded' && e.error !== undefined) failed.add(e.episodeId);
+    }
+    return [...byEpisode.values()]
+        .map((x) => {
+            const outcome = outcomes.get(x.episodeId);
+            return { ...x, ...(outcome === undefined ? {} : { outcome }), notRecorded: failed.has(x.episodeId) };
+        })
+        .sort((a, b) => a.at - b.at);
 }

@@ -61,6 +61,8 @@ export interface StatusCardData {
     title: string;
     summary: string;
     rows: Array<{ label: string; value: string }>;
+    /** The agent's own card: today's explanations, `10:42` → `Still with a customer · approved`. */
+    explanations?: Array<{ label: string; value: string }>;
 }
 
 export interface HelpCardData {
@@ -72,6 +74,11 @@ export interface NoticeCardData {
     title: string;
     message: string;
     color: 'Default' | 'Attention' | 'Warning' | 'Good';
+}
+
+/** Neutralise markdown links and emphasis in free text (agent names, ids, reasons) shown in TextBlocks and facts. */
+export function plainText(text: string): string {
+    return text.replace(/[[\]*]/g, (c) => `\\${c}`);
 }
 
 /** Parsed templates, built once per template (parsing dominates the cost of an expansion). */
@@ -98,7 +105,7 @@ export function renderAlertCard(data: AlertCardData): AdaptiveCardJson {
 
 /** An agent's own status, or who is drifting now in a supervisor channel. */
 export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
-    return expand(statusTemplate, data);
+    return expand(statusTemplate, { explanations: [], ...data });
 }
 
 export function renderHelpCard(data: HelpCardData): AdaptiveCardJson {

@@ -16,6 +16,7 @@ import {
 } from '../analytics/formatReport';
 import { activityLabel } from '../domain/adherence/activityLabels';
 import type { SuppressReason } from '../domain/adherence/types';
+import { plainText } from './renderCard';
 import template from './report.json';
 
 /** The data bound into `report.json`. */
@@ -45,11 +46,6 @@ export interface ReportCardOptions {
     timeZone?: string;
     /** Locale of the period dates. @default 'en-GB' */
     locale?: string;
-}
-
-/** Neutralise markdown links and emphasis in directory text (agent names, ids) shown in TextBlocks. */
-function plain(text: string): string {
-    return text.replace(/[[\]*]/g, (c) => `\\${c}`);
 }
 
 function dateLabel(at: number, timeZone: string, locale: string): string {
@@ -86,7 +82,7 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
         title: `Drift report: last ${days} ${days === 1 ? 'day' : 'days'}`,
         subtitle:
             `${dateLabel(report.period.fromAt, zone, locale)} to ${dateLabel(report.period.toAt, zone, locale)} (${zone})` +
-            (scope.length > 0 ? ` · ${plain(scope.join(', '))}` : '') +
+            (scope.length > 0 ? ` · ${plainText(scope.join(', '))}` : '') +
             ' · changes against the previous period',
         empty: t.episodes === 0,
         note: report.previousPeriod.complete
@@ -123,19 +119,19 @@ export function reportCardData(report: DriftReport, options: ReportCardOptions =
         })),
         activityChart: report.byActivity.map((a) => ({ x: activityLabel(a.category), y: a.driftMinutes })),
         activities: report.byActivity.map((a) => ({
-            category: plain(activityLabel(a.category)),
+            category: plainText(activityLabel(a.category)),
             episodes: String(a.episodes),
             minutes: formatMinutes(a.driftMinutes)
         })),
         agents: report.topAgents.map((a) => ({
-            name: plain(a.known ? a.name : `${a.userId} (unknown agent)`),
+            name: plainText(a.known ? a.name : `${a.userId} (unknown agent)`),
             episodes: String(a.episodes),
             minutes: formatMinutes(a.driftMinutes),
             exceptions: String(a.exceptions)
         })),
         suppressed,
         explanations: t.explanationsByReason.map((r) => ({
-            title: plain(r.reason),
+            title: plainText(r.reason),
             value: formatExplanationOutcomes(r)
         }))
     };

@@ -1,10 +1,10 @@
-import { agentDayFigures } from '../../analytics/agentDay';
+import { agentDayExplanations, agentDayFigures, type AgentDayExplanation } from '../../analytics/agentDay';
 import type { EpisodeLogEntry } from '../../domain/adherence/types';
 import type { Clock } from '../../domain/clock';
 import { activityLabel } from '../../domain/adherence/activityLabels';
 import { LocalCalendar } from '../../domain/LocalCalendar';
 import type { LogQuery } from '../../engine/ports';
-import { renderStatusCard, type AdaptiveCardJson } from '../../cards/renderCard';
+import { plainText, renderStatusCard, type AdaptiveCardJson } from '../../cards/renderCard';
 import { formatTime, minutesBetween } from './cardData';
 import { formatMinutes } from '../../analytics/formatReport';
 import type { DisplayNames } from './DisplayNames';
@@ -70,6 +70,7 @@ export class StatusCards {
         const now = this.o.clock.now();
         const record = this.o.engine.agent(genesysUserId);
         const rows: Array<{ label: string; value: string }> = [];
+        let explanations: Array<{ label: string; value: string }> = [];
         let summary = adherentSummary ?? "You're in adherence right now. Nice work!";
         if (record && record.state.status !== 'adherent') {
             const e = record.state.episode;
@@ -87,8 +88,20 @@ export class StatusCards {
             const today = agentDayFigures(log, genesysUserId, dayStart, now, open);
             rows.push({ label: 'Episodes today', value: String(today.episodes) });
             rows.push({ label: 'Minutes out today', value: String(today.minutes) });
+            explanations = agentDayExplanations(log, genesysUserId, dayStart).map((x) => this.explanationRow(x));
         }
-        return renderStatusCard({ title: 'Your adherence', summary, rows });
+        return renderStatusCard({ title: 'Your adherence', summary, rows, explanations });
+    }
+
+    /** `10:42` → `Still with a customer · waiting for a decision` (· not recorded in Genesys). */
+    private explanationRow(x: AgentDayExplanation): { label: string; value: string } {
+        const outcome =
+            x.outcome === 'Approved' ? 'approved' : x.outcome === 'Denied' ? 'denied' : 'waiting for a decision';
+        const reason = plainText(x.reason) || 'Explained';
+        return {
+            label: formatTime(x.at, this.o.timeZone),
+            value: `${reason} · ${outcome}${x.notRecorded ? ' · not recorded in Genesys' : ''}`
+        };
     }
 
     /** "Scheduled now: On queue until 13:15", "Next: Break at 13:15, in 20 min"; none until the schedule is loaded. */

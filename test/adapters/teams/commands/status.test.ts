@@ -62,6 +62,61 @@ describe('status command', () => {
         assert.match(facts, /"title":"Minutes out today","value":"492"/);
     });
 
+    it("lists today's explanations with their time, reason and outcome, or that they wait for a decision", async () => {
+        const now = Date.UTC(2026, 10, 23, 9);
+        const line = (
+            type: EpisodeLogEntry['type'],
+            episodeId: string,
+            at: number,
+            more: Partial<EpisodeLogEntry> = {}
+        ) => ({ type, at, episodeId, userId: 'g-a', managementUnitId: 'mu-1', ...more }) as EpisodeLogEntry;
+        const reason = (r: string) => ({ explanationReason: r });
+        const log: EpisodeLogEntry[] = [
+            // Yesterday's explanation, decided today: not one of today's.
+            line('explained', 'g-a@y', Date.UTC(2026, 10, 22, 23, 50), reason('My supervisor asked me')),
+            line('explanation-decided', 'g-a@y', Date.UTC(2026, 10, 23, 0, 5), {
+                ...reason('My supervisor asked me'),
+                outcome: 'Approved',
+                by: 'sup'
+            }),
+            line('explained', 'g-a@1', Date.UTC(2026, 10, 23, 7, 42), reason('Still with a customer')),
+            line('explanation-recorded', 'g-a@1', Date.UTC(2026, 10, 23, 7, 42)),
+            line('explanation-decided', 'g-a@1', Date.UTC(2026, 10, 23, 7, 50), {
+                ...reason('Still with a customer'),
+                outcome: 'Denied',
+                by: 'sup'
+            }),
+            line('explained', 'g-a@2', Date.UTC(2026, 10, 23, 8, 55), reason('System [or] tool problem')),
+            line('explanation-recorded', 'g-a@2', Date.UTC(2026, 10, 23, 8, 56), { error: 'unreachable' }),
+            // Somebody else's explanation in the same unit.
+            { ...line('explained', 'g-b@1', Date.UTC(2026, 10, 23, 8, 0), reason('Other')), userId: 'g-b' }
+        ];
+        const { service, clock } = await setup({
+            extra: { readLog: async (q: LogQuery) => log.filter((e) => e.at >= q.fromAt && e.at < q.toAt) }
+        });
+        assert.equal(clock.now(), now);
+        const card = (await service.command(personal('29:a'), 'status')).card as unknown as {
+            body: Array<Record<string, unknown>>;
+        };
+        const heading = card.body.findIndex((e) => e.text === "Today's explanations");
+        assert.ok(heading > 0, JSON.stringify(card));
+        assert.deepEqual(card.body[heading + 1], {
+            type: 'FactSet',
+            facts: [
+                { title: '07:42 UTC', value: 'Still with a customer · denied' },
+                {
+                    title: '08:55 UTC',
+                    value: 'System \\[or\\] tool problem · waiting for a decision · not recorded in Genesys'
+                }
+            ]
+        });
+        // Without explanations today the section is left out.
+        const other = await setup({ extra: { readLog: async () => [] } });
+        const plain = JSON.stringify((await other.service.command(personal('29:a'), 'status')).card);
+        assert.doesNotMatch(plain, /Today's explanations/);
+        assert.match(plain, /"title":"Episodes today"/);
+    });
+
     it('ranks who is drifting now by minutes × impact in a subscribed channel', async () => {
         const { service, store } = await setup();
         await store.subscribe('mu-1', '19:ch1');

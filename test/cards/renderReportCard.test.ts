@@ -24,6 +24,14 @@ function elements(card: Record<string, unknown>): Element[] {
     return out;
 }
 
+/** The value of a FactSet fact of the card by its title. */
+function factOf(card: Record<string, unknown>): (title: string) => string | undefined {
+    const facts = elements(card)
+        .filter((e) => e.type === 'FactSet')
+        .flatMap((e) => e.facts as Array<{ title: string; value: string }>);
+    return (title) => facts.find((f) => f.title === title)?.value;
+}
+
 function texts(card: Record<string, unknown>): string[] {
     return elements(card)
         .filter((e) => e.type === 'TextBlock')
@@ -144,10 +152,7 @@ describe('renderReportCard', () => {
     });
 
     it('shows headline figures with the change against the previous period and suppressions by reason', () => {
-        const facts = elements(card)
-            .filter((e) => e.type === 'FactSet')
-            .flatMap((e) => e.facts as Array<{ title: string; value: string }>);
-        const fact = (title: string) => facts.find((f) => f.title === title)?.value;
+        const fact = factOf(card);
         assert.equal(fact('Episodes'), '3 (0 open) · +2 (+200 %)');
         assert.equal(fact('Nudge self-correction'), '50 % (1 of 2) · −50 pts (−50 %)');
         assert.equal(fact('Time to acknowledge'), 'median 3 min, p90 3 min (1 of 1 alerts)');
@@ -157,10 +162,7 @@ describe('renderReportCard', () => {
     });
 
     it('shows the explanations, the time to decision and a FactSet of explanations by reason and outcome', () => {
-        const facts = elements(card)
-            .filter((e) => e.type === 'FactSet')
-            .flatMap((e) => e.facts as Array<{ title: string; value: string }>);
-        const fact = (title: string) => facts.find((f) => f.title === title)?.value;
+        const fact = factOf(card);
         assert.equal(fact('Explanations'), '2 (1 decided)');
         assert.equal(fact('Time to decision'), 'median 3 min, p90 3 min (1 decided)');
         assert.ok(texts(card).includes('Explanations by reason'));

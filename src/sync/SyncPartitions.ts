@@ -75,6 +75,8 @@ export class SyncPartitions {
     private readonly acquisitions = new Map<number | 'legacy', number>();
     private timer: TimerHandle | undefined;
     private refreshing: Promise<void> | undefined;
+    /** The last round started: the next one waits for it. */
+    private rounds: Promise<void> = Promise.resolve();
     private stopped = false;
     private legacy = true;
     private readonly membersKey: string;
@@ -138,8 +140,18 @@ export class SyncPartitions {
         }, this.options.leaseMs / 3);
     }
 
-    /** One round: register, renew what is held, give back above the fair share, take free partitions up to it. */
-    async refresh(): Promise<void> {
+    /**
+     * One round: register, renew what is held, give back above the fair share, take free partitions up to it. Rounds run
+     * one at a time: each reads the clock when it starts, so a round still in flight from an earlier timer would
+     * otherwise write its older lease ends over a newer round's (the partition then looks lost before its lease is).
+     */
+    refresh(): Promise<void> {
+        const round = this.rounds.catch(() => undefined).then(() => this.round());
+        this.rounds = round;
+        return round;
+    }
+
+    private async round(): Promise<void> {
         const { redis, consumer, clock, leaseMs, partitions } = this.options;
         const now = clock.now();
         await redis.zadd(this.membersKey, now + leaseMs, consumer);

@@ -151,6 +151,15 @@ class Burst {
     }
 }
 
+/** Both processes ready, the agents on queue drifting at once, and a third of them nudged: mid-burst. */
+async function burstUnderWay(fleet: Fleet): Promise<Burst> {
+    await bothReady(fleet);
+    const burst = new Burst(fleet);
+    assert.ok(burst.drifting.length >= 200, `enough agents on queue now (${burst.drifting.length})`);
+    await burst.nudged(1 / 3);
+    return burst;
+}
+
 async function bothReady(fleet: Fleet): Promise<void> {
     for (let i = 0; i < fleet.bots.length; i++) {
         const url = await fleet.urlOf(i);
@@ -167,10 +176,7 @@ describe('a fleet of two bot processes on one Redis: one killed mid-burst', () =
         '300 agents drift at once, one process is SIGKILLed mid-burst and replaced: each nudge and alert arrives once, within the limits, the dead one’s claims go out within 15 s',
         { timeout: SCENARIO_TIMEOUT_MS },
         async () => {
-            await bothReady(fleet);
-            const burst = new Burst(fleet);
-            assert.ok(burst.drifting.length >= 200, `enough agents on queue now (${burst.drifting.length})`);
-            await burst.nudged(1 / 3);
+            const burst = await burstUnderWay(fleet);
             // Killed while it holds claims (they last from a send's start to its record): the take-over is measured.
             await eventually(
                 async () => ((await claimsOf(fleet, 'bot-0')).size > 0 ? true : undefined),
@@ -247,10 +253,7 @@ describe('a fleet of two bot processes on one Redis: one cut from Redis for 10 s
         '300 agents drift at once, one process loses Redis for 10 s mid-burst: nothing lost, nothing sent twice, within the limits, healthy after',
         { timeout: SCENARIO_TIMEOUT_MS },
         async () => {
-            await bothReady(fleet);
-            const burst = new Burst(fleet);
-            assert.ok(burst.drifting.length >= 200, `enough agents on queue now (${burst.drifting.length})`);
-            await burst.nudged(1 / 3);
+            const burst = await burstUnderWay(fleet);
             fleet.proxies[0].cut();
             const cutAt = Date.now();
             const sentBeforeCut = burst.cards().length;

@@ -11,7 +11,8 @@ import { createSystemClock } from '../../src/kit/systemClock';
 import { syncPartitionKeys } from '../../src/sync/SyncPartitions';
 import { eventually } from '../support/eventually';
 import { genesysEnv } from '../support/genesysEnv';
-import { NodeProcess } from '../support/NodeProcess';
+import { botProcess } from '../support/Fleet';
+import type { NodeProcess } from '../support/NodeProcess';
 import { cleanup, redisUrl, uniquePrefix } from '../support/redis';
 import { INGEST_TOKEN } from '../sync/support';
 
@@ -19,7 +20,6 @@ import { INGEST_TOKEN } from '../sync/support';
 // same agents through both, one process killed with SIGKILL while it has entries in flight. Each agent's presence
 // writes must reach Genesys in source order, and nothing accepted may be lost.
 
-const ROOT = join(__dirname, '..', '..');
 /** One state per round, each agent's states all different: a write names the round it came from. */
 const STATES = ['Available', 'Away', 'Busy', 'Idle', 'Meal', 'Training', 'Meeting', 'Break'] as const;
 const KILL_AFTER_ROUND = 3;
@@ -75,29 +75,18 @@ describe('sync worker on a fleet of two processes', () => {
     });
 
     function spawnBot(i: number): NodeProcess {
-        return new NodeProcess({
-            label: `sync-${i}`,
-            cwd: ROOT,
-            args: ['--import', 'tsx', 'src/index.ts'],
-            env: {
-                PATH: process.env.PATH ?? '',
-                ...{
-                    ADHERENCE_MODE: 'test',
-                    PORT: '0',
-                    HOST: '127.0.0.1',
-                    INSTANCE_ID: `sync-${i}`,
-                    LOG_LEVEL: 'info'
-                },
-                ...{ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
-                ...genesysEnv(emulator),
-                GENESYS_REQUESTS_PER_MINUTE: '100000',
-                SYNC_INGEST_TOKEN: INGEST_TOKEN,
-                SYNC_PRESENCE_SOURCE_ID: sourceId,
-                SYNC_REASON_CODES_FILE: join(dir, 'codes.json'),
-                SYNC_REQUESTS_PER_MINUTE: '100000',
-                SYNC_PARTITIONS: String(PARTITIONS),
-                SYNC_PARTITION_LEASE_MS: '2000'
-            }
+        return botProcess(`sync-${i}`, {
+            INSTANCE_ID: `sync-${i}`,
+            REDIS_URL: redisUrl,
+            REDIS_KEY_PREFIX: prefix,
+            ...genesysEnv(emulator),
+            GENESYS_REQUESTS_PER_MINUTE: '100000',
+            SYNC_INGEST_TOKEN: INGEST_TOKEN,
+            SYNC_PRESENCE_SOURCE_ID: sourceId,
+            SYNC_REASON_CODES_FILE: join(dir, 'codes.json'),
+            SYNC_REQUESTS_PER_MINUTE: '100000',
+            SYNC_PARTITIONS: String(PARTITIONS),
+            SYNC_PARTITION_LEASE_MS: '2000'
         });
     }
 

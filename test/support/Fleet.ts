@@ -5,11 +5,29 @@ import { RedisBotStore } from '../../src/adapters/teams/RedisBotStore';
 import { startGenesysEmulator, type RunningEmulator } from '../../src/emulator/GenesysEmulator';
 import { BOT, TENANT } from './activities';
 import { FakeBotConnector, TEAMS_LIMITS } from './fakeBotConnector';
+import { genesysEnv } from './genesysEnv';
 import { NodeProcess } from './NodeProcess';
 import { cleanup, redisUrl, uniquePrefix } from './redis';
 import { TcpProxy } from './TcpProxy';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** A bot process run from the sources (`tsx src/index.ts`) in test mode, on a free loopback port, with `env` on top. */
+export function botProcess(label: string, env: Record<string, string>): NodeProcess {
+    return new NodeProcess({
+        label,
+        cwd: ROOT,
+        args: ['--import', 'tsx', 'src/index.ts'],
+        env: {
+            PATH: process.env.PATH ?? '',
+            ADHERENCE_MODE: 'test',
+            PORT: '0',
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'info',
+            ...env
+        }
+    });
+}
 
 export interface FleetOptions {
     /** Bot processes. @default 2 */
@@ -132,26 +150,13 @@ export class Fleet {
 
     private spawn(i: number, instanceId = `bot-${i}`): NodeProcess {
         const redis = this.options.proxied ? `redis://127.0.0.1:${this.proxies[i].port}` : redisUrl;
-        return new NodeProcess({
-            label: `bot-${i}`,
-            cwd: ROOT,
-            args: ['--import', 'tsx', 'src/index.ts'],
-            env: {
-                PATH: process.env.PATH ?? '',
-                ADHERENCE_MODE: 'test',
-                PORT: '0',
-                HOST: '127.0.0.1',
-                INSTANCE_ID: instanceId,
-                LOG_LEVEL: 'info',
-                REDIS_URL: redis,
-                REDIS_KEY_PREFIX: this.prefix,
-                GENESYS_API_URL: this.emulator.url,
-                GENESYS_LOGIN_URL: this.emulator.loginUrl,
-                GENESYS_CLIENT_ID: this.emulator.clientId,
-                GENESYS_CLIENT_SECRET: this.emulator.clientSecret,
-                GENESYS_REQUESTS_PER_MINUTE: '100000',
-                ...this.options.env
-            }
+        return botProcess(`bot-${i}`, {
+            INSTANCE_ID: instanceId,
+            REDIS_URL: redis,
+            REDIS_KEY_PREFIX: this.prefix,
+            ...genesysEnv(this.emulator),
+            GENESYS_REQUESTS_PER_MINUTE: '100000',
+            ...this.options.env
         });
     }
 
